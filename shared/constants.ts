@@ -1,0 +1,59 @@
+/** Member roles, numbered as JRTC numbers them. */
+export const Role = {
+  /** Anchor (broadcaster): may publish a stream. */
+  ANCHOR: 1,
+  /** Audience: listens only. */
+  AUDIENCE: 2,
+} as const;
+
+/** A member role: 1 anchor, 2 audience. */
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** Who may take the stage in a room. */
+export type StagePolicy = 'open' | 'invite';
+
+/** Collection names. Public ones are client-readable; private ones are admin-only. */
+export const Collections = {
+  /** Public: one document per room (counts, stage policy). */
+  rooms: 'jrtc_rooms',
+  /** Public: one document per member of a room (no private data). */
+  members: 'jrtc_members',
+  /** Private: liveness and session of each member (heartbeats write here, so they cause no watch traffic). */
+  presence: 'jrtc_presence',
+  /** Private: userId → OPENID bindings. */
+  bindings: 'jrtc_bindings',
+  /** Private: consumed token nonces, kept while their token lives. */
+  nonces: 'jrtc_nonces',
+  /** Private: revoked tokens and kicked users. */
+  revocations: 'jrtc_revocations',
+} as const;
+
+/** Sizes and counts the protocol enforces. */
+export const Limits = {
+  idMaxLength: 64,
+  nickNameMaxLength: 64,
+  tokenMaxLength: 512,
+  nonceMaxLength: 64,
+  domainMaxLength: 253,
+  pageSizeDefault: 20,
+  pageSizeMax: 100,
+  tokenTtlMaxSeconds: 7 * 24 * 3600,
+} as const;
+
+/** Liveness timing defaults (the function's config may override them). */
+export const Timing = {
+  /** A client heartbeats this often: two cloud calls per participant-minute. */
+  heartbeatIntervalMs: 30_000,
+  /** A member not heard from for this long is a ghost. Must exceed the longest heartbeat interval plus latency. */
+  leaseMs: 40_000,
+} as const;
+
+/** The document id of a room: `appId:userRoomId`. */
+export function roomKeyOf(appId: string, userRoomId: string): string {
+  return `${appId}:${userRoomId}`;
+}
+
+/** The document id of a member: `roomKey:userId`. */
+export function memberIdOf(roomKey: string, userId: string): string {
+  return `${roomKey}:${userId}`;
+}

@@ -1,0 +1,100 @@
+/**
+ * The one error-code table of the protocol. Codes are stable strings: clients switch on them,
+ * so a code is never renamed or reused; add new ones at the end.
+ */
+export const ErrorCode = {
+  /** The payload failed its schema (wrong types, missing fields, oversized strings). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** `action` names no known action. */
+  UNKNOWN_ACTION: 'UNKNOWN_ACTION',
+  /** The appId is not configured on this deployment. */
+  APP_UNKNOWN: 'APP_UNKNOWN',
+  /** The token does not verify (forged, tampered, or for other parameters). */
+  TOKEN_INVALID: 'TOKEN_INVALID',
+  /** The token's timestamp (expiry) has passed. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** The token's nonce was already used by another caller. */
+  TOKEN_REPLAYED: 'TOKEN_REPLAYED',
+  /** The token was revoked (for example after a kick). */
+  TOKEN_REVOKED: 'TOKEN_REVOKED',
+  /** The userId is bound to another WeChat identity (OPENID). */
+  IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
+  /** The caller has no live session in the room (never joined, left, or was swept). */
+  NOT_IN_ROOM: 'NOT_IN_ROOM',
+  /** The session was replaced by a newer join of the same user on another device. */
+  SESSION_REPLACED: 'SESSION_REPLACED',
+  /** The room's stage policy does not let this user become an anchor. */
+  ROLE_FORBIDDEN: 'ROLE_FORBIDDEN',
+  /** Only anchors (role 1) may publish. */
+  NOT_ANCHOR: 'NOT_ANCHOR',
+  /** The push or pull domain asked for is not one this deployment signs for. */
+  DOMAIN_NOT_ALLOWED: 'DOMAIN_NOT_ALLOWED',
+  /** The deployer's policy refused this request. */
+  POLICY_DENIED: 'POLICY_DENIED',
+  /** Only the room owner may do this. */
+  NOT_OWNER: 'NOT_OWNER',
+  /** The user was removed from the room by its owner. */
+  KICKED: 'KICKED',
+  /** The function is misconfigured (missing app keys, media provider, domains). */
+  CONFIG_ERROR: 'CONFIG_ERROR',
+  /** The call did not reach the function or its reply was unreadable (client side). */
+  NETWORK: 'NETWORK',
+  /** The client timed out waiting. */
+  TIMEOUT: 'TIMEOUT',
+  /** The client call was cancelled (leave during join, destroy). */
+  CANCELLED: 'CANCELLED',
+  /** The client is in the wrong state for this call (not initialised, not joined). */
+  INVALID_STATE: 'INVALID_STATE',
+  /** Anything unexpected; details are logged server side, never sent. */
+  INTERNAL: 'INTERNAL',
+} as const;
+
+/** One of the protocol's error codes. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The error half of the reply envelope, as it travels on the wire. */
+export interface ProtocolErrorShape {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** An error that carries a protocol code; thrown inside handlers and turned into the envelope at the edge. */
+export class ProtocolError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ProtocolError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The wire shape of this error. */
+  toShape(): ProtocolErrorShape {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+const codes = new Set<string>(Object.values(ErrorCode));
+
+/** True when `value` is one of the table's codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && codes.has(value);
+}
+
+/**
+ * Turns anything thrown into a protocol error. Unknown errors become INTERNAL with a generic
+ * message, so stack traces and internals never reach a client.
+ */
+export function toProtocolError(err: unknown): ProtocolError {
+  if (err instanceof ProtocolError) return err;
+  if (err && typeof err === 'object' && isErrorCode((err as { code?: unknown }).code)) {
+    const e = err as { code: ErrorCode; message?: unknown; details?: unknown };
+    return new ProtocolError(e.code, typeof e.message === 'string' ? e.message : e.code, e.details);
+  }
+  return new ProtocolError(ErrorCode.INTERNAL, 'internal error');
+}

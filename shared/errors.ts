@@ -17,6 +17,8 @@ export const ErrorCode = {
   TOKEN_REPLAYED: 'TOKEN_REPLAYED',
   /** The token was revoked (for example after a kick). */
   TOKEN_REVOKED: 'TOKEN_REVOKED',
+  /** The call carries no caller identity (OPENID): it did not come from a mini program user. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The userId is bound to another WeChat identity (OPENID). */
   IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
   /** The caller has no live session in the room (never joined, left, or was swept). */

@@ -1,0 +1,187 @@
+/**
+ * The function's configuration, read from its environment variables (set per function in
+ * cloudbaserc.json `envVariables`, or by the local cloud while it loads the function).
+ *
+ * Malformed values make the whole config invalid (every call then answers CONFIG_ERROR, so a typo is
+ * loud). Values that only some actions need (app keys, media domains and keys) may be absent: the
+ * actions that need them answer CONFIG_ERROR, the others keep working.
+ */
+import { z } from 'zod';
+import { ErrorCode, Limits, ProtocolError, domainSchema, idSchema, stagePolicySchema } from '../../../shared';
+import type { StagePolicy } from '../../../shared';
+import { defaultPullScheme } from '../../../shared/signers';
+import type { MediaProvider } from '../../../shared/signers';
+
+/** Who may call issueToken: `open` asks the policy hook, `off` refuses every request. */
+export type IssuePolicyMode = 'open' | 'off';
+
+/** The validated configuration the core runs with. */
+export interface JrtcConfig {
+  /** JRTC_APPS: appId → appKey (server secrets). */
+  apps: Readonly<Record<string, string>>;
+  /** JRTC_MEDIA_PROVIDER: whose URL signature format to produce. */
+  mediaProvider: MediaProvider;
+  /** JRTC_PUSH_DOMAINS: hosts push URLs may point at; the first is the default. */
+  pushDomains: readonly string[];
+  /** JRTC_PULL_DOMAINS: hosts pull URLs may point at; the first is the default. */
+  pullDomains: readonly string[];
+  /** JRTC_PUSH_KEY: signing key for push URLs ('' when unset). */
+  pushKey: string;
+  /** JRTC_PULL_KEY: signing key for pull URLs (defaults to the push key). */
+  pullKey: string;
+  /** JRTC_MEDIA_APP: the media server's application path segment. */
+  mediaApp: string;
+  /** JRTC_URL_TTL_SECONDS: lifetime of signed push/pull URLs. */
+  urlTtlSeconds: number;
+  /** JRTC_PULL_SCHEME: scheme of the FLV/HLS pull URLs (default: http for nms, which serves plain http; else https). */
+  pullScheme: 'http' | 'https';
+  /** JRTC_TOKEN_TTL_SECONDS: default lifetime of tokens from issueToken. */
+  tokenTtlSeconds: number;
+  /** JRTC_BIND_USER_TO_OPENID: bind each userId to the first OPENID that joins with it. */
+  bindUserToOpenid: boolean;
+  /** JRTC_DEFAULT_STAGE_POLICY: stage policy of newly created rooms. */
+  defaultStagePolicy: StagePolicy;
+  /** JRTC_HEARTBEAT_MS: how often clients heartbeat. */
+  heartbeatMs: number;
+  /** JRTC_LEASE_MS: a member not heard from for this long is a ghost. */
+  leaseMs: number;
+  /** JRTC_ISSUE_POLICY: whether issueToken serves tokens at all. */
+  issuePolicy: IssuePolicyMode;
+}
+
+/** The outcome of loading the config: never thrown, so a bad deployment still answers. */
+export type ConfigResult = { ok: true; config: JrtcConfig } | { ok: false; error: ProtocolError };
+
+/** The environment variables the function reads, by config field. */
+export const ConfigEnv = {
+  apps: 'JRTC_APPS',
+  mediaProvider: 'JRTC_MEDIA_PROVIDER',
+  pushDomains: 'JRTC_PUSH_DOMAINS',
+  pullDomains: 'JRTC_PULL_DOMAINS',
+  pushKey: 'JRTC_PUSH_KEY',
+  pullKey: 'JRTC_PULL_KEY',
+  mediaApp: 'JRTC_MEDIA_APP',
+  urlTtlSeconds: 'JRTC_URL_TTL_SECONDS',
+  pullScheme: 'JRTC_PULL_SCHEME',
+  tokenTtlSeconds: 'JRTC_TOKEN_TTL_SECONDS',
+  bindUserToOpenid: 'JRTC_BIND_USER_TO_OPENID',
+  defaultStagePolicy: 'JRTC_DEFAULT_STAGE_POLICY',
+  heartbeatMs: 'JRTC_HEARTBEAT_MS',
+  leaseMs: 'JRTC_LEASE_MS',
+  issuePolicy: 'JRTC_ISSUE_POLICY',
+} as const;
+
+/** Clients need time to get a heartbeat through before their lease runs out. */
+const MIN_LEASE_SLACK_MS = 2_000;
+
+function integer(defaultValue: number, min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? defaultValue);
+}
+
+function domainList() {
+  return z
+    .string()
+    .transform((s) => s.split(',').map((d) => d.trim()).filter((d) => d.length > 0))
+    .pipe(z.array(domainSchema))
+    .optional()
+    .transform((v) => v ?? []);
+}
+
+const booleanVar = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .transform((v) => (v === undefined ? true : v === 'true' || v === '1' || v === 'yes'));
+
+const appsVar = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<appId>": "<appKey>"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(idSchema, z.string().min(1, 'an appKey must not be empty')))
+  .optional()
+  .transform((v) => v ?? {});
+
+const envSchema = z.object({
+  apps: appsVar,
+  mediaProvider: z.enum(['nms', 'tencent-css', 'aliyun-a']).optional().transform((v) => v ?? 'nms'),
+  pushDomains: domainList(),
+  pullDomains: domainList(),
+  pushKey: z.string().optional(),
+  pullKey: z.string().optional(),
+  mediaApp: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+    .optional()
+    .transform((v) => v ?? 'live'),
+  urlTtlSeconds: integer(600, 10, 7 * 24 * 3600),
+  pullScheme: z.enum(['http', 'https']).optional(),
+  tokenTtlSeconds: integer(3600, 60, Limits.tokenTtlMaxSeconds),
+  bindUserToOpenid: booleanVar,
+  defaultStagePolicy: stagePolicySchema.optional().transform((v) => v ?? 'open'),
+  heartbeatMs: integer(30_000, 1_000, 600_000),
+  leaseMs: integer(40_000, 3_000, 3_600_000),
+  issuePolicy: z.enum(['open', 'off']).optional().transform((v) => v ?? 'open'),
+});
+
+/**
+ * Reads and validates the configuration from environment variables (see `ConfigEnv`; empty values
+ * count as unset). Never throws: a malformed variable yields `{ok: false, error}` with code
+ * CONFIG_ERROR and details naming each bad variable.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
+  const raw: Record<string, string | undefined> = {};
+  for (const [field, name] of Object.entries(ConfigEnv)) {
+    const value = env[name]?.trim();
+    raw[field] = value ? value : undefined;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => {
+      const field = String(issue.path[0]) as keyof typeof ConfigEnv;
+      return { variable: ConfigEnv[field] ?? field, message: issue.message };
+    });
+    const names = [...new Set(details.map((d) => d.variable))].join(', ');
+    return { ok: false, error: new ProtocolError(ErrorCode.CONFIG_ERROR, `invalid configuration: ${names}`, details) };
+  }
+  const v = parsed.data;
+  if (v.leaseMs < v.heartbeatMs + MIN_LEASE_SLACK_MS) {
+    const message = `${ConfigEnv.leaseMs} must exceed ${ConfigEnv.heartbeatMs} by at least ${MIN_LEASE_SLACK_MS} ms`;
+    return {
+      ok: false,
+      error: new ProtocolError(ErrorCode.CONFIG_ERROR, `invalid configuration: ${message}`, [
+        { variable: ConfigEnv.leaseMs, message },
+      ]),
+    };
+  }
+  const pushKey = v.pushKey ?? '';
+  return {
+    ok: true,
+    config: {
+      ...v,
+      pushKey,
+      pullKey: v.pullKey ?? pushKey,
+      pullScheme: v.pullScheme ?? defaultPullScheme(v.mediaProvider),
+    },
+  };
+}
+
+/** The appKey of `appId`, or a typed error: CONFIG_ERROR when no app is configured at all, else APP_UNKNOWN. */
+export function appKeyOf(config: JrtcConfig, appId: string): string {
+  if (Object.keys(config.apps).length === 0) {
+    throw new ProtocolError(ErrorCode.CONFIG_ERROR, `no apps configured (set ${ConfigEnv.apps})`);
+  }
+  const key = Object.prototype.hasOwnProperty.call(config.apps, appId) ? config.apps[appId] : undefined;
+  if (key === undefined) throw new ProtocolError(ErrorCode.APP_UNKNOWN, `unknown appId ${appId}`);
+  return key;
+}

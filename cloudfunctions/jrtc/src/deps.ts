@@ -1,0 +1,36 @@
+/**
+ * What the core needs from the outside world. The cloud entry (index.ts) wires in wx-server-sdk and
+ * the real clock; tests and the local cloud wire in the local database and a movable clock.
+ */
+import type { CallerContext, Clock, Database, RandomSource } from './ports';
+import type { JrtcConfig } from './config';
+
+/** One issueToken request, as the deployer's policy sees it. */
+export interface IssueRequest {
+  /** Who asks (the platform vouches for OPENID). */
+  caller: CallerContext;
+  appId: string;
+  userRoomId: string;
+  userId: string;
+  /** The token's lifetime that will be used. */
+  ttlSeconds: number;
+}
+
+/**
+ * The deployer's hook for issueToken: who may get a token for which room and userId.
+ * Resolve true to issue, false to refuse with POLICY_DENIED; throw a ProtocolError to refuse with a
+ * more precise code. It may read the database (for example a table of room memberships).
+ */
+export type IssuePolicy = (request: IssueRequest, deps: { db: Database; config: JrtcConfig }) => Promise<boolean>;
+
+/** Everything the action handlers depend on. */
+export interface CoreDeps {
+  db: Database;
+  clock: Clock;
+  config: JrtcConfig;
+  random: RandomSource;
+  policy: IssuePolicy;
+}
+
+/** The subset the ghost sweep needs (the timer function has no app config). */
+export type SweepDeps = Pick<CoreDeps, 'db' | 'clock'>;

@@ -1,0 +1,200 @@
+/**
+ * joinRoom: verify the JRTC token, bind the identity, enter the roster. All checks and writes that
+ * depend on stored state happen in one transaction, reads first: nothing is written when a check
+ * fails, and counts change together with the member.
+ */
+import { Collections, ErrorCode, ProtocolError, Role, memberIdOf, roomKeyOf } from '../../../../shared';
+import type { ActionRequest, StagePolicy } from '../../../../shared';
+import { verifyToken } from '../../../../shared/token';
+import { appKeyOf } from '../config';
+import type { JrtcConfig } from '../config';
+import { firstHeartbeatInMs, maxPhaseShiftMs, phaseForJoin } from '../heartbeatSchedule';
+import type { DbTransaction } from '../ports';
+import {
+  bindingDocSchema,
+  bindingIdOf,
+  memberDocSchema,
+  nonceDocSchema,
+  nonceIdOf,
+  presenceDocSchema,
+  readDoc,
+  roomDocSchema,
+  toPublicMember,
+  toRoomSummary,
+} from '../records';
+import type { MemberDoc, PresenceDoc, RoomDoc } from '../records';
+import { addToCounts } from '../roster';
+import { streamIdOf } from '../streamId';
+import { trySweepRoom } from '../sweep';
+import type { Handler } from './types';
+
+interface Admission {
+  request: ActionRequest<'joinRoom'>;
+  openid: string;
+  sessionId: string;
+  now: number;
+  config: JrtcConfig;
+}
+
+interface Admitted {
+  member: MemberDoc;
+  room: RoomDoc;
+  presence: PresenceDoc;
+}
+
+/** Fails unless the stage policy lets `userId` be an anchor (the owner always may). */
+function checkStage(role: number, policy: StagePolicy, ownerUserId: string, userId: string): void {
+  if (role === Role.ANCHOR && policy === 'invite' && ownerUserId !== userId) {
+    throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner may take the stage in this room');
+  }
+}
+
+/** The transaction body: every read and check, then every write. Safe to retry (no other effects). */
+async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
+  const { request: r, openid, now, config } = a;
+  const roomKey = roomKeyOf(r.appId, r.userRoomId);
+  const memberId = memberIdOf(roomKey, r.userId);
+  const nonceId = nonceIdOf(r.appId, r.nonce);
+
+  const nonce = await readDoc(tx, Collections.nonces, nonceId, nonceDocSchema);
+  // The same caller may rejoin with its token while it lives (a reconnect); anyone else is a replay.
+  if (nonce && (nonce.openid !== openid || nonce.userId !== r.userId || nonce.roomKey !== roomKey)) {
+    throw new ProtocolError(ErrorCode.TOKEN_REPLAYED, 'this token was already used by another caller');
+  }
+  const bindingId = bindingIdOf(r.appId, r.userId);
+  const binding = config.bindUserToOpenid ? await readDoc(tx, Collections.bindings, bindingId, bindingDocSchema) : null;
+  if (binding && binding.openid !== openid) {
+    throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is bound to another WeChat user');
+  }
+  const room = await readDoc(tx, Collections.rooms, roomKey, roomDocSchema);
+  checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, room?.ownerUserId ?? r.userId, r.userId);
+  const existing = await readDoc(tx, Collections.members, memberId, memberDocSchema);
+  const oldPresence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
+
+  // All checks passed: write.
+  if (!nonce) {
+    await tx.collection(Collections.nonces).doc(nonceId).set({
+      data: { openid, userId: r.userId, roomKey, expiresAt: r.timestamp },
+    });
+  }
+  if (config.bindUserToOpenid && !binding) {
+    await tx.collection(Collections.bindings).doc(bindingId).set({ data: { openid, createdAt: now } });
+  }
+
+  let member: MemberDoc;
+  if (existing) {
+    // A repeated join keeps the seat and its joinedAt; the new session has no pusher yet.
+    member = {
+      ...existing,
+      role: r.role,
+      nickName: r.nickName ?? existing.nickName,
+      peerId: r.peerId ?? existing.peerId,
+      stream: { ...existing.stream, publishing: false },
+      version: existing.version + 1,
+    };
+    await tx.collection(Collections.members).doc(memberId).update({
+      data: {
+        role: member.role,
+        nickName: member.nickName,
+        peerId: member.peerId,
+        stream: { publishing: false },
+        version: member.version,
+      },
+    });
+  } else {
+    member = {
+      roomKey,
+      userId: r.userId,
+      nickName: r.nickName ?? '',
+      peerId: r.peerId ?? r.userId,
+      role: r.role,
+      stream: { streamId: streamIdOf(r.appId, r.userRoomId, r.userId), publishing: false, muted: false },
+      joinedAt: now,
+      version: 1,
+    };
+    await tx.collection(Collections.members).doc(memberId).set({ data: { ...member } });
+  }
+
+  const joinSeq = room?.joinSeq ?? 0;
+  // A rejoin keeps its heartbeat phase; only new members take the next point of the sequence.
+  const phaseMs = oldPresence?.phaseMs ?? phaseForJoin(joinSeq, config.heartbeatMs);
+  const before = room ?? { broadcasterCount: 0, audienceCount: 0 };
+  const counts = addToCounts(existing ? addToCounts(before, existing.role, -1) : before, r.role, 1);
+  let nextRoom: RoomDoc;
+  if (!room) {
+    nextRoom = {
+      roomKey,
+      appId: r.appId,
+      userRoomId: r.userRoomId,
+      ownerUserId: r.userId,
+      stagePolicy: config.defaultStagePolicy,
+      ...counts,
+      joinSeq: 1,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.collection(Collections.rooms).doc(roomKey).set({ data: { ...nextRoom } });
+  } else if (!existing || existing.role !== r.role) {
+    nextRoom = { ...room, ...counts, joinSeq: existing ? joinSeq : joinSeq + 1, version: room.version + 1, updatedAt: now };
+    await tx.collection(Collections.rooms).doc(roomKey).update({
+      data: { ...counts, joinSeq: nextRoom.joinSeq, version: nextRoom.version, updatedAt: now },
+    });
+  } else {
+    // Same member, same role: the public room document does not change (no watch traffic).
+    nextRoom = room;
+  }
+
+  const presence: PresenceDoc = {
+    roomKey,
+    userId: r.userId,
+    openid,
+    sessionId: a.sessionId,
+    lastSeen: now,
+    expiresAt: now + config.leaseMs,
+    phaseMs,
+  };
+  await tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } });
+  return { member, room: nextRoom, presence };
+}
+
+/** joinRoom (see the file comment); then sweeps the room's ghosts. */
+export const joinRoom: Handler<'joinRoom'> = async (request, { caller, deps }) => {
+  const { config, db, clock } = deps;
+  const appKey = appKeyOf(config, request.appId);
+  const params = {
+    appId: request.appId,
+    appKey,
+    roomId: request.userRoomId,
+    userId: request.userId,
+    timestamp: request.timestamp,
+    nonce: request.nonce,
+  };
+  if (!verifyToken(params, request.token)) throw new ProtocolError(ErrorCode.TOKEN_INVALID, 'the token does not verify');
+  const now = clock.now();
+  if (request.timestamp < now) throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the token has expired');
+
+  // Drawn outside the transaction, which the platform may run more than once.
+  const sessionId = deps.random.id(16);
+  const admitted = await db.runTransaction((tx) =>
+    admit(tx, { request, openid: caller.OPENID, sessionId, now, config }),
+  );
+  await trySweepRoom(deps, admitted.room.roomKey);
+
+  const maxShiftMs = maxPhaseShiftMs(config.heartbeatMs, config.leaseMs);
+  return {
+    sessionId,
+    roomKey: admitted.room.roomKey,
+    member: toPublicMember(admitted.member),
+    room: toRoomSummary(admitted.room),
+    heartbeatIntervalMs: config.heartbeatMs,
+    nextHeartbeatInMs: firstHeartbeatInMs({
+      now,
+      phaseMs: admitted.presence.phaseMs,
+      intervalMs: config.heartbeatMs,
+      maxShiftMs,
+    }),
+    leaseMs: config.leaseMs,
+    tokenExpiresAt: request.timestamp,
+  };
+};

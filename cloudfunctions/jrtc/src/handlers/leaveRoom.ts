@@ -1,0 +1,30 @@
+/** leaveRoom: leave the roster. Idempotent: a caller that is no longer in the room gets `{left: false}`. */
+import { ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
+import { removeMember } from '../roster';
+import { authenticate } from '../session';
+import { trySweepRoom } from '../sweep';
+import type { Handler } from './types';
+
+/** Errors that mean "already out": never joined, left, swept, or replaced by a newer join. */
+const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.SESSION_REPLACED]);
+
+/**
+ * leaveRoom (see the file comment). A replaced session answers `{left: false}` and leaves the newer
+ * session's seat alone; IDENTITY_MISMATCH is still an error. The room is swept either way, so a
+ * caller whose lease already ran out is taken off the roster now rather than by the next sweep.
+ */
+export const leaveRoom: Handler<'leaveRoom'> = async (request, { caller, deps }) => {
+  const now = deps.clock.now();
+  const left = await deps.db.runTransaction(async (tx) => {
+    try {
+      const session = await authenticate(tx, caller, request, now);
+      await removeMember(tx, session.roomKey, session.memberId, now);
+      return true;
+    } catch (err) {
+      if (err instanceof ProtocolError && alreadyOut.has(err.code)) return false;
+      throw err;
+    }
+  });
+  await trySweepRoom(deps, roomKeyOf(request.appId, request.userRoomId));
+  return { left };
+};

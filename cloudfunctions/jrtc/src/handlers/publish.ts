@@ -1,0 +1,66 @@
+/** publish / unpublish: start or stop an anchor's stream, with a signed push URL for `<live-pusher>`. */
+import { Collections, ErrorCode, ProtocolError, Role } from '../../../../shared';
+import { signPushUrl } from '../../../../shared/signers';
+import { ConfigEnv } from '../config';
+import { pickDomain } from '../media';
+import type { CoreDeps } from '../deps';
+import type { CallerContext } from '../ports';
+import { memberDocSchema, readDoc, toPublicMember } from '../records';
+import type { MemberDoc } from '../records';
+import { authenticate } from '../session';
+import type { SessionRef } from '../session';
+import { trySweepRoom } from '../sweep';
+import type { Handler } from './types';
+
+/** Sets the member's `stream.publishing` (a no-op write when unchanged); anchors only when starting. */
+async function setPublishing(
+  deps: CoreDeps,
+  caller: CallerContext,
+  ref: SessionRef,
+  publishing: boolean,
+): Promise<{ member: MemberDoc; roomKey: string }> {
+  const now = deps.clock.now();
+  return deps.db.runTransaction(async (tx) => {
+    const session = await authenticate(tx, caller, ref, now);
+    const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
+    if (!current) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
+    if (publishing && current.role !== Role.ANCHOR) {
+      throw new ProtocolError(ErrorCode.NOT_ANCHOR, 'only anchors may publish');
+    }
+    if (current.stream.publishing === publishing) return { member: current, roomKey: session.roomKey };
+    const next: MemberDoc = { ...current, stream: { ...current.stream, publishing }, version: current.version + 1 };
+    await tx.collection(Collections.members).doc(session.memberId).update({
+      data: { stream: { publishing }, version: next.version },
+    });
+    return { member: next, roomKey: session.roomKey };
+  });
+}
+
+/**
+ * publish: marks the anchor as publishing and returns a push URL signed until now + URL TTL.
+ * Configuration is checked first (CONFIG_ERROR, DOMAIN_NOT_ALLOWED) so a refused call writes nothing.
+ */
+export const publish: Handler<'publish'> = async (request, { caller, deps }) => {
+  const { config } = deps;
+  const domain = pickDomain(request.pushDomain, config.pushDomains, ConfigEnv.pushDomains);
+  if (!config.pushKey) throw new ProtocolError(ErrorCode.CONFIG_ERROR, `no push key configured (set ${ConfigEnv.pushKey})`);
+  const { member, roomKey } = await setPublishing(deps, caller, request, true);
+  await trySweepRoom(deps, roomKey);
+  const expireAt = Math.floor(deps.clock.now() / 1000) + config.urlTtlSeconds;
+  const pushUrl = signPushUrl({
+    provider: config.mediaProvider,
+    key: config.pushKey,
+    domain,
+    app: config.mediaApp,
+    stream: member.stream.streamId,
+    expireAt,
+  });
+  return { pushUrl, streamId: member.stream.streamId, expiresAt: expireAt * 1000, member: toPublicMember(member) };
+};
+
+/** unpublish: marks the member as not publishing (any role; idempotent). */
+export const unpublish: Handler<'unpublish'> = async (request, { caller, deps }) => {
+  const { member, roomKey } = await setPublishing(deps, caller, request, false);
+  await trySweepRoom(deps, roomKey);
+  return { member: toPublicMember(member) };
+};

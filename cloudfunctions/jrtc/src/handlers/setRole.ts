@@ -1,0 +1,41 @@
+/** setRole: become anchor (1) or audience (2), as the room's stage policy allows. */
+import { Collections, ErrorCode, ProtocolError, Role } from '../../../../shared';
+import { memberDocSchema, readDoc, roomDocSchema, toPublicMember } from '../records';
+import type { MemberDoc } from '../records';
+import { addToCounts, writeCounts } from '../roster';
+import { authenticate } from '../session';
+import { trySweepRoom } from '../sweep';
+import type { Handler } from './types';
+
+/**
+ * setRole (see the file comment). Taking the stage in an `invite` room is the owner's privilege
+ * (ROLE_FORBIDDEN otherwise); stepping down is always allowed and stops publishing. Asking for the
+ * role already held changes nothing.
+ */
+export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => {
+  const now = deps.clock.now();
+  const { member, roomKey } = await deps.db.runTransaction(async (tx) => {
+    const session = await authenticate(tx, caller, request, now);
+    const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
+    const room = await readDoc(tx, Collections.rooms, session.roomKey, roomDocSchema);
+    if (!current || !room) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
+    if (current.role === request.role) return { member: current, roomKey: session.roomKey };
+    if (request.role === Role.ANCHOR && room.stagePolicy === 'invite' && room.ownerUserId !== request.userId) {
+      throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner may take the stage in this room');
+    }
+    const publishing = request.role === Role.ANCHOR ? current.stream.publishing : false;
+    const next: MemberDoc = {
+      ...current,
+      role: request.role,
+      stream: { ...current.stream, publishing },
+      version: current.version + 1,
+    };
+    await tx.collection(Collections.members).doc(session.memberId).update({
+      data: { role: next.role, stream: { publishing }, version: next.version },
+    });
+    await writeCounts(tx, room, addToCounts(addToCounts(room, current.role, -1), next.role, 1), now);
+    return { member: next, roomKey: session.roomKey };
+  });
+  await trySweepRoom(deps, roomKey);
+  return { member: toPublicMember(member) };
+};

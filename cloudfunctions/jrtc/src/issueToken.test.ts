@@ -1,0 +1,66 @@
+import { ErrorCode, ProtocolError, actions } from '../../../shared';
+import { verifyToken } from '../../../shared/token';
+import { handle } from './router';
+import { APP_ID, APP_KEY, callerOf, codeOf, createTestCloud, joinAs } from './testkit';
+import type { TestCloud } from './testkit';
+
+let cloud: TestCloud;
+afterEach(async () => {
+  await cloud.close();
+});
+
+describe('issueToken', () => {
+  beforeEach(async () => {
+    cloud = await createTestCloud();
+  });
+
+  it('issues a token that verifies and that joinRoom accepts', async () => {
+    const t = await cloud.ok('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'room-1', userId: 'alice' });
+    expect(actions.issueToken.response.parse(t)).toEqual(t);
+    expect(t.timestamp).toBe(cloud.clock.now() + 3_600_000);
+    expect(t.nonce).toMatch(/^AK-[0-9a-f]{32}$/);
+    expect(verifyToken({ appId: APP_ID, appKey: APP_KEY, roomId: 'room-1', userId: 'alice', timestamp: t.timestamp, nonce: t.nonce }, t.token)).toBe(true);
+    const joined = await cloud.ok('openid-a', 'joinRoom', { ...t, role: 1 });
+    expect(joined.tokenExpiresAt).toBe(t.timestamp);
+  });
+
+  it('honours ttlSeconds and mints a fresh nonce each time', async () => {
+    const a = await cloud.ok('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: 'u', ttlSeconds: 60 });
+    const b = await cloud.ok('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: 'u', ttlSeconds: 60 });
+    expect(a.timestamp).toBe(cloud.clock.now() + 60_000);
+    expect(a.nonce).not.toBe(b.nonce);
+  });
+
+  it('refuses a userId bound to another OPENID (IDENTITY_MISMATCH) and an unknown app (APP_UNKNOWN)', async () => {
+    await joinAs(cloud, 'openid-a', 'room-1', 'alice', 2);
+    const before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-b', 'issueToken', { appId: APP_ID, userRoomId: 'x', userId: 'alice' }))).toBe(ErrorCode.IDENTITY_MISMATCH);
+    expect(codeOf(await cloud.call('openid-b', 'issueToken', { appId: 'nope', userRoomId: 'x', userId: 'bob' }))).toBe(ErrorCode.APP_UNKNOWN);
+    expect((await cloud.call('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'x', userId: 'alice' })).ok).toBe(true);
+    expect(await cloud.snapshot()).toEqual(before);
+  });
+
+  it('JRTC_ISSUE_POLICY=off: POLICY_DENIED', async () => {
+    await cloud.close();
+    cloud = await createTestCloud({ JRTC_ISSUE_POLICY: 'off' });
+    expect(codeOf(await cloud.call('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: 'u' }))).toBe(ErrorCode.POLICY_DENIED);
+  });
+
+  it('asks the deployer policy: false is POLICY_DENIED, a thrown ProtocolError keeps its code', async () => {
+    const seen: unknown[] = [];
+    const deps = {
+      ...cloud.deps,
+      policy: async (request: { userId: string; userRoomId: string; ttlSeconds: number; caller: { OPENID: string } }) => {
+        seen.push({ userId: request.userId, room: request.userRoomId, ttl: request.ttlSeconds, openid: request.caller.OPENID });
+        if (request.userId === 'teacher') throw new ProtocolError(ErrorCode.NOT_OWNER, 'teachers are appointed');
+        return request.userRoomId === 'open-room';
+      },
+    };
+    const ask = (userRoomId: string, userId: string) =>
+      handle({ action: 'issueToken', appId: APP_ID, userRoomId, userId }, callerOf('openid-a'), deps);
+    expect((await ask('open-room', 'u')).ok).toBe(true);
+    expect(codeOf(await ask('closed-room', 'u'))).toBe(ErrorCode.POLICY_DENIED);
+    expect(codeOf(await ask('open-room', 'teacher'))).toBe(ErrorCode.NOT_OWNER);
+    expect(seen[0]).toEqual({ userId: 'u', room: 'open-room', ttl: 3600, openid: 'openid-a' });
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The stored documents and their ids. Reads are parsed with these schemas, so a document that does
+ * not have the shape we wrote fails loudly (INTERNAL, logged) instead of flowing on half-typed.
+ */
+import { createHash } from 'crypto';
+import { z } from 'zod';
+import { memberSchema, roomSchema } from '../../../shared';
+import type { Member, RoomSummary } from '../../../shared';
+import type { DocData, DbDocument } from './ports';
+
+/** jrtc_rooms/{roomKey}: public room document. `joinSeq` counts joins, for heartbeat phases. */
+export const roomDocSchema = roomSchema.extend({
+  joinSeq: z.number(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+/** A stored room. */
+export type RoomDoc = z.infer<typeof roomDocSchema>;
+
+/** jrtc_members/{roomKey:userId}: exactly the public member fields plus roomKey. */
+export const memberDocSchema = memberSchema.extend({ roomKey: z.string() });
+/** A stored member. */
+export type MemberDoc = z.infer<typeof memberDocSchema>;
+
+/** jrtc_presence/{roomKey:userId}: private liveness and session of a member. */
+export const presenceDocSchema = z.object({
+  roomKey: z.string(),
+  userId: z.string(),
+  openid: z.string(),
+  sessionId: z.string(),
+  lastSeen: z.number(),
+  expiresAt: z.number(),
+  /** Where in the heartbeat interval this member's heartbeats should land (ms). */
+  phaseMs: z.number(),
+});
+/** A stored presence record. */
+export type PresenceDoc = z.infer<typeof presenceDocSchema>;
+
+/** jrtc_bindings/{appId:userId}: the OPENID a userId is bound to. */
+export const bindingDocSchema = z.object({ openid: z.string(), createdAt: z.number() });
+/** A stored binding. */
+export type BindingDoc = z.infer<typeof bindingDocSchema>;
+
+/** jrtc_nonces/{appId:nonce}: a consumed token nonce, kept until the token expires. */
+export const nonceDocSchema = z.object({
+  openid: z.string(),
+  userId: z.string(),
+  roomKey: z.string(),
+  expiresAt: z.number(),
+});
+/** A stored nonce. */
+export type NonceDoc = z.infer<typeof nonceDocSchema>;
+
+/** The id of a binding document. */
+export function bindingIdOf(appId: string, userId: string): string {
+  return `${appId}:${userId}`;
+}
+
+/**
+ * The id of a nonce document: `appId:nonce` for nonces made of [A-Za-z0-9_-] (what generateNonce and
+ * JRTC produce), else `appId:#` + SHA-256 hex of the nonce. The protocol lets a nonce be any short
+ * string, and free text (dots, slashes, `$`) has no business in a document id.
+ */
+export function nonceIdOf(appId: string, nonce: string): string {
+  if (/^[A-Za-z0-9_-]+$/.test(nonce)) return `${appId}:${nonce}`;
+  return `${appId}:#${createHash('sha256').update(nonce, 'utf8').digest('hex')}`;
+}
+
+/** Parses a stored document (or null) with `schema`; a mismatch is a bug or tampering, so it throws. */
+export function parseDoc<T>(schema: z.ZodType<T>, data: DocData | null, what: string): T | null {
+  if (data === null) return null;
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new Error(`stored ${what} ${String(data._id)} is malformed: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** Anything documents can be read through: the database or a transaction. */
+export interface DocReader {
+  collection(name: string): { doc(id: string): DbDocument };
+}
+
+/** Reads and parses one document; null when absent. */
+export async function readDoc<T>(
+  reader: DocReader,
+  collection: string,
+  id: string,
+  schema: z.ZodType<T>,
+): Promise<T | null> {
+  const { data } = await reader.collection(collection).doc(id).get();
+  return parseDoc(schema, data, `${collection}/${id}`);
+}
+
+/** The public view of a member: the shared member fields only (drops roomKey and _id). */
+export function toPublicMember(doc: MemberDoc | DocData): Member {
+  return memberSchema.parse(doc);
+}
+
+/** The public view of a room (drops joinSeq, timestamps and _id). */
+export function toRoomSummary(doc: RoomDoc): RoomSummary {
+  return roomSchema.parse(doc);
+}

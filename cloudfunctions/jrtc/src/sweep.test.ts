@@ -1,0 +1,91 @@
+import { Collections } from '../../../shared';
+import { sweepAll, sweepRoom } from './sweep';
+import { APP_ID, codeOf, createTestCloud, joinAs } from './testkit';
+import type { TestCloud } from './testkit';
+
+let cloud: TestCloud;
+beforeEach(async () => {
+  cloud = await createTestCloud();
+});
+afterEach(async () => {
+  await cloud.close();
+});
+
+const ROOM = `${APP_ID}:room-1`;
+
+describe('sweepRoom', () => {
+  it('removes only members whose lease ran out, with their presence and counts', async () => {
+    const alice = (await joinAs(cloud, 'o-a', 'room-1', 'alice', 1)).session;
+    await joinAs(cloud, 'o-b', 'room-1', 'bob', 2);
+    await joinAs(cloud, 'o-c', 'room-1', 'carol', 2);
+    cloud.clock.advance(30_000);
+    await cloud.ok('o-a', 'heartbeat', alice);
+    cloud.clock.advance(10_000);
+    expect(await sweepRoom(cloud.deps, ROOM)).toBe(0); // exactly at the lease: not yet
+    cloud.clock.advance(1);
+    expect(await sweepRoom(cloud.deps, ROOM)).toBe(2);
+    const snap = await cloud.snapshot();
+    expect(snap[Collections.members].map((m) => m.userId)).toEqual(['alice']);
+    expect(snap[Collections.presence].map((m) => m.userId)).toEqual(['alice']);
+    expect(snap[Collections.rooms][0]).toMatchObject({ broadcasterCount: 1, audienceCount: 0 });
+    expect(await sweepRoom(cloud.deps, ROOM)).toBe(0);
+  });
+
+  it('respects its limit', async () => {
+    for (const u of ['a', 'b', 'c', 'd', 'e']) await joinAs(cloud, `o-${u}`, 'room-1', u, 2);
+    cloud.clock.advance(40_001);
+    expect(await sweepRoom(cloud.deps, ROOM, 2)).toBe(2);
+    expect(await sweepRoom(cloud.deps, ROOM, 2)).toBe(2);
+    expect(await sweepRoom(cloud.deps, ROOM, 2)).toBe(1);
+  });
+
+  it('leaves a member that rejoined after the lease ran out (same seat, new session)', async () => {
+    await joinAs(cloud, 'o-a', 'room-1', 'alice', 1);
+    cloud.clock.advance(40_001);
+    await joinAs(cloud, 'o-a', 'room-1', 'alice', 1);
+    expect(await sweepRoom(cloud.deps, ROOM)).toBe(0);
+    expect((await cloud.snapshot())[Collections.members]).toHaveLength(1);
+  });
+
+  it('runs from every action that touches the room: a ghost goes within lease + one call', async () => {
+    const alice = (await joinAs(cloud, 'o-a', 'room-1', 'alice', 1)).session;
+    await joinAs(cloud, 'o-b', 'room-1', 'bob', 2);
+    cloud.clock.advance(35_000);
+    await cloud.ok('o-a', 'heartbeat', alice);
+    cloud.clock.advance(5_001);
+    expect(await cloud.ok('o-a', 'getRoomMemberCount', alice)).toEqual({ total: 1, broadcasterCount: 1, audienceCount: 0 });
+    expect((await cloud.snapshot())[Collections.members].map((m) => m.userId)).toEqual(['alice']);
+  });
+
+  it('a swept member must rejoin', async () => {
+    const bob = (await joinAs(cloud, 'o-b', 'room-1', 'bob', 2)).session;
+    await joinAs(cloud, 'o-a', 'room-1', 'alice', 2);
+    cloud.clock.advance(40_001);
+    await sweepRoom(cloud.deps, ROOM);
+    expect(codeOf(await cloud.call('o-b', 'heartbeat', bob))).toBe('NOT_IN_ROOM');
+  });
+});
+
+describe('sweepAll', () => {
+  it('sweeps every room in batches and purges nonces of expired tokens', async () => {
+    for (let i = 0; i < 120; i += 1) await joinAs(cloud, `o-${i}`, `room-${i % 7}`, `u${i}`, i % 3 === 0 ? 1 : 2);
+    const live = (await joinAs(cloud, 'o-live', 'room-0', 'live', 2)).session;
+    cloud.clock.advance(39_000);
+    await cloud.ok('o-live', 'heartbeat', live);
+    cloud.clock.advance(1_001);
+
+    const oneBatch = await sweepAll(cloud.deps, { maxBatches: 1 });
+    expect(oneBatch).toEqual({ removedMembers: 100, removedNonces: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedNonces: 0 });
+
+    const snap = await cloud.snapshot();
+    expect(snap[Collections.members].map((m) => m.userId)).toEqual(['live']);
+    for (const room of snap[Collections.rooms]) {
+      expect([room.broadcasterCount, room.audienceCount]).toEqual(room.userRoomId === 'room-0' ? [0, 1] : [0, 0]);
+    }
+
+    cloud.clock.advance(3_600_000); // every token (1 h) has expired now
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedNonces: 121 });
+    expect((await cloud.snapshot())[Collections.nonces]).toEqual([]);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Test setup for the core: the real local database (emulator/) in memory, a clock the test moves,
+ * the real router. Used by the *.test.ts files next to it; never bundled (index.ts does not import it).
+ */
+import { Collections } from '../../../shared';
+import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../../shared';
+import { computeToken } from '../../../shared/token';
+import { createLocalDatabase } from '../../../emulator/localDatabase';
+import { defaultIndexes } from '../../../emulator/indexes';
+import { DocumentStore } from '../../../emulator/store';
+import type { StoredDoc } from '../../../emulator/store';
+import { loadConfig } from './config';
+import type { JrtcConfig } from './config';
+import type { CoreDeps } from './deps';
+import { defaultIssuePolicy } from './handlers';
+import type { CallerContext, Database } from './ports';
+import { cryptoRandom } from './random';
+import { handle } from './router';
+
+/** The app every test cloud knows. */
+export const APP_ID = 'app-1';
+/** Its key. */
+export const APP_KEY = 'secret-key-1';
+/** The start of every test clock (a fixed instant, so no test depends on the wall clock). */
+export const T0 = Date.UTC(2030, 0, 1);
+
+/** The environment of a test cloud; tests override single variables. */
+export const testEnv: Record<string, string> = {
+  JRTC_APPS: JSON.stringify({ [APP_ID]: APP_KEY, 'app-2': 'secret-key-2' }),
+  JRTC_PUSH_DOMAINS: 'push.example.com,push2.example.com',
+  JRTC_PULL_DOMAINS: 'play.example.com,play2.example.com',
+  JRTC_PUSH_KEY: 'push-key',
+  JRTC_PULL_KEY: 'pull-key',
+};
+
+/** A clock the test moves by hand. */
+export interface TestClock {
+  t: number;
+  now(): number;
+  advance(ms: number): void;
+}
+
+/** One core over a fresh in-memory store. */
+export interface TestCloud {
+  store: DocumentStore;
+  db: Database;
+  clock: TestClock;
+  config: JrtcConfig;
+  deps: CoreDeps;
+  /** Calls the router as `openid` with a raw event (anything, for malformed-input tests). */
+  raw(openid: string, event: unknown): Promise<Reply<unknown>>;
+  /** Calls one action as `openid`. */
+  call<A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>): Promise<Reply<ActionResponse<A>>>;
+  /** Calls one action and returns its data, failing the test on an error reply. */
+  ok<A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>): Promise<ActionResponse<A>>;
+  /** Every document of every jrtc collection, sorted by id (for before/after comparisons). */
+  snapshot(): Promise<Record<string, StoredDoc[]>>;
+  close(): Promise<void>;
+}
+
+/** A caller context from a mini program user. */
+export function callerOf(openid: string): CallerContext {
+  return { OPENID: openid, APPID: 'wx-test-app', ENV: 'test-env', SOURCE: 'wx_client' };
+}
+
+/** Starts a test cloud with `testEnv` plus `env` overrides (a variable set to undefined is removed). */
+export async function createTestCloud(env: Record<string, string | undefined> = {}): Promise<TestCloud> {
+  const loaded = loadConfig({ ...testEnv, ...env });
+  if (!loaded.ok) throw loaded.error;
+  const store = await DocumentStore.open({ indexes: defaultIndexes });
+  const db = createLocalDatabase(store, { throwOnNotFound: false });
+  const clock: TestClock = {
+    t: T0,
+    now: () => clock.t,
+    advance: (ms: number) => {
+      clock.t += ms;
+    },
+  };
+  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy: defaultIssuePolicy };
+  const raw = (openid: string, event: unknown) => handle(event, callerOf(openid), deps);
+  const call = <A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>) =>
+    raw(openid, { ...payload, action }) as Promise<Reply<ActionResponse<A>>>;
+  return {
+    store,
+    db,
+    clock,
+    config: loaded.config,
+    deps,
+    raw,
+    call,
+    async ok(openid, action, payload) {
+      const reply = await call(openid, action, payload);
+      if (!reply.ok) throw new Error(`${action} failed: ${reply.error.code} ${reply.error.message}`);
+      return reply.data;
+    },
+    async snapshot() {
+      const out: Record<string, StoredDoc[]> = {};
+      for (const name of Object.values(Collections)) {
+        const docs = await store.find(name, {});
+        out[name] = docs.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+      }
+      return out;
+    },
+    close: () => store.close(),
+  };
+}
+
+/** The joinRoom fields of a valid token (expiring `ttlMs` after `now`). */
+export function tokenFields(
+  now: number,
+  userRoomId: string,
+  userId: string,
+  options: { appId?: string; appKey?: string; ttlMs?: number; nonce?: string } = {},
+): { appId: string; userRoomId: string; userId: string; token: string; nonce: string; timestamp: number } {
+  const appId = options.appId ?? APP_ID;
+  const nonce = options.nonce ?? `AK-${userRoomId}-${userId}-${Math.random().toString(16).slice(2)}`;
+  const timestamp = now + (options.ttlMs ?? 3_600_000);
+  const token = computeToken({ appId, appKey: options.appKey ?? APP_KEY, roomId: userRoomId, userId, timestamp, nonce });
+  return { appId, userRoomId, userId, token, nonce, timestamp };
+}
+
+/** A joinRoom payload with a fresh valid token. */
+export function joinPayload(
+  cloud: TestCloud,
+  userRoomId: string,
+  userId: string,
+  role: 1 | 2,
+  extra: Partial<ActionRequest<'joinRoom'>> = {},
+): ActionRequest<'joinRoom'> {
+  return { ...tokenFields(cloud.clock.now(), userRoomId, userId), role, ...extra };
+}
+
+/** Joins `userId` as `openid` and returns the session fields later calls need plus the reply. */
+export async function joinAs(
+  cloud: TestCloud,
+  openid: string,
+  userRoomId: string,
+  userId: string,
+  role: 1 | 2,
+): Promise<{ session: { appId: string; userRoomId: string; userId: string; sessionId: string }; reply: ActionResponse<'joinRoom'> }> {
+  const reply = await cloud.ok(openid, 'joinRoom', joinPayload(cloud, userRoomId, userId, role));
+  return { session: { appId: APP_ID, userRoomId, userId, sessionId: reply.sessionId }, reply };
+}
+
+/** The error code of a reply (undefined when it succeeded). */
+export function codeOf(reply: Reply<unknown>): string | undefined {
+  return reply.ok ? undefined : reply.error.code;
+}

@@ -1,0 +1,4 @@
+// Fixture: a function that throws.
+exports.main = async () => {
+  throw new Error('boom on purpose');
+};

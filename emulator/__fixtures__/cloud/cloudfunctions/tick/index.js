@@ -1,0 +1,8 @@
+// Fixture timer function: records each trigger event.
+const cloud = require('wx-server-sdk');
+
+exports.main = async (event) => {
+  const db = cloud.database();
+  const { _id } = await db.collection('ticks').add({ data: { event, at: Date.now() } });
+  return { _id, source: cloud.getWXContext().SOURCE };
+};

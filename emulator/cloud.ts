@@ -1,0 +1,116 @@
+/**
+ * The local cloud: store, clock, functions host, timers, watch and the HTTP/WS server, started
+ * in that order and stopped in reverse (firebase-tools' emulator registry, in small).
+ */
+import path from 'path';
+import { ClientAccess } from './access';
+import { ClientDatabase } from './clientDatabase';
+import { EmulatorClock } from './clock';
+import { loadCloudConfig } from './cloudConfig';
+import { FunctionsHost } from './functionsHost';
+import { defaultIndexes } from './indexes';
+import { RuleEngine, loadRules } from './rules';
+import { HttpServer } from './server';
+import type { EmulatorService } from './service';
+import { DocumentStore } from './store';
+import { TimerService } from './timers';
+import { WatchService } from './watch';
+
+/** Options of `startLocalCloud`. */
+export interface LocalCloudOptions {
+  /** 0 (the default) = a free port. */
+  port?: number;
+  /** Where the store persists; omitted = memory only. */
+  dataDir?: string;
+  /** Holds cloudbaserc.json, the function folders and shared/database-rules.json (default: this repo). */
+  repoRoot?: string;
+  /** Env vars for every function, over cloudbaserc.json and `localFunctionEnv`. */
+  functionEnv?: Record<string, string>;
+  /** Run timer triggers on their schedule (default true); `fire` works either way. */
+  timers?: boolean;
+  /** Where services log (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** A running local cloud. */
+export interface LocalCloud {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  store: DocumentStore;
+  clock: EmulatorClock;
+  functions: FunctionsHost;
+  timers: TimerService;
+  watch: WatchService;
+  /** Stops every service in reverse order; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What the jrtc function runs with locally: a demo app, node-media-server signing, and media
+ * domains on this machine. Deployments set their own in cloudbaserc.json / the console.
+ */
+export const localFunctionEnv: Readonly<Record<string, string>> = {
+  JRTC_APPS: JSON.stringify({ 'demo-app': 'demo-key' }),
+  JRTC_MEDIA_PROVIDER: 'nms',
+  JRTC_PUSH_DOMAINS: '127.0.0.1:1935',
+  JRTC_PULL_DOMAINS: '127.0.0.1:8000',
+  JRTC_PUSH_KEY: 'local-secret',
+  JRTC_PULL_SCHEME: 'http',
+};
+
+/** This repository's root (emulator/ and dist/emulator/ both sit below it). */
+export function defaultRepoRoot(): string {
+  const up = path.basename(path.dirname(__dirname)) === 'dist' ? ['..', '..'] : ['..'];
+  return path.resolve(__dirname, ...up);
+}
+
+/** Starts a local cloud; on any failure, whatever had started is stopped again before rejecting. */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const repoRoot = options.repoRoot ?? defaultRepoRoot();
+  const config = loadCloudConfig(repoRoot);
+  const rules = loadRules(path.join(repoRoot, 'shared', 'database-rules.json'));
+  const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes });
+  const clock = new EmulatorClock();
+  const access = new ClientAccess(rules, new RuleEngine(rules));
+  const functions = new FunctionsHost({
+    store,
+    config,
+    envOverrides: { ...localFunctionEnv, ...options.functionEnv },
+    log: options.log,
+  });
+  const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
+  const watch = new WatchService({ store, access });
+  const services: EmulatorService[] = [clock, functions, timers, watch];
+  const server = new HttpServer({
+    port: options.port ?? 0,
+    functions,
+    timers,
+    clock,
+    watch,
+    clientDb: new ClientDatabase(store, access),
+    info: () => Object.fromEntries(services.map((s) => [s.name, s.getInfo()])),
+    log: options.log,
+  });
+  services.push(server);
+
+  const started: EmulatorService[] = [];
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      for (const s of started.reverse()) {
+        await s.stop().catch((err: unknown) => options.log?.(`[cloud] stopping ${s.name}: ${String(err)}`));
+      }
+      await store.close();
+    })());
+  try {
+    for (const s of services) {
+      await s.start();
+      started.push(s);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: server.url, port: server.port, store, clock, functions, timers, watch, stop };
+}

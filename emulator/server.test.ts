@@ -1,0 +1,113 @@
+import net from 'net';
+import { WebSocket } from 'ws';
+import type { LocalCloud } from './cloud';
+import { startFixtureCloud } from './__fixtures__/fixtureCloud';
+
+describe('local cloud server', () => {
+  let cloud: LocalCloud;
+  beforeEach(async () => {
+    cloud = await startFixtureCloud();
+  });
+  afterEach(async () => {
+    await cloud.stop();
+  });
+
+  const request = async (method: string, route: string, body?: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${cloud.url}${route}`, { method, body, headers: { 'content-type': 'application/json', ...headers } });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  test('malformed requests get 400 JSON errors and the server keeps serving', async () => {
+    const bad: Array<[string, string | undefined]> = [
+      ['/v1/db', '{not json'],
+      ['/v1/db', '[]'],
+      ['/v1/db', JSON.stringify({ op: 'drop', collection: 'notes' })],
+      ['/v1/db', JSON.stringify({ op: 'get', collection: '../etc' })],
+      ['/v1/db', JSON.stringify({ op: 'get', collection: 'notes', limit: -1 })],
+      ['/v1/db', JSON.stringify({ op: 'get', collection: 'notes', extra: 1 })],
+      ['/v1/db', JSON.stringify({ op: 'get', collection: 'notes', query: { n: { $where: 'x' } } })],
+      ['/v1/db', JSON.stringify({ op: 'add', collection: 'notes' })],
+      ['/v1/functions/whoami', JSON.stringify({ data: 'not an object' })],
+      ['/v1/admin/clock', JSON.stringify({ advanceMs: -5 })],
+      ['/v1/admin/clock', JSON.stringify({ advanceMs: 'soon' })],
+    ];
+    for (const [route, body] of bad) {
+      const res = await request('POST', route, body);
+      expect({ route, body, status: res.status }).toEqual({ route, body, status: 400 });
+      expect(typeof res.json.errMsg).toBe('string');
+      expect(typeof res.json.errCode).toBe('number');
+    }
+    expect((await request('POST', '/v1/functions/whoami', '{}', { 'x-wx-openid': 'x'.repeat(200) })).status).toBe(400);
+    expect((await request('GET', '/v1/db')).status).toBe(405);
+    expect((await request('POST', '/v1/nowhere', '{}')).status).toBe(404);
+    expect((await request('POST', '/v1/functions/none', '{}')).status).toBe(404);
+    expect((await request('POST', '/v1/admin/timers/none', '{}')).status).toBe(404);
+    const ok = await request('POST', '/v1/functions/whoami', JSON.stringify({ data: {} }), { 'x-wx-openid': 'still-here' });
+    expect(ok).toMatchObject({ status: 200, json: { result: { OPENID: 'still-here' } } });
+  });
+
+  test('client database calls enforce rules with CloudBase codes', async () => {
+    const denied = await request('POST', '/v1/db', JSON.stringify({ op: 'get', collection: 'secret' }));
+    expect(denied).toEqual({ status: 403, json: { errCode: -502003, errMsg: 'database permission denied' } });
+    const write = await request('POST', '/v1/db', JSON.stringify({ op: 'add', collection: 'ticks', data: { x: 1 } }));
+    expect(write.status).toBe(403);
+    expect(await cloud.store.count('ticks', {})).toBe(0);
+    const added = await request('POST', '/v1/db', JSON.stringify({ op: 'add', collection: 'own', data: { x: 1 } }), { 'x-wx-openid': 'alice' });
+    expect(added.status).toBe(200);
+    const id = String(added.json._id);
+    expect(await cloud.store.get('own', id)).toMatchObject({ x: 1, _openid: 'alice' });
+    const bobUpdate = JSON.stringify({ op: 'update', collection: 'own', docId: id, data: { x: 2 } });
+    expect((await request('POST', '/v1/db', bobUpdate, { 'x-wx-openid': 'bob' })).status).toBe(403);
+    expect(await cloud.store.get('own', id)).toMatchObject({ x: 1 });
+    expect((await request('POST', '/v1/db', bobUpdate, { 'x-wx-openid': 'alice' })).json).toEqual({ stats: { updated: 1 } });
+    for (let i = 0; i < 25; i++) await cloud.store.put('notes', `n${i}`, { i });
+    const page = await request('POST', '/v1/db', JSON.stringify({ op: 'get', collection: 'notes', limit: 100 }));
+    expect((page.json.data as unknown[]).length).toBe(20);
+  });
+
+  test('admin routes move the clock, fire timers and describe the cloud', async () => {
+    const before = Date.now();
+    const moved = await request('POST', '/v1/admin/clock', JSON.stringify({ advanceMs: 3_600_000 }));
+    expect(moved.status).toBe(200);
+    expect(Date.now() - before).toBeGreaterThanOrEqual(3_600_000);
+    const fired = await request('POST', '/v1/admin/timers/tick', '');
+    expect(fired).toMatchObject({ status: 200, json: { result: { source: 'wx_trigger' } } });
+    const info = await request('GET', '/v1/admin/info');
+    expect(info.json).toMatchObject({ clock: { offsetMs: 3_600_000 }, timers: { enabled: false } });
+  });
+
+  test('the watch socket answers malformed messages with errors and keeps working', async () => {
+    const ws = new WebSocket(`${cloud.url.replace('http', 'ws')}/v1/watch`, { headers: { 'x-wx-openid': 'w' } });
+    const received: Array<Record<string, unknown>> = [];
+    ws.on('message', (raw) => received.push(JSON.parse(raw.toString()) as Record<string, unknown>));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const until = async (n: number): Promise<void> => {
+      for (let i = 0; i < 500 && received.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    ws.send('not json');
+    ws.send(JSON.stringify({ type: 'watch', watchId: 'x1', spec: { collection: 42 } }));
+    ws.send(JSON.stringify({ type: 'watch', watchId: 'x2', spec: { collection: 'notes', query: { a: { $cmd: 'bogus' } } } }));
+    ws.send(JSON.stringify({ type: 'ping' }));
+    ws.send(JSON.stringify({ type: 'watch', watchId: 'ok', spec: { collection: 'notes', query: {} } }));
+    await until(5);
+    expect(received.slice(0, 4).map((m) => m.type)).toEqual(['error', 'error', 'error', 'pong']);
+    expect(received[1]).toMatchObject({ watchId: 'x1' });
+    expect(received[2]).toMatchObject({ watchId: 'x2' });
+    expect(received[4]).toMatchObject({ type: 'snapshot', watchId: 'ok', snapshot: { type: 'init', docs: [] } });
+    ws.send(JSON.stringify({ type: 'close', watchId: 'ok' }));
+    await until(6);
+    expect(received[5]).toEqual({ type: 'closed', watchId: 'ok' });
+    ws.close();
+  });
+
+  test('a busy port is a rejected start, not an exit', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      await expect(startFixtureCloud({ port })).rejects.toThrow(new RegExp(`port ${port}.*in use`));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});

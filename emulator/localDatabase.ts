@@ -9,8 +9,9 @@ import type {
   TxCollection,
 } from '../cloudfunctions/jrtc/src/ports';
 import { isCommandMarker, localCommand, toMongoQuery, toMongoUpdate } from './query';
-import type { DocumentStore, MongoQuery, StoreTx } from './store';
-import { DatabaseError, assertFieldPath, isPlainObject } from './store';
+import { DatabaseError, assertFieldPath, isPlainObject } from './docData';
+import type { DocumentStore } from './store';
+import type { MongoQuery, StoreTx } from './storeTypes';
 
 /** What a server-side `get()` returns at most: 100 without `limit`, never more than 1000 (ARCHITECTURE §6). */
 export const serverGetLimits = { default: 100, max: 1000 } as const;

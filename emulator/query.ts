@@ -1,6 +1,6 @@
 import type { DbCommand } from '../cloudfunctions/jrtc/src/ports';
-import type { MongoQuery, MongoUpdate } from './store';
-import { DatabaseError, assertFieldPath, cloneData, isPlainObject } from './store';
+import { DatabaseError, assertFieldPath, cloneData, isPlainObject } from './docData';
+import type { MongoQuery, MongoUpdate } from './storeTypes';
 
 /**
  * CloudBase-style conditions and updates (what the core passes to `where` / `update`) translated

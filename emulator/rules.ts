@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import jsep from 'jsep';
-import type { StoredDoc } from './store';
-import { isPlainObject, jsonEqual } from './store';
+import { isPlainObject, jsonEqual } from './docData';
+import type { StoredDoc } from './storeTypes';
 
 /**
  * CloudBase database security rules, as the local cloud enforces them for client reads and

@@ -1,0 +1,55 @@
+/**
+ * The public data shapes of the local document store, shared by the store, its transaction
+ * buffer and the database facades built on it.
+ */
+
+/** A stored document: JSON-like data plus its id. */
+export type StoredDoc = Record<string, unknown> & { _id: string };
+/** A Mongo/NeDB-style query: field equality, dot paths, $lt $lte $gt $gte $ne $in $nin $exists $and $or. */
+export type MongoQuery = Record<string, unknown>;
+/** A Mongo-style update: $set (dot paths allowed), $inc, $unset. */
+export interface MongoUpdate {
+  $set?: Record<string, unknown>;
+  $inc?: Record<string, number>;
+  $unset?: Record<string, true>;
+}
+/** Sorting and paging of `find`; sort keys apply in insertion order. */
+export interface FindOptions {
+  sort?: Record<string, 1 | -1>;
+  skip?: number;
+  limit?: number;
+}
+/** One committed change, emitted after it is persisted, in commit order. */
+export interface ChangeEvent {
+  /** Monotonic per store instance (restarts at 1 when the store is reopened). */
+  seq: number;
+  collection: string;
+  docId: string;
+  /** null = created. */
+  before: StoredDoc | null;
+  /** null = removed. */
+  after: StoredDoc | null;
+  /** For an update of an existing doc: dot path -> new value (nested plain objects are diffed). */
+  updatedFields?: Record<string, unknown>;
+  /** For an update of an existing doc: dot paths that no longer exist. */
+  removedFields?: string[];
+}
+/** The handle a transaction callback receives. Writes are buffered until the callback resolves. */
+export interface StoreTx {
+  /** Reads a document, seeing this transaction's own buffered writes. */
+  get(collection: string, id: string): Promise<StoredDoc | null>;
+  /** Creates or replaces the whole document (`doc._id`, if present, must equal `id`). */
+  put(collection: string, id: string, doc: Record<string, unknown>): void;
+  /** Applies an update to an existing document; false if it does not exist. */
+  patch(collection: string, id: string, update: MongoUpdate): Promise<boolean>;
+  /** Deletes the document (a no-op if it does not exist). */
+  delete(collection: string, id: string): void;
+}
+
+/** Options of `DocumentStore.open`. */
+export interface StoreOptions {
+  /** Directory of the `<collection>.db` files; undefined = memory only. */
+  dir?: string;
+  /** collection -> index field lists (one field, or several for a compound index). `_id` is always indexed. */
+  indexes?: Record<string, string[][]>;
+}

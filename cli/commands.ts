@@ -4,7 +4,7 @@
  *
  *   jrtc token --app-id A --app-key K --room-id R --user-id U --nonce N --timestamp MS
  *   jrtc sign --provider nms|tencent-css|aliyun-a --key K --domain D --app APP --stream S --expire SECONDS
- *             [--scheme http|https] [--rand R] [--uid U]
+ *             [--scheme http|https] [--http-port P] [--rand R] [--uid U]
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { idSchema } from '../shared/common';
@@ -67,6 +67,7 @@ interface SignOptions {
   stream: string;
   expire: number;
   scheme?: 'http' | 'https';
+  httpPort?: number;
   rand?: string;
   uid?: string;
 }
@@ -80,6 +81,7 @@ function signAction(opts: SignOptions): string {
     stream: opts.stream,
     expireAt: opts.expire,
     scheme: opts.scheme,
+    httpPort: opts.httpPort,
     rand: opts.rand,
     uid: opts.uid,
   };
@@ -124,6 +126,7 @@ function buildProgram(emit: (stdout: string) => void, help: { out: string }): Co
     .requiredOption('--stream <name>', 'stream name')
     .requiredOption('--expire <seconds>', 'expiry in unix seconds', wholeNumber)
     .addOption(new Option('--scheme <scheme>', 'scheme of the flv/hls URLs').choices(['http', 'https']))
+    .option('--http-port <port>', 'port of the flv/hls URLs when not the RTMP one (self-hosted servers)', wholeNumber)
     .option('--rand <rand>', 'Aliyun type A rand (default 0)')
     .option('--uid <uid>', 'Aliyun type A uid (default 0)')
     .allowExcessArguments(false)

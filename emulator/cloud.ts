@@ -54,7 +54,8 @@ export const localFunctionEnv: Readonly<Record<string, string>> = {
   JRTC_APPS: JSON.stringify({ 'demo-app': 'demo-key' }),
   JRTC_MEDIA_PROVIDER: 'nms',
   JRTC_PUSH_DOMAINS: '127.0.0.1:1935',
-  JRTC_PULL_DOMAINS: '127.0.0.1:8000',
+  JRTC_PULL_DOMAINS: '127.0.0.1:1935',
+  JRTC_PULL_HTTP_PORT: '8000',
   JRTC_PUSH_KEY: 'local-secret',
   JRTC_PULL_SCHEME: 'http',
 };

@@ -77,6 +77,7 @@ describe('a room through the local cloud', () => {
     const sub = await callOk(student.client, 'subscribe', student.session);
     expect(sub.streams.map((s) => s.userId)).toEqual(['teacher']);
     expect(sub.streams[0].streamId).toBe(pub.streamId);
+    expect(sub.streams[0].url).toMatch(/^rtmp:\/\/127\.0\.0\.1:1935\/live\/.+\?sign=/);
     expect(sub.streams[0].urls.flv).toMatch(/^http:\/\/127\.0\.0\.1:8000\/live\/.+\.flv\?sign=/);
 
     // Audience cannot publish.

@@ -50,9 +50,10 @@ export function signPullUrls(input: SignInput): PullUrls {
   const path = `/${input.app}/${input.stream}`;
   const flvPath = `${path}.flv`;
   const hlsPath = `${path}.m3u8`;
+  const httpHost = input.httpPort === undefined ? input.domain : `${input.domain.replace(/:\d+$/, '')}:${input.httpPort}`;
   return {
     rtmp: `rtmp://${input.domain}${path}?${authQuery(input, path)}`,
-    flv: `${scheme}://${input.domain}${flvPath}?${authQuery(input, flvPath)}`,
-    hls: `${scheme}://${input.domain}${hlsPath}?${authQuery(input, hlsPath)}`,
+    flv: `${scheme}://${httpHost}${flvPath}?${authQuery(input, flvPath)}`,
+    hls: `${scheme}://${httpHost}${hlsPath}?${authQuery(input, hlsPath)}`,
   };
 }

@@ -33,6 +33,11 @@ export interface SignInput {
   uid?: string;
   /** Scheme of the HTTP pull URLs; default https, except nms which serves plain http. */
   scheme?: 'http' | 'https';
+  /**
+   * Port of the HTTP pull URLs (FLV/HLS) when the media server serves them on another port than RTMP,
+   * as a self-hosted node-media-server does (RTMP 1935, HTTP 8000). The host stays `domain`'s.
+   */
+  httpPort?: number;
 }
 
 /** The three pull URLs of one stream. */
@@ -94,6 +99,9 @@ export function checkSignInput(input: SignInput): void {
   checkName('stream', input.stream);
   if (!Number.isInteger(input.expireAt) || input.expireAt <= 0 || input.expireAt >= EXPIRE_MAX) {
     throw bad('expireAt', `expireAt must be unix seconds (a positive integer below 2^32), got ${JSON.stringify(input.expireAt)}`);
+  }
+  if (input.httpPort !== undefined && !(Number.isInteger(input.httpPort) && input.httpPort > 0 && input.httpPort < 65536)) {
+    throw bad('httpPort', `httpPort must be a port from 1 to 65535, got ${JSON.stringify(input.httpPort)}`);
   }
   if (input.scheme !== undefined && input.scheme !== 'http' && input.scheme !== 'https') {
     throw bad('scheme', `scheme must be http or https, got ${JSON.stringify(input.scheme)}`);

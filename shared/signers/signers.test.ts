@@ -49,6 +49,14 @@ describe('Tencent CSS (txSecret/txTime)', () => {
     expect(signPullUrls({ ...input, scheme: 'http' }).flv).toMatch(/^http:\/\//);
   });
 
+  it('puts FLV/HLS on another port when the server serves HTTP apart from RTMP', () => {
+    const urls = signPullUrls({ ...input, domain: '127.0.0.1:1935', httpPort: 8000 });
+    expect(urls.rtmp).toMatch(/^rtmp:\/\/127\.0\.0\.1:1935\/live\/test\?/);
+    expect(urls.flv).toMatch(/^https:\/\/127\.0\.0\.1:8000\/live\/test\.flv\?/);
+    expect(urls.hls).toMatch(/^https:\/\/127\.0\.0\.1:8000\/live\/test\.m3u8\?/);
+    expect(() => signPullUrls({ ...input, httpPort: 70000 })).toThrow(/httpPort/);
+  });
+
   it('verifies what it signs, until txTime passes', () => {
     const q = queryOf(signPushUrl(input));
     const [secret, time] = [q.get('txSecret')!, q.get('txTime')!];

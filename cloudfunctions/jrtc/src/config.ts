@@ -35,6 +35,8 @@ export interface JrtcConfig {
   urlTtlSeconds: number;
   /** JRTC_PULL_SCHEME: scheme of the FLV/HLS pull URLs (default: http for nms, which serves plain http; else https). */
   pullScheme: 'http' | 'https';
+  /** JRTC_PULL_HTTP_PORT: port of FLV/HLS pull URLs when it differs from RTMP's (self-hosted servers). */
+  pullHttpPort?: number;
   /** JRTC_TOKEN_TTL_SECONDS: default lifetime of tokens from issueToken. */
   tokenTtlSeconds: number;
   /** JRTC_BIND_USER_TO_OPENID: bind each userId to the first OPENID that joins with it. */
@@ -63,6 +65,7 @@ export const ConfigEnv = {
   mediaApp: 'JRTC_MEDIA_APP',
   urlTtlSeconds: 'JRTC_URL_TTL_SECONDS',
   pullScheme: 'JRTC_PULL_SCHEME',
+  pullHttpPort: 'JRTC_PULL_HTTP_PORT',
   tokenTtlSeconds: 'JRTC_TOKEN_TTL_SECONDS',
   bindUserToOpenid: 'JRTC_BIND_USER_TO_OPENID',
   defaultStagePolicy: 'JRTC_DEFAULT_STAGE_POLICY',
@@ -126,6 +129,7 @@ const envSchema = z.object({
     .transform((v) => v ?? 'live'),
   urlTtlSeconds: integer(600, 10, 7 * 24 * 3600),
   pullScheme: z.enum(['http', 'https']).optional(),
+  pullHttpPort: z.string().regex(/^\d{1,5}$/, 'must be a port number').transform(Number).pipe(z.number().int().min(1).max(65535)).optional(),
   tokenTtlSeconds: integer(3600, 60, Limits.tokenTtlMaxSeconds),
   bindUserToOpenid: booleanVar,
   defaultStagePolicy: stagePolicySchema.optional().transform((v) => v ?? 'open'),

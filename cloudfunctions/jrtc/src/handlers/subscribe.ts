@@ -42,6 +42,7 @@ export const subscribe: Handler<'subscribe'> = async (request, { caller, deps })
       stream: member.stream.streamId,
       expireAt,
       scheme: config.pullScheme,
+      httpPort: config.pullHttpPort,
     });
     return { userId: member.userId, streamId: member.stream.streamId, url: urls.rtmp, urls, expiresAt: expireAt * 1000 };
   });

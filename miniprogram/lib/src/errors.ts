@@ -1,0 +1,56 @@
+import { ErrorCode, isErrorCode } from '../../../shared/errors';
+
+/**
+ * The one error type the SDK rejects with. `code` comes from the protocol's table, so a page switches
+ * on the same strings the server sends; client-side failures use NETWORK, TIMEOUT, CANCELLED,
+ * INVALID_STATE and BAD_REQUEST from that table too.
+ */
+export class JRTCError extends Error {
+  /** The protocol error code. */
+  readonly code: ErrorCode;
+  /** Extra data from the server or the platform (never needed to decide what to do). */
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'JRTCError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Rebuilds the error half of a reply envelope; an unreadable shape becomes NETWORK. */
+  static fromServer(shape: unknown): JRTCError {
+    const s = (shape || {}) as { code?: unknown; message?: unknown; details?: unknown };
+    return isErrorCode(s.code)
+      ? new JRTCError(s.code, typeof s.message === 'string' ? s.message : s.code, s.details)
+      : new JRTCError(ErrorCode.NETWORK, 'unreadable error reply', shape);
+  }
+
+  /** The client gave up waiting for a reply. */
+  static timeout(message = 'timed out'): JRTCError {
+    return new JRTCError(ErrorCode.TIMEOUT, message);
+  }
+
+  /** The call was cancelled by a leave or destroy before it finished. */
+  static cancelled(message = 'cancelled'): JRTCError {
+    return new JRTCError(ErrorCode.CANCELLED, message);
+  }
+
+  /** The client or room is in the wrong state for this call. */
+  static invalidState(message = 'invalid state'): JRTCError {
+    return new JRTCError(ErrorCode.INVALID_STATE, message);
+  }
+
+  /** An argument failed the client-side check; nothing was sent. */
+  static badRequest(message: string): JRTCError {
+    return new JRTCError(ErrorCode.BAD_REQUEST, message);
+  }
+
+  /** Anything thrown by the platform (wx.cloud errors carry errCode / errMsg) becomes NETWORK. */
+  static from(err: unknown): JRTCError {
+    if (err instanceof JRTCError) return err;
+    const e = (err || {}) as { errMsg?: unknown; message?: unknown };
+    const msg = e.errMsg || e.message;
+    return new JRTCError(ErrorCode.NETWORK, typeof msg === 'string' ? msg : 'call failed', err);
+  }
+}

@@ -28,7 +28,7 @@ async function main() {
       }),
     ),
     esbuild.build({
-      entryPoints: [path.join(root, 'emulator', 'main.ts'), path.join(root, 'cli', 'jrtc.ts')],
+      entryPoints: [path.join(root, 'emulator', 'main.ts'), path.join(root, 'cli', 'jrtc.ts'), path.join(root, 'bench', 'run.ts')],
       outdir: path.join(root, 'dist'),
       outbase: root,
       bundle: true,

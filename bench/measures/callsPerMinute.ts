@@ -1,0 +1,82 @@
+/** Cloud calls per participant-minute in steady state, counted on SDK clients. */
+import type { LocalCloud } from '../../emulator/cloud';
+import { createCloudClient } from '../../emulator/client';
+import { localFunctionEnv } from '../../emulator/cloud';
+import JRTCMiniappClient from '../../miniprogram/lib/src/index';
+import type { Timers } from '../../miniprogram/lib/src/timers';
+import { joinParams } from '../fixtures';
+
+/** Virtual time for the SDK's timers, moved in step with the local cloud's clock. */
+class VirtualTimers implements Timers {
+  private time = Date.now();
+  private handle = 1;
+  private readonly due = new Map<number, { at: number; fn: () => void }>();
+  now(): number {
+    return this.time;
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const h = this.handle++;
+    this.due.set(h, { at: this.time + Math.max(0, ms), fn });
+    return h;
+  }
+  clearTimeout(h: unknown): void {
+    this.due.delete(h as number);
+  }
+  /** Runs every timer due up to now + ms (in order), then moves to now + ms. */
+  step(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      const next = [...this.due.entries()].sort((a, b) => a[1].at - b[1].at)[0];
+      if (!next || next[1].at > end) break;
+      this.due.delete(next[0]);
+      this.time = next[1].at;
+      next[1].fn();
+    }
+    this.time = end;
+  }
+}
+
+const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * `participants` SDK clients join one room and stay; their platform clients count every cloud call.
+ * After a warm-up minute, `minutes` of virtual time pass (the cloud's clock moved in step), and the
+ * calls made in that window are divided by participant-minutes. Polling the roster every 2 s would
+ * cost 30 per participant-minute.
+ */
+export async function measureCallsPerMinute(cloud: LocalCloud, participants: number, minutes: number, tick: () => void) {
+  const timers = new VirtualTimers();
+  let calls = 0;
+  const clients: JRTCMiniappClient[] = [];
+  const pushDomain = localFunctionEnv.JRTC_PUSH_DOMAINS.split(',')[0];
+  const pullDomain = localFunctionEnv.JRTC_PULL_DOMAINS.split(',')[0];
+  for (let i = 0; i < participants; i++) {
+    const platform = createCloudClient({ url: cloud.url, openid: `openid-cpm-${i}` });
+    const counting = Object.assign(Object.create(platform) as typeof platform, {
+      callFunction: (o: Parameters<typeof platform.callFunction>[0]) => {
+        calls += 1;
+        return platform.callFunction(o);
+      },
+    });
+    const client = await JRTCMiniappClient.init({ appId: joinParams('x', 'x', 2).appId, pushDomain, pullDomain, cloud: counting, timers });
+    await client.joinRoom(joinParams('cpm-room', `cpm-${i}`, i === 0 ? 1 : 2));
+    clients.push(client);
+  }
+  const advance = async (ms: number): Promise<void> => {
+    for (let t = 0; t < ms; t += 1000) {
+      cloud.clock.advance(1000);
+      timers.step(1000);
+      for (let k = 0; k < 5; k++) await settle();
+    }
+  };
+  await advance(60_000);
+  const before = calls;
+  for (let m = 0; m < minutes; m++) {
+    await advance(60_000);
+    tick();
+  }
+  const perParticipantMinute = (calls - before) / (participants * minutes);
+  const stillIn = clients.filter((c) => c.room?.state === 'connected').length;
+  await Promise.all(clients.map((c) => c.destroy()));
+  return { perParticipantMinute, participants, minutes, stillConnected: stillIn, pollingEvery2s: 30 };
+}

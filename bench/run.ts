@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: every figure measured side by side in one run (ratios, not lone absolute times).
+ * Prints one table, writes bench/results.json and bench/RESULTS.md. `--quick` shrinks the runs.
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import cliProgress from 'cli-progress';
+import { startBenchCloud } from './fixtures';
+import { measureCallsPerMinute } from './measures/callsPerMinute';
+import { measureJoinLatency } from './measures/joinLatency';
+import { measureModuleLoad } from './measures/moduleLoad';
+import { measurePropagation } from './measures/propagation';
+import { measureRoomScale } from './measures/roomScale';
+import { measureSdkSize, peerGzipBytes } from './measures/sdkSize';
+import { round } from './stats';
+
+const root = path.resolve(__dirname, '..', '..');
+const quick = process.argv.includes('--quick');
+const plan = {
+  joinSamples: quick ? 50 : 300,
+  rooms: { small: 100, large: quick ? 1000 : 10_000 },
+  scaleSamples: quick ? 40 : 200,
+  watchers: quick ? 20 : 100,
+  propagationJoins: quick ? 5 : 20,
+  cpmParticipants: quick ? 5 : 20,
+  cpmMinutes: quick ? 2 : 5,
+  moduleRuns: quick ? 3 : 10,
+};
+
+interface Row {
+  figure: string;
+  value: string;
+  goal: string;
+  met: boolean;
+}
+
+async function main(): Promise<void> {
+  const bars = new cliProgress.MultiBar(
+    { format: ' {bar} {percentage}% | {task}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  const bar = (task: string, total: number): (() => void) => {
+    const b = bars.create(total, 0, { task });
+    return () => b.increment();
+  };
+
+  const size = measureSdkSize(root);
+  const moduleLoad = measureModuleLoad(root, plan.moduleRuns, bar('module load', plan.moduleRuns));
+
+  const cloud = await startBenchCloud();
+  try {
+    const join = await measureJoinLatency(cloud, plan.joinSamples, bar('joinRoom vs no-op', plan.joinSamples));
+    const fillTicks = Math.ceil(plan.rooms.small / 50) + Math.ceil(plan.rooms.large / 50);
+    const fillTick = bar(`fill rooms of ${plan.rooms.small} and ${plan.rooms.large}`, fillTicks);
+    const measureTick = bar('join in small vs large room', plan.scaleSamples);
+    const scale = await measureRoomScale(cloud, plan.rooms, plan.scaleSamples, (phase) =>
+      phase === 'fill' ? fillTick() : measureTick(),
+    );
+    const propagation = await measurePropagation(
+      cloud,
+      plan.watchers,
+      plan.propagationJoins,
+      bar(`propagation to ${plan.watchers} watchers`, plan.propagationJoins),
+    );
+    const cpm = await measureCallsPerMinute(cloud, plan.cpmParticipants, plan.cpmMinutes, bar('calls per participant-minute', plan.cpmMinutes));
+    bars.stop();
+
+    const rows: Row[] = [
+      {
+        figure: 'SDK gzip size (bytes)',
+        value: `${size.gzipBytes} (${Object.entries(peerGzipBytes)
+          .map(([n, b]) => `${round(size.ratios[n], 3)}× ${n} ${b}`)
+          .join('; ')})`,
+        goal: `< ${peerGzipBytes['trtc-wx-sdk']}`,
+        met: size.gzipBytes < peerGzipBytes['trtc-wx-sdk'],
+      },
+      {
+        figure: 'joinRoom ÷ no-op round trip',
+        value: `p50 ${round(join.ratioP50)} (${round(join.join.p50)} / ${round(join.noop.p50)} ms), p99 ${round(join.ratioP99)} (${round(join.join.p99)} / ${round(join.noop.p99)} ms)`,
+        goal: '≤ 1.5',
+        met: join.ratioP50 <= 1.5,
+      },
+      {
+        figure: `join → event at ${plan.watchers} watchers (ms)`,
+        value: `p50 ${round(propagation.p50)}, p99 ${round(propagation.p99)} (${propagation.samples} samples)`,
+        goal: 'p99 ≤ 100',
+        met: propagation.p99 <= 100,
+      },
+      {
+        figure: `join cost, ${plan.rooms.large} ÷ ${plan.rooms.small} members`,
+        value: `${round(scale.ratioP50)} (p50 ${round(scale.large.p50)} / ${round(scale.small.p50)} ms)`,
+        goal: '≤ 1.2',
+        met: scale.ratioP50 <= 1.2,
+      },
+      {
+        figure: 'cloud calls per participant-minute',
+        value: `${round(cpm.perParticipantMinute, 3)} (${cpm.participants} SDK clients, ${cpm.minutes} min; polling every 2 s: 30)`,
+        goal: '≤ 2',
+        met: cpm.perParticipantMinute <= 2 && cpm.stillConnected === cpm.participants,
+      },
+      {
+        figure: 'function module load ÷ wx-server-sdk alone',
+        value: `${round(moduleLoad.ratio)} (${round(moduleLoad.functionMs)} / ${round(moduleLoad.wxServerSdkMs)} ms)`,
+        goal: '≤ 1.3',
+        met: moduleLoad.ratio <= 1.3,
+      },
+    ];
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}${quick ? ', --quick' : ''}`;
+    printTable(rows, machine);
+    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, rows };
+    fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    fs.writeFileSync(path.join(root, 'bench', 'RESULTS.md'), markdown(rows, machine));
+  } finally {
+    bars.stop();
+    await cloud.stop();
+  }
+}
+
+function printTable(rows: Row[], machine: string): void {
+  console.log(`\nJRTC benchmarks — ${machine}`);
+  for (const r of rows) console.log(`${r.met ? 'ok  ' : 'MISS'} ${r.figure.padEnd(44)} ${r.value}   [goal ${r.goal}]`);
+}
+
+function markdown(rows: Row[], machine: string): string {
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
+    '',
+    '| figure | measured | goal | |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.goal} | ${r.met ? 'met' : 'missed'} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

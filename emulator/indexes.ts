@@ -31,6 +31,12 @@ export const defaultIndexes: Record<string, string[][]> = {
   [Collections.bindings]: [],
   /** By id (nonce), and purged with `{expiresAt: {$lt: now}}`. */
   [Collections.nonces]: [['expiresAt']],
-  /** By id only. */
-  [Collections.revocations]: [],
+  /** By id (roomKey:userId), and purged with `{expiresAt: {$lt: now}}`. */
+  [Collections.revocations]: [['expiresAt']],
+  /**
+   * Clients watch `{roomKey, to: '*'}` (room-wide) and `{roomKey, _openid}` (their inbox): a compound
+   * index serves each. The sweep purges `{expiresAt: {$lt: now}}` through the range index; no
+   * single-field index on roomKey, which rule 1 would prefer to either compound index.
+   */
+  [Collections.signals]: [['roomKey', 'to'], ['roomKey', '_openid'], ['expiresAt']],
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Limits } from './constants';
+import { Limits, SYSTEM_SIGNAL_PREFIX } from './constants';
 import {
   domainSchema,
   idSchema,
@@ -8,6 +8,7 @@ import {
   roleSchema,
   roomSchema,
   sessionFields,
+  stagePolicySchema,
 } from './common';
 
 /**
@@ -114,10 +115,16 @@ export const subscribe = {
   response: z.object({ streams: z.array(pullStreamSchema) }),
 };
 
-/** heartbeat: keep the session alive; the reply says when to come back. */
+/** heartbeat: keep the session alive; the reply says when to come back and when the token expires. */
 export const heartbeat = {
   request: z.object({ ...sessionFields }),
-  response: z.object({ nextHeartbeatInMs: z.number(), expiresAt: z.number() }),
+  response: z.object({
+    nextHeartbeatInMs: z.number(),
+    /** When the lease runs out without another heartbeat (ms). */
+    expiresAt: z.number(),
+    /** The session's token expiry (ms): renew before it (renewToken), or the session ends. */
+    tokenExpiresAt: z.number(),
+  }),
 };
 
 /** getBroadcasterList: every anchor of the room. */
@@ -142,6 +149,132 @@ export const getRoomMemberCount = {
   response: memberCountSchema,
 };
 
+/** The fields of an owner action that names another member. */
+const targetFields = { ...sessionFields, targetUserId: idSchema };
+
+/** setStagePolicy (owner): who may take the stage from now on. */
+export const setStagePolicy = {
+  request: z.object({ ...sessionFields, policy: stagePolicySchema }),
+  response: z.object({ room: roomSchema }),
+};
+
+/** inviteToStage (owner): the target may then setRole(1) in an invite-only room. */
+export const inviteToStage = {
+  request: z.object(targetFields),
+  response: z.object({ member: memberSchema }),
+};
+
+/** promote (owner): makes the target an anchor at once (and invited, so a rejoin keeps the stage). */
+export const promote = {
+  request: z.object(targetFields),
+  response: z.object({ member: memberSchema }),
+};
+
+/** demote (owner): makes the target audience, stops its stream and withdraws its invitation. */
+export const demote = {
+  request: z.object(targetFields),
+  response: z.object({ member: memberSchema }),
+};
+
+/** raiseHand: sets `handRaised` on the caller's member document (anchors see it through watch). */
+export const raiseHand = {
+  request: z.object({ ...sessionFields }),
+  response: z.object({ member: memberSchema }),
+};
+
+/** lowerHand: clears the caller's `handRaised`. */
+export const lowerHand = {
+  request: z.object({ ...sessionFields }),
+  response: z.object({ member: memberSchema }),
+};
+
+/** kick (owner): removes the target, revokes its token and bans it from the room for a while. */
+export const kick = {
+  request: z.object({
+    ...targetFields,
+    /** Shown to the kicked member (details of its KICKED errors, payload of its jrtc.kicked signal). */
+    reason: z.string().min(1).max(Limits.kickReasonMaxLength).optional(),
+  }),
+  response: z.object({
+    userId: z.string(),
+    /** Until when (ms) the user cannot rejoin the room. */
+    bannedUntil: z.number(),
+  }),
+};
+
+/** mute (owner): the admin mute of the target (`stream.adminMuted`, and so `stream.muted`). */
+export const mute = {
+  request: z.object({ ...targetFields, muted: z.boolean() }),
+  response: z.object({ member: memberSchema }),
+};
+
+/** setMuted: the caller's own mute (`stream.selfMuted`, and so `stream.muted`). */
+export const setMuted = {
+  request: z.object({ ...sessionFields, muted: z.boolean() }),
+  response: z.object({ member: memberSchema }),
+};
+
+/** UTF-8 length of a string, without TextEncoder (absent from some mini program runtimes). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** A signal type: 1..32 of [A-Za-z0-9_.-]; the `jrtc.` prefix is the service's own. */
+export const signalTypeSchema = z
+  .string()
+  .min(1)
+  .max(Limits.signalTypeMaxLength)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'only letters, digits and _ . - are allowed')
+  .refine((t) => !t.startsWith(SYSTEM_SIGNAL_PREFIX), `types starting with ${SYSTEM_SIGNAL_PREFIX} are reserved`);
+
+/** A signal payload: any JSON value, at most Limits.signalPayloadMaxBytes once serialised. */
+export const signalPayloadSchema = z
+  .json()
+  .refine((v) => utf8Length(JSON.stringify(v)) <= Limits.signalPayloadMaxBytes, {
+    message: `at most ${Limits.signalPayloadMaxBytes} bytes of JSON`,
+  });
+
+/**
+ * sendSignal: a custom signal to the whole room (no `toUserId`) or to one member, delivered through
+ * the jrtc_signals collection (clients watch it; see shared/constants.ts `Collections.signals`).
+ */
+export const sendSignal = {
+  request: z.object({
+    ...sessionFields,
+    toUserId: idSchema.optional(),
+    type: signalTypeSchema,
+    payload: signalPayloadSchema,
+  }),
+  response: z.object({
+    /** The signal document's id. */
+    signalId: z.string(),
+    seq: z.number(),
+    createdAt: z.number(),
+    expiresAt: z.number(),
+  }),
+};
+
+/** renewToken: a fresh token for the same user and room extends the session past the old token's expiry. */
+export const renewToken = {
+  request: z.object({
+    ...sessionFields,
+    token: z.string().min(1).max(Limits.tokenMaxLength),
+    nonce: z.string().min(1).max(Limits.nonceMaxLength),
+    timestamp: z.number().int().positive(),
+  }),
+  response: z.object({ tokenExpiresAt: z.number() }),
+};
+
 /** Every action by name. */
 export const actions = {
   issueToken,
@@ -155,6 +288,17 @@ export const actions = {
   getBroadcasterList,
   getAudienceList,
   getRoomMemberCount,
+  setStagePolicy,
+  inviteToStage,
+  promote,
+  demote,
+  raiseHand,
+  lowerHand,
+  kick,
+  mute,
+  setMuted,
+  sendSignal,
+  renewToken,
 } as const;
 
 /** The name of an action. */

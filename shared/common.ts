@@ -30,11 +30,19 @@ export const sessionFields = {
   sessionId: z.string().min(8).max(64),
 };
 
-/** A member's media stream as the roster shows it. */
+/**
+ * A member's media stream as the roster shows it. `muted` is what listeners and the member's own
+ * pusher follow: true while the member muted itself (`selfMuted`, setMuted) or the owner muted it
+ * (`adminMuted`, mute). The two causes are kept apart so that lifting one never lifts the other:
+ * the owner's unmute must not open a microphone its member closed, and setMuted(false) must not
+ * undo the owner's mute. Absent flags (members never muted) mean false.
+ */
 export const streamSchema = z.object({
   streamId: z.string(),
   publishing: z.boolean(),
   muted: z.boolean(),
+  selfMuted: z.boolean().optional(),
+  adminMuted: z.boolean().optional(),
 });
 
 /** A member as every client may see it: no OPENID, no session, nothing private. */
@@ -46,6 +54,14 @@ export const memberSchema = z.object({
   stream: streamSchema,
   joinedAt: z.number(),
   version: z.number(),
+  /** Raised hand (raiseHand / lowerHand); absent means false. Cleared when the member takes the stage. */
+  handRaised: z.boolean().optional(),
+  /**
+   * The owner allowed this member on stage (inviteToStage, promote): it may setRole(1) in an
+   * invite-only room. Cleared by demote; absent means false. Kept on the member (not a list on the
+   * room document) so the room document stays small whatever the number of invitations.
+   */
+  invited: z.boolean().optional(),
 });
 
 /** A room's public summary. */
@@ -67,6 +83,25 @@ export const memberCountSchema = z.object({
   audienceCount: z.number(),
 });
 
+/**
+ * A signal document of the jrtc_signals collection, as a client's watch delivers it. `to` is a
+ * userId, or '*' for the whole room. `payloadJson` is the sender's payload serialised as JSON (a
+ * string, so that arbitrary keys such as `$x` or `a.b` never become database field names). `seq`
+ * grows with each signal of one sender's session; `(from, seq)` and the document id each identify
+ * a signal. A peer signal also carries `_openid` (its recipient's, for the read rule): the schema
+ * leaves it out, so parsing drops it.
+ */
+export const signalSchema = z.object({
+  roomKey: z.string(),
+  to: z.string(),
+  from: z.string(),
+  type: z.string(),
+  payloadJson: z.string(),
+  seq: z.number(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+});
+
 /** A member as the roster shows it. */
 export type Member = z.infer<typeof memberSchema>;
 /** A member's stream. */
@@ -75,3 +110,5 @@ export type Stream = z.infer<typeof streamSchema>;
 export type RoomSummary = z.infer<typeof roomSchema>;
 /** Exact member counts. */
 export type MemberCount = z.infer<typeof memberCountSchema>;
+/** A signal as a client's watch delivers it. */
+export type Signal = z.infer<typeof signalSchema>;

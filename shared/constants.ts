@@ -26,6 +26,12 @@ export const Collections = {
   nonces: 'jrtc_nonces',
   /** Private: revoked tokens and kicked users. */
   revocations: 'jrtc_revocations',
+  /**
+   * Client-readable by rule: custom signals, kept for `Timing.signalTtlMs`. A room-wide signal
+   * (`to: '*'`) is readable by everyone; a peer signal carries its recipient's OPENID in `_openid`
+   * and is readable by that recipient only (see shared/database-rules.json).
+   */
+  signals: 'jrtc_signals',
 } as const;
 
 /** Sizes and counts the protocol enforces. */
@@ -38,6 +44,12 @@ export const Limits = {
   pageSizeDefault: 20,
   pageSizeMax: 100,
   tokenTtlMaxSeconds: 7 * 24 * 3600,
+  /** A signal's `type`: 1..32 characters of [A-Za-z0-9_.-]. */
+  signalTypeMaxLength: 32,
+  /** A signal's payload, serialised as JSON, in UTF-8 bytes. */
+  signalPayloadMaxBytes: 4096,
+  /** The optional reason a kick gives. */
+  kickReasonMaxLength: 128,
 } as const;
 
 /** Liveness timing defaults (the function's config may override them). */
@@ -46,6 +58,25 @@ export const Timing = {
   heartbeatIntervalMs: 30_000,
   /** A member not heard from for this long is a ghost. Must exceed the longest heartbeat interval plus latency. */
   leaseMs: 40_000,
+  /** A signal document lives this long; clients that miss it by then never see it. */
+  signalTtlMs: 60_000,
+} as const;
+
+/** The `to` of a signal addressed to the whole room. */
+export const SIGNAL_TO_ROOM = '*';
+
+/**
+ * Signal types starting with this prefix are the service's own (`jrtc.kicked`, `jrtc.invited`);
+ * sendSignal refuses them, so a peer cannot forge one.
+ */
+export const SYSTEM_SIGNAL_PREFIX = 'jrtc.';
+
+/** The service's own signal types. */
+export const SystemSignal = {
+  /** To the kicked member, as it is removed: payload `{reason: string | null, bannedUntil: number}`. */
+  KICKED: 'jrtc.kicked',
+  /** To the invited member: payload `null`; it may now setRole(1) in an invite-only room. */
+  INVITED: 'jrtc.invited',
 } as const;
 
 /** The document id of a room: `appId:userRoomId`. */

@@ -49,6 +49,8 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   /** Anything unexpected; details are logged server side, never sent. */
   INTERNAL: 'INTERNAL',
+  /** The member an owner action or a peer signal names (targetUserId / toUserId) is not in the room. */
+  TARGET_NOT_IN_ROOM: 'TARGET_NOT_IN_ROOM',
 } as const;
 
 /** One of the protocol's error codes. */

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       heartbeatMs: 30_000,
       leaseMs: 40_000,
       issuePolicy: 'open',
+      kickBanSeconds: 600,
     });
   });
 
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
         JRTC_HEARTBEAT_MS: '10000',
         JRTC_LEASE_MS: '15000',
         JRTC_ISSUE_POLICY: 'off',
+        JRTC_KICK_BAN_SECONDS: '60',
       }),
     );
     expect(c).toEqual({
@@ -69,6 +71,7 @@ describe('loadConfig', () => {
       heartbeatMs: 10_000,
       leaseMs: 15_000,
       issuePolicy: 'off',
+      kickBanSeconds: 60,
     });
   });
 
@@ -102,6 +105,7 @@ describe('loadConfig', () => {
     ['JRTC_HEARTBEAT_MS', 'soon'],
     ['JRTC_LEASE_MS', '1000'],
     ['JRTC_ISSUE_POLICY', 'sometimes'],
+    ['JRTC_KICK_BAN_SECONDS', 'forever'],
   ])('refuses %s=%j with CONFIG_ERROR naming the variable', (name, value) => {
     const error = errorOf(loadConfig({ [name]: value }));
     expect(error.code).toBe(ErrorCode.CONFIG_ERROR);

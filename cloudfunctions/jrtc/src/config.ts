@@ -49,6 +49,8 @@ export interface JrtcConfig {
   leaseMs: number;
   /** JRTC_ISSUE_POLICY: whether issueToken serves tokens at all. */
   issuePolicy: IssuePolicyMode;
+  /** JRTC_KICK_BAN_SECONDS: how long a kicked user cannot rejoin the room it was kicked from. */
+  kickBanSeconds: number;
 }
 
 /** The outcome of loading the config: never thrown, so a bad deployment still answers. */
@@ -72,6 +74,7 @@ export const ConfigEnv = {
   heartbeatMs: 'JRTC_HEARTBEAT_MS',
   leaseMs: 'JRTC_LEASE_MS',
   issuePolicy: 'JRTC_ISSUE_POLICY',
+  kickBanSeconds: 'JRTC_KICK_BAN_SECONDS',
 } as const;
 
 /** Clients need time to get a heartbeat through before their lease runs out. */
@@ -136,6 +139,7 @@ const envSchema = z.object({
   heartbeatMs: integer(30_000, 1_000, 600_000),
   leaseMs: integer(40_000, 3_000, 3_600_000),
   issuePolicy: z.enum(['open', 'off']).optional().transform((v) => v ?? 'open'),
+  kickBanSeconds: integer(600, 0, 30 * 24 * 3600),
 });
 
 /**

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { ErrorCode, actions, isErrorCode } from '../../../shared';
 import type { ActionName } from '../../../shared';
-import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload } from './testkit';
+import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
+
+/** The renewToken fields of a token. */
+function pick(t: ReturnType<typeof tokenFields>): { token: string; nonce: string; timestamp: number } {
+  return { token: t.token, nonce: t.nonce, timestamp: t.timestamp };
+}
 
 let cloud: TestCloud;
 let valid: Record<ActionName, Record<string, unknown>>;
@@ -22,6 +27,17 @@ beforeAll(async () => {
     getBroadcasterList: session,
     getAudienceList: { ...session, cursor: 'a', pageSize: 5 },
     getRoomMemberCount: session,
+    setStagePolicy: { ...session, policy: 'invite' },
+    inviteToStage: { ...session, targetUserId: 'bob' },
+    promote: { ...session, targetUserId: 'bob' },
+    demote: { ...session, targetUserId: 'bob' },
+    raiseHand: session,
+    lowerHand: session,
+    kick: { ...session, targetUserId: 'bob', reason: 'spam' },
+    mute: { ...session, targetUserId: 'bob', muted: true },
+    setMuted: { ...session, muted: true },
+    sendSignal: { ...session, toUserId: 'bob', type: 'chat.text', payload: { text: 'hi' } },
+    renewToken: { ...session, ...pick(tokenFields(cloud.clock.now(), 'room-1', 'alice')) },
   };
 });
 afterAll(async () => {

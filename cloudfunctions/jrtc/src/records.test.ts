@@ -24,8 +24,11 @@ describe('stored documents', () => {
   };
 
   it('the public view of a member has exactly the shared member fields', () => {
-    const pub = toPublicMember(doc);
+    // The optional flags (absent means false) appear once set.
+    const flagged = { ...doc, handRaised: true, invited: false, extra: 'dropped' };
+    const pub = toPublicMember(flagged);
     expect(Object.keys(pub).sort()).toEqual(Object.keys(memberSchema.shape).sort());
+    expect(Object.keys(toPublicMember(doc))).not.toContain('handRaised');
   });
 
   it('a malformed stored document is an error, not half-typed data', () => {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { z } from 'zod';
-import { memberSchema, roomSchema } from '../../../shared';
+import { memberSchema, roomSchema, signalSchema } from '../../../shared';
 import type { Member, RoomSummary } from '../../../shared';
 import type { DocData, DbDocument } from './ports';
 
@@ -32,6 +32,12 @@ export const presenceDocSchema = z.object({
   expiresAt: z.number(),
   /** Where in the heartbeat interval this member's heartbeats should land (ms). */
   phaseMs: z.number(),
+  /** The nonce document of the token the session holds (from joinRoom or the last renewToken): kick revokes it. */
+  nonceId: z.string(),
+  /** That token's expiry (ms): a heartbeat after it ends the session with TOKEN_EXPIRED. */
+  tokenExpiresAt: z.number(),
+  /** The `seq` of the session's last signal (absent before its first). */
+  signalSeq: z.number().optional(),
 });
 /** A stored presence record. */
 export type PresenceDoc = z.infer<typeof presenceDocSchema>;
@@ -47,9 +53,38 @@ export const nonceDocSchema = z.object({
   userId: z.string(),
   roomKey: z.string(),
   expiresAt: z.number(),
+  /** Set when the session holding this token was kicked: the token cannot join again. */
+  revoked: z.boolean().optional(),
 });
 /** A stored nonce. */
 export type NonceDoc = z.infer<typeof nonceDocSchema>;
+
+/**
+ * jrtc_revocations/{roomKey:userId}: the last kick of a user from a room. While `bannedUntil` is
+ * ahead the user cannot rejoin (KICKED); while the document lives the kicked session's calls answer
+ * KICKED rather than NOT_IN_ROOM. The sweep deletes it at `expiresAt`.
+ */
+export const revocationDocSchema = z.object({
+  roomKey: z.string(),
+  userId: z.string(),
+  /** The kicked session. */
+  sessionId: z.string(),
+  /** The nonce document of the token that session held (marked revoked). */
+  nonceId: z.string(),
+  reason: z.string().nullable(),
+  kickedBy: z.string(),
+  kickedAt: z.number(),
+  bannedUntil: z.number(),
+  /** The later of bannedUntil and the kicked token's expiry. */
+  expiresAt: z.number(),
+});
+/** A stored revocation. */
+export type RevocationDoc = z.infer<typeof revocationDocSchema>;
+
+/** jrtc_signals/{random id}: a signal; a peer signal adds its recipient's OPENID as `_openid`. */
+export const signalDocSchema = signalSchema.extend({ _openid: z.string().optional() });
+/** A stored signal. */
+export type SignalDoc = z.infer<typeof signalDocSchema>;
 
 /** The id of a binding document. */
 export function bindingIdOf(appId: string, userId: string): string {

@@ -4,8 +4,8 @@
  */
 import { Collections, ErrorCode, ProtocolError, memberIdOf, roomKeyOf } from '../../../shared';
 import type { CallerContext } from './ports';
-import { presenceDocSchema, readDoc } from './records';
-import type { DocReader, PresenceDoc } from './records';
+import { presenceDocSchema, readDoc, revocationDocSchema } from './records';
+import type { DocReader, PresenceDoc, RevocationDoc } from './records';
 
 /** The fields that name a session (shared `sessionFields`). */
 export interface SessionRef {
@@ -23,11 +23,26 @@ export interface Session {
   presence: PresenceDoc;
 }
 
+/** The KICKED error of a kick, with the reason and the end of the ban as details. */
+export function kickedError(revocation: RevocationDoc): ProtocolError {
+  return new ProtocolError(ErrorCode.KICKED, 'removed from this room by its owner', {
+    reason: revocation.reason,
+    bannedUntil: revocation.bannedUntil,
+  });
+}
+
+/** True when the token the session holds has expired at `now` (a token is valid up to its timestamp). */
+export function tokenExpired(presence: PresenceDoc, now: number): boolean {
+  return presence.tokenExpiresAt < now;
+}
+
 /**
  * Authenticates `ref` for `caller` at time `now`, reading through `reader` (the database, or a
  * transaction when the action then writes, so the check and the write see the same state).
  * Throws NOT_IN_ROOM (no live presence, including one whose lease ran out but is not yet swept),
- * SESSION_REPLACED (a newer join holds the seat) or IDENTITY_MISMATCH (right session, wrong OPENID).
+ * KICKED (no presence because the owner kicked this very session; only then is the revocation
+ * read, so the common path costs one read), SESSION_REPLACED (a newer join holds the seat) or
+ * IDENTITY_MISMATCH (right session, wrong OPENID).
  * The session is compared first: after a join from another device, even under another OPENID when
  * binding is off, the older device learns that it was replaced rather than that it is someone else.
  */
@@ -40,7 +55,11 @@ export async function authenticate(
   const roomKey = roomKeyOf(ref.appId, ref.userRoomId);
   const memberId = memberIdOf(roomKey, ref.userId);
   const presence = await readDoc(reader, Collections.presence, memberId, presenceDocSchema);
-  if (!presence) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
+  if (!presence) {
+    const revocation = await readDoc(reader, Collections.revocations, memberId, revocationDocSchema);
+    if (revocation && revocation.sessionId === ref.sessionId) throw kickedError(revocation);
+    throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
+  }
   if (presence.sessionId !== ref.sessionId) {
     throw new ProtocolError(ErrorCode.SESSION_REPLACED, 'this session was replaced by a newer join');
   }

@@ -75,8 +75,8 @@ describe('sweepAll', () => {
     cloud.clock.advance(1_001);
 
     const oneBatch = await sweepAll(cloud.deps, { maxBatches: 1 });
-    expect(oneBatch).toEqual({ removedMembers: 100, removedNonces: 0 });
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedNonces: 0 });
+    expect(oneBatch).toEqual({ removedMembers: 100, removedNonces: 0, removedSignals: 0, removedRevocations: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedNonces: 0, removedSignals: 0, removedRevocations: 0 });
 
     const snap = await cloud.snapshot();
     expect(snap[Collections.members].map((m) => m.userId)).toEqual(['live']);
@@ -85,7 +85,7 @@ describe('sweepAll', () => {
     }
 
     cloud.clock.advance(3_600_000); // every token (1 h) has expired now
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedNonces: 121 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedNonces: 121, removedSignals: 0, removedRevocations: 0 });
     expect((await cloud.snapshot())[Collections.nonces]).toEqual([]);
   });
 });

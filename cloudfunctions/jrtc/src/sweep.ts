@@ -13,6 +13,10 @@ import { removeMember } from './roster';
 export interface SweepStats {
   removedMembers: number;
   removedNonces: number;
+  /** Signals past their TTL (Timing.signalTtlMs). */
+  removedSignals: number;
+  /** Kick records whose ban and token have both ended. */
+  removedRevocations: number;
 }
 
 /** Documents per query of the timer sweep. */
@@ -80,7 +84,8 @@ export async function trySweepRoom(deps: SweepDeps, roomKey: string): Promise<nu
 /**
  * The timer's sweep: ghosts of every room, `BATCH` at a time for at most `maxBatches` batches (the
  * rest waits for the next run, so one run stays within the function's time limit), then the nonces
- * of tokens that have expired (a replay of those fails TOKEN_EXPIRED anyway).
+ * of tokens that have expired (a replay of those fails TOKEN_EXPIRED anyway), expired signals, and
+ * revocations whose ban and kicked token have both ended.
  */
 export async function sweepAll(deps: SweepDeps, options: { maxBatches?: number } = {}): Promise<SweepStats> {
   const maxBatches = options.maxBatches ?? 10;
@@ -96,9 +101,12 @@ export async function sweepAll(deps: SweepDeps, options: { maxBatches?: number }
     removedMembers += await removeGhosts(deps.db, data, now);
     if (data.length < BATCH) break;
   }
-  const { stats } = await deps.db
-    .collection(Collections.nonces)
-    .where({ expiresAt: _.lt(now) })
-    .remove();
-  return { removedMembers, removedNonces: stats.removed };
+  const purge = async (collection: string): Promise<number> =>
+    (await deps.db.collection(collection).where({ expiresAt: _.lt(now) }).remove()).stats.removed;
+  return {
+    removedMembers,
+    removedNonces: await purge(Collections.nonces),
+    removedSignals: await purge(Collections.signals),
+    removedRevocations: await purge(Collections.revocations),
+  };
 }

@@ -5,8 +5,14 @@ import { joinRoom } from './joinRoom';
 import { leaveRoom } from './leaveRoom';
 import { getAudienceList, getBroadcasterList, getRoomMemberCount } from './lists';
 import { heartbeat } from './heartbeat';
+import { lowerHand, raiseHand } from './hand';
+import { kick } from './kick';
+import { mute, setMuted } from './mute';
 import { publish, unpublish } from './publish';
+import { renewToken } from './renewToken';
+import { sendSignal } from './sendSignal';
 import { setRole } from './setRole';
+import { demote, inviteToStage, promote, setStagePolicy } from './stage';
 import { subscribe } from './subscribe';
 import type { Handler } from './types';
 
@@ -23,6 +29,17 @@ export const handlers: { [A in ActionName]: Handler<A> } = {
   getBroadcasterList,
   getAudienceList,
   getRoomMemberCount,
+  setStagePolicy,
+  inviteToStage,
+  promote,
+  demote,
+  raiseHand,
+  lowerHand,
+  kick,
+  mute,
+  setMuted,
+  sendSignal,
+  renewToken,
 };
 
 export { defaultIssuePolicy } from './issueToken';

@@ -1,12 +1,11 @@
 /**
  * joinRoom: verify the JRTC token, bind the identity, enter the roster. All checks and writes that
  * depend on stored state happen in one transaction, reads first: nothing is written when a check
- * fails, and counts change together with the member.
+ * fails, and counts change together with the member. A token a kick revoked answers TOKEN_REVOKED;
+ * any token of a user kicked from this room answers KICKED until the ban (JRTC_KICK_BAN_SECONDS) ends.
  */
 import { Collections, ErrorCode, ProtocolError, Role, memberIdOf, roomKeyOf } from '../../../../shared';
 import type { ActionRequest, StagePolicy } from '../../../../shared';
-import { verifyToken } from '../../../../shared/token';
-import { appKeyOf } from '../config';
 import type { JrtcConfig } from '../config';
 import { firstHeartbeatInMs, maxPhaseShiftMs, phaseForJoin } from '../heartbeatSchedule';
 import type { DbTransaction } from '../ports';
@@ -14,18 +13,19 @@ import {
   bindingDocSchema,
   bindingIdOf,
   memberDocSchema,
-  nonceDocSchema,
-  nonceIdOf,
   presenceDocSchema,
   readDoc,
+  revocationDocSchema,
   roomDocSchema,
   toPublicMember,
   toRoomSummary,
 } from '../records';
 import type { MemberDoc, PresenceDoc, RoomDoc } from '../records';
 import { addToCounts } from '../roster';
+import { kickedError } from '../session';
 import { streamIdOf } from '../streamId';
 import { trySweepRoom } from '../sweep';
+import { checkNonce, consumeNonce, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
 
 interface Admission {
@@ -42,11 +42,14 @@ interface Admitted {
   presence: PresenceDoc;
 }
 
-/** Fails unless the stage policy lets `userId` be an anchor (the owner always may). */
-function checkStage(role: number, policy: StagePolicy, ownerUserId: string, userId: string): void {
-  if (role === Role.ANCHOR && policy === 'invite' && ownerUserId !== userId) {
-    throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner may take the stage in this room');
-  }
+/**
+ * Fails unless the stage policy lets `userId` be an anchor: in an invite-only room the owner, a
+ * member the owner invited or promoted, and a member already on stage (a rejoin keeps its seat).
+ */
+function checkStage(role: number, policy: StagePolicy, ownerUserId: string, userId: string, existing: MemberDoc | null): void {
+  if (role !== Role.ANCHOR || policy !== 'invite' || ownerUserId === userId) return;
+  if (existing && (existing.role === Role.ANCHOR || existing.invited === true)) return;
+  throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner and invited members may take the stage in this room');
 }
 
 /** The transaction body: every read and check, then every write. Safe to retry (no other effects). */
@@ -54,29 +57,23 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   const { request: r, openid, now, config } = a;
   const roomKey = roomKeyOf(r.appId, r.userRoomId);
   const memberId = memberIdOf(roomKey, r.userId);
-  const nonceId = nonceIdOf(r.appId, r.nonce);
+  const holder = { openid, userId: r.userId, roomKey };
 
-  const nonce = await readDoc(tx, Collections.nonces, nonceId, nonceDocSchema);
-  // The same caller may rejoin with its token while it lives (a reconnect); anyone else is a replay.
-  if (nonce && (nonce.openid !== openid || nonce.userId !== r.userId || nonce.roomKey !== roomKey)) {
-    throw new ProtocolError(ErrorCode.TOKEN_REPLAYED, 'this token was already used by another caller');
-  }
+  const nonce = await checkNonce(tx, r.appId, r.nonce, holder);
+  const revocation = await readDoc(tx, Collections.revocations, memberId, revocationDocSchema);
+  if (revocation && revocation.bannedUntil > now) throw kickedError(revocation);
   const bindingId = bindingIdOf(r.appId, r.userId);
   const binding = config.bindUserToOpenid ? await readDoc(tx, Collections.bindings, bindingId, bindingDocSchema) : null;
   if (binding && binding.openid !== openid) {
     throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is bound to another WeChat user');
   }
   const room = await readDoc(tx, Collections.rooms, roomKey, roomDocSchema);
-  checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, room?.ownerUserId ?? r.userId, r.userId);
   const existing = await readDoc(tx, Collections.members, memberId, memberDocSchema);
+  checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, room?.ownerUserId ?? r.userId, r.userId, existing);
   const oldPresence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
 
   // All checks passed: write.
-  if (!nonce) {
-    await tx.collection(Collections.nonces).doc(nonceId).set({
-      data: { openid, userId: r.userId, roomKey, expiresAt: r.timestamp },
-    });
-  }
+  await consumeNonce(tx, nonce, holder, r.timestamp);
   if (config.bindUserToOpenid && !binding) {
     await tx.collection(Collections.bindings).doc(bindingId).set({ data: { openid, createdAt: now } });
   }
@@ -153,6 +150,8 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
     lastSeen: now,
     expiresAt: now + config.leaseMs,
     phaseMs,
+    nonceId: nonce.nonceId,
+    tokenExpiresAt: r.timestamp,
   };
   await tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } });
   return { member, room: nextRoom, presence };
@@ -161,18 +160,8 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
 /** joinRoom (see the file comment); then sweeps the room's ghosts. */
 export const joinRoom: Handler<'joinRoom'> = async (request, { caller, deps }) => {
   const { config, db, clock } = deps;
-  const appKey = appKeyOf(config, request.appId);
-  const params = {
-    appId: request.appId,
-    appKey,
-    roomId: request.userRoomId,
-    userId: request.userId,
-    timestamp: request.timestamp,
-    nonce: request.nonce,
-  };
-  if (!verifyToken(params, request.token)) throw new ProtocolError(ErrorCode.TOKEN_INVALID, 'the token does not verify');
   const now = clock.now();
-  if (request.timestamp < now) throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the token has expired');
+  verifyTokenFields(config, request, now);
 
   // Drawn outside the transaction, which the platform may run more than once.
   const sessionId = deps.random.id(16);

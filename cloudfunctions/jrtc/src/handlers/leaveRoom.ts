@@ -5,12 +5,12 @@ import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
-/** Errors that mean "already out": never joined, left, swept, or replaced by a newer join. */
-const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.SESSION_REPLACED]);
+/** Errors that mean "already out": never joined, left, swept, kicked, or replaced by a newer join. */
+const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.KICKED, ErrorCode.SESSION_REPLACED]);
 
 /**
- * leaveRoom (see the file comment). A replaced session answers `{left: false}` and leaves the newer
- * session's seat alone; IDENTITY_MISMATCH is still an error. The room is swept either way, so a
+ * leaveRoom (see the file comment). A replaced or kicked session answers `{left: false}` (a
+ * replaced one leaves the newer session's seat alone); IDENTITY_MISMATCH is still an error. The room is swept either way, so a
  * caller whose lease already ran out is taken off the roster now rather than by the next sweep.
  */
 export const leaveRoom: Handler<'leaveRoom'> = async (request, { caller, deps }) => {

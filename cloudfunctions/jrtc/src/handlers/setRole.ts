@@ -8,9 +8,10 @@ import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
 /**
- * setRole (see the file comment). Taking the stage in an `invite` room is the owner's privilege
- * (ROLE_FORBIDDEN otherwise); stepping down is always allowed and stops publishing. Asking for the
- * role already held changes nothing.
+ * setRole (see the file comment). Taking the stage in an `invite` room is for the owner and the
+ * members it invited (inviteToStage, promote; ROLE_FORBIDDEN otherwise) and lowers a raised hand;
+ * stepping down is always allowed and stops publishing. Asking for the role already held changes
+ * nothing.
  */
 export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
@@ -20,19 +21,24 @@ export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => 
     const room = await readDoc(tx, Collections.rooms, session.roomKey, roomDocSchema);
     if (!current || !room) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
     if (current.role === request.role) return { member: current, roomKey: session.roomKey };
-    if (request.role === Role.ANCHOR && room.stagePolicy === 'invite' && room.ownerUserId !== request.userId) {
-      throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner may take the stage in this room');
+    const onStage = request.role === Role.ANCHOR;
+    if (onStage && room.stagePolicy === 'invite' && room.ownerUserId !== request.userId && current.invited !== true) {
+      throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner and invited members may take the stage in this room');
     }
-    const publishing = request.role === Role.ANCHOR ? current.stream.publishing : false;
+    const publishing = onStage ? current.stream.publishing : false;
     const next: MemberDoc = {
       ...current,
       role: request.role,
       stream: { ...current.stream, publishing },
       version: current.version + 1,
     };
-    await tx.collection(Collections.members).doc(session.memberId).update({
-      data: { role: next.role, stream: { publishing }, version: next.version },
-    });
+    const data: Record<string, unknown> = { role: next.role, stream: { publishing }, version: next.version };
+    // The hand was raised to get on stage: once there, it is lowered.
+    if (onStage && current.handRaised) {
+      next.handRaised = false;
+      data.handRaised = false;
+    }
+    await tx.collection(Collections.members).doc(session.memberId).update({ data });
     await writeCounts(tx, room, addToCounts(addToCounts(room, current.role, -1), next.role, 1), now);
     return { member: next, roomKey: session.roomKey };
   });

@@ -1,0 +1,36 @@
+/** renewToken: a fresh token for the same user and room extends the session past the old token's expiry. */
+import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
+import { removeMember } from '../roster';
+import { authenticate, tokenExpired } from '../session';
+import { trySweepRoom } from '../sweep';
+import { checkNonce, consumeNonce, verifyTokenFields } from '../tokenCheck';
+import type { Handler } from './types';
+
+/**
+ * renewToken: the token must pass the checks joinRoom makes (TOKEN_INVALID, TOKEN_EXPIRED,
+ * TOKEN_REPLAYED, TOKEN_REVOKED) for the session's appId, room and userId. Its nonce is consumed
+ * and becomes the one a kick would revoke; the session's token expiry becomes the new token's.
+ * A session whose old token has already expired cannot be renewed: it ends as a heartbeat would
+ * end it (the member is removed, TOKEN_EXPIRED), and the client joins again with the new token.
+ */
+export const renewToken: Handler<'renewToken'> = async (request, { caller, deps }) => {
+  const now = deps.clock.now();
+  verifyTokenFields(deps.config, request, now);
+  const outcome = await deps.db.runTransaction(async (tx) => {
+    const session = await authenticate(tx, caller, request, now);
+    if (tokenExpired(session.presence, now)) {
+      await removeMember(tx, session.roomKey, session.memberId, now);
+      return { roomKey: session.roomKey, expired: true };
+    }
+    const holder = { openid: caller.OPENID, userId: request.userId, roomKey: session.roomKey };
+    const nonce = await checkNonce(tx, request.appId, request.nonce, holder);
+    await consumeNonce(tx, nonce, holder, request.timestamp);
+    await tx.collection(Collections.presence).doc(session.memberId).update({
+      data: { nonceId: nonce.nonceId, tokenExpiresAt: request.timestamp },
+    });
+    return { roomKey: session.roomKey, expired: false };
+  });
+  await trySweepRoom(deps, outcome.roomKey);
+  if (outcome.expired) throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token expired before renewal');
+  return { tokenExpiresAt: request.timestamp };
+};

@@ -1,0 +1,105 @@
+/**
+ * Stage control by the room's owner: the stage policy, invitations, promotion and demotion. Role
+ * changes move the room's counts in the same transaction as the member document (roster.ts).
+ */
+import { Collections, Role, SystemSignal } from '../../../../shared';
+import type { Role as RoleValue } from '../../../../shared';
+import { readTarget, runAsOwner } from '../owner';
+import type { OwnerSession, Target } from '../owner';
+import type { DbTransaction } from '../ports';
+import { presenceDocSchema, readDoc, toPublicMember, toRoomSummary } from '../records';
+import type { MemberDoc } from '../records';
+import { addToCounts, writeCounts } from '../roster';
+import { writeSignal } from '../signals';
+import type { Handler } from './types';
+
+/** setStagePolicy: `open` (anyone may take the stage) or `invite` (the owner decides). Unchanged → no write. */
+export const setStagePolicy: Handler<'setStagePolicy'> = async (request, { caller, deps }) => {
+  const room = await runAsOwner(deps, caller, request, async (tx, { room }, now) => {
+    if (room.stagePolicy === request.policy) return room;
+    const next = { ...room, stagePolicy: request.policy, version: room.version + 1, updatedAt: now };
+    await tx.collection(Collections.rooms).doc(room.roomKey).update({
+      data: { stagePolicy: next.stagePolicy, version: next.version, updatedAt: now },
+    });
+    return next;
+  });
+  return { room: toRoomSummary(room) };
+};
+
+/**
+ * inviteToStage: marks the target invited (it may then setRole(1) in an invite-only room) and sends
+ * it a `jrtc.invited` signal, so an audience member, which does not watch its own document, learns
+ * of it at once. A repeated invitation writes no member change but signals again (a reminder).
+ */
+export const inviteToStage: Handler<'inviteToStage'> = async (request, { caller, deps }) => {
+  const signalId = deps.random.id(12);
+  const member = await runAsOwner(deps, caller, request, async (tx, owner, now) => {
+    const target = await readTarget(tx, owner.session.roomKey, request.targetUserId);
+    const presence = await readDoc(tx, Collections.presence, target.memberId, presenceDocSchema);
+    let next = target.member;
+    if (next.invited !== true) {
+      next = { ...next, invited: true, version: next.version + 1 };
+      await tx.collection(Collections.members).doc(target.memberId).update({
+        data: { invited: true, version: next.version },
+      });
+    }
+    if (presence) {
+      const to = { userId: request.targetUserId, openid: presence.openid };
+      await writeSignal(tx, owner.session, { id: signalId, type: SystemSignal.INVITED, payload: null, to }, now);
+    }
+    return next;
+  });
+  return { member: toPublicMember(member) };
+};
+
+/** Sets the target's role (and its invitation), moving the counts when the role changes. */
+async function changeRole(
+  tx: DbTransaction,
+  { room }: OwnerSession,
+  { memberId, member }: Target,
+  role: RoleValue,
+  now: number,
+): Promise<MemberDoc> {
+  const onStage = role === Role.ANCHOR;
+  const publishing = onStage ? member.stream.publishing : false;
+  const lowerHand = onStage && member.handRaised === true;
+  if (member.role === role && (member.invited === true) === onStage && !lowerHand) return member;
+  const next: MemberDoc = {
+    ...member,
+    role,
+    invited: onStage,
+    stream: { ...member.stream, publishing },
+    version: member.version + 1,
+  };
+  const data: Record<string, unknown> = { role, invited: onStage, stream: { publishing }, version: next.version };
+  if (lowerHand) {
+    next.handRaised = false;
+    data.handRaised = false;
+  }
+  await tx.collection(Collections.members).doc(memberId).update({ data });
+  if (member.role !== role) await writeCounts(tx, room, addToCounts(addToCounts(room, member.role, -1), role, 1), now);
+  return next;
+}
+
+/**
+ * promote: the target becomes an anchor at once, whatever the stage policy, and is marked invited
+ * so that a rejoin (a reconnect) keeps it on stage; its raised hand is lowered.
+ */
+export const promote: Handler<'promote'> = async (request, { caller, deps }) => {
+  const member = await runAsOwner(deps, caller, request, async (tx, owner, now) =>
+    changeRole(tx, owner, await readTarget(tx, owner.session.roomKey, request.targetUserId), Role.ANCHOR, now),
+  );
+  return { member: toPublicMember(member) };
+};
+
+/**
+ * demote: the target becomes audience, stops publishing and loses its invitation (so it cannot
+ * take the stage again in an invite-only room until invited anew). Demoting a member that is
+ * audience already withdraws its invitation.
+ */
+export const demote: Handler<'demote'> = async (request, { caller, deps }) => {
+  const member = await runAsOwner(deps, caller, request, async (tx, owner, now) =>
+    changeRole(tx, owner, await readTarget(tx, owner.session.roomKey, request.targetUserId), Role.AUDIENCE, now),
+  );
+  return { member: toPublicMember(member) };
+};

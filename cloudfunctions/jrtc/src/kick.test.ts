@@ -1,0 +1,122 @@
+import { Collections, ErrorCode, actions } from '../../../shared';
+import { sweepAll } from './sweep';
+import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from './testkit';
+import type { TestCloud } from './testkit';
+
+type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
+
+let cloud: TestCloud;
+let alice: Session; // the owner
+let bob: Session;
+let bobJoin: ReturnType<typeof joinPayload>;
+
+async function setup(env: Record<string, string> = {}): Promise<void> {
+  cloud = await createTestCloud(env);
+  alice = (await joinAs(cloud, 'openid-a', 'room-1', 'alice', 1)).session;
+  await joinAs(cloud, 'openid-c', 'room-1', 'carol', 2);
+  bobJoin = joinPayload(cloud, 'room-1', 'bob', 1);
+  const reply = await cloud.ok('openid-b', 'joinRoom', bobJoin);
+  bob = { appId: APP_ID, userRoomId: 'room-1', userId: 'bob', sessionId: reply.sessionId };
+}
+
+afterEach(async () => {
+  await cloud.close();
+});
+
+describe('kick', () => {
+  beforeEach(() => setup());
+
+  it('removes the member with exact counts, revokes its token, bans it and tells it', async () => {
+    const reply = await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob', reason: 'spam' });
+    expect(actions.kick.response.parse(reply)).toEqual(reply);
+    expect(reply).toEqual({ userId: 'bob', bannedUntil: cloud.clock.now() + 600_000 });
+
+    const snap = await cloud.snapshot();
+    expect(snap[Collections.members].map((m) => m.userId).sort()).toEqual(['alice', 'carol']);
+    expect(snap[Collections.presence].map((m) => m.userId).sort()).toEqual(['alice', 'carol']);
+    expect(snap[Collections.rooms][0]).toMatchObject({ broadcasterCount: 1, audienceCount: 1 });
+    expect(snap[Collections.revocations]).toEqual([
+      expect.objectContaining({
+        _id: `${APP_ID}:room-1:bob`,
+        sessionId: bob.sessionId,
+        nonceId: `${APP_ID}:${bobJoin.nonce}`,
+        reason: 'spam',
+        kickedBy: 'alice',
+        bannedUntil: reply.bannedUntil,
+        expiresAt: bobJoin.timestamp, // the token outlives the ban
+      }),
+    ]);
+    expect(snap[Collections.nonces].find((n) => n._id === `${APP_ID}:${bobJoin.nonce}`)).toMatchObject({ revoked: true });
+    expect(snap[Collections.signals]).toEqual([
+      expect.objectContaining({
+        to: 'bob',
+        _openid: 'openid-b',
+        type: 'jrtc.kicked',
+        payloadJson: JSON.stringify({ reason: 'spam', bannedUntil: reply.bannedUntil }),
+      }),
+    ]);
+
+    // The kicked session learns that it was kicked, not merely that it is out.
+    const beat = await cloud.call('openid-b', 'heartbeat', bob);
+    expect(beat).toMatchObject({ ok: false, error: { code: ErrorCode.KICKED, details: { reason: 'spam', bannedUntil: reply.bannedUntil } } });
+    expect(codeOf(await cloud.call('openid-b', 'raiseHand', bob))).toBe(ErrorCode.KICKED);
+    expect(await cloud.ok('openid-b', 'leaveRoom', bob)).toEqual({ left: false });
+  });
+
+  it('the kicked token never rejoins (TOKEN_REVOKED); any token of the user is KICKED until the ban ends', async () => {
+    await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
+    const before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-b', 'joinRoom', bobJoin))).toBe(ErrorCode.TOKEN_REVOKED);
+    const fresh = await cloud.call('openid-b', 'joinRoom', joinPayload(cloud, 'room-1', 'bob', 2));
+    expect(fresh).toMatchObject({ ok: false, error: { code: ErrorCode.KICKED, details: { reason: null } } });
+    expect(await cloud.snapshot()).toEqual(before);
+    // Another room is not affected.
+    await cloud.ok('openid-b', 'joinRoom', joinPayload(cloud, 'room-2', 'bob', 2));
+
+    cloud.clock.advance(599_999);
+    expect(codeOf(await cloud.call('openid-b', 'joinRoom', joinPayload(cloud, 'room-1', 'bob', 2)))).toBe(ErrorCode.KICKED);
+    cloud.clock.advance(1);
+    const back = await cloud.ok('openid-b', 'joinRoom', joinPayload(cloud, 'room-1', 'bob', 2));
+    expect(back.member.userId).toBe('bob');
+    // The kicked token stays revoked while it lives.
+    expect(codeOf(await cloud.call('openid-b', 'joinRoom', bobJoin))).toBe(ErrorCode.TOKEN_REVOKED);
+  });
+
+  it('revokes the token the session renewed to', async () => {
+    const renewed = tokenFields(cloud.clock.now(), 'room-1', 'bob', { ttlMs: 7_200_000 });
+    await cloud.ok('openid-b', 'renewToken', { ...bob, token: renewed.token, nonce: renewed.nonce, timestamp: renewed.timestamp });
+    await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
+    const revocation = (await cloud.snapshot())[Collections.revocations][0];
+    expect(revocation).toMatchObject({ nonceId: `${APP_ID}:${renewed.nonce}`, expiresAt: renewed.timestamp });
+    expect(codeOf(await cloud.call('openid-b', 'joinRoom', { ...renewed, role: 2 }))).toBe(ErrorCode.TOKEN_REVOKED);
+  });
+
+  it('refuses to kick the owner itself, and changes nothing', async () => {
+    const before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-a', 'kick', { ...alice, targetUserId: 'alice' }))).toBe(ErrorCode.BAD_REQUEST);
+    expect(await cloud.snapshot()).toEqual(before);
+  });
+
+  it('the sweep drops the revocation once both the ban and the kicked token have ended', async () => {
+    await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
+    cloud.clock.advance(600_001);
+    // The jrtc.kicked signal is long gone (60 s); the kicked token lives on (1 h), so the record stays.
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedRevocations: 0, removedSignals: 1 });
+    cloud.clock.advance(3_600_000);
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedRevocations: 1, removedSignals: 0 });
+    expect((await cloud.snapshot())[Collections.revocations]).toEqual([]);
+  });
+});
+
+describe('kick with JRTC_KICK_BAN_SECONDS=0', () => {
+  beforeEach(() => setup({ JRTC_KICK_BAN_SECONDS: '0' }));
+
+  it('revokes the token but lets the user back with a new one at once', async () => {
+    const reply = await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
+    expect(reply.bannedUntil).toBe(cloud.clock.now());
+    expect(codeOf(await cloud.call('openid-b', 'joinRoom', bobJoin))).toBe(ErrorCode.TOKEN_REVOKED);
+    await cloud.ok('openid-b', 'joinRoom', joinPayload(cloud, 'room-1', 'bob', 2));
+    // The new join holds the seat now, so the kicked session answers as any replaced one.
+    expect(codeOf(await cloud.call('openid-b', 'heartbeat', bob))).toBe(ErrorCode.SESSION_REPLACED);
+  });
+});

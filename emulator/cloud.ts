@@ -9,6 +9,8 @@ import { EmulatorClock } from './clock';
 import { loadCloudConfig } from './cloudConfig';
 import { FunctionsHost } from './functionsHost';
 import { defaultIndexes } from './indexes';
+import { mediaAuthFromEnv } from './media/authConfig';
+import { MediaService } from './media/mediaService';
 import { RuleEngine, loadRules } from './rules';
 import { HttpServer } from './server';
 import type { EmulatorService } from './service';
@@ -30,6 +32,11 @@ export interface LocalCloudOptions {
   timers?: boolean;
   /** Where services log (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Run the local media server (emulator/media) on these ports (0 = a free port); default off.
+   * The jrtc function's push/pull domains and FLV port then follow the ports chosen.
+   */
+  media?: { rtmpPort: number; httpPort: number } | false;
 }
 
 /** A running local cloud. */
@@ -42,6 +49,8 @@ export interface LocalCloud {
   functions: FunctionsHost;
   timers: TimerService;
   watch: WatchService;
+  /** The media server, when started with `media`. */
+  media: MediaService | null;
   /** Stops every service in reverse order; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -57,6 +66,8 @@ export const localFunctionEnv: Readonly<Record<string, string>> = {
   JRTC_PULL_DOMAINS: '127.0.0.1:1935',
   JRTC_PULL_HTTP_PORT: '8000',
   JRTC_PUSH_KEY: 'local-secret',
+  // A pull key of its own, so a pull URL's signature can never authorise a push (as on a real CDN).
+  JRTC_PULL_KEY: 'local-pull-secret',
   JRTC_PULL_SCHEME: 'http',
 };
 
@@ -74,15 +85,34 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes });
   const clock = new EmulatorClock();
   const access = new ClientAccess(rules, new RuleEngine(rules));
+  // The media server starts before the functions load (env vars exist only while a bundle loads),
+  // so the ports it picks reach the jrtc function's config.
+  let media: MediaService | null = null;
+  if (options.media) {
+    const jrtcEnv = config.functions.find((f) => f.name === 'jrtc')?.envVariables ?? {};
+    try {
+      media = new MediaService({
+        ...options.media,
+        auth: mediaAuthFromEnv({ ...jrtcEnv, ...localFunctionEnv, ...options.functionEnv }),
+        store,
+        now: () => clock.now(),
+        log: options.log,
+      });
+      await media.start();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
   const functions = new FunctionsHost({
     store,
     config,
-    envOverrides: { ...localFunctionEnv, ...options.functionEnv },
+    envOverrides: { ...localFunctionEnv, ...media?.functionEnv(), ...options.functionEnv },
     log: options.log,
   });
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
-  const services: EmulatorService[] = [clock, functions, timers, watch];
+  const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch];
   const server = new HttpServer({
     port: options.port ?? 0,
     functions,
@@ -95,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   services.push(server);
 
-  const started: EmulatorService[] = [];
+  const started: EmulatorService[] = media ? [media] : [];
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -106,6 +136,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     })());
   try {
     for (const s of services) {
+      if (s === media) continue;
       await s.start();
       started.push(s);
     }
@@ -113,5 +144,5 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await stop();
     throw err;
   }
-  return { url: server.url, port: server.port, store, clock, functions, timers, watch, stop };
+  return { url: server.url, port: server.port, store, clock, functions, timers, watch, media, stop };
 }

@@ -1,10 +1,13 @@
 /**
- * `node dist/emulator/main.js [--port N] [--data DIR] [--no-timers] [--demo] [--once]`:
- * runs the local cloud until SIGINT/SIGTERM. With --demo it plays the scripted room; with --once
+ * `node dist/emulator/main.js [--port N] [--data DIR] [--no-timers] [--rtmp-port N] [--http-port N]
+ * [--no-media] [--media-provider P] [--demo] [--once]`: runs the local cloud, with its media server
+ * unless --no-media, until SIGINT/SIGTERM. With --demo it plays the scripted room; with --once
  * as well it exits when the demo ends (status 0 when the demo ended as it should).
  */
 import path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
+import { MEDIA_PROVIDERS, isMediaProvider } from '../shared/signers';
+import type { MediaProvider } from '../shared/signers';
 import { startLocalCloud } from './cloud';
 import type { LocalCloud } from './cloud';
 import { runDemo } from './demo';
@@ -13,6 +16,10 @@ interface CliOptions {
   port: number;
   data: string;
   timers: boolean;
+  media: boolean;
+  rtmpPort: number;
+  httpPort: number;
+  mediaProvider?: MediaProvider;
   demo?: boolean;
   once?: boolean;
 }
@@ -23,12 +30,21 @@ function parsePort(value: string): number {
   return n;
 }
 
+function parseProvider(value: string): MediaProvider {
+  if (!isMediaProvider(value)) throw new InvalidArgumentError(`one of ${MEDIA_PROVIDERS.join(', ')}`);
+  return value;
+}
+
 async function main(): Promise<void> {
   const program = new Command('jrtc-local-cloud')
     .description('The JRTC local cloud: functions, database, watch and timers on 127.0.0.1')
     .option('--port <n>', 'port to listen on (0 = any free port)', parsePort, 8787)
     .option('--data <dir>', 'where the database persists', '.jrtc-data')
     .option('--no-timers', 'do not run timer triggers on their schedule')
+    .option('--rtmp-port <n>', 'media server RTMP port (0 = any free port)', parsePort, 1935)
+    .option('--http-port <n>', 'media server HTTP-FLV port (0 = any free port)', parsePort, 8000)
+    .option('--no-media', 'do not run the local media server')
+    .option('--media-provider <name>', `URL signing format the function issues and the media server checks (${MEDIA_PROVIDERS.join(', ')})`, parseProvider)
     .option('--demo', 'play the demo room')
     .option('--once', 'with --demo: exit when the demo ends')
     .parse();
@@ -36,11 +52,21 @@ async function main(): Promise<void> {
 
   let cloud: LocalCloud;
   try {
-    cloud = await startLocalCloud({ port: opts.port, dataDir: path.resolve(opts.data), timers: opts.timers });
+    cloud = await startLocalCloud({
+      port: opts.port,
+      dataDir: path.resolve(opts.data),
+      timers: opts.timers,
+      media: opts.media ? { rtmpPort: opts.rtmpPort, httpPort: opts.httpPort } : false,
+      functionEnv: opts.mediaProvider ? { JRTC_MEDIA_PROVIDER: opts.mediaProvider } : undefined,
+    });
   } catch (err) {
     console.error(`JRTC local cloud failed to start: ${(err as Error).message}`);
     process.exitCode = 1;
     return;
+  }
+  // Printed before the "listening" line, which tests/helpers/cloudProcess.ts waits for.
+  if (cloud.media) {
+    console.log(`JRTC media server (${cloud.media.provider}) rtmp://127.0.0.1:${cloud.media.rtmpPort} http://127.0.0.1:${cloud.media.httpPort}`);
   }
   console.log(`JRTC local cloud listening on ${cloud.url}`);
   console.log(`  functions: ${cloud.functions.names().join(', ') || '(none)'}`);

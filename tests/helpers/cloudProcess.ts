@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import type { MediaProvider } from '../../shared/signers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const mainJs = path.join(repoRoot, 'dist', 'emulator', 'main.js');
@@ -10,6 +11,8 @@ const mainJs = path.join(repoRoot, 'dist', 'emulator', 'main.js');
 export interface CloudProcess {
   url: string;
   dataDir: string;
+  /** The media server's ports, when started with `media`. */
+  media: { rtmpPort: number; httpPort: number } | null;
   /** Graceful stop (SIGTERM), waits for exit. */
   stop(): Promise<void>;
   /** SIGKILL, waits for exit: no chance to flush anything. */
@@ -18,18 +21,34 @@ export interface CloudProcess {
   advanceClock(ms: number): Promise<void>;
   /** Runs a timer trigger now (e.g. 'jrtcSweep'). */
   fireTimer(name: string): Promise<unknown>;
+  /** GET /v1/admin/info: each service's facts (e.g. `media.streams`). */
+  info(): Promise<Record<string, unknown>>;
+}
+
+/** Options of startCloudProcess. */
+export interface CloudProcessOptions {
+  dataDir?: string;
+  timers?: boolean;
+  /** Run the media server on free ports (default: off), optionally with another signing provider. */
+  media?: boolean | { provider: MediaProvider };
 }
 
 /**
  * Starts `dist/emulator/main.js` on a free port with its own data dir (a fresh temp dir unless given)
- * and resolves once it prints where it listens.
+ * and resolves once it prints where it listens. Without `media` it runs no media server.
  */
-export async function startCloudProcess(options: { dataDir?: string; timers?: boolean } = {}): Promise<CloudProcess> {
+export async function startCloudProcess(options: CloudProcessOptions = {}): Promise<CloudProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-it-'));
   const args = [mainJs, '--port', '0', '--data', dataDir];
   if (!options.timers) args.push('--no-timers');
+  if (!options.media) args.push('--no-media');
+  else args.push('--rtmp-port', '0', '--http-port', '0');
+  if (typeof options.media === 'object') args.push('--media-provider', options.media.provider);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await waitForUrl(child);
+  const { url, out } = await waitForUrl(child);
+  const m = /media server \([^)]*\) rtmp:\/\/127\.0\.0\.1:(\d+) http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+  const media = m ? { rtmpPort: Number(m[1]), httpPort: Number(m[2]) } : null;
+  if (options.media && !media) throw new Error(`local cloud started without its media server:\n${out}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const post = async (route: string, body: unknown): Promise<unknown> => {
     const res = await fetch(`${url}${route}`, {
@@ -44,6 +63,7 @@ export async function startCloudProcess(options: { dataDir?: string; timers?: bo
   return {
     url,
     dataDir,
+    media,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -58,10 +78,15 @@ export async function startCloudProcess(options: { dataDir?: string; timers?: bo
     async fireTimer(name: string) {
       return post(`/v1/admin/timers/${encodeURIComponent(name)}`, {});
     },
+    async info() {
+      const res = await fetch(`${url}/v1/admin/info`);
+      if (!res.ok) throw new Error(`/v1/admin/info failed: ${res.status}`);
+      return (await res.json()) as Record<string, unknown>;
+    },
   };
 }
 
-function waitForUrl(child: ChildProcess): Promise<string> {
+function waitForUrl(child: ChildProcess): Promise<{ url: string; out: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -71,7 +96,7 @@ function waitForUrl(child: ChildProcess): Promise<string> {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve({ url: m[1], out });
       }
     });
     child.stderr?.on('data', (chunk: Buffer) => {

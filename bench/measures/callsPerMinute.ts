@@ -47,6 +47,8 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 export async function measureCallsPerMinute(cloud: LocalCloud, participants: number, minutes: number, tick: () => void) {
   const timers = new VirtualTimers();
   let calls = 0;
+  // Virtual time must not outrun real calls (the SDK would time them out), so each step waits for them.
+  const inflight = new Set<Promise<unknown>>();
   const clients: JRTCMiniappClient[] = [];
   const pushDomain = localFunctionEnv.JRTC_PUSH_DOMAINS.split(',')[0];
   const pullDomain = localFunctionEnv.JRTC_PULL_DOMAINS.split(',')[0];
@@ -55,7 +57,13 @@ export async function measureCallsPerMinute(cloud: LocalCloud, participants: num
     const counting = Object.assign(Object.create(platform) as typeof platform, {
       callFunction: (o: Parameters<typeof platform.callFunction>[0]) => {
         calls += 1;
-        return platform.callFunction(o);
+        const p = platform.callFunction(o);
+        const tracked = p.then(
+          () => inflight.delete(tracked),
+          () => inflight.delete(tracked),
+        );
+        inflight.add(tracked);
+        return p;
       },
     });
     const client = await JRTCMiniappClient.init({ appId: joinParams('x', 'x', 2).appId, pushDomain, pullDomain, cloud: counting, timers });
@@ -67,6 +75,10 @@ export async function measureCallsPerMinute(cloud: LocalCloud, participants: num
       cloud.clock.advance(1000);
       timers.step(1000);
       for (let k = 0; k < 5; k++) await settle();
+      while (inflight.size > 0) {
+        await Promise.all([...inflight]);
+        for (let k = 0; k < 5; k++) await settle();
+      }
     }
   };
   await advance(60_000);

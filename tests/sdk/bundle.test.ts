@@ -1,12 +1,16 @@
 /**
  * The built SDK file as a mini program loads it: scripts/build-sdk.js output, evaluated with only what
- * the mini program runtime offers (no Node require), within the gzip budget.
+ * the mini program runtime offers (no Node require), within the gzip budget; and its typings, checked
+ * against miniprogram-api-typings by compiling a page (tests/sdk/fixtures/page.ts). One file, because
+ * one build makes both (parallel test files must not rebuild the same output).
  */
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import vm from 'vm';
 import zlib from 'zlib';
+import ts from 'typescript';
+import { joinParams, setupSdkTest } from './localCloud';
 
 const root = path.resolve(__dirname, '..', '..');
 const bundle = path.join(root, 'miniprogram', 'lib', 'jrtc-miniapp.min.js');
@@ -79,5 +83,80 @@ describe('the built SDK', () => {
         data: { action: 'joinRoom', appId: 'demo-app', token: 't', userId: 'u', role: 2, nonce: 'n', timestamp: 1, userRoomId: 'r' },
       },
     ]);
+  });
+});
+
+/** Type errors of the fixture page, compiled with its tsconfig; `edit` rewrites the page's text first. */
+function pageDiagnostics(edit: (text: string) => string = (t) => t): string[] {
+  const dir = path.join(__dirname, 'fixtures');
+  const { config } = ts.readConfigFile(path.join(dir, 'tsconfig.json'), ts.sys.readFile);
+  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, dir);
+  const host = ts.createCompilerHost(parsed.options);
+  const page = path.join(dir, 'page.ts');
+  const read = host.getSourceFile;
+  host.getSourceFile = (file, lang, ...rest) =>
+    path.resolve(file) === page ? ts.createSourceFile(file, edit(fs.readFileSync(page, 'utf8')), lang) : read(file, lang, ...rest);
+  const program = ts.createProgram(parsed.fileNames, parsed.options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+describe('the SDK typings', () => {
+  test('a page using wx.cloud as `cloud` and wx as `platform` compiles against miniprogram-api-typings', () => {
+    expect(fs.existsSync(path.join(root, 'miniprogram', 'lib', 'jrtc-miniapp.min.d.ts'))).toBe(true);
+    expect(pageDiagnostics()).toEqual([]);
+  });
+
+  test('the same page fails when what it passes does not fit CloudLike or the event signatures', () => {
+    const wrongCloud = pageDiagnostics((t) => t.replace('cloud: wx.cloud,', 'cloud: { callFunction: wx.cloud.callFunction },'));
+    expect(wrongCloud.join('\n')).toMatch(/CloudLike/);
+    const wrongEvent = pageDiagnostics((t) => t.replace('(pushUrl: string) => this.setData', '(pushUrl: number) => this.setData'));
+    expect(wrongEvent.length).toBeGreaterThan(0);
+  });
+
+  test('the npm package points at the bundle and its typings, with the miniprogram field', () => {
+    const lib = path.join(root, 'miniprogram', 'lib');
+    const pkg = JSON.parse(fs.readFileSync(path.join(lib, 'package.json'), 'utf8')) as Record<string, string>;
+    expect(pkg.miniprogram).toBe('.');
+    expect(fs.existsSync(path.join(lib, pkg.main))).toBe(true);
+    expect(fs.existsSync(path.join(lib, pkg.types))).toBe(true);
+  });
+});
+
+describe('the built SDK on the local cloud', () => {
+  test('joins, hears the roster, hands and signals, and leaves (the minified names hold together)', async () => {
+    const ctx = await setupSdkTest();
+    try {
+      const sdk = load(undefined);
+      type Bundled = { on(e: string, l: (...a: unknown[]) => void): void; [k: string]: unknown };
+      const make = async (userId: string) =>
+        (await sdk.init({ appId: 'demo-app', pushDomain: '127.0.0.1:1935', pullDomain: '127.0.0.1:1935', cloud: ctx.platform(`openid-${userId}`) })) as {
+          joinRoom(p: unknown): Promise<Bundled>;
+          destroy(): Promise<void>;
+        };
+      const teacher = await make('b-t');
+      const student = await make('b-s');
+      const troom = await teacher.joinRoom(joinParams('bundle-1', 'b-t', 1));
+      const heard: string[] = [];
+      troom.on('memberJoined', (m) => heard.push(`joined:${(m as { userId: string }).userId}`));
+      troom.on('handRaised', (m) => heard.push(`hand:${(m as { userId: string }).userId}`));
+      troom.on('signal', (x) => heard.push(`signal:${JSON.stringify(x)}`));
+      const sroom = await student.joinRoom(joinParams('bundle-1', 'b-s', 1));
+      const wait = async (what: string) => {
+        for (let i = 0; i < 250 && !heard.includes(what); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(heard).toContain(what);
+      };
+      await wait('joined:b-s');
+      await (sroom.raiseHand as () => Promise<unknown>)();
+      await wait('hand:b-s');
+      await new Promise((r) => setTimeout(r, 200));
+      await (sroom.sendSignal as (o: unknown) => Promise<unknown>)({ type: 'ping', payload: 1 });
+      await wait('signal:{"from":"b-s","type":"ping","payload":1,"direct":false}');
+      await (sroom.leaveRoom as () => Promise<void>)();
+      expect(sroom.state).toBe('disconnected');
+      await teacher.destroy();
+      await student.destroy();
+    } finally {
+      await ctx.cleanup();
+    }
   });
 });

@@ -75,6 +75,7 @@ export function platformDouble(inner: CloudClient): PlatformDouble {
     database() {
       const db = inner.database();
       return {
+        command: db.command,
         collection(name) {
           const collection = db.collection(name);
           return {

@@ -5,6 +5,8 @@ import type { CloudLike } from './cloud';
 import { JRTCError } from './errors';
 import { DefaultReconnectPolicy } from './reconnect';
 import type { ReconnectPolicy } from './reconnect';
+import { isPlatform } from './lifecycle';
+import type { PlatformLike } from './lifecycle';
 import { Room } from './room';
 import type { RoomConfig, RosterScope, Session } from './room';
 import { systemTimers } from './timers';
@@ -12,7 +14,7 @@ import type { Timers } from './timers';
 import { check, checkOptional, isDomain, isId, isObject, isRole, isText } from './validate';
 
 /** The mini program global, when there is one (absent in Node). */
-declare const wx: { cloud?: CloudLike } | undefined;
+declare const wx: ({ cloud?: CloudLike } & Partial<PlatformLike>) | undefined;
 
 /** Options of JRTCMiniappClient.init. */
 export interface InitOptions {
@@ -34,6 +36,11 @@ export interface InitOptions {
   tokenWillExpireLeadMs?: number;
   /** Clock and timers (tests pass a manual one). */
   timers?: Timers;
+  /**
+   * App hide/show and network events, for recovery after a suspension; defaults to the global `wx`.
+   * Pass `null` to turn lifecycle recovery off.
+   */
+  platform?: PlatformLike | null;
 }
 
 /** joinRoom's parameters, exactly as the protocol's joinRoom request. */
@@ -91,8 +98,11 @@ export default class JRTCMiniappClient {
     checkOptional(options.rosterScope, (v) => v === 'anchors' || v === 'all', 'rosterScope');
     checkOptional(options.callTimeoutMs, positive, 'callTimeoutMs');
     checkOptional(options.tokenWillExpireLeadMs, (v) => typeof v === 'number' && v >= 0, 'tokenWillExpireLeadMs');
+    checkOptional(options.platform, (v) => v === null || isPlatform(v), 'platform');
     checkOptional(options.reconnectPolicy, (v) => isObject(v) && typeof v.nextRetryDelayInMs === 'function', 'reconnectPolicy');
-    const cloud = options.cloud || (typeof wx !== 'undefined' && wx ? wx.cloud : undefined);
+    const global = typeof wx !== 'undefined' && wx ? wx : undefined;
+    const cloud = options.cloud || (global && global.cloud);
+    const platform = options.platform === undefined ? global : options.platform;
     if (!cloud || typeof cloud.callFunction !== 'function' || typeof cloud.database !== 'function') {
       throw JRTCError.invalidState('wx.cloud is not available: call wx.cloud.init() first or pass `cloud`');
     }
@@ -106,6 +116,7 @@ export default class JRTCMiniappClient {
         callTimeoutMs: options.callTimeoutMs || 15_000,
         tokenWillExpireLeadMs: options.tokenWillExpireLeadMs === undefined ? 60_000 : options.tokenWillExpireLeadMs,
         rosterScope: options.rosterScope || 'anchors',
+        platform: isPlatform(platform) ? platform : undefined,
       },
       options.appId,
     );
@@ -179,7 +190,7 @@ export default class JRTCMiniappClient {
       await callAction(cloud, timers, callTimeoutMs, 'leaveRoom', session).catch(ignore);
       return;
     }
-    const room = new Room(this.config, session, reply, (ended) => {
+    const room = new Room(this.config, session, reply, params, (ended) => {
       if (this.current === ended) this.current = undefined;
       // Deferred: leaveRoom assigns its promise right after the state change that brought us here.
       this.settling = Promise.resolve()

@@ -19,8 +19,16 @@ export interface WatchSnapshot {
   /** 'init' on the first snapshot of every watch, including each re-watch. */
   type?: string;
   docChanges: WatchChange[];
-  /** The whole result set after this snapshot. */
-  docs: Record<string, unknown>[];
+  /**
+   * The whole result set after this snapshot: an array at run time, but miniprogram-api-typings
+   * declares it `Record<string, any>`, so the type admits both (read it through `docsOf`).
+   */
+  docs: Record<string, unknown>[] | Record<string, unknown>;
+}
+
+/** A snapshot's documents as the array they are. */
+export function docsOf(snapshot: WatchSnapshot): Record<string, unknown>[] {
+  return Array.isArray(snapshot.docs) ? snapshot.docs : [];
 }
 
 /** A running watch. */
@@ -41,6 +49,8 @@ export interface WatchableLike {
 
 /** The part of `wx.cloud.database()` the SDK uses. */
 export interface DatabaseLike {
+  /** Query commands (`_.in` for the signal watch). */
+  readonly command: { in(values: string[]): unknown };
   collection(name: string): {
     where(query: Record<string, unknown>): WatchableLike;
     doc(id: string): WatchableLike;
@@ -78,7 +88,7 @@ export function callAction<A extends ActionName>(
     };
     let call: Promise<{ result?: unknown }>;
     try {
-      call = Promise.resolve(cloud.callFunction({ name: FUNCTION_NAME, data: { action, ...payload } }));
+      call = Promise.resolve(cloud.callFunction({ name: FUNCTION_NAME, data: Object.assign({ action }, payload) }));
     } catch (err) {
       call = Promise.reject(err);
     }

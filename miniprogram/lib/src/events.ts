@@ -45,8 +45,39 @@ export interface RoomEventCallbacks {
   countsChanged: (counts: MemberCount) => void;
   /** The connection state changed (only on a real change). */
   connectionStateChanged: (state: ConnectionState, reason?: ConnectionReason) => void;
-  /** The join token expires at `expiresAt` (ms), `tokenWillExpireLeadMs` from now. */
+  /**
+   * The session's token expires at `expiresAt` (ms), `tokenWillExpireLeadMs` from now: get a fresh
+   * one from your server and pass it to `renewToken`. Follows the server's word (heartbeats).
+   */
   tokenWillExpire: (expiresAt: number) => void;
   /** Something failed in the background (for example fetching a pull URL for streamPublished). */
   error: (error: JRTCError) => void;
+  /** (Anchors) A member raised its hand (also each hand already up when you take the stage). */
+  handRaised: (member: Member) => void;
+  /** (Anchors) A raised hand went down (lowered, taken on stage, or its member left). */
+  handLowered: (member: Member) => void;
+  /** The owner invited you on stage: `setRole(1)` to go up. */
+  invited: () => void;
+  /** The owner removed you (`reason` as it gave it); the state is already `disconnected` with KICKED. */
+  kicked: (reason?: string) => void;
+  /** A signal from another member (sendSignal), to the room or to you; each once. */
+  signal: (signal: ReceivedSignal) => void;
+  /** (createPusherHandlers) Publishing restarted on a fresh push URL: bind it to `<live-pusher url>`. */
+  pushUrlChanged: (url: string) => void;
+  /** (createPusherHandlers) The pusher is `publishing` (1002), or `restarting` after it gave up (-1307). */
+  pusherStateChanged: (state: 'publishing' | 'restarting') => void;
+  /** (createPlayerHandlers) A player gave up (-2301): bind the fresh URL to its `<live-player src>`. */
+  pullUrlChanged: (userId: string, url: string) => void;
+  /** The loudest member above the threshold (hysteresis keeps it from flickering), or null for silence. */
+  activeSpeakerChanged: (userId: string | null) => void;
+}
+
+/** A signal as the page receives it. */
+export interface ReceivedSignal {
+  /** The sender's userId. */
+  from: string;
+  type: string;
+  payload: unknown;
+  /** True when sent to you alone, false when sent to the whole room. */
+  direct: boolean;
 }

@@ -18,15 +18,26 @@ export const SESSION_ENDING_CODES: readonly ErrorCode[] = [
   ErrorCode.TOKEN_REVOKED,
 ];
 
+/** What a heartbeat reply tells the scheduler and the room. */
+export interface HeartbeatReply {
+  nextHeartbeatInMs: number;
+  tokenExpiresAt?: number;
+}
+
 /** What the heartbeat scheduler needs. */
 export interface HeartbeatOptions {
   timers: Timers;
   /** Delay of the first beat, as joinRoom's `nextHeartbeatInMs` says. */
   firstInMs: number;
+  /**
+   * The times of the latest calls (at most MAX_HEARTBEATS_PER_WINDOW), shared with whoever else
+   * heartbeats for the session (a room resuming after onAppShow), so the budget holds across restarts.
+   */
+  calls?: number[];
   /** One heartbeat call; its reply says when to come back. */
-  beat(): Promise<{ nextHeartbeatInMs: number }>;
+  beat(): Promise<HeartbeatReply>;
   /** A beat succeeded. */
-  onOk(): void;
+  onOk(reply: HeartbeatReply): void;
   /** A beat failed; `fatal` when the session is over (the scheduler has then stopped). */
   onError(error: JRTCError, fatal: boolean): void;
 }
@@ -36,6 +47,17 @@ export interface Heartbeat {
   stop(): void;
 }
 
+/** True when one more call at `now` fits the budget of `calls` (the latest call times). */
+export function withinBudget(calls: readonly number[], now: number): boolean {
+  return calls.length < MAX_HEARTBEATS_PER_WINDOW || now - calls[calls.length - MAX_HEARTBEATS_PER_WINDOW] >= HEARTBEAT_WINDOW_MS;
+}
+
+/** Records a call at `now`, keeping the latest MAX_HEARTBEATS_PER_WINDOW. */
+export function record(calls: number[], now: number): void {
+  calls.push(now);
+  if (calls.length > MAX_HEARTBEATS_PER_WINDOW) calls.shift();
+}
+
 /**
  * Heartbeats when the server says (its replies stagger the members of a room over the interval), but
  * never more than MAX_HEARTBEATS_PER_WINDOW in any HEARTBEAT_WINDOW_MS, whatever the replies or
@@ -43,7 +65,7 @@ export interface Heartbeat {
  */
 export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   const { timers } = options;
-  const calls: number[] = [];
+  const calls = options.calls || [];
   let timer: unknown;
   let stopped = false;
 
@@ -58,12 +80,11 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
 
   function run(): void {
     if (stopped) return;
-    calls.push(timers.now());
-    if (calls.length > MAX_HEARTBEATS_PER_WINDOW) calls.shift();
+    record(calls, timers.now());
     options.beat().then(
       (reply) => {
         if (stopped) return;
-        options.onOk();
+        options.onOk(reply);
         schedule(reply.nextHeartbeatInMs);
       },
       (err: unknown) => {

@@ -129,7 +129,7 @@ export function applySnapshot(roster: Roster, docs: Record<string, unknown>[]): 
  * newer than what is held is dropped; a removal of a member never reported is dropped too.
  */
 export function applyChanges(roster: Roster, changes: readonly WatchChange[]): RosterUpdate {
-  if (!roster.synced) return { roster: { ...roster, pending: roster.pending.concat(changes) }, events: [] };
+  if (!roster.synced) return { roster: { members: roster.members, synced: false, pending: roster.pending.concat(changes) }, events: [] };
   const members = new Map(roster.members);
   const events: RosterEvent[] = [];
   for (const change of changes) {

@@ -1,0 +1,139 @@
+import type { Member } from '../../../shared/common';
+import { Role, SystemSignal } from '../../../shared/constants';
+import { ErrorCode } from '../../../shared/errors';
+import { docsOf } from './cloud';
+import type { WatchSnapshot } from './cloud';
+import { JRTCError } from './errors';
+import { RoomControl } from './roomControl';
+import { applyChanges, applySnapshot, emptyRoster } from './roster';
+import type { Roster, RosterEvent } from './roster';
+import { emptyInbox, takeSignals } from './signals';
+import type { SignalInbox } from './signals';
+
+/** A watch snapshot folded into a roster (a re-watch's full snapshot is diffed, changes applied). */
+function fold(roster: Roster, snapshot: WatchSnapshot) {
+  return snapshot.type === 'init' ? applySnapshot(roster, docsOf(snapshot)) : applyChanges(roster, snapshot.docChanges);
+}
+
+/**
+ * The live feed: what the watches deliver, turned into the page's events, each exactly once also
+ * across re-watches and rejoins (the pure roster.ts and signals.ts keep the books).
+ */
+export class RoomFeed extends RoomControl {
+  /** @internal */
+  protected roster: Roster = emptyRoster;
+  /** @internal Raised hands, as the anchors' hands watch shows them. */
+  protected hands: Roster = emptyRoster;
+  /** @internal */
+  protected roomVersion = 0;
+  /** Streams announced with streamPublished, by userId (their streamId). */
+  private announced = new Map<string, string>();
+  private inbox: SignalInbox = emptyInbox;
+  private wasInvited = false;
+
+  /** The live roster (anchors, or everyone with rosterScope 'all'), you included when on it. */
+  get members(): Member[] {
+    return Array.from(this.roster.members.values());
+  }
+
+  /** (Anchors) The members whose hand is up. */
+  get raisedHands(): Member[] {
+    return Array.from(this.hands.members.values());
+  }
+
+  /** @internal */
+  protected onMembers(snapshot: WatchSnapshot): void {
+    const update = fold(this.roster, snapshot);
+    this.roster = update.roster;
+    update.events.forEach((e) => this.report(e));
+  }
+
+  /** @internal Hands entering the watch are raised, hands leaving it lowered. */
+  protected onHands(snapshot: WatchSnapshot): void {
+    const update = fold(this.hands, snapshot);
+    this.hands = update.roster;
+    for (const e of update.events) if (e.type !== 'updated') this.emit(e.type === 'joined' ? 'handRaised' : 'handLowered', e.member);
+  }
+
+  /** @internal Your own member document: `invited` flipping on. */
+  protected onOwn(snapshot: WatchSnapshot): void {
+    const doc = docsOf(snapshot)[0];
+    const invited = !!doc && doc.invited === true;
+    if (invited && !this.wasInvited) this.emit('invited');
+    this.wasInvited = invited;
+  }
+
+  /** @internal Signals: the page's, and the service's own (a kick reaches you at once). */
+  protected onSignals(snapshot: WatchSnapshot): void {
+    const { inbox, signals } = takeSignals(this.inbox, snapshot, this.userId);
+    this.inbox = inbox;
+    for (const s of signals) {
+      if (s.type === SystemSignal.KICKED) {
+        this.end(ErrorCode.KICKED, new JRTCError(ErrorCode.KICKED, 'kicked', s.payload));
+      } else if (s.type !== SystemSignal.INVITED && this.currentState !== 'disconnected') {
+        this.emit('signal', s);
+      }
+    }
+  }
+
+  /** @internal The room document: counts (never older than what was shown). */
+  protected onRoom(snapshot: WatchSnapshot): void {
+    const found = docsOf(snapshot)[0];
+    const doc = found || {};
+    const version = typeof doc.version === 'number' ? doc.version : 0;
+    if (found && version < this.roomVersion) return;
+    this.roomVersion = version;
+    const broadcasterCount = Number(doc.broadcasterCount) || 0;
+    const audienceCount = Number(doc.audienceCount) || 0;
+    const c = this.currentCounts;
+    if (c.broadcasterCount === broadcasterCount && c.audienceCount === audienceCount) return;
+    this.currentCounts = { total: broadcasterCount + audienceCount, broadcasterCount, audienceCount };
+    this.emit('countsChanged', this.counts);
+  }
+
+  /** Turns one roster event into the page's events. */
+  private report(e: RosterEvent): void {
+    // Only the anchors-only watch has moves: in by promotion, out by demotion.
+    const member: Member = e.type === 'left' && e.moved ? Object.assign({}, e.member, { role: Role.AUDIENCE }) : e.member;
+    const self = member.userId === this.userId;
+    const before = this.currentRole;
+    if (self && (e.type !== 'left' || e.moved)) this.setOwnRole(member.role);
+    // First: a stream that stops is withdrawn before its member leaves or steps down (a new stream is
+    // announced later anyway, once its pull URL is signed).
+    if (!self) this.syncStream(member, e.type !== 'left' && member.stream.publishing ? member.stream.streamId : '');
+    if (e.type === 'updated') {
+      if (e.previous.role !== member.role) this.emit('roleChanged', member, e.previous.role);
+    } else if (e.moved) {
+      this.emit('roleChanged', member, e.type === 'left' ? Role.ANCHOR : Role.AUDIENCE);
+    } else if (!self) {
+      this.emit(e.type === 'joined' ? 'memberJoined' : 'memberLeft', member);
+    } else if (e.type === 'joined' && member.role !== before) {
+      // You entered the anchors watch by a write that replaced your document (the owner promoted you).
+      this.emit('roleChanged', member, before);
+    }
+  }
+
+  /** Announces or withdraws another member's stream so that the page hears of each exactly once. */
+  private syncStream(member: Member, wanted: string): void {
+    const announced = this.announced.get(member.userId);
+    if (announced !== undefined && announced !== wanted) {
+      this.announced.delete(member.userId);
+      this.emit('streamUnpublished', member);
+    }
+    if (!wanted || announced === wanted) return;
+    this.subscribe({ userIds: [member.userId] }).then(
+      (streams) => {
+        const stream = streams.filter((s) => s.userId === member.userId)[0];
+        const now = this.members.filter((m) => m.userId === member.userId)[0];
+        // The roster may have moved on while the URL was on its way: announce only what still holds.
+        if (!stream || !now || !now.stream.publishing || now.stream.streamId !== wanted) return;
+        if (this.currentState === 'disconnected' || this.announced.has(member.userId)) return;
+        this.announced.set(member.userId, wanted);
+        this.emit('streamPublished', now, stream);
+      },
+      (err: JRTCError) => {
+        if (this.currentState !== 'disconnected') this.emit('error', err);
+      },
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import type { ActionName, ActionRequest, ActionResponse } from '../../../shared/actions';
+import type { Timers } from './timers';
+/** One change in a watch snapshot (the fields of CloudBase's `DB.ISingleDBEvent` the SDK reads). */
+export interface WatchChange {
+    /** init | update | enqueue | dequeue: how the doc moved relative to the query's result set. */
+    queueType: string;
+    /** init | update | replace | add | remove: what happened to the doc itself. */
+    dataType: string;
+    docId: string;
+    doc?: Record<string, unknown>;
+    updatedFields?: Record<string, unknown>;
+    removedFields?: string[];
+}
+/** A watch snapshot (the fields of CloudBase's `DB.ISnapshot` the SDK reads). */
+export interface WatchSnapshot {
+    /** 'init' on the first snapshot of every watch, including each re-watch. */
+    type?: string;
+    docChanges: WatchChange[];
+    /**
+     * The whole result set after this snapshot: an array at run time, but miniprogram-api-typings
+     * declares it `Record<string, any>`, so the type admits both (read it through `docsOf`).
+     */
+    docs: Record<string, unknown>[] | Record<string, unknown>;
+}
+/** A snapshot's documents as the array they are. */
+export declare function docsOf(snapshot: WatchSnapshot): Record<string, unknown>[];
+/** A running watch. */
+export interface WatcherLike {
+    close(): unknown;
+}
+/** What `watch()` is given. */
+export interface WatchHandlers {
+    onChange(snapshot: WatchSnapshot): void;
+    onError(error: unknown): void;
+}
+/** A query or document that can be watched. */
+export interface WatchableLike {
+    watch(handlers: WatchHandlers): WatcherLike;
+}
+/** The part of `wx.cloud.database()` the SDK uses. */
+export interface DatabaseLike {
+    /** Query commands (`_.in` for the signal watch). */
+    readonly command: {
+        in(values: string[]): unknown;
+    };
+    collection(name: string): {
+        where(query: Record<string, unknown>): WatchableLike;
+        doc(id: string): WatchableLike;
+    };
+}
+/**
+ * The part of `wx.cloud` the SDK uses. The global `wx.cloud` satisfies it, and so does the local
+ * cloud's client (emulator/client.ts) in tests and the terminal demo.
+ */
+export interface CloudLike {
+    callFunction(options: {
+        name: string;
+        data: Record<string, unknown>;
+    }): Promise<{
+        result?: unknown;
+    }>;
+    database(): DatabaseLike;
+}
+/** The cloud function every action goes to. */
+export declare const FUNCTION_NAME = "jrtc";
+/**
+ * Calls one action and unwraps the reply envelope: resolves with `data`, rejects with a JRTCError
+ * (the server's code, NETWORK when the call or its reply failed, TIMEOUT after `timeoutMs`).
+ */
+export declare function callAction<A extends ActionName>(cloud: CloudLike, timers: Timers, timeoutMs: number, action: A, payload: ActionRequest<A>): Promise<ActionResponse<A>>;

@@ -1,0 +1,137 @@
+/**
+ * The online class on top of a Stage: the teacher owns the room and makes it invite-only, sees the
+ * raised hands and invites, promotes or sends back students; a student raises a hand and takes the
+ * stage once invited (or is put there by the teacher).
+ */
+import type { CloudLike, Member } from '../../lib/jrtc-miniapp.min';
+import type { RoomEntry } from '../../utils/query';
+import { Stage, initialStageData } from '../../utils/stage';
+import type { StageData } from '../../utils/stage';
+
+/** A raised hand as the teacher's list shows it. */
+export interface Hand {
+  userId: string;
+  nickName: string;
+  /** Invited already (waiting for the student to accept). */
+  invited: boolean;
+}
+
+/** The class page's data. */
+export interface ClassData extends StageData {
+  room: string;
+  nickName: string;
+  teacher: boolean;
+  /** (Teacher) raised hands, oldest first. */
+  hands: Hand[];
+  /** (Student) your hand is up. */
+  handRaised: boolean;
+  /** (Student) the teacher invited you on stage: show accept / decline. */
+  invited: boolean;
+}
+
+/** The class page's data before joining. */
+export function initialClassData(): ClassData {
+  return { ...initialStageData(), room: '', nickName: '', teacher: false, hands: [], handRaised: false, invited: false };
+}
+
+/** A hand for the list, from a member. */
+function handOf(member: Member): Hand {
+  return { userId: member.userId, nickName: member.nickName || member.userId, invited: member.invited === true };
+}
+
+/** One class page's session (see the file comment). */
+export class Classroom {
+  /** The room link underneath. */
+  readonly stage: Stage;
+  private hands: Hand[] = [];
+  /** (Student) your hand is up, as the server last said. */
+  private handUp = false;
+
+  constructor(cloud: CloudLike, private readonly render: (patch: Partial<ClassData>) => void) {
+    this.stage = new Stage(cloud, render);
+  }
+
+  /** Joins as teacher (anchor, owner, invite-only stage) or student (audience). */
+  async open(entry: RoomEntry): Promise<void> {
+    const teacher = entry.part === 'teacher';
+    this.render({ room: entry.userRoomId, nickName: entry.nickName, teacher });
+    const room = await this.stage.join(entry, teacher ? 1 : 2);
+    if (!room) return;
+    room.on('handRaised', (member) => this.setHand(handOf(member)));
+    room.on('handLowered', (member) => this.dropHand(member.userId));
+    room.on('roleChanged', (member) => {
+      // On stage, a hand is down (the server lowers it too).
+      if (member.role === 1) this.dropHand(member.userId);
+      if (member.userId === room.userId && member.role === 1) {
+        this.setOwnHand(false);
+        this.render({ invited: false });
+      }
+    });
+    room.on('memberLeft', (member) => this.dropHand(member.userId));
+    room.on('invited', () => this.render({ invited: true }));
+    // The first to join owns the room: a teacher who came after a student cannot close the stage.
+    if (teacher) await this.stage.run((r) => r.setStagePolicy('invite'));
+  }
+
+  /** (Student) raises or lowers your hand. */
+  async toggleHand(): Promise<void> {
+    await this.stage.run(async (room) => {
+      const member = this.handUp ? await room.lowerHand() : await room.raiseHand();
+      this.setOwnHand(member.handRaised === true);
+    });
+  }
+
+  /** (Student) accepts the teacher's invitation: takes the stage and publishes. */
+  async accept(): Promise<void> {
+    this.render({ invited: false });
+    if (await this.stage.goOnStage()) this.setOwnHand(false);
+  }
+
+  /** (Student) declines the invitation. */
+  decline(): void {
+    this.render({ invited: false });
+  }
+
+  /** (Teacher) invites a student who raised a hand. */
+  async invite(userId: string): Promise<void> {
+    await this.stage.run(async (room) => {
+      const member = await room.inviteToStage(userId);
+      if (this.hands.some((h) => h.userId === userId)) this.setHand(handOf(member));
+    });
+  }
+
+  /** (Teacher) puts a student on stage at once. */
+  async promote(userId: string): Promise<void> {
+    await this.stage.run(async (room) => {
+      await room.promote(userId);
+      this.dropHand(userId);
+    });
+  }
+
+  /** (Teacher) sends a student back to the audience. */
+  async demote(userId: string): Promise<void> {
+    await this.stage.run((room) => room.demote(userId));
+  }
+
+  /** Leaves the class. */
+  leave(): Promise<void> {
+    return this.stage.leave();
+  }
+
+  private setOwnHand(up: boolean): void {
+    this.handUp = up;
+    this.render({ handRaised: up });
+  }
+
+  private setHand(hand: Hand): void {
+    const at = this.hands.map((h) => h.userId).indexOf(hand.userId);
+    this.hands = at < 0 ? this.hands.concat([hand]) : this.hands.map((h, i) => (i === at ? hand : h));
+    this.render({ hands: this.hands });
+  }
+
+  private dropHand(userId: string): void {
+    if (!this.hands.some((h) => h.userId === userId)) return;
+    this.hands = this.hands.filter((h) => h.userId !== userId);
+    this.render({ hands: this.hands });
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * What the demo joins with. These values match the local cloud (`npm run emulator`: app `demo-app`,
+ * media on 127.0.0.1:1935); a deployment replaces them with its own appId and the push / pull
+ * domains its `jrtc` function signs for (JRTC_APPS, JRTC_PUSH_DOMAINS, JRTC_PULL_DOMAINS).
+ */
+export const demoConfig = {
+  /** The JRTC appId the `jrtc` function knows (its key stays on the server). */
+  appId: 'demo-app',
+  /** Host that push URLs point at. */
+  pushDomain: '127.0.0.1:1935',
+  /** Host that pull URLs point at. */
+  pullDomain: '127.0.0.1:1935',
+} as const;
+
+/**
+ * Android decodes about six `<live-player>`s at once: the demo plays the first six publishing
+ * anchors and lists the others without a player (a bigger stage needs a mixed stream).
+ */
+export const MAX_PLAYERS = 6;

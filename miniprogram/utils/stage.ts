@@ -1,0 +1,262 @@
+/**
+ * One page's link to its room: joins with a token from issueToken, keeps the stage (seats, pull
+ * URLs, counts, active speaker, connection state) in the page's data from the SDK's events, puts
+ * your own `<live-pusher>` on when you are an anchor, and passes the media components' events to
+ * the SDK's handlers. Scenario pages add their own controls on top (`stage.room`).
+ */
+import JRTCMiniappClient from '../lib/jrtc-miniapp.min';
+import type { CloudLike, ConnectionState, Member, MemberCount, Room } from '../lib/jrtc-miniapp.min';
+import { demoConfig } from './config';
+import { MediaBridge } from './media';
+import type { MediaEvent } from './media';
+import type { RoomEntry } from './query';
+import { seatsOf } from './seats';
+import type { Seat } from './seats';
+import { issueToken } from './token';
+
+/** What a Stage keeps in its page's data. */
+export interface StageData {
+  /** `joining` until the room is joined, then the SDK's connection state. */
+  state: 'joining' | ConnectionState;
+  /** The last failure or the reason the room ended, for the page to show ('' when none). */
+  notice: string;
+  userId: string;
+  /** 1 anchor (on stage), 2 audience. */
+  role: number;
+  /** Your `<live-pusher>`'s URL: '' while you are not publishing. */
+  pushUrl: string;
+  /** Your microphone is off (your own mute or the owner's): bind `<live-pusher muted>` to it. */
+  muted: boolean;
+  seats: Seat[];
+  counts: MemberCount;
+  /** userId of the loudest voice, '' when silence. */
+  speaker: string;
+}
+
+/** The data a page starts with, before the room is joined. */
+export function initialStageData(): StageData {
+  return {
+    state: 'joining',
+    notice: '',
+    userId: '',
+    role: 2,
+    pushUrl: '',
+    muted: false,
+    seats: [],
+    counts: { total: 0, broadcasterCount: 0, audienceCount: 0 },
+    speaker: '',
+  };
+}
+
+/** A failure as one line for the page. */
+export function describeError(err: unknown): string {
+  const e = (err || {}) as { code?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  return typeof e.code === 'string' ? `${e.code}: ${message}` : message;
+}
+
+/** A page's room session (see the file comment). */
+export class Stage {
+  private client?: JRTCMiniappClient;
+  private current?: Room;
+  private media?: MediaBridge;
+  private urls: Record<string, string> = {};
+  private speaker = '';
+  private pushUrl = '';
+  /** Your member as the server last returned it (a call's reply can be newer than the roster). */
+  private own?: Member;
+  /** A publish() is on its way (role changes may ask again meanwhile). */
+  private publishing = false;
+  private left = false;
+  private offs: Array<() => void> = [];
+
+  /**
+   * `cloud` is read by the page once, at load (`wx.cloud`), so that every call of this page goes
+   * through the same client; `render` is the page's setData.
+   */
+  constructor(
+    private readonly cloud: CloudLike,
+    private readonly render: (patch: Partial<StageData>) => void,
+  ) {}
+
+  /** The joined room (undefined before the join resolved and after leave). */
+  get room(): Room | undefined {
+    return this.current;
+  }
+
+  /**
+   * Gets a token, joins `entry`'s room with `role` and starts following it. Resolves with the room,
+   * or with undefined when the page left meanwhile; a failure is also shown as the notice.
+   */
+  async join(entry: RoomEntry, role: 1 | 2): Promise<Room | undefined> {
+    this.render({ state: 'joining', notice: '', userId: entry.userId });
+    try {
+      const client = await JRTCMiniappClient.init({ ...demoConfig, cloud: this.cloud });
+      this.client = client;
+      if (this.left) return this.stopClient();
+      const token = await issueToken(this.cloud, { appId: demoConfig.appId, userRoomId: entry.userRoomId, userId: entry.userId });
+      if (this.left) return this.stopClient();
+      const room = await client.joinRoom({ ...token, role, nickName: entry.nickName });
+      if (this.left) return this.stopClient();
+      this.follow(room);
+      return room;
+    } catch (err) {
+      if (!this.left) this.render({ state: 'disconnected', notice: describeError(err) });
+      throw err;
+    }
+  }
+
+  /** Leaves the room (or cancels the join on its way) and stops updating the page. */
+  async leave(): Promise<void> {
+    this.left = true;
+    this.offs.forEach((off) => off());
+    this.offs = [];
+    this.current = undefined;
+    await this.stopClient();
+  }
+
+  /** Shows a failed call of the page's controls. */
+  report(err: unknown): void {
+    if (!this.left) this.render({ notice: describeError(err) });
+  }
+
+  /** Redraws everything that derives from the roster (call after changes the SDK has no event for). */
+  refresh(): void {
+    const room = this.current;
+    if (!room || this.left) return;
+    const listed = room.members.filter((m) => m.userId === room.userId)[0];
+    // Whichever of the roster's copy and the last reply is newer says whether your microphone is off.
+    if (listed && (!this.own || listed.version >= this.own.version)) this.own = listed;
+    this.render({
+      state: room.state,
+      role: room.role,
+      pushUrl: this.pushUrl,
+      muted: Boolean(this.own && this.own.stream.muted),
+      seats: seatsOf(room.members, room.userId, this.urls, this.speaker),
+      counts: room.counts,
+      speaker: this.speaker,
+    });
+  }
+
+  /**
+   * Runs one of the page's controls on the joined room, then redraws. A failure is shown as the
+   * notice and resolves with undefined, as does a call before the join or after leaving.
+   */
+  async run<T>(action: (room: Room) => Promise<T>): Promise<T | undefined> {
+    const room = this.current;
+    if (!room) return undefined;
+    try {
+      const result = await action(room);
+      this.refresh();
+      return result;
+    } catch (err) {
+      this.report(err);
+      return undefined;
+    }
+  }
+
+  /** Mutes or unmutes your microphone (the owner's mute, if any, stays). */
+  async setMuted(muted: boolean): Promise<void> {
+    const member = await this.run((room) => room.setMuted(muted));
+    if (member && (!this.own || member.version >= this.own.version)) {
+      this.own = member;
+      this.refresh();
+    }
+  }
+
+  /** Takes the stage (setRole(1)) and starts publishing; resolves true once on stage. */
+  async goOnStage(): Promise<boolean> {
+    const member = await this.run((room) => room.setRole(1));
+    if (!member || member.role !== 1) return false;
+    this.own = member;
+    await this.syncRole().catch((err: unknown) => this.report(err));
+    return true;
+  }
+
+  /** Bind `<live-pusher>`'s statechange, audiovolumenotify and error here. */
+  onPusherEvent(event: MediaEvent): void {
+    if (this.media) this.media.pusher(event);
+  }
+
+  /** Bind each `<live-player>`'s events here, with the player's userId. */
+  onPlayerEvent(userId: string, event: MediaEvent): void {
+    if (this.media) this.media.player(userId, event);
+  }
+
+  private follow(room: Room): void {
+    this.current = room;
+    this.media = new MediaBridge(room);
+    const redraw = (): void => this.refresh();
+    this.offs.push(
+      room.on('memberJoined', redraw),
+      room.on('memberLeft', (member: Member) => {
+        delete this.urls[member.userId];
+        redraw();
+      }),
+      room.on('roleChanged', (member: Member) => {
+        if (member.userId === room.userId) this.syncRole().catch((err: unknown) => this.report(err));
+        redraw();
+      }),
+      room.on('streamPublished', (member, stream) => {
+        this.urls[member.userId] = stream.url;
+        redraw();
+      }),
+      room.on('streamUnpublished', (member) => {
+        delete this.urls[member.userId];
+        redraw();
+      }),
+      room.on('pullUrlChanged', (userId, url) => {
+        this.urls[userId] = url;
+        redraw();
+      }),
+      room.on('pushUrlChanged', (url) => {
+        if (!this.pushUrl) return;
+        this.pushUrl = url;
+        redraw();
+      }),
+      room.on('activeSpeakerChanged', (userId) => {
+        this.speaker = userId || '';
+        redraw();
+      }),
+      room.on('countsChanged', redraw),
+      room.on('connectionStateChanged', (state, reason) => {
+        if (state === 'disconnected') this.pushUrl = '';
+        // A kick has its own notice (with the owner's reason), set by `kicked`.
+        if (reason !== 'KICKED') this.render({ notice: state === 'disconnected' && reason ? `left the room: ${reason}` : '' });
+        redraw();
+      }),
+      room.on('kicked', (reason) => this.render({ notice: `removed from the room${reason ? `: ${reason}` : ''}` })),
+      room.on('error', (err) => this.report(err)),
+    );
+    this.refresh();
+    this.syncRole().catch((err: unknown) => this.report(err));
+  }
+
+  /** Publishes when you are an anchor without a push URL; drops the URL when you left the stage. */
+  private async syncRole(): Promise<void> {
+    const room = this.current;
+    if (!room) return;
+    if (room.role !== 1) {
+      this.pushUrl = '';
+      this.refresh();
+      return;
+    }
+    if (this.pushUrl || this.publishing) return;
+    this.publishing = true;
+    try {
+      const url = await room.publish();
+      if (this.current === room && room.role === 1) this.pushUrl = url;
+    } finally {
+      this.publishing = false;
+    }
+    this.refresh();
+  }
+
+  private async stopClient(): Promise<undefined> {
+    const client = this.client;
+    this.client = undefined;
+    this.media = undefined;
+    if (client) await client.destroy();
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Tokens for the demo come from the `jrtc` function's `issueToken` action, for the calling WeChat
+ * user (the deployment's policy decides who gets one). An app with its own server would mint them
+ * there instead (see the `jrtc` CLI) and keep `JRTC_ISSUE_POLICY=off`.
+ */
+import { JRTCError } from '../lib/jrtc-miniapp.min';
+import type { CloudLike } from '../lib/jrtc-miniapp.min';
+
+/** What issueToken returns: exactly the fields joinRoom needs besides role and nickName. */
+export interface IssuedToken {
+  appId: string;
+  userRoomId: string;
+  userId: string;
+  nonce: string;
+  /** Expiry in ms since the epoch. */
+  timestamp: number;
+  token: string;
+}
+
+/** Whom the token is for. */
+export interface TokenRequest {
+  appId: string;
+  userRoomId: string;
+  userId: string;
+  /** Lifetime in seconds (60 .. 7 days); the function's default when omitted. */
+  ttlSeconds?: number;
+}
+
+/**
+ * Asks the `jrtc` function for a token. Rejects with a JRTCError: the server's code (POLICY_DENIED,
+ * IDENTITY_MISMATCH, APP_UNKNOWN, ...) or NETWORK when the call itself failed.
+ */
+export async function issueToken(cloud: CloudLike, request: TokenRequest): Promise<IssuedToken> {
+  let reply: unknown;
+  try {
+    reply = (await cloud.callFunction({ name: 'jrtc', data: { action: 'issueToken', ...request } })).result;
+  } catch (err) {
+    throw JRTCError.from(err);
+  }
+  const envelope = (reply || {}) as { ok?: unknown; data?: unknown; error?: unknown };
+  if (envelope.ok === false) throw JRTCError.fromServer(envelope.error);
+  const data = (envelope.data || {}) as Partial<IssuedToken>;
+  if (envelope.ok !== true || typeof data.token !== 'string' || typeof data.nonce !== 'string' || typeof data.timestamp !== 'number') {
+    throw JRTCError.from({ errMsg: 'issueToken: unreadable reply' });
+  }
+  return {
+    appId: request.appId,
+    userRoomId: request.userRoomId,
+    userId: request.userId,
+    nonce: data.nonce,
+    timestamp: data.timestamp,
+    token: data.token,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * @jest-environment jsdom
+ * @jest-environment-options {"customExportConditions": ["node", "node-addons"]}
+ */
+/**
+ * The online class page, teacher and students each a simulated WeChat user on one local cloud:
+ * joining fills the stage from watch events, a raised hand reaches the teacher, an invitation
+ * brings the student on stage, promote and demote move a student at once.
+ */
+import { fire, setupPageTest, texts, waitForData } from './harness';
+import type { PageTestContext, SimPage } from './harness';
+
+interface SeatData {
+  userId: string;
+  nickName: string;
+  self: boolean;
+  url: string;
+}
+
+let ctx: PageTestContext;
+
+beforeAll(async () => {
+  ctx = await setupPageTest();
+});
+
+afterAll(async () => {
+  await ctx.cleanup();
+});
+
+const seats = (data: Record<string, unknown>): SeatData[] => data.seats as SeatData[];
+const seatOf = (data: Record<string, unknown>, userId: string): SeatData | undefined => seats(data).find((s) => s.userId === userId);
+const hands = (data: Record<string, unknown>): Array<{ userId: string }> => data.hands as Array<{ userId: string }>;
+const counts = (data: Record<string, unknown>): { broadcasterCount: number; audienceCount: number } =>
+  data.counts as { broadcasterCount: number; audienceCount: number };
+
+/** Opens the class page for a new simulated user. */
+function enter(room: string, user: string, nick: string, part: 'teacher' | 'student'): SimPage {
+  return ctx.open('class', ctx.user(`openid-${user}`), { room, user, nick: encodeURIComponent(nick), part });
+}
+
+test('teacher and student: the stage fills from watch events, a raised hand is invited on stage', async () => {
+  const teacher = enter('class-a', 'teacher-a', 'Ms Lee', 'teacher');
+  await waitForData(teacher, (d) => d.state === 'connected' && d.pushUrl !== '', 'the teacher publishing');
+  expect(teacher.data.teacher).toBe(true);
+  expect(teacher.querySelector('.pusher')).toBeDefined();
+  await waitForData(teacher, (d) => seats(d).length === 1, "the teacher's own seat");
+  expect(texts(teacher, '.seat .name')).toEqual(['Ms Lee (you)']);
+  // You never play yourself.
+  expect(teacher.querySelectorAll('.player')).toHaveLength(0);
+
+  const student = enter('class-a', 'student-a', 'Sam Wu', 'student');
+  const joined = await waitForData(student, (d) => Boolean(seatOf(d, 'teacher-a')?.url), "the teacher's stream on the student's stage");
+  expect(seatOf(joined, 'teacher-a')).toMatchObject({ nickName: 'Ms Lee', self: false });
+  expect(seatOf(joined, 'teacher-a')!.url).toMatch(/^rtmp:\/\//);
+  expect(student.querySelectorAll('.player')).toHaveLength(1);
+  expect(student.querySelector('.pusher')).toBeUndefined();
+  expect(student.data.role).toBe(2);
+  await waitForData(teacher, (d) => counts(d).audienceCount === 1, 'the audience count on the teacher page');
+  expect(texts(teacher, '.counts')[0]).toBe('1 on stage · 1 listening');
+
+  // Raise hand → the teacher sees it.
+  await waitForData(student, (d) => d.state === 'connected', 'the student connected');
+  await fire(student.querySelector('.hand-button'), 'tap');
+  await waitForData(student, (d) => d.handRaised === true, 'the hand up');
+  expect(texts(student, '.hand-button')).toEqual(['Lower hand']);
+  await waitForData(teacher, (d) => hands(d).some((h) => h.userId === 'student-a'), 'the raised hand on the teacher page');
+  expect(texts(teacher, '.hand .name')).toEqual(['Sam Wu']);
+
+  // The teacher invites → the student is asked, accepts and goes on stage.
+  await fire(teacher.querySelector('.invite'), 'tap');
+  await waitForData(student, (d) => d.invited === true, 'the invitation on the student page');
+  expect(student.querySelector('.invitation')).toBeDefined();
+  await fire(student.querySelector('.accept'), 'tap');
+  const onStage = await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '', 'the student publishing');
+  expect(onStage.handRaised).toBe(false);
+  expect(student.querySelector('.pusher')).toBeDefined();
+  expect(student.querySelector('.hand-button')).toBeUndefined();
+
+  const after = await waitForData(teacher, (d) => Boolean(seatOf(d, 'student-a')?.url) && hands(d).length === 0, "the student's stream on the teacher page");
+  expect(seats(after).map((s) => s.userId)).toEqual(['teacher-a', 'student-a']);
+  await waitForData(teacher, (d) => counts(d).broadcasterCount === 2 && counts(d).audienceCount === 0, 'the counts after the move');
+
+  // The student leaves: the teacher's stage and counts follow.
+  await ctx.close(student);
+  await waitForData(teacher, (d) => !seatOf(d, 'student-a') && counts(d).broadcasterCount === 1, 'the stage without the student');
+  await ctx.close(teacher);
+});
+
+test('the teacher promotes a raised hand at once and sends the student back', async () => {
+  const teacher = enter('class-b', 'teacher-b', 'Mr Ode', 'teacher');
+  await waitForData(teacher, (d) => d.state === 'connected' && d.pushUrl !== '', 'the teacher publishing');
+  const student = enter('class-b', 'student-b', 'Kim', 'student');
+  await waitForData(student, (d) => d.state === 'connected', 'the student connected');
+
+  await fire(student.querySelector('.hand-button'), 'tap');
+  await waitForData(teacher, (d) => hands(d).length === 1, 'the raised hand');
+  await fire(teacher.querySelector('.promote'), 'tap');
+  await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '', 'the promoted student publishing');
+  await waitForData(teacher, (d) => Boolean(seatOf(d, 'student-b')?.url) && hands(d).length === 0, 'the promoted student on stage');
+
+  await fire(teacher.querySelector('.demote'), 'tap');
+  await waitForData(student, (d) => d.role === 2 && d.pushUrl === '', 'the student back in the audience');
+  expect(student.querySelector('.pusher')).toBeUndefined();
+  await waitForData(teacher, (d) => !seatOf(d, 'student-b') && counts(d).audienceCount === 1, 'the stage without the student');
+});
+
+test('a bad query shows a typed error and joins nothing', async () => {
+  const page = ctx.open('class', ctx.user('openid-bad'), { room: 'no spaces allowed', user: 'u1', part: 'student' });
+  await waitForData(page, (d) => typeof d.notice === 'string' && d.notice !== '', 'the notice');
+  expect(page.data.notice).toMatch(/^BAD_REQUEST: room/);
+  expect(page.data.state).toBe('joining');
+});

@@ -1,0 +1,164 @@
+/**
+ * Runs the demo's pages in miniprogram-simulate against a real local cloud started in the test
+ * process. The page .ts files are compiled with esbuild into a temp dir (nothing compiled lands in
+ * the repo), with the SDK import left to the built `miniprogram/lib/jrtc-miniapp.min.js`, exactly
+ * the file a mini program loads. Each simulated user gets its own wx.cloud-shaped client (its own
+ * OPENID): a page reads `wx.cloud` once, in onLoad, so `open` points the global at the user's
+ * client just before loading the page.
+ *
+ * The pages are written with `Component()` (see miniprogram/utils/page.ts): miniprogram-simulate
+ * has no `Page()` (only custom components; its maintainers advise building pages with Component,
+ * wechat-miniprogram/miniprogram-simulate#26 and #79), so `simulate.load` loads them as they ship
+ * and a test calls the page lifecycle (`onLoad(query)`, `onUnload()`) itself, as the framework would.
+ */
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { createCloudClient } from '../../emulator/client';
+import type { CloudClient } from '../../emulator/client';
+import { startLocalCloud } from '../../emulator/cloud';
+import type { LocalCloud } from '../../emulator/cloud';
+import { nodeFetch } from './nodeFetch';
+
+/** The demo's pages (app.json order). */
+export type PageName = 'index' | 'class' | 'service' | 'meeting';
+
+/** The part of a miniprogram-simulate component wrapper the tests use. */
+export interface SimNode {
+  /** The rendered DOM node (jsdom; the root tsconfig has no DOM lib, hence the narrow type). */
+  dom: { textContent: string | null; getAttribute(name: string): string | null };
+  querySelector(selector: string): SimNode | undefined;
+  querySelectorAll(selector: string): SimNode[];
+  dispatchEvent(eventName: string, options?: { detail?: unknown }): void;
+}
+
+/** A rendered page: its data, its instance (to call lifecycles) and its DOM. */
+export interface SimPage extends SimNode {
+  /** The page instance (`this` of its methods). */
+  instance: { data: Record<string, unknown> } & Record<string, unknown>;
+  data: Record<string, unknown>;
+  attach(parent: unknown): void;
+  detach(): void;
+}
+
+interface Simulate {
+  load(componentPath: string, options?: { compiler?: 'simulate' | 'official'; rootPath?: string }): string;
+  render(id: string, properties?: Record<string, unknown>): SimPage;
+}
+
+/** Compiles the pages into `outDir` (see compilePages.js: esbuild cannot run in the jsdom environment). */
+export function compilePages(outDir: string): void {
+  execFileSync(process.execPath, [path.join(__dirname, 'compilePages.js'), outDir], { stdio: 'inherit' });
+}
+
+/** The jsdom document of the test environment. */
+function jsdomDocument(): { createElement(tag: string): unknown } {
+  return (globalThis as unknown as { document: { createElement(tag: string): unknown } }).document;
+}
+
+/** What a test holds: the cloud, the simulated users and the pages they opened. */
+export interface PageTestContext {
+  cloud: LocalCloud;
+  /** A simulated WeChat user: its own wx.cloud-shaped client. */
+  user(openid: string): CloudClient;
+  /** Renders page `name` for `user` and calls its onLoad with `query`. */
+  open(name: PageName, user: CloudClient | null, query?: Record<string, string>): SimPage;
+  /** Calls a page's onUnload (it leaves its room) and detaches it. */
+  close(page: SimPage): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+type Global = typeof globalThis & { wx?: Record<string, unknown>; fetch?: unknown };
+
+/**
+ * The local cloud runs in this (jsdom) realm too and expects Node's timers (`unref`) and a global
+ * `fetch` for its client; jsdom's window provides neither. Node's own timers serve the pages as
+ * well (the SDK only schedules and clears them).
+ */
+function provideNodeGlobals(g: Global): void {
+  const timers = require('timers') as typeof import('timers');
+  Object.assign(g, {
+    setTimeout: timers.setTimeout,
+    clearTimeout: timers.clearTimeout,
+    setInterval: timers.setInterval,
+    clearInterval: timers.clearInterval,
+    setImmediate: timers.setImmediate,
+    clearImmediate: timers.clearImmediate,
+    fetch: nodeFetch,
+  });
+}
+
+/** Starts a local cloud, compiles the pages and loads miniprogram-simulate with a wx.cloud slot. */
+export async function setupPageTest(): Promise<PageTestContext> {
+  const g = globalThis as Global;
+  provideNodeGlobals(g);
+  // miniprogram-simulate merges its wx mock into an existing global wx: give it one first, since
+  // its mock has no wx.cloud.
+  g.wx = { cloud: undefined };
+  const simulate = require('miniprogram-simulate') as Simulate;
+  const wx = g.wx as Record<string, unknown>;
+
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-pages-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-pages-data-'));
+  compilePages(outDir);
+  const cloud = await startLocalCloud({ port: 0, dataDir, timers: false, log: () => undefined });
+  const ids = new Map<PageName, string>();
+  const open: SimPage[] = [];
+  const unloaded = new Set<SimPage>();
+
+  const close = async (page: SimPage): Promise<void> => {
+    if (unloaded.has(page)) return;
+    unloaded.add(page);
+    // The pages' onUnload returns the leave in progress, so a test can wait for it.
+    await (page.instance.onUnload as (() => unknown) | undefined)?.call(page.instance);
+    page.detach();
+  };
+
+  return {
+    cloud,
+    user: (openid) => createCloudClient({ url: cloud.url, openid }),
+    open(name, user, query = {}) {
+      let id = ids.get(name);
+      if (!id) {
+        id = simulate.load(path.join(outDir, 'pages', name, name), { compiler: 'simulate', rootPath: outDir });
+        ids.set(name, id);
+      }
+      wx.cloud = user ?? undefined;
+      const page = simulate.render(id);
+      page.attach(jsdomDocument().createElement('parent-wrapper'));
+      (page.instance.onLoad as (q: Record<string, string>) => void).call(page.instance, query);
+      open.push(page);
+      return page;
+    },
+    close,
+    async cleanup() {
+      for (const page of open) await close(page).catch(() => undefined);
+      await cloud.stop();
+      fs.rmSync(outDir, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves once `check` passes on a page's data (polls; fails after `ms` with the last data). */
+export async function waitForData(page: SimPage, check: (data: Record<string, unknown>) => boolean, label: string, ms = 10_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (check(page.data)) return page.data;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}; data: ${JSON.stringify(page.data)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The text of every node matching `selector` in a page, trimmed. */
+export function texts(page: SimPage, selector: string): string[] {
+  return page.querySelectorAll(selector).map((n) => (n.dom.textContent || '').trim());
+}
+
+/** Dispatches `eventName` on `node` and waits until the page handled it (the simulator dispatches asynchronously). */
+export async function fire(node: SimNode | undefined, eventName: string, detail?: unknown): Promise<void> {
+  if (!node) throw new Error(`no node to ${eventName}`);
+  node.dispatchEvent(eventName, detail === undefined ? {} : { detail });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}

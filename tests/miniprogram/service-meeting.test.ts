@@ -1,0 +1,78 @@
+/**
+ * @jest-environment jsdom
+ * @jest-environment-options {"customExportConditions": ["node", "node-addons"]}
+ */
+/**
+ * The one-to-one service page and the meeting page on one local cloud: both sides publish and play
+ * each other, mute reaches the own pusher, volume reports from the players pick the active speaker.
+ */
+import { fire, setupPageTest, texts, waitForData } from './harness';
+import type { PageTestContext, SimPage } from './harness';
+
+interface SeatData {
+  userId: string;
+  self: boolean;
+  url: string;
+  speaking: boolean;
+}
+
+let ctx: PageTestContext;
+
+beforeAll(async () => {
+  ctx = await setupPageTest();
+});
+
+afterAll(async () => {
+  await ctx.cleanup();
+});
+
+const seats = (data: Record<string, unknown>): SeatData[] => data.seats as SeatData[];
+const playing = (data: Record<string, unknown>): string[] => seats(data).filter((s) => s.url).map((s) => s.userId);
+
+function enter(page: 'service' | 'meeting', room: string, user: string, part: string): SimPage {
+  return ctx.open(page, ctx.user(`openid-${user}`), { room, user, nick: user, part });
+}
+
+test('service: agent and customer publish and play each other; mute; hang up', async () => {
+  const agent = enter('service', 'desk-1', 'agent-1', 'agent');
+  await waitForData(agent, (d) => d.state === 'connected' && d.pushUrl !== '', 'the agent publishing');
+  expect(texts(agent, '.waiting')).toEqual(['Waiting for the other side…']);
+
+  const customer = enter('service', 'desk-1', 'customer-1', 'customer');
+  await waitForData(customer, (d) => d.pushUrl !== '' && playing(d).join() === 'agent-1', 'the customer publishing and playing the agent');
+  await waitForData(agent, (d) => playing(d).join() === 'customer-1', 'the agent playing the customer');
+  expect(agent.querySelectorAll('.player')).toHaveLength(1);
+  expect(agent.querySelector('.waiting')).toBeUndefined();
+
+  await fire(agent.querySelector('.mute'), 'tap');
+  await waitForData(agent, (d) => d.muted === true, 'the agent muted');
+  expect(texts(agent, '.mute')).toEqual(['Unmute']);
+  await fire(agent.querySelector('.mute'), 'tap');
+  await waitForData(agent, (d) => d.muted === false, 'the agent unmuted');
+
+  await ctx.close(customer);
+  await waitForData(agent, (d) => seats(d).length === 1 && playing(d).length === 0, 'the agent alone again');
+  await ctx.close(agent);
+});
+
+test('meeting: everyone on stage, the loudest player is the active speaker', async () => {
+  const pages = ['ann', 'bob', 'cy'].map((u) => enter('meeting', 'weekly', u, 'member'));
+  const [ann] = pages;
+  for (const page of pages) {
+    await waitForData(page, (d) => d.pushUrl !== '' && playing(d).length === 2, 'everyone publishing and playing the two others');
+  }
+  expect(texts(ann, '.counts')).toEqual(['3 in the meeting']);
+  expect(ann.querySelectorAll('.speaking')).toHaveLength(0);
+
+  // Volume reports as the players emit them: bob loud, cy quiet.
+  const players = ann.querySelectorAll('.player');
+  expect(players).toHaveLength(2);
+  const player = (userId: string) => players.find((p) => p.dom.getAttribute('data-user-id') === userId);
+  await fire(player('cy'), 'audiovolumenotify', { volume: 5 });
+  await fire(player('bob'), 'audiovolumenotify', { volume: 70 });
+  const speaking = await waitForData(ann, (d) => d.speaker !== '', 'an active speaker');
+  expect(speaking.speaker).toBe('bob');
+  expect(seats(speaking).filter((s) => s.speaking).map((s) => s.userId)).toEqual(['bob']);
+  expect(ann.querySelectorAll('.seat.speaking')).toHaveLength(1);
+  expect(texts(ann, '.talking')).toEqual(['speaking']);
+});

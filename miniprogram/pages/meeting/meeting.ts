@@ -2,46 +2,10 @@
  * Meeting: everyone is an anchor. Each mutes and unmutes itself; the loudest voice (the SDK's
  * active speaker, fed by the media components' volume events) is highlighted.
  */
-import { platformCloud } from '../../utils/cloud';
-import { PageSlots, mediaEventOf, userIdOf } from '../../utils/page';
-import { readEntry } from '../../utils/query';
-import { Stage, initialStageData } from '../../utils/stage';
-
-const stages = new PageSlots<Stage>();
+import { callPageMethods } from '../../utils/callPage';
+import { initialStageData } from '../../utils/stage';
 
 Component({
   data: { ...initialStageData(), room: '' },
-  methods: {
-    onLoad(query: Record<string, string | undefined>) {
-      const stage = stages.set(this, new Stage(platformCloud(), (patch) => this.setData(patch)));
-      try {
-        const entry = readEntry('meeting', query);
-        this.setData({ room: entry.userRoomId });
-        // A failed join is shown as the page's notice.
-        stage.join(entry, 1).catch(() => undefined);
-      } catch (err) {
-        stage.report(err);
-      }
-    },
-    onUnload() {
-      // Returned for tests that wait for the leave; the framework ignores it.
-      const stage = stages.take(this);
-      return stage ? stage.leave().catch(() => undefined) : undefined;
-    },
-    toggleMute() {
-      const muted = !this.data.muted;
-      return stages.with(this, (s) => s.setMuted(muted));
-    },
-    onPusherEvent(e: WechatMiniprogram.CustomEvent) {
-      stages.with(this, (s) => s.onPusherEvent(mediaEventOf(e)));
-    },
-    onPlayerEvent(e: WechatMiniprogram.CustomEvent) {
-      stages.with(this, (s) => s.onPlayerEvent(userIdOf(e), mediaEventOf(e)));
-    },
-    leaveRoom() {
-      const stage = stages.take(this);
-      if (stage) stage.leave().catch(() => undefined);
-      wx.navigateBack({ delta: 1 }).catch(() => undefined);
-    },
-  },
+  methods: callPageMethods('meeting', (entry) => ({ room: entry.userRoomId })),
 });

@@ -93,6 +93,8 @@ const DENIED = -502003;
 export class WatchService implements EmulatorService {
   readonly name = 'watch';
   private readonly watches = new Set<Watch>();
+  /** The same watches by collection: a change is offered only to the watches of its collection. */
+  private readonly byCollection = new Map<string, Set<Watch>>();
   private unsubscribe: (() => void) | null = null;
   private lastSeq = 0;
 
@@ -103,7 +105,8 @@ export class WatchService implements EmulatorService {
     if (this.unsubscribe) return;
     this.unsubscribe = this.options.store.onChange((e) => {
       this.lastSeq = Math.max(this.lastSeq, e.seq);
-      for (const w of [...this.watches]) w.onEvent(e);
+      const watches = this.byCollection.get(e.collection);
+      if (watches) for (const w of [...watches]) w.onEvent(e);
     });
   }
 
@@ -112,6 +115,13 @@ export class WatchService implements EmulatorService {
     for (const w of [...this.watches]) w.close();
     this.unsubscribe?.();
     this.unsubscribe = null;
+  }
+
+  private forget(watch: Watch, collection: string): void {
+    this.watches.delete(watch);
+    const peers = this.byCollection.get(collection);
+    peers?.delete(watch);
+    if (peers && peers.size === 0) this.byCollection.delete(collection);
   }
 
   /** The number of open watches. */
@@ -124,8 +134,11 @@ export class WatchService implements EmulatorService {
    * returns. With `auth`, the collection's read rules apply to the caller (`openid`).
    */
   register(spec: WatchSpec, sink: WatchSink, auth?: { openid: string }): WatchHandle {
-    const watch = new Watch(spec, sink, this.options, auth, () => this.watches.delete(watch), () => this.lastSeq);
+    const watch = new Watch(spec, sink, this.options, auth, () => this.forget(watch, spec.collection), () => this.lastSeq);
     this.watches.add(watch);
+    let peers = this.byCollection.get(spec.collection);
+    if (!peers) this.byCollection.set(spec.collection, (peers = new Set()));
+    peers.add(watch);
     void watch.init();
     return { close: () => watch.close() };
   }
@@ -196,6 +209,10 @@ class Watch {
       this.pending.push(e);
       return;
     }
+    if (this.spec.limit === undefined) {
+      this.onUnlimitedEvent(e);
+      return;
+    }
     this.applyToMatching(e);
     const ids = this.windowIds();
     if (this.overCap(ids.length)) return;
@@ -220,6 +237,37 @@ class Watch {
     if (!this.readable(entering)) return;
     this.held = next;
     this.sink.snapshot({ type: 'change', id: e.seq, docChanges: changes });
+  }
+
+  /**
+   * Without a limit only the changed document can enter, leave or change in the result, so the work
+   * per event is constant, not proportional to the result (a roster of thousands watched by many
+   * clients sees every change of its collection).
+   */
+  private onUnlimitedEvent(e: ChangeEvent): void {
+    const before = this.held.get(e.docId);
+    const after = e.after && this.options.store.matches(e.after, this.spec.query) ? e.after : undefined;
+    if (!before && !after) return;
+    const own = ownDataType(e);
+    let change: DocChange;
+    if (before && after) {
+      if (jsonEqual(before, after)) return;
+      change = this.change(e, 'update', own, after);
+    } else if (after) {
+      if (this.overCap(this.held.size + 1)) return;
+      change = this.change(e, 'enqueue', own, after);
+    } else {
+      change = this.change(e, 'dequeue', own, before as StoredDoc);
+    }
+    if (after && !this.readable([after])) return;
+    if (after) {
+      this.matching.set(e.docId, after);
+      this.held.set(e.docId, after);
+    } else {
+      this.matching.delete(e.docId);
+      this.held.delete(e.docId);
+    }
+    this.sink.snapshot({ type: 'change', id: e.seq, docChanges: [change] });
   }
 
   close(): void {

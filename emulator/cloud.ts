@@ -5,6 +5,7 @@
 import path from 'path';
 import { ClientAccess } from './access';
 import { ClientDatabase } from './clientDatabase';
+import { RoomConsole } from './console/roomConsole';
 import { EmulatorClock } from './clock';
 import { loadCloudConfig } from './cloudConfig';
 import { FunctionsHost } from './functionsHost';
@@ -104,12 +105,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       throw err;
     }
   }
-  const functions = new FunctionsHost({
-    store,
-    config,
-    envOverrides: { ...localFunctionEnv, ...media?.functionEnv(), ...options.functionEnv },
-    log: options.log,
-  });
+  const envOverrides = { ...localFunctionEnv, ...media?.functionEnv(), ...options.functionEnv };
+  const functions = new FunctionsHost({ store, config, envOverrides, log: options.log });
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
   const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch];
@@ -121,6 +118,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     watch,
     clientDb: new ClientDatabase(store, access),
     info: () => Object.fromEntries(services.map((s) => [s.name, s.getInfo()])),
+    // The console signs pull URLs exactly as the jrtc function does; its page is always this repo's build.
+    console: new RoomConsole({
+      store,
+      functionEnv: { ...config.functions.find((f) => f.name === 'jrtc')?.envVariables, ...envOverrides },
+      now: () => clock.now(),
+      assetsDir: path.join(defaultRepoRoot(), 'dist', 'console'),
+    }),
     log: options.log,
   });
   services.push(server);

@@ -1,8 +1,9 @@
 /**
  * `node dist/emulator/main.js [--port N] [--data DIR] [--no-timers] [--rtmp-port N] [--http-port N]
  * [--no-media] [--media-provider P] [--demo] [--once]`: runs the local cloud, with its media server
- * unless --no-media, until SIGINT/SIGTERM. With --demo it plays the scripted room; with --once
- * as well it exits when the demo ends (status 0 when the demo ended as it should).
+ * unless --no-media, until SIGINT/SIGTERM. With --demo it plays the demo class (emulator/demo.ts: a
+ * teacher and 20 students as SDK clients); with --once as well it exits when the demo ends (status 0
+ * when the demo ended as it should).
  */
 import path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -10,6 +11,7 @@ import { MEDIA_PROVIDERS, isMediaProvider } from '../shared/signers';
 import type { MediaProvider } from '../shared/signers';
 import { startLocalCloud } from './cloud';
 import type { LocalCloud } from './cloud';
+import { CONSOLE_PATH } from './console/roomConsole';
 import { runDemo } from './demo';
 
 interface CliOptions {
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     .option('--http-port <n>', 'media server HTTP-FLV port (0 = any free port)', parsePort, 8000)
     .option('--no-media', 'do not run the local media server')
     .option('--media-provider <name>', `URL signing format the function issues and the media server checks (${MEDIA_PROVIDERS.join(', ')})`, parseProvider)
-    .option('--demo', 'play the demo room')
+    .option('--demo', 'play the demo class: a teacher and 20 students as SDK clients')
     .option('--once', 'with --demo: exit when the demo ends')
     .parse();
   const opts = program.opts<CliOptions>();
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
     console.log(`JRTC media server (${cloud.media.provider}) rtmp://127.0.0.1:${cloud.media.rtmpPort} http://127.0.0.1:${cloud.media.httpPort}`);
   }
   console.log(`JRTC local cloud listening on ${cloud.url}`);
+  console.log(`  console: ${cloud.url}${CONSOLE_PATH}`);
   console.log(`  functions: ${cloud.functions.names().join(', ') || '(none)'}`);
   for (const t of cloud.timers.list()) {
     console.log(`  timer ${t.name} -> ${t.functionName} (${t.cron})${opts.timers ? '' : ' [off]'}`);
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
     try {
       const ok = await runDemo(cloud);
       if (opts.once) await shutdown(ok ? 0 : 1);
+      else console.log(`The local cloud keeps running on ${cloud.url} (Ctrl-C to stop).`);
     } catch (err) {
       console.error(`demo failed: ${(err as Error)?.stack ?? String(err)}`);
       if (opts.once) await shutdown(1);

@@ -9,6 +9,8 @@ import type { z } from 'zod';
 import { PermissionDeniedError } from './access';
 import { ClientDatabase, DocumentNotFoundError } from './clientDatabase';
 import type { EmulatorClock } from './clock';
+import { CONSOLE_PULL_ROUTE, isConsolePath } from './console/roomConsole';
+import type { RoomConsole } from './console/roomConsole';
 import type { FunctionsHost } from './functionsHost';
 import type { EmulatorService } from './service';
 import { DatabaseError } from './store';
@@ -32,6 +34,8 @@ export interface HttpServerOptions {
   clientDb: ClientDatabase;
   /** GET /v1/admin/info. */
   info: () => Record<string, unknown>;
+  /** The room console (GET /console, POST /v1/admin/console/pull); omitted = not served. */
+  console?: RoomConsole;
   log?: (line: string) => void;
 }
 
@@ -114,6 +118,7 @@ export class HttpServer implements EmulatorService {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (this.options.console && isConsolePath(url.pathname)) return this.options.console.serve(req, res, url.pathname);
       const [status, body] = await this.route(req, url);
       send(res, status, body);
     } catch (err) {
@@ -152,6 +157,9 @@ export class HttpServer implements EmulatorService {
       const body = parse(clockBody, await readJson(req));
       const now = this.options.clock.advance(body.advanceMs);
       return [200, { now, offsetMs: this.options.clock.offset }];
+    }
+    if (path === CONSOLE_PULL_ROUTE && this.options.console) {
+      return this.options.console.pull(req, await readJson(req));
     }
     if (timer) {
       await readJson(req); // any body is ignored, but it must be JSON (or empty)

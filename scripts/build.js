@@ -3,8 +3,11 @@
  * Builds everything that runs as plain JavaScript:
  * - each cloud function folder into its own `index.js` (shared/ and the core bundled in,
  *   wx-server-sdk left external) so that the folder deploys alone;
- * - the local cloud and the CLI into dist/ (node_modules left external).
+ * - the local cloud and the CLI into dist/ (node_modules left external);
+ * - the room console page (emulator/console/page) into dist/console/: its HTML and one script
+ *   for the browser, mpegts.js and all bundled in.
  */
+const fs = require('fs');
 const path = require('path');
 const esbuild = require('esbuild');
 
@@ -39,8 +42,27 @@ async function main() {
       sourcemap: true,
       logLevel: 'warning',
     }),
+    buildConsole(),
   ]);
   if (!process.argv.includes('--quiet')) console.log(`built in ${Date.now() - started} ms`);
+}
+
+/** The console page: index.html copied, main.ts bundled for browsers the local cloud's users run. */
+async function buildConsole() {
+  const page = path.join(root, 'emulator', 'console', 'page');
+  const out = path.join(root, 'dist', 'console');
+  await esbuild.build({
+    entryPoints: [path.join(page, 'main.ts')],
+    outfile: path.join(out, 'console.js'),
+    bundle: true,
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    format: 'iife',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(path.join(page, 'index.html'), path.join(out, 'index.html'));
 }
 
 main().catch((err) => {

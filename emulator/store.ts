@@ -15,7 +15,8 @@ import {
 } from './docData';
 import { checkUpdate } from './docUpdate';
 import { Mutex } from './mutex';
-import { nedbModel, openCollection, type Collection, type NedbInternals } from './nedbCollection';
+import { countInCollection, findInCollection, nedbModel, openCollection, replaceInCollection, storedById, type Collection, type NedbInternals } from './nedbCollection';
+import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
 import { BufferedTx, type BufferedWrite } from './storeTx';
 import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
 
@@ -28,12 +29,13 @@ export { DatabaseError, assertFieldPath, assertMongoQuery, cloneData, diffDocs, 
  * The local cloud's document store: one NeDB datastore per collection, serialised writes,
  * buffered transactions and ordered change events.
  *
- * Durability: NeDB keeps every collection in memory and appends one line per changed document
- * to `<dir>/<collection>.db`; its insert/update/remove promises resolve only after that
- * `fs.promises.appendFile` has completed (lib/persistence.js `persistNewStateAsync`, awaited by
- * lib/datastore.js `_insertAsync` / `_updateAsync` / `_removeAsync`). A write we acknowledge is
- * therefore in the file and survives a SIGKILL of the process (not a power cut: NeDB does not
- * fsync appends). On load NeDB replays the file and rewrites it compacted.
+ * Durability: NeDB keeps every collection in memory (and answers the queries); the store persists
+ * each commit itself as ONE line of `<dir>/commits.journal` (storeJournal.ts), written before the
+ * commit is applied in memory, acknowledged or announced. A write we acknowledge is therefore in
+ * the file and survives a SIGKILL of the process (not a power cut: nothing is fsynced), and a
+ * crash leaves each commit whole or absent. On open the collection files `<collection>.db` are
+ * loaded (NeDB's format), the journal is replayed over them, they are rewritten compacted and the
+ * journal is emptied.
  */
 
 interface PendingChange {
@@ -41,6 +43,7 @@ interface PendingChange {
   id: string;
   before: StoredDoc | null;
   after: StoredDoc | null;
+  ds: Collection;
 }
 
 /**
@@ -53,6 +56,12 @@ export class DocumentStore {
   private static readonly openDirs = new Set<string>();
 
   private readonly collections = new Map<string, Promise<Collection>>();
+  /** The datastores whose open has finished, for synchronous reads and commits. */
+  private readonly ready = new Map<string, Collection>();
+  /** Collections whose open failed (it is retried on the next use). */
+  private readonly failedOpens = new Set<string>();
+  /** The commit journal (on-disk stores only). */
+  private journal: CommitJournal | null = null;
   private readonly writeLock = new Mutex();
   private readonly inTransaction = new AsyncLocalStorage<true>();
   private readonly listeners = new Set<(e: ChangeEvent) => void>();
@@ -80,6 +89,8 @@ export class DocumentStore {
         const m = /^([A-Za-z0-9_-]{1,100})\.db$/.exec(file);
         if (m) await store.datastore(m[1]);
       }
+      await store.replay(readJournal(dir));
+      store.journal = CommitJournal.openEmpty(dir);
     } catch (err) {
       DocumentStore.openDirs.delete(dir);
       throw err;
@@ -87,25 +98,38 @@ export class DocumentStore {
     return store;
   }
 
+  /**
+   * Folds the journal's commits into the collections and rewrites the files of those it touched
+   * (NeDB's crash-safe compaction: temp file, fsync, rename); the caller empties the journal after.
+   */
+  private async replay(commits: JournalChange[][]): Promise<void> {
+    const touched = new Set<Collection>();
+    for (const commit of commits) {
+      for (const change of commit) {
+        const ds = await this.datastore(change.collection);
+        replaceInCollection(ds, storedById(ds, change.id), change.doc);
+        touched.add(ds);
+      }
+    }
+    for (const ds of touched) await ds.compactDatafileAsync();
+  }
+
   /** Finds the documents matching `query` (deep copies). */
   async find(collection: string, query: MongoQuery, options: FindOptions = {}): Promise<StoredDoc[]> {
     assertMongoQuery(query);
     checkFindOptions(options);
-    const ds = await this.existing(collection);
+    const ds = this.ready.get(collection) ?? (await this.existing(collection));
+    this.assertOpen();
     if (!ds || options.limit === 0) return []; // NeDB reads limit 0 as "no limit"
-    let cursor = ds.findAsync(query);
-    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit !== undefined) cursor = cursor.limit(options.limit);
-    // NeDB's find maps its results through model.deepCopy: these are copies already.
-    return (await cursor) as unknown as StoredDoc[];
+    return findInCollection(ds, query, options).map((doc) => copyJson(doc));
   }
 
   /** Counts the documents matching `query`. */
   async count(collection: string, query: MongoQuery): Promise<number> {
     assertMongoQuery(query);
-    const ds = await this.existing(collection);
-    return ds ? ((await ds.countAsync(query)) as unknown as number) : 0;
+    const ds = this.ready.get(collection) ?? (await this.existing(collection));
+    this.assertOpen();
+    return ds ? countInCollection(ds, query) : 0;
   }
 
   /** One document by id (a deep copy), or null. */
@@ -210,7 +234,9 @@ export class DocumentStore {
     });
     await Promise.allSettled([...this.collections.values()]);
     this.collections.clear();
+    this.ready.clear();
     this.listeners.clear();
+    this.journal?.close();
     if (this.dir !== undefined) DocumentStore.openDirs.delete(this.dir);
   }
 
@@ -228,11 +254,17 @@ export class DocumentStore {
     }
   }
 
-  private async readStored(collection: string, id: string): Promise<StoredDoc | null> {
-    const ds = await this.existing(collection);
-    if (!ds) return null;
-    const docs = (await ds.findAsync({ _id: id })) as unknown as StoredDoc[];
-    return docs.length > 0 ? docs[0] : null;
+  /** A copy of the stored document; synchronous once the collection is open (the hot path). */
+  private readStored(collection: string, id: string): Promise<StoredDoc | null> {
+    const ds = this.ready.get(collection);
+    if (ds && !this.closed) {
+      const doc = storedById(ds, id);
+      return Promise.resolve(doc && copyJson(doc));
+    }
+    return this.existing(collection).then((opened) => {
+      const doc = opened && storedById(opened, id);
+      return doc ? copyJson(doc) : null;
+    });
   }
 
   /**
@@ -243,7 +275,9 @@ export class DocumentStore {
     assertCollectionName(name);
     this.assertOpen();
     if (this.collections.has(name) || this.dir === undefined) return this.datastore(name);
-    return fs.existsSync(path.join(this.dir, `${name}.db`)) ? this.datastore(name) : null;
+    // Every `<name>.db` in the directory was opened by `open`, and only this store writes there
+    // (openDirs): a collection not opened yet has no file, unless opening it failed earlier.
+    return this.failedOpens.has(name) && fs.existsSync(path.join(this.dir, `${name}.db`)) ? this.datastore(name) : null;
   }
 
   /** The collection's datastore, opened (file loaded, indexes synced) on first use. */
@@ -253,44 +287,50 @@ export class DocumentStore {
     let pending = this.collections.get(name);
     if (!pending) {
       pending = openCollection(this.dir, name, (Object.prototype.hasOwnProperty.call(this.indexes, name) ? this.indexes[name] : []));
+      pending.then((ds) => {
+        if (this.collections.get(name) === pending) this.ready.set(name, ds);
+      }, () => undefined);
       this.collections.set(name, pending);
       // A failed open (unreadable file) is retried on the next call rather than cached forever.
-      pending.catch(() => this.collections.delete(name));
+      pending.then(
+        () => this.failedOpens.delete(name),
+        () => {
+          this.collections.delete(name);
+          this.failedOpens.add(name);
+        },
+      );
     }
     return pending;
   }
 
-  /** Applies a transaction's writes (called with the write lock held), then emits their events. */
+  /**
+   * Persists a transaction's writes as one journal line, applies them in memory and emits their
+   * events (called with the write lock held). After the datastores are open nothing here awaits,
+   * so no read runs between the first and the last change of a commit: a read sees all or none.
+   */
   private async commit(writes: BufferedWrite[]): Promise<void> {
     if (writes.length === 0) return;
     const stores = new Map<string, Collection>();
-    for (const w of writes) if (!stores.has(w.collection)) stores.set(w.collection, await this.datastore(w.collection));
-
-    const befores = await Promise.all(writes.map((w) => this.readStored(w.collection, w.id)));
+    for (const w of writes) {
+      if (!stores.has(w.collection)) stores.set(w.collection, this.ready.get(w.collection) ?? (await this.datastore(w.collection)));
+    }
+    this.assertOpen();
     const changes: PendingChange[] = [];
-    writes.forEach((w, i) => {
-      const before = befores[i];
-      // Writes that change nothing are dropped: no file line, no event.
-      if (before === null ? w.doc === null : w.doc !== null && jsonEqual(before, w.doc)) return;
-      changes.push({ collection: w.collection, id: w.id, before, after: w.doc });
-    });
-
-    // Queue every NeDB write synchronously (no await in between): NeDB runs each datastore's
-    // operations in queue order, so a read queued meanwhile sees all of them or none.
-    const applied = await Promise.allSettled(
-      changes.map((c) => {
-        const ds = stores.get(c.collection) as Collection;
-        if (c.before === null) return ds.insertAsync(c.after as StoredDoc);
-        if (c.after === null) return ds.removeAsync({ _id: c.id }, {});
-        return ds.updateAsync({ _id: c.id }, c.after, {});
-      }),
-    );
-    let failure: unknown = null;
-    applied.forEach((outcome, i) => {
-      if (outcome.status === 'fulfilled') this.emit(changes[i]);
-      else if (failure === null) failure = outcome.reason;
-    });
-    if (failure !== null) throw failure;
+    for (const w of writes) {
+      const ds = stores.get(w.collection) as Collection;
+      // The stored object itself: it is only compared, diffed and copied, never changed.
+      const before = storedById(ds, w.id);
+      // Writes that change nothing are dropped: no journal line, no event.
+      if (before === null ? w.doc === null : w.doc !== null && jsonEqual(before, w.doc)) continue;
+      changes.push({ collection: w.collection, id: w.id, before, after: w.doc, ds });
+    }
+    if (changes.length === 0) return;
+    // Throws when the line cannot be written: then nothing is applied or announced.
+    this.journal?.append(changes.map((c) => ({ collection: c.collection, id: c.id, doc: c.after })));
+    // The buffered docs are fresh copies the finished transaction no longer reaches: the
+    // collections own them from here.
+    for (const c of changes) replaceInCollection(c.ds, c.before, c.after);
+    for (const c of changes) this.emit(c);
   }
 
   private emit(change: PendingChange): void {

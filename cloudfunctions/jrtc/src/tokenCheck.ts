@@ -6,6 +6,7 @@
 import { Collections, ErrorCode, ProtocolError } from '../../../shared';
 import { verifyToken } from '../../../shared/token';
 import { appKeyOf } from './config';
+import { nodeTokenCodec } from './nodeTokenCodec';
 import type { JrtcConfig } from './config';
 import type { DbTransaction } from './ports';
 import { nonceDocSchema, nonceIdOf, readDoc } from './records';
@@ -49,7 +50,7 @@ export function verifyTokenFields(config: JrtcConfig, fields: TokenFields, now: 
     timestamp: fields.timestamp,
     nonce: fields.nonce,
   };
-  if (!verifyToken(params, fields.token)) throw new ProtocolError(ErrorCode.TOKEN_INVALID, 'the token does not verify');
+  if (!verifyToken(params, fields.token, nodeTokenCodec)) throw new ProtocolError(ErrorCode.TOKEN_INVALID, 'the token does not verify');
   if (fields.timestamp < now) throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the token has expired');
 }
 

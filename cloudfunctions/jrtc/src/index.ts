@@ -1,5 +1,5 @@
 /**
- * The cloud function entry: the only file that touches wx-server-sdk. It wires the platform's
+ * The cloud function entry: with platformDatabase.ts, the only code that touches wx-server-sdk. It wires the platform's
  * database, clock and caller identity into the core (router.ts) and reads the config once, when the
  * platform loads the function (the local cloud sets each function's env only while requiring it).
  */
@@ -8,17 +8,10 @@ import { fail } from '../../../shared';
 import type { Reply } from '../../../shared';
 import { loadConfig } from './config';
 import { defaultIssuePolicy } from './handlers';
-import type { CallerContext, Database } from './ports';
+import { platformDatabase } from './platformDatabase';
+import type { CallerContext } from './ports';
 import { cryptoRandom, systemClock } from './random';
 import { handle } from './router';
-
-// DYNAMIC_CURRENT_ENV is declared as a symbol while `env` is typed string: the SDK accepts the
-// symbol at run time (it means "the env this function runs in").
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
-
-// wx-server-sdk's DB.Database is structurally wider than our port and its typings lack
-// `throwOnNotFound`; the port (ports.ts) describes exactly the subset and result shapes we rely on.
-const db = cloud.database({ throwOnNotFound: false } as Parameters<typeof cloud.database>[0]) as unknown as Database;
 
 // Never throws: a bad config answers CONFIG_ERROR on every call instead of failing the load.
 const loaded = loadConfig(process.env);
@@ -33,7 +26,7 @@ function callerContext(): CallerContext {
 export async function main(event: unknown, _context: unknown): Promise<Reply<unknown>> {
   if (!loaded.ok) return fail(loaded.error);
   return handle(event, callerContext(), {
-    db,
+    db: platformDatabase(),
     clock: systemClock,
     config: loaded.config,
     random: cryptoRandom,

@@ -13,6 +13,8 @@ import { startLocalCloud } from './cloud';
 import type { LocalCloud } from './cloud';
 import { CONSOLE_PATH } from './console/roomConsole';
 import { runDemo } from './demo';
+import { startLiveClass } from './demoLive';
+import type { LiveClass } from './demoLive';
 
 interface CliOptions {
   port: number;
@@ -78,8 +80,9 @@ async function main(): Promise<void> {
   }
 
   let stopping: Promise<void> | null = null;
+  let live: LiveClass | null = null;
   const shutdown = (code: number): Promise<void> =>
-    (stopping ??= cloud.stop().then(
+    (stopping ??= Promise.resolve(live?.stop()).then(() => cloud.stop()).then(
       // Everything is closed and flushed; exiting explicitly means a stray handle cannot hang the shell.
       () => process.exit(code),
       (err: unknown) => {
@@ -94,7 +97,11 @@ async function main(): Promise<void> {
     try {
       const ok = await runDemo(cloud);
       if (opts.once) await shutdown(ok ? 0 : 1);
-      else console.log(`The local cloud keeps running on ${cloud.url} (Ctrl-C to stop).`);
+      else {
+        live = await startLiveClass(cloud, (line) => console.log(line));
+        if (live) console.log(`Open ${cloud.url}${CONSOLE_PATH} to see the rooms and hear the teacher.`);
+        console.log(`The local cloud keeps running on ${cloud.url} (Ctrl-C to stop).`);
+      }
     } catch (err) {
       console.error(`demo failed: ${(err as Error)?.stack ?? String(err)}`);
       if (opts.once) await shutdown(1);

@@ -53,6 +53,29 @@ describe('cloud client', () => {
     await expect(db.collection('secret').where({}).get()).rejects.toMatchObject({ errCode: -502003 });
   });
 
+  test("a per-document rule: only queries that are a subset of it pass; '{openid}' is the caller", async () => {
+    const alice = client('alice').database();
+    const bob = client('bob').database();
+    await alice.collection('own').add({ data: { _id: 'a1', n: 1 } });
+    await bob.collection('own').add({ data: { _id: 'b1', n: 1 } });
+    const mine = alice.collection('own').where({ _openid: '{openid}' });
+    expect((await mine.get()).data.map((d) => d._id)).toEqual(['a1']);
+    expect((await mine.count()).total).toBe(1);
+    expect((await alice.collection('own').where({ _openid: 'alice', n: 1 }).get()).data.map((d) => d._id)).toEqual(['a1']);
+    // Refused although every document matched would be hers: the query is checked, not the data.
+    await expect(alice.collection('own').where({ n: 1, _openid: 'bob' }).get()).rejects.toMatchObject({ errCode: -502003 });
+    await expect(alice.collection('own').where({}).count()).rejects.toMatchObject({ errCode: -502003 });
+    await expect(alice.collection('own').doc('a1').get()).rejects.toMatchObject({ errCode: -502003 });
+    const errors: unknown[] = [];
+    const snaps: WatchSnapshot[] = [];
+    const refused = alice.collection('own').where({ n: 1 }).watch({ onChange: () => undefined, onError: (e) => errors.push(e) });
+    const watched = alice.collection('own').where({ _openid: '{openid}' }).watch({ onChange: (s) => snaps.push(s), onError: (e) => errors.push(e) });
+    closers.push(() => refused.close(), () => watched.close());
+    await eventually(() => errors.length === 1 && snaps.length === 1);
+    expect(errors[0]).toMatchObject({ errCode: -502003 });
+    expect(snaps[0].docs.map((d) => d._id)).toEqual(['a1']);
+  });
+
   test('watch delivers init then changes, keeping docs', async () => {
     const db = client('w').database();
     await cloud.store.put('notes', 'x', { room: 'r', v: 1 });

@@ -1,12 +1,15 @@
 /**
  * Database calls made directly by a mini program (POST /v1/db): the same store the functions use,
- * with the security rules applied to every document read or written, and the client's limits
- * (`get` returns at most 20 documents; documents a client adds carry its `_openid`).
+ * with the security rules applied as CloudBase applies them (a read's query must be a subset of the
+ * read rule, and every document read or written is checked), CloudBase's '{openid}' placeholder in
+ * query conditions, and the client's limits (`get` returns at most 20 documents; documents a client
+ * adds carry its `_openid`).
  */
 import crypto from 'crypto';
+import { withOpenid } from './access';
 import type { ClientAccess } from './access';
 import { toMongoQuery, toMongoUpdate } from './query';
-import type { DocumentStore, FindOptions, StoredDoc, StoreTx } from './store';
+import type { DocumentStore, FindOptions, MongoQuery, StoredDoc, StoreTx } from './store';
 import { DatabaseError } from './store';
 import type { DbBody } from './wire';
 
@@ -44,8 +47,7 @@ export class ClientDatabase {
       case 'get':
         return body.docId !== undefined ? this.getDoc(c, body.docId, openid) : this.getMany(body, openid);
       case 'count': {
-        this.access.assertQueryable(c);
-        const docs = await this.store.find(c, toMongoQuery(body.query ?? {}));
+        const docs = await this.store.find(c, this.readQuery(body, openid));
         this.access.assertReadable(c, docs, openid);
         return { total: docs.length };
       }
@@ -60,8 +62,21 @@ export class ClientDatabase {
     }
   }
 
+  /** The query of a read as the caller means it ('{openid}' replaced), refused unless the read rule allows it. */
+  private readQuery(body: DbBody, openid: string): MongoQuery {
+    this.access.assertQueryable(body.collection); // a closed collection is refused before its query is read
+    const query = this.query(body, openid);
+    this.access.assertQueryAllowed(body.collection, query, openid);
+    return query;
+  }
+
+  /** The query of a call, '{openid}' replaced by the caller's OPENID. */
+  private query(body: DbBody, openid: string): MongoQuery {
+    return withOpenid(toMongoQuery(body.query ?? {}), openid);
+  }
+
   private async getDoc(c: string, docId: string, openid: string): Promise<ClientDbResult> {
-    this.access.assertQueryable(c);
+    this.access.assertQueryAllowed(c, { _id: docId }, openid);
     const doc = await this.store.get(c, docId);
     if (!doc) throw new DocumentNotFoundError(c, docId);
     this.access.assertReadable(c, [doc], openid);
@@ -69,11 +84,11 @@ export class ClientDatabase {
   }
 
   private async getMany(body: DbBody, openid: string): Promise<ClientDbResult> {
-    this.access.assertQueryable(body.collection);
+    const query = this.readQuery(body, openid);
     const options: FindOptions = { limit: Math.min(body.limit ?? CLIENT_GET_MAX, CLIENT_GET_MAX) };
     if (body.skip) options.skip = body.skip;
     if (body.orderBy?.length) options.sort = Object.fromEntries(body.orderBy.map(([f, d]) => [f, d === 'desc' ? -1 : 1]));
-    const docs = await this.store.find(body.collection, toMongoQuery(body.query ?? {}), options);
+    const docs = await this.store.find(body.collection, query, options);
     this.access.assertReadable(body.collection, docs, openid);
     return { data: docs };
   }
@@ -109,7 +124,7 @@ export class ClientDatabase {
     const c = body.collection;
     return this.store.transact(async (tx) => {
       let updated = 0;
-      for (const id of await this.targets(body, tx)) {
+      for (const id of await this.targets(body, tx, openid)) {
         const before = await tx.get(c, id);
         if (!before || !(await tx.patch(c, id, update))) continue;
         this.access.assertWritable('update', c, before, await tx.get(c, id), openid);
@@ -123,7 +138,7 @@ export class ClientDatabase {
     const c = body.collection;
     return this.store.transact(async (tx) => {
       let removed = 0;
-      for (const id of await this.targets(body, tx)) {
+      for (const id of await this.targets(body, tx, openid)) {
         const before = await tx.get(c, id);
         if (!before) continue;
         this.access.assertWritable('delete', c, before, null, openid);
@@ -134,10 +149,13 @@ export class ClientDatabase {
     });
   }
 
-  /** The ids a write applies to: its document, or every document its query matches. */
-  private async targets(body: DbBody, tx: StoreTx): Promise<string[]> {
+  /**
+   * The ids a write applies to: its document, or every document its query matches. Each write is
+   * checked against the write rules per document (the query-subset check is for reads).
+   */
+  private async targets(body: DbBody, tx: StoreTx, openid: string): Promise<string[]> {
     if (body.docId !== undefined) return (await tx.get(body.collection, body.docId)) ? [body.docId] : [];
-    const docs = await this.store.find(body.collection, toMongoQuery(body.query ?? {}));
+    const docs = await this.store.find(body.collection, this.query(body, openid));
     return docs.map((d) => d._id);
   }
 }

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Collections } from '../shared/constants';
 import type { RuleSet } from './rules';
-import { RuleEngine, loadRules } from './rules';
+import { RuleEngine, loadRules, ruleClauses } from './rules';
 import type { StoredDoc } from './store';
 
 const repoRules = path.join(__dirname, '..', 'shared', 'database-rules.json');
@@ -140,5 +140,29 @@ describe('loadRules', () => {
   it('returns the rule set of a valid file', () => {
     const file = write('ok.json', '{"c": {"read": "doc.a == 1", "write": false, "create": true}}');
     expect(loadRules(file)).toEqual({ c: { read: 'doc.a == 1', write: false, create: true } });
+  });
+});
+
+describe('ruleClauses (a read rule as alternatives for the query-subset check)', () => {
+  it('turns || and && into clauses of equalities and drops parts no query can pin', () => {
+    expect(ruleClauses(true)).toEqual([[]]);
+    expect(ruleClauses(false)).toEqual([]);
+    expect(ruleClauses("doc.to == '*' || doc._openid == auth.openid")).toEqual([
+      [{ path: 'to', kind: 'value', value: '*' }],
+      [{ path: '_openid', kind: 'openid' }],
+    ]);
+    expect(ruleClauses("(doc.a == 1 || doc['b'] === null) && auth.openid == doc.c.d")).toEqual([
+      [{ path: 'a', kind: 'value', value: 1 }, { path: 'c.d', kind: 'openid' }],
+      [{ path: 'b', kind: 'value', value: null }, { path: 'c.d', kind: 'openid' }],
+    ]);
+    expect(ruleClauses("doc.a != 1 || now < doc.t || !doc.hidden || doc.x == 'y' && false")).toEqual([]);
+  });
+
+  it('is what the engine holds for each collection', () => {
+    const engine = new RuleEngine(loadRules(repoRules));
+    expect(engine.readClauses(Collections.members)).toEqual([[]]);
+    expect(engine.readClauses(Collections.presence)).toEqual([]);
+    expect(engine.readClauses('jrtc_other')).toEqual([]);
+    expect(engine.readClauses(Collections.signals)).toHaveLength(2);
   });
 });

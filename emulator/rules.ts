@@ -198,13 +198,108 @@ export function loadRules(path: string): RuleSet {
   return raw as RuleSet;
 }
 
+/**
+ * One equality a query can pin down: `doc.<path> == auth.openid` (`openid`) or `doc.<path> == value`
+ * (`value`, a string, number, boolean or null literal). `path` is dotted, as query keys are.
+ */
+export type RuleAtom =
+  | { path: string; kind: 'openid' }
+  | { path: string; kind: 'value'; value: string | number | boolean | null };
+
+/**
+ * A rule as alternatives (disjunctive normal form): a document is readable when every atom of any
+ * one clause holds. `[]` never holds (the rule is `false`, or no clause is made only of equalities);
+ * `[[]]` always holds (the rule is `true`).
+ */
+export type RuleClauses = RuleAtom[][];
+
+/** Past this many clauses the rest are dropped: the check then allows less, never more. */
+const MAX_CLAUSES = 64;
+
+/** `doc.a.b` / `doc['a']` as ['a', 'b']; null for anything else. */
+function docPath(node: jsep.Expression): string[] | null {
+  const segments: string[] = [];
+  let at = node;
+  while (at.type === 'MemberExpression') {
+    const m = at as jsep.MemberExpression;
+    const p = m.property;
+    if (!m.computed && p.type === 'Identifier') segments.unshift((p as jsep.Identifier).name);
+    else if (m.computed && p.type === 'Literal' && typeof (p as jsep.Literal).value === 'string') segments.unshift((p as jsep.Literal).value as string);
+    else return null;
+    at = m.object;
+  }
+  return at.type === 'Identifier' && (at as jsep.Identifier).name === 'doc' && segments.length > 0 ? segments : null;
+}
+
+/** The literal an expression is (a negative number is `-` applied to one); undefined for a non-literal. */
+function literalOf(node: jsep.Expression): string | number | boolean | null | undefined {
+  if (node.type === 'UnaryExpression') {
+    const u = node as jsep.UnaryExpression;
+    const n = u.operator === '-' && u.argument.type === 'Literal' ? (u.argument as jsep.Literal).value : undefined;
+    return typeof n === 'number' ? -n : undefined;
+  }
+  if (node.type !== 'Literal') return undefined;
+  const value = (node as jsep.Literal).value;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : undefined;
+}
+
+/** `doc.x == auth.openid` or `doc.x == literal` with `side` the doc path; null when it is neither. */
+function equalityAtom(side: jsep.Expression, other: jsep.Expression): RuleAtom | null {
+  const path = docPath(side);
+  if (!path) return null;
+  if (other.type === 'MemberExpression') {
+    const o = other as jsep.MemberExpression;
+    const isOpenid =
+      !o.computed &&
+      o.object.type === 'Identifier' &&
+      (o.object as jsep.Identifier).name === 'auth' &&
+      o.property.type === 'Identifier' &&
+      (o.property as jsep.Identifier).name === 'openid';
+    return isOpenid ? { path: path.join('.'), kind: 'openid' } : null;
+  }
+  const value = literalOf(other);
+  return value === undefined ? null : { path: path.join('.'), kind: 'value', value };
+}
+
+/**
+ * The clauses of a (valid) rule. Only `true`, `false`, `||`, `&&` and the equalities of RuleAtom
+ * are understood; any other part (`!`, `<`, `!=`, `now`, `auth.openid == 'x'`) can never be implied
+ * by a query, so a clause that needs it is dropped: the check fails closed.
+ */
+export function ruleClauses(rule: Rule): RuleClauses {
+  if (typeof rule === 'boolean') return rule ? [[]] : [];
+  const walk = (node: jsep.Expression): RuleClauses => {
+    if (node.type === 'Literal') return (node as jsep.Literal).value === true ? [[]] : [];
+    if (node.type !== 'BinaryExpression') return [];
+    const b = node as jsep.BinaryExpression;
+    if (b.operator === '||') return walk(b.left).concat(walk(b.right)).slice(0, MAX_CLAUSES);
+    if (b.operator === '&&') {
+      const right = walk(b.right);
+      return walk(b.left)
+        .flatMap((l) => right.map((r) => l.concat(r)))
+        .slice(0, MAX_CLAUSES);
+    }
+    if (b.operator !== '==' && b.operator !== '===') return [];
+    const atom = equalityAtom(b.left, b.right) ?? equalityAtom(b.right, b.left);
+    return atom ? [[atom]] : [];
+  };
+  return walk(jsep(rule));
+}
+
 /** Decides client reads and writes by a rule set. Unknown collections are denied. */
 export class RuleEngine {
   private readonly rules: Map<string, Map<string, Evaluator>>;
+  private readonly reads = new Map<string, RuleClauses>();
 
   /** Compiles every rule now; throws on a malformed rule set. */
   constructor(rules: RuleSet) {
     this.rules = compileRuleSet(rules, 'rules');
+    for (const [collection, r] of Object.entries(rules)) this.reads.set(collection, ruleClauses(r.read));
+  }
+
+  /** The read rule of `collection` as clauses (see RuleClauses); `[]` for an unknown collection. */
+  readClauses(collection: string): RuleClauses {
+    return this.reads.get(collection) ?? [];
   }
 
   /** May `auth` read `doc` of `collection`? */

@@ -130,12 +130,26 @@ describe('watch service', () => {
     const unknown = watch({ collection: 'nowhere', query: {} }, { openid: 'alice' });
     await eventually(() => unknown.errors.length === 1);
 
-    // Per-document rule: alice may watch her own documents, and is cut off when bob's appears.
+    // Per-document rule: a query that does not pin _openid to the caller is refused before any
+    // read, even while every stored document would pass (CloudBase checks the query, not the data).
     await store.put('own', 'a1', { _openid: 'alice' });
-    const mine = watch({ collection: 'own', query: {} }, { openid: 'alice' });
+    const everything = watch({ collection: 'own', query: {} }, { openid: 'alice' });
+    await eventually(() => everything.errors.length === 1);
+    expect(everything.errors[0]).toEqual({ errCode: -502003, errMsg: 'database permission denied' });
+    expect(everything.messages).toEqual([]);
+    const byId = watch({ collection: 'own', query: {}, docId: 'a1' }, { openid: 'alice' });
+    await eventually(() => byId.errors.length === 1);
+
+    // '{openid}' is the caller: alice watches her own documents and sees only hers.
+    const mine = watch({ collection: 'own', query: { _openid: '{openid}' } }, { openid: 'alice' });
     await eventually(() => mine.messages.length === 1);
+    expect((mine.messages[0] as WatchInit).docs.map((d) => d._id)).toEqual(['a1']);
     await store.put('own', 'a2', { _openid: 'alice' });
     await store.put('own', 'b1', { _openid: 'bob' });
+    await eventually(() => mine.changes.length === 1);
+    // The per-document check stays: a document the equality matches (an array holding alice) but
+    // the rule does not (`doc._openid == auth.openid` is false for an array) ends the watch.
+    await store.put('own', 'ab', { _openid: ['alice', 'bob'] });
     await eventually(() => mine.errors.length === 1);
     expect(mine.summary()).toEqual(['enqueue/add/a2']);
 

@@ -9,6 +9,7 @@
  * against the state the watch holds, so a change seen twice (once by the initial read, once as an
  * event) produces nothing twice.
  */
+import { withOpenid } from './access';
 import type { ClientAccess } from './access';
 import type { EmulatorService } from './service';
 import type { ChangeEvent, DocumentStore, MongoQuery, StoredDoc } from './store';
@@ -131,7 +132,9 @@ export class WatchService implements EmulatorService {
 
   /**
    * Starts a watch. The init snapshot (or an error) is delivered asynchronously, never before this
-   * returns. With `auth`, the collection's read rules apply to the caller (`openid`).
+   * returns. With `auth`, the watch is a client's: '{openid}' in the query stands for the caller's
+   * OPENID, the query must be a subset of the collection's read rule (a `doc(id)` watch is the query
+   * `{_id: id}`), and every document delivered must be readable by the caller (access.ts).
    */
   register(spec: WatchSpec, sink: WatchSink, auth?: { openid: string }): WatchHandle {
     const watch = new Watch(spec, sink, this.options, auth, () => this.forget(watch, spec.collection), () => this.lastSeq);
@@ -153,6 +156,8 @@ class Watch {
   /** The result as the watcher holds it: id → doc, in order. */
   private held = new Map<string, StoredDoc>();
   private readonly compare: (a: StoredDoc, b: StoredDoc) => number;
+  /** The query as the caller means it: a client's '{openid}' replaced. */
+  private readonly query: MongoQuery;
 
   constructor(
     private readonly spec: WatchSpec,
@@ -163,18 +168,20 @@ class Watch {
     private readonly lastSeq: () => number,
   ) {
     this.compare = compareBy(spec.orderBy ?? []);
+    this.query = auth ? withOpenid(spec.query, auth.openid) : spec.query;
   }
 
   async init(): Promise<void> {
     try {
       await Promise.resolve(); // the caller gets its handle before anything is delivered
-      if (this.auth) this.options.access?.assertQueryable(this.spec.collection);
+      const { docId, collection } = this.spec;
+      if (this.auth) {
+        this.options.access?.assertQueryAllowed(collection, docId === undefined ? this.query : { ...this.query, _id: docId }, this.auth.openid);
+      }
       const { store } = this.options;
-      const found = this.spec.docId !== undefined
-        ? [await store.get(this.spec.collection, this.spec.docId)].filter(
-            (d): d is StoredDoc => d !== null && store.matches(d, this.spec.query),
-          )
-        : await store.find(this.spec.collection, this.spec.query);
+      const found = docId !== undefined
+        ? [await store.get(collection, docId)].filter((d): d is StoredDoc => d !== null && store.matches(d, this.query))
+        : await store.find(collection, this.query);
       if (this.closed) return;
       for (const doc of found.sort(this.compare)) this.matching.set(doc._id, doc);
       const pending = this.pending ?? [];
@@ -246,7 +253,7 @@ class Watch {
    */
   private onUnlimitedEvent(e: ChangeEvent): void {
     const before = this.held.get(e.docId);
-    const after = e.after && this.options.store.matches(e.after, this.spec.query) ? e.after : undefined;
+    const after = e.after && this.options.store.matches(e.after, this.query) ? e.after : undefined;
     if (!before && !after) return;
     const own = ownDataType(e);
     let change: DocChange;
@@ -286,7 +293,7 @@ class Watch {
   }
 
   private applyToMatching(e: ChangeEvent): void {
-    if (e.after && this.options.store.matches(e.after, this.spec.query)) this.matching.set(e.docId, e.after);
+    if (e.after && this.options.store.matches(e.after, this.query)) this.matching.set(e.docId, e.after);
     else this.matching.delete(e.docId);
   }
 

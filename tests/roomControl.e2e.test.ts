@@ -48,11 +48,11 @@ describe('room control through the local cloud', () => {
   const roomSignals = (who: Joined) =>
     record(who.client.database().collection(Collections.signals).where({ roomKey, to: '*' }));
   /**
-   * A member's inbox. On CloudBase the query names `_openid: '{openid}'`, which the platform fills
-   * in with the caller's OPENID; here the test client knows its OPENID, so it writes it out.
+   * A member's inbox: `_openid: '{openid}'`, which the cloud (CloudBase, and the local cloud alike)
+   * fills in with the caller's OPENID, so that the query is a subset of the read rule.
    */
   const inbox = (who: Joined) =>
-    record(who.client.database().collection(Collections.signals).where({ roomKey, _openid: `openid-${who.session.userId}` }));
+    record(who.client.database().collection(Collections.signals).where({ roomKey, _openid: '{openid}' }));
 
   test('invite-only class: raised hand seen through watch, invitation, stage, signals, kick', async () => {
     teacher = await joinAs(cloud.url, room, 'teacher', 1);
@@ -109,11 +109,20 @@ describe('room control through the local cloud', () => {
       for (const doc of seen(w).values()) expect(JSON.stringify(doc)).not.toMatch(/openid/i);
     }
 
-    // A client that asks for someone else's inbox is refused by the rules (s1's signal is there).
+    // A client that asks for someone else's inbox is refused by the rules: `to == 's1'` does not
+    // imply `_openid == auth.openid`, so the query is not a subset of the read rule.
     const snoop = record(s2.client.database().collection(Collections.signals).where({ roomKey, to: 's1' }));
-    await snoop.until((r) => r.errors.length >= 1 || r.snapshots.length >= 1);
-    expect(snoop.errors[0]).toMatchObject({ errCode: -502003 });
-    expect(snoop.snapshots).toEqual([]);
+    // So are another member's OPENID written out, and a member's own `to in ['*', me]` (which
+    // would only return readable documents, but the query is not a subset of the rule).
+    const stolen = record(s2.client.database().collection(Collections.signals).where({ roomKey, _openid: 'openid-s1' }));
+    const either = record(
+      s1.client.database().collection(Collections.signals).where({ roomKey, to: s1.client.database().command.in(['*', 's1']) }),
+    );
+    for (const w of [snoop, stolen, either]) {
+      await w.until((r) => r.errors.length >= 1 || r.snapshots.length >= 1);
+      expect(w.errors[0]).toMatchObject({ errCode: -502003 });
+      expect(w.snapshots).toEqual([]);
+    }
 
     // Kick s2: gone from the roster, told at once, refused on rejoin.
     const s2Token = joinParams(room, 's2', 2);

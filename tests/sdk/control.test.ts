@@ -78,6 +78,9 @@ describe('room control', () => {
   test('promote and demote move a member on and off the stage; admin and own mutes', async () => {
     const host = await join('ctl-2', 'ctl-h', 1);
     const hlog = new EventLog(host);
+    // The host's roster is live (its first snapshot is in) before anything happens: a promotion made
+    // before that snapshot would show the guest in it, as memberJoined rather than roleChanged.
+    await until(() => host.members.some((m) => m.userId === 'ctl-h'), "the host's roster");
     const guest = await join('ctl-2', 'ctl-g', 2);
     const glog = new EventLog(guest);
     expect(await host.promote('ctl-g')).toMatchObject({ userId: 'ctl-g', role: 1 });
@@ -154,6 +157,90 @@ describe('room control', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(vlog.all('connectionStateChanged').pop()).toEqual(['disconnected', ErrorCode.KICKED]);
     expect(vheard.heard).toEqual(['kicked:rude']);
+  });
+
+  test('memberUpdated: an admin mute reaches the muted member and everyone else once; own mutes and lifts too', async () => {
+    const owner = await join('ctl-7', 'ctl-o7', 1);
+    const speaker = await join('ctl-7', 'ctl-m7', 1);
+    const other = await join('ctl-7', 'ctl-x7', 1);
+    const listener = await join('ctl-7', 'ctl-l7', 2);
+    const rooms = { owner, speaker, other, listener };
+    const updates = new Map<Room, string[]>();
+    for (const room of Object.values(rooms)) {
+      const seen: string[] = [];
+      updates.set(room, seen);
+      room.on('memberUpdated', (m, previous) => {
+        const flags = (x: typeof m): string => `${x.stream.muted ? 'muted' : 'open'}(${x.stream.adminMuted ? 'a' : ''}${x.stream.selfMuted ? 's' : ''})`;
+        seen.push(`${m.userId}:${flags(previous)}->${flags(m)}`);
+      });
+    }
+    // Everyone (the speaker itself included) has the speaker on its roster of anchors.
+    await until(() => Object.values(rooms).every((r) => r.members.some((m) => m.userId === 'ctl-m7')), 'the roster');
+    const saw = (count: number) => () => Object.values(rooms).every((r) => (updates.get(r) as string[]).length >= count);
+
+    await owner.mute('ctl-m7', true);
+    await until(saw(1), 'the admin mute');
+    expect(speaker.members.find((m) => m.userId === 'ctl-m7')?.stream).toMatchObject({ muted: true, adminMuted: true, selfMuted: false });
+    // The next changes come after it: by the time they arrive, a repeated first one would have too.
+    await speaker.setMuted(true);
+    await until(saw(2), 'the own mute');
+    await owner.mute('ctl-m7', false);
+    await until(saw(3), 'the lifted admin mute');
+    await speaker.setMuted(false);
+    await until(saw(4), 'the lifted own mute');
+    for (const room of Object.values(rooms)) {
+      expect(updates.get(room)).toEqual([
+        'ctl-m7:open()->muted(a)',
+        'ctl-m7:muted(a)->muted(as)',
+        'ctl-m7:muted(as)->muted(s)',
+        'ctl-m7:muted(s)->open()',
+      ]);
+    }
+  });
+
+  test('memberUpdated on a roster of everyone: a raised hand and an invitation, once each', async () => {
+    const owner = await (await ctx.client('ctl-o8', { rosterScope: 'all' })).joinRoom(joinParams('ctl-8', 'ctl-o8', 1));
+    const student = await join('ctl-8', 'ctl-s8', 2);
+    const seen: string[] = [];
+    owner.on('memberUpdated', (m, previous) => seen.push(`${m.userId}:hand ${String(previous.handRaised)}->${String(m.handRaised)}:invited ${String(m.invited)}`));
+    await until(() => owner.members.some((m) => m.userId === 'ctl-s8'), 'the student on the roster');
+    await student.raiseHand();
+    await until(() => seen.length === 1, 'the hand');
+    await owner.inviteToStage('ctl-s8');
+    await until(() => seen.length === 2, 'the invitation');
+    await student.lowerHand();
+    await until(() => seen.length === 3, 'the lowered hand');
+    expect(seen).toEqual([
+      'ctl-s8:hand false->true:invited false',
+      'ctl-s8:hand true->true:invited true',
+      'ctl-s8:hand true->false:invited true',
+    ]);
+    expect(owner.members.find((m) => m.userId === 'ctl-s8')).toMatchObject({ handRaised: false, invited: true });
+  });
+
+  test('the two signal watches (room-wide, and your inbox by OPENID) deliver a signal in both only once', async () => {
+    const a = await join('ctl-9', 'ctl-a9', 1);
+    const b = await join('ctl-9', 'ctl-b9', 2);
+    const hb = listen(b);
+    await new Promise((r) => setTimeout(r, 200)); // the first snapshots are history
+    // A room-wide signal that also carries b's OPENID matches both of b's watches.
+    const now = Date.now();
+    await ctx.cloud.store.put('jrtc_signals', 'both', {
+      roomKey: b.roomKey,
+      to: '*',
+      _openid: 'openid-ctl-b9',
+      from: 'ctl-a9',
+      type: 'both',
+      payloadJson: '1',
+      seq: 1,
+      createdAt: now,
+      expiresAt: now + 60_000,
+    });
+    await a.sendSignal({ type: 'direct', payload: 2, toUserId: 'ctl-b9' }); // after it, through the inbox
+    await until(() => hb.signals.some((s) => s.type === 'direct'), 'the direct signal');
+    await a.sendSignal({ type: 'room', payload: 3 }); // and one more through the room-wide watch
+    await until(() => hb.signals.some((s) => s.type === 'room'), 'the room signal');
+    expect(hb.signals.map((s) => `${s.type}:${String(s.direct)}`).sort()).toEqual(['both:false', 'direct:true', 'room:false']);
   });
 
   test('tokenWillExpire follows renewToken and the server, and a rejoin would use the fresh token', async () => {

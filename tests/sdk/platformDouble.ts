@@ -75,7 +75,6 @@ export function platformDouble(inner: CloudClient): PlatformDouble {
     database() {
       const db = inner.database();
       return {
-        command: db.command,
         collection(name) {
           const collection = db.collection(name);
           return {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { WatchChange } from '../../miniprogram/lib/src/cloud';
-import { applyChanges, applySnapshot, emptyRoster } from '../../miniprogram/lib/src/roster';
+import type { Member } from '../../shared/common';
+import { applyChanges, applySnapshot, emptyRoster, hasChanged, toMember } from '../../miniprogram/lib/src/roster';
 import type { Roster, RosterEvent } from '../../miniprogram/lib/src/roster';
 
 const ROOM = 'app:room';
@@ -119,7 +120,29 @@ describe('roster sync', () => {
       updatedFields: { 'stream.publishing': true, version: 2 },
     };
     const { roster } = run([[a], [change]]);
-    expect(roster.members.get(a._id)?.stream).toEqual({ streamId: 's-a', publishing: true, muted: false });
+    expect(roster.members.get(a._id)?.stream).toEqual({ streamId: 's-a', publishing: true, muted: false, selfMuted: false, adminMuted: false });
+  });
+
+  test('members keep their public flags (mutes, hand, invitation); absent flags read false', () => {
+    const a = doc('a', { handRaised: true, stream: { streamId: 's-a', publishing: true, muted: true, adminMuted: true } as Doc['stream'] });
+    const member = toMember(a);
+    expect(member).toMatchObject({ handRaised: true, invited: false, stream: { muted: true, adminMuted: true, selfMuted: false } });
+    const change: WatchChange = {
+      queueType: 'update',
+      dataType: 'update',
+      docId: a._id,
+      updatedFields: { 'stream.adminMuted': false, 'stream.selfMuted': true, invited: true, version: 2 },
+    };
+    const { roster } = run([[a], [change]]);
+    expect(roster.members.get(a._id)).toMatchObject({ invited: true, handRaised: true, stream: { muted: true, adminMuted: false, selfMuted: true } });
+  });
+
+  test('hasChanged compares what the page sees, not the version', () => {
+    const a = toMember(doc('a')) as Member;
+    expect(hasChanged({ ...a, version: 7 }, a)).toBe(false);
+    expect(hasChanged({ ...a, stream: { ...a.stream, selfMuted: true } }, a)).toBe(true);
+    expect(hasChanged({ ...a, handRaised: true }, a)).toBe(true);
+    expect(hasChanged({ ...a, role: 2 }, a)).toBe(true);
   });
 
   test('a re-watch snapshot reports only the difference with what was reported', () => {

@@ -49,8 +49,6 @@ export interface WatchableLike {
 
 /** The part of `wx.cloud.database()` the SDK uses. */
 export interface DatabaseLike {
-  /** Query commands (`_.in` for the signal watch). */
-  readonly command: { in(values: string[]): unknown };
   collection(name: string): {
     where(query: Record<string, unknown>): WatchableLike;
     doc(id: string): WatchableLike;

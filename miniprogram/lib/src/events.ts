@@ -37,6 +37,12 @@ export interface RoomEventCallbacks {
    * made while the watch was down shows as memberJoined / memberLeft.
    */
   roleChanged: (member: Member, previousRole: Role) => void;
+  /**
+   * A member on the roster changed and is still on it (you included): its mutes (`stream.muted`,
+   * `selfMuted`, `adminMuted`), raised hand, invitation, nickname, stream or role. Once per change,
+   * also across reconnects; the specific events (roleChanged, streamPublished, ...) fire as well.
+   */
+  memberUpdated: (member: Member, previous: Member) => void;
   /** Another member started publishing; `stream.url` is the signed pull URL for `<live-player>`. */
   streamPublished: (member: Member, stream: PullStream) => void;
   /** A stream announced by streamPublished stopped (unpublished, demoted, or its member left). */

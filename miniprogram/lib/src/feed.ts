@@ -5,7 +5,7 @@ import { docsOf } from './cloud';
 import type { WatchSnapshot } from './cloud';
 import { JRTCError } from './errors';
 import { RoomControl } from './roomControl';
-import { applyChanges, applySnapshot, emptyRoster } from './roster';
+import { applyChanges, applySnapshot, emptyRoster, hasChanged } from './roster';
 import type { Roster, RosterEvent } from './roster';
 import { emptyInbox, takeSignals } from './signals';
 import type { SignalInbox } from './signals';
@@ -28,7 +28,8 @@ export class RoomFeed extends RoomControl {
   protected roomVersion = 0;
   /** Streams announced with streamPublished, by userId (their streamId). */
   private announced = new Map<string, string>();
-  private inbox: SignalInbox = emptyInbox;
+  /** The books of the two signal watches: [room-wide, your inbox]. */
+  private inboxes: SignalInbox[] = [emptyInbox, emptyInbox];
   private wasInvited = false;
 
   /** The live roster (anchors, or everyone with rosterScope 'all'), you included when on it. */
@@ -63,11 +64,16 @@ export class RoomFeed extends RoomControl {
     this.wasInvited = invited;
   }
 
-  /** @internal Signals: the page's, and the service's own (a kick reaches you at once). */
-  protected onSignals(snapshot: WatchSnapshot): void {
-    const { inbox, signals } = takeSignals(this.inbox, snapshot, this.userId);
-    this.inbox = inbox;
+  /**
+   * @internal Signals from the room-wide watch (`box` 0) and your inbox (1): the page's, and the
+   * service's own (a kick reaches you at once). A room-wide signal that also carries your OPENID
+   * matches both watches; the room-wide one delivers it, so each signal comes once.
+   */
+  protected onSignals(snapshot: WatchSnapshot, box: number): void {
+    const { inbox, signals } = takeSignals(this.inboxes[box], snapshot, this.userId);
+    this.inboxes[box] = inbox;
     for (const s of signals) {
+      if (box && !s.direct) continue;
       if (s.type === SystemSignal.KICKED) {
         this.end(ErrorCode.KICKED, new JRTCError(ErrorCode.KICKED, 'kicked', s.payload));
       } else if (s.type !== SystemSignal.INVITED && this.currentState !== 'disconnected') {
@@ -103,6 +109,7 @@ export class RoomFeed extends RoomControl {
     if (!self) this.syncStream(member, e.type !== 'left' && member.stream.publishing ? member.stream.streamId : '');
     if (e.type === 'updated') {
       if (e.previous.role !== member.role) this.emit('roleChanged', member, e.previous.role);
+      if (hasChanged(member, e.previous)) this.emit('memberUpdated', member, e.previous);
     } else if (e.moved) {
       this.emit('roleChanged', member, e.type === 'left' ? Role.ANCHOR : Role.AUDIENCE);
     } else if (!self) {

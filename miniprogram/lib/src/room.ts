@@ -91,17 +91,18 @@ export class Room extends RoomMedia {
     const { cloud, timers } = this.config;
     const db = cloud.database();
     const members = db.collection(Collections.members);
+    const signals = db.collection(Collections.signals);
     const query: Record<string, unknown> = { roomKey: this.roomKey };
     if (this.config.rosterScope !== 'all') query.role = Role.ANCHOR;
     const parts: Array<[string, () => WatchableLike, (s: WatchSnapshot) => void]> = [
       ['members', () => members.where(query), (s) => this.onMembers(s)],
       ['room', () => db.collection(Collections.rooms).doc(this.roomKey), (s) => this.onRoom(s)],
       ['own', () => members.doc(memberIdOf(this.roomKey, this.userId)), (s) => this.onOwn(s)],
-      [
-        'signals',
-        () => db.collection(Collections.signals).where({ roomKey: this.roomKey, to: db.command.in([SIGNAL_TO_ROOM, this.userId]) }),
-        (s) => this.onSignals(s),
-      ],
+      // Two signal watches, each a subset of the read rule `doc.to == '*' || doc._openid == auth.openid`
+      // as CloudBase requires of a client query: the room-wide signals, and your inbox by OPENID
+      // ('{openid}', which the cloud fills in with the caller's).
+      ['signals', () => signals.where({ roomKey: this.roomKey, to: SIGNAL_TO_ROOM }), (s) => this.onSignals(s, 0)],
+      ['inbox', () => signals.where({ roomKey: this.roomKey, _openid: '{openid}' }), (s) => this.onSignals(s, 1)],
     ];
     for (const [part, open, onSnapshot] of parts) {
       if (resync) this.health(part, false, ErrorCode.NETWORK);

@@ -47,15 +47,29 @@ export function toMember(doc: Record<string, unknown>): Member | null {
   const userId = str(doc.userId);
   if (!userId) return null;
   const s = (doc.stream || {}) as Record<string, unknown>;
+  // Flags are always present (absent on the document means false), so pages read plain booleans.
   return {
     userId,
     nickName: str(doc.nickName),
     peerId: str(doc.peerId),
     role: (doc.role === 1 ? 1 : 2) as Role,
-    stream: { streamId: str(s.streamId), publishing: s.publishing === true, muted: s.muted === true },
+    stream: {
+      streamId: str(s.streamId),
+      publishing: s.publishing === true,
+      muted: s.muted === true,
+      selfMuted: s.selfMuted === true,
+      adminMuted: s.adminMuted === true,
+    },
     joinedAt: num(doc.joinedAt),
     version: num(doc.version),
+    handRaised: doc.handRaised === true,
+    invited: doc.invited === true,
   };
+}
+
+/** True when `a` and `b` differ in anything the page sees (the version aside). */
+export function hasChanged(a: Member, b: Member): boolean {
+  return JSON.stringify(Object.assign({}, a, { version: 0 })) !== JSON.stringify(Object.assign({}, b, { version: 0 }));
 }
 
 /** True when `a` is a later state of the member than `b`: a later seat (joinedAt), or a higher version. */
@@ -91,6 +105,14 @@ function patch(base: Member, updated: Record<string, unknown> = {}, removed: str
   return out;
 }
 
+/** Reports `member` as the later state of `held` (a new seat is a leave and a join); false when it is not later. */
+function succeed(events: RosterEvent[], member: Member, held: Member): boolean {
+  if (!isNewer(member, held)) return false;
+  if (member.joinedAt !== held.joinedAt) events.push({ type: 'left', member: held, moved: false }, { type: 'joined', member, moved: false });
+  else events.push({ type: 'updated', member, previous: held });
+  return true;
+}
+
 /**
  * Replaces the roster with a full snapshot (`docs`) and reports the difference: members gone since
  * (left), new ones (joined), later states of known ones (updated; a new seat is a leave and a join).
@@ -109,15 +131,8 @@ export function applySnapshot(roster: Roster, docs: Record<string, unknown>[]): 
   });
   incoming.forEach((member, id) => {
     const held = roster.members.get(id);
-    if (!held) {
-      events.push({ type: 'joined', member, moved: false });
-    } else if (!isNewer(member, held)) {
-      member = held;
-    } else if (member.joinedAt !== held.joinedAt) {
-      events.push({ type: 'left', member: held, moved: false }, { type: 'joined', member, moved: false });
-    } else {
-      events.push({ type: 'updated', member, previous: held });
-    }
+    if (!held) events.push({ type: 'joined', member, moved: false });
+    else if (!succeed(events, member, held)) member = held;
     members.set(id, member);
   });
   const next = applyChanges({ members, synced: true, pending: [] }, roster.pending);
@@ -149,16 +164,8 @@ export function applyChanges(roster: Roster, changes: readonly WatchChange[]): R
     }
     const member = incoming || (held ? toMember(patch(held, change.updatedFields, change.removedFields)) : null);
     if (!member) continue;
-    if (!held) {
-      const moved = change.queueType === 'enqueue' && change.dataType === 'update';
-      events.push({ type: 'joined', member, moved });
-    } else if (!isNewer(member, held)) {
-      continue;
-    } else if (member.joinedAt !== held.joinedAt) {
-      events.push({ type: 'left', member: held, moved: false }, { type: 'joined', member, moved: false });
-    } else {
-      events.push({ type: 'updated', member, previous: held });
-    }
+    if (!held) events.push({ type: 'joined', member, moved: change.queueType === 'enqueue' && change.dataType === 'update' });
+    else if (!succeed(events, member, held)) continue;
     members.set(id, member);
   }
   return { roster: { members, synced: true, pending: [] }, events };

@@ -1,5 +1,6 @@
 /**
- * Signals as a pure function over the signal watch's snapshots (like roster.ts for members). Every
+ * Signals as a pure function over one signal watch's snapshots (like roster.ts for members); the
+ * room keeps one inbox per watch (room-wide `to: '*'`, and yours by `_openid: '{openid}'`). Every
  * signal document is delivered once: the ids already delivered are remembered, and each re-watch's
  * full snapshot delivers only the ones missed meanwhile. The very first snapshot holds signals sent
  * before you joined: they are remembered, not delivered.

@@ -218,6 +218,9 @@ export class Stage {
         this.speaker = userId || '';
         redraw();
       }),
+      // Mute flags and hands arrive as updates; the roster's first load (your own seat) as rosterSynced.
+      room.on('memberUpdated', redraw),
+      room.on('rosterSynced', redraw),
       room.on('countsChanged', redraw),
       room.on('connectionStateChanged', (state, reason) => {
         if (state === 'disconnected') this.pushUrl = '';

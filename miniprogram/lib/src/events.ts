@@ -43,6 +43,8 @@ export interface RoomEventCallbacks {
    * also across reconnects; the specific events (roleChanged, streamPublished, ...) fire as well.
    */
   memberUpdated: (member: Member, previous: Member) => void;
+  /** The roster was (re)loaded from a fresh watch snapshot: `members` is complete, your own entry included. */
+  rosterSynced: () => void;
   /** Another member started publishing; `stream.url` is the signed pull URL for `<live-player>`. */
   streamPublished: (member: Member, stream: PullStream) => void;
   /** A stream announced by streamPublished stopped (unpublished, demoted, or its member left). */

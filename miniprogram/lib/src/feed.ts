@@ -47,6 +47,8 @@ export class RoomFeed extends RoomControl {
     const update = fold(this.roster, snapshot);
     this.roster = update.roster;
     update.events.forEach((e) => this.report(e));
+    // Your own member enters the roster silently; a page that draws from `members` redraws here.
+    if (snapshot.type === 'init') this.emit('rosterSynced');
   }
 
   /** @internal Hands entering the watch are raised, hands leaving it lowered. */

@@ -28,6 +28,15 @@ export type InvokeResult =
   | { ok: true; result: unknown; requestId: string }
   | { ok: false; errCode: number; errMsg: string; requestId: string };
 
+/**
+ * `InvokeResult` as the HTTP server sends it: the return value as the platform serialised it
+ * (undefined when the function returned nothing), so it is not parsed back only to be serialised
+ * again for the response.
+ */
+export type WireInvokeResult =
+  | { ok: true; resultJson: string | undefined; requestId: string }
+  | { ok: false; errCode: number; errMsg: string; requestId: string };
+
 /** Options of the functions host. */
 export interface FunctionsHostOptions {
   store: DocumentStore;
@@ -102,6 +111,14 @@ export class FunctionsHost implements EmulatorService {
    * added to its event. Never rejects: a throwing function becomes an `ok: false` result.
    */
   async invoke(name: string, data: Record<string, unknown>, caller: CallerInfo): Promise<InvokeResult> {
+    const wire = await this.invokeForWire(name, data, caller);
+    if (!wire.ok) return wire;
+    // The platform serialises the return value; parsing it gives callers exactly what they would get.
+    return { ok: true, requestId: wire.requestId, result: wire.resultJson === undefined ? undefined : JSON.parse(wire.resultJson) };
+  }
+
+  /** `invoke`, with the return value left as the JSON text the platform made of it. */
+  async invokeForWire(name: string, data: Record<string, unknown>, caller: CallerInfo): Promise<WireInvokeResult> {
     const requestId = crypto.randomUUID();
     const fn = this.loaded.get(name);
     if (!fn) {
@@ -126,8 +143,7 @@ export class FunctionsHost implements EmulatorService {
     };
     try {
       const result: unknown = await runInCall(this.binding, context, () => fn.handler(event, platformContext));
-      // The platform serialises the return value; a round trip gives callers exactly what they would get.
-      return { ok: true, requestId, result: result === undefined ? undefined : JSON.parse(JSON.stringify(result)) };
+      return { ok: true, requestId, resultJson: platformJson(result) };
     } catch (err) {
       const text = describeError(err);
       this.log(`[functions] ${name} (${requestId}) failed: ${text}`);
@@ -208,4 +224,15 @@ export function describeError(err: unknown): string {
     return `${typeof name === 'string' ? name : 'Error'}: ${(err as { message: string }).message}`;
   }
   return String(err);
+}
+
+/**
+ * The platform's serialisation of a return value. A value JSON cannot hold (a function, a symbol)
+ * fails the call with the same SyntaxError the parse of the platform's round trip throws.
+ */
+function platformJson(result: unknown): string | undefined {
+  if (result === undefined) return undefined;
+  const json = JSON.stringify(result) as string | undefined;
+  if (json === undefined) JSON.parse(String(json));
+  return json;
 }

@@ -59,8 +59,26 @@ export async function openCollection(dir: string | undefined, name: string, inde
  * which callers must copy before handing it out and must never mutate.
  */
 export function storedById(ds: Collection, id: string): StoredDoc | null {
-  const found = (ds as unknown as NedbInternals).indexes._id.getMatching(id);
-  return found.length > 0 ? (found[0] as StoredDoc) : null;
+  return byIdOf(ds).get(id) ?? null;
+}
+
+/**
+ * Each collection's documents by id, beside NeDB's `_id` index. Every get, set and commit looks
+ * documents up by id, and NeDB's index is a binary tree of string comparisons through its
+ * general-purpose `compareThings`; a hash map answers in one step. It is built from the loaded
+ * collection on first use and kept in step by `replaceInCollection`, the only way the store
+ * changes a collection after opening it.
+ */
+const idMaps = new WeakMap<Collection, Map<string, StoredDoc>>();
+
+function byIdOf(ds: Collection): Map<string, StoredDoc> {
+  let byId = idMaps.get(ds);
+  if (!byId) {
+    byId = new Map();
+    for (const doc of ds.getAllData() as StoredDoc[]) byId.set(doc._id, doc);
+    idMaps.set(ds, byId);
+  }
+  return byId;
 }
 
 /**
@@ -71,9 +89,13 @@ export function storedById(ds: Collection, id: string): StoredDoc | null {
  */
 export function replaceInCollection(ds: Collection, before: StoredDoc | null, after: StoredDoc | null): void {
   const internals = ds as unknown as NedbInternals;
+  const byId = byIdOf(ds);
   if (before && after) internals._updateIndexes(before, after);
   else if (after) internals._addToIndexes(after);
   else if (before) internals._removeFromIndexes(before);
+  // After NeDB's update, which throws (and changes nothing) when a unique index would be violated.
+  if (after) byId.set(after._id, after);
+  else if (before) byId.delete(before._id);
 }
 
 /**

@@ -145,8 +145,8 @@ export class HttpServer implements EmulatorService {
     expectMethod(req, 'POST');
     if (fn) {
       const body = parse(callFunctionBody, await readJson(req));
-      const result = await this.options.functions.invoke(decode(fn[1]), body.data ?? {}, { openid: openidOf(req) });
-      if (result.ok) return [200, { result: result.result, requestId: result.requestId }];
+      const result = await this.options.functions.invokeForWire(decode(fn[1]), body.data ?? {}, { openid: openidOf(req) });
+      if (result.ok) return [200, callFunctionAnswer(result.resultJson, result.requestId)];
       return [result.errCode === -501000 ? 404 : 500, { errCode: result.errCode, errMsg: result.errMsg, requestId: result.requestId }];
     }
     if (path === '/v1/db') {
@@ -172,8 +172,22 @@ export class HttpServer implements EmulatorService {
   }
 }
 
+/** A response body already serialised. */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * `{result, requestId}` around the function's serialised return value: the same text
+ * `JSON.stringify` makes of the parsed value (no `result` key when the function returned nothing).
+ */
+function callFunctionAnswer(resultJson: string | undefined, requestId: string): RawJson {
+  const id = JSON.stringify(requestId);
+  return new RawJson(resultJson === undefined ? `{"requestId":${id}}` : `{"result":${resultJson},"requestId":${id}}`);
+}
+
 function send(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body === undefined ? {} : body);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body === undefined ? {} : body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

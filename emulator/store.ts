@@ -64,7 +64,8 @@ export class DocumentStore {
   private journal: CommitJournal | null = null;
   private readonly writeLock = new Mutex();
   private readonly inTransaction = new AsyncLocalStorage<true>();
-  private readonly listeners = new Set<(e: ChangeEvent) => void>();
+  /** Listener → whether it takes the shared event (true) or its own copy (false). */
+  private readonly listeners = new Map<(e: ChangeEvent) => void, boolean>();
   private seq = 0;
   private closed = false;
 
@@ -218,9 +219,14 @@ export class DocumentStore {
     });
   }
 
-  /** Calls `listener` with each committed change, after it is persisted, in commit order. Returns unsubscribe. */
-  onChange(listener: (e: ChangeEvent) => void): () => void {
-    this.listeners.add(listener);
+  /**
+   * Calls `listener` with each committed change, after it is persisted, in commit order. Returns
+   * unsubscribe. Each listener gets its own copy of the event, unless `options.shared`: then it
+   * gets the one event the store made, whose documents are the stored ones, and must neither
+   * change nor hand them out (the watch service copies only the events a watch wants).
+   */
+  onChange(listener: (e: ChangeEvent) => void, options: { shared?: boolean } = {}): () => void {
+    this.listeners.set(listener, options.shared === true);
     return () => {
       this.listeners.delete(listener);
     };
@@ -342,10 +348,10 @@ export class DocumentStore {
       after: change.after,
     };
     if (change.before && change.after) Object.assign(event, diffDocs(change.before, change.after));
-    for (const listener of [...this.listeners]) {
+    for (const [listener, shared] of [...this.listeners]) {
       try {
-        // Each listener gets its own copy, so one cannot alter what the next one sees.
-        listener(copyJson(event));
+        // Each other listener gets its own copy, so one cannot alter what the next one sees.
+        listener(shared ? event : copyJson(event));
       } catch (err) {
         // A failing listener must not undo or block a commit that is already on disk.
         console.error('[store] change listener threw', err);

@@ -14,6 +14,7 @@ import type { ClientAccess } from './access';
 import type { EmulatorService } from './service';
 import type { ChangeEvent, DocumentStore, MongoQuery, StoredDoc } from './store';
 import { jsonEqual } from './store';
+import { copyJson } from './docData';
 import type { OrderBy } from './watchOrder';
 import { compareBy } from './watchOrder';
 
@@ -104,11 +105,18 @@ export class WatchService implements EmulatorService {
   /** Subscribes to the store's changes. */
   async start(): Promise<void> {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.options.store.onChange((e) => {
-      this.lastSeq = Math.max(this.lastSeq, e.seq);
-      const watches = this.byCollection.get(e.collection);
-      if (watches) for (const w of [...watches]) w.onEvent(e);
-    });
+    // The store's own event, copied only when a watch of its collection may deliver it: most
+    // changes (nonces, presence) have no watcher, and copying them cost every write.
+    this.unsubscribe = this.options.store.onChange(
+      (shared) => {
+        this.lastSeq = Math.max(this.lastSeq, shared.seq);
+        const watches = this.byCollection.get(shared.collection);
+        if (!watches) return;
+        const e = copyJson(shared);
+        for (const w of [...watches]) w.onEvent(e);
+      },
+      { shared: true },
+    );
   }
 
   /** Closes every watch (without an error: the server is going away) and unsubscribes. */

@@ -60,6 +60,11 @@ export function describe(value: unknown): string {
   return typeof ctor?.name === 'string' ? `a ${ctor.name}` : 'an object';
 }
 
+/** The cheap test of assertFieldName's rules, for the hot path. */
+function isFieldName(key: string): boolean {
+  return key !== '' && key.charCodeAt(0) !== 36 /* $ */ && !key.includes('.') && key !== '__proto__';
+}
+
 /** NeDB forbids `$`-prefixed and dotted field names; `__proto__` would corrupt plain objects. */
 function assertFieldName(key: string, where: string): void {
   if (key === '') throw invalid(`${where}: empty field name`);
@@ -86,16 +91,31 @@ export function childPath(parent: string, key: string): string {
 /**
  * Validates JSON-like data and returns a deep copy of it. Only null, booleans, finite numbers,
  * strings, arrays and plain objects are stored (NeDB would turn Dates into Dates and drop
- * functions silently). `undefined` object fields are omitted, as JSON does.
+ * functions silently). `undefined` object fields are omitted, as JSON does. `where` names the
+ * value in error messages.
  */
-export function cloneData(value: unknown, where: string, depth = 0): unknown {
-  if (depth > maxDepth) throw invalid(`${where}: nested deeper than ${maxDepth} levels`);
+export function cloneData(value: unknown, where: string): unknown {
+  return cloneAt(value, where, [], 0);
+}
+
+/**
+ * The dot path of a value `path` levels below `where`, for an error message. Every write copies
+ * its data through cloneAt, so the path is kept as keys and only turned into text on failure.
+ */
+function pathText(where: string, path: ReadonlyArray<string | number>): string {
+  let text = where;
+  for (const key of path) text = typeof key === 'number' ? `${text}.${key}` : childPath(text, key);
+  return text;
+}
+
+function cloneAt(value: unknown, where: string, path: Array<string | number>, depth: number): unknown {
+  if (depth > maxDepth) throw invalid(`${pathText(where, path)}: nested deeper than ${maxDepth} levels`);
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value;
     case 'number':
-      if (!Number.isFinite(value)) throw invalid(`${where}: ${value} is not a finite number`);
+      if (!Number.isFinite(value)) throw invalid(`${pathText(where, path)}: ${value} is not a finite number`);
       return value;
     case 'object': {
       if (value === null) return null;
@@ -103,27 +123,44 @@ export function cloneData(value: unknown, where: string, depth = 0): unknown {
         const out: unknown[] = [];
         for (let i = 0; i < value.length; i += 1) {
           const item: unknown = value[i];
-          if (item === undefined) throw invalid(`${where}.${i}: undefined is not allowed in arrays`);
-          out.push(cloneData(item, `${where}.${i}`, depth + 1));
+          path.push(i);
+          if (item === undefined) throw invalid(`${pathText(where, path)}: undefined is not allowed in arrays`);
+          out.push(cloneAt(item, where, path, depth + 1));
+          path.pop();
         }
         return out;
       }
       if (!isPlainObject(value)) {
         throw invalid(
-          `${where}: ${describe(value)} is not storable (only null, booleans, finite numbers, strings, arrays and plain objects)`,
+          `${pathText(where, path)}: ${describe(value)} is not storable (only null, booleans, finite numbers, strings, arrays and plain objects)`,
         );
       }
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) {
-        if (item === undefined) continue;
-        assertFieldName(key, where);
-        out[key] = cloneData(item, childPath(where, key), depth + 1);
-      }
-      return out;
+      return cloneFields({}, value, where, path, depth, null);
     }
     default:
-      throw invalid(`${where}: ${typeof value} is not storable`);
+      throw invalid(`${pathText(where, path)}: ${typeof value} is not storable`);
   }
+}
+
+/** Copies the fields of the plain object `value` into `out` (but `skip`), validating each. */
+function cloneFields<T extends Record<string, unknown>>(
+  out: T,
+  value: Record<string, unknown>,
+  where: string,
+  path: Array<string | number>,
+  depth: number,
+  skip: string | null,
+): T {
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key) || key === skip) continue;
+    const item = value[key];
+    if (item === undefined) continue;
+    if (!isFieldName(key)) assertFieldName(key, pathText(where, path));
+    path.push(key);
+    (out as Record<string, unknown>)[key] = cloneAt(item, where, path, depth + 1);
+    path.pop();
+  }
+  return out;
 }
 
 /** Deep copy of data already validated by `cloneData` (no checks: the hot path of reads and events). */
@@ -166,10 +203,9 @@ export function assertDocId(id: string): void {
 /** Validates a whole document for `put` and returns the stored copy, `_id` first. */
 export function toStoredDoc(id: string, doc: Record<string, unknown>): StoredDoc {
   if (!isPlainObject(doc)) throw invalid(`document ${id}: data must be a plain object, got ${describe(doc)}`);
-  const { _id: given, ...rest } = doc;
+  const given = Object.prototype.hasOwnProperty.call(doc, '_id') ? doc._id : undefined;
   if (given !== undefined && given !== id) throw invalid(`document ${id}: data._id ${JSON.stringify(given)} differs`);
-  const data = cloneData(rest, `document ${id}`) as Record<string, unknown>;
-  return { _id: id, ...data };
+  return cloneFields<StoredDoc>({ _id: id }, doc, `document ${id}`, [], 0, '_id');
 }
 
 /** Validates a query: only the operators NeDB matches as Mongo does, nothing that runs code ($where). */

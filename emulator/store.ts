@@ -163,18 +163,30 @@ export class DocumentStore {
    * the error is rethrown. Calling a store write inside `fn` throws DB_NESTED_WRITE (it would
    * otherwise wait for its own transaction forever).
    */
-  async transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    this.assertWritable();
+  transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    try {
+      this.assertWritable();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.writeLock.run(async () => {
       this.assertOpen();
-      const tx = new BufferedTx((c, id) => this.readStored(c, id));
+      const tx = new BufferedTx(
+        (c, id) => this.readStored(c, id),
+        (c, id) => this.storedNow(c, id),
+      );
       let result: T;
       try {
         result = await this.inTransaction.run(true, () => fn(tx));
       } finally {
         tx.finish();
       }
-      await this.commit([...tx.writes.values()]);
+      const writes = [...tx.writes.values()];
+      // Collections written for the first time are opened first (the only wait of a commit).
+      if (writes.some((w) => !this.ready.has(w.collection))) {
+        for (const w of writes) await this.datastore(w.collection);
+      }
+      this.commit(writes);
       return result;
     });
   }
@@ -262,15 +274,18 @@ export class DocumentStore {
 
   /** A copy of the stored document; synchronous once the collection is open (the hot path). */
   private readStored(collection: string, id: string): Promise<StoredDoc | null> {
-    const ds = this.ready.get(collection);
-    if (ds && !this.closed) {
-      const doc = storedById(ds, id);
-      return Promise.resolve(doc && copyJson(doc));
-    }
+    const doc = this.storedNow(collection, id);
+    if (doc !== undefined) return Promise.resolve(doc && copyJson(doc));
     return this.existing(collection).then((opened) => {
       const doc = opened && storedById(opened, id);
       return doc ? copyJson(doc) : null;
     });
+  }
+
+  /** The stored document itself (not a copy), or undefined when its collection is not open yet. */
+  private storedNow(collection: string, id: string): StoredDoc | null | undefined {
+    const ds = this.ready.get(collection);
+    return ds && !this.closed ? storedById(ds, id) : undefined;
   }
 
   /**
@@ -311,19 +326,16 @@ export class DocumentStore {
 
   /**
    * Persists a transaction's writes as one journal line, applies them in memory and emits their
-   * events (called with the write lock held). After the datastores are open nothing here awaits,
-   * so no read runs between the first and the last change of a commit: a read sees all or none.
+   * events (called with the write lock held, every written collection open). Synchronous, so no
+   * read runs between the first and the last change of a commit: a read sees all or none.
    */
-  private async commit(writes: BufferedWrite[]): Promise<void> {
+  private commit(writes: BufferedWrite[]): void {
     if (writes.length === 0) return;
-    const stores = new Map<string, Collection>();
-    for (const w of writes) {
-      if (!stores.has(w.collection)) stores.set(w.collection, this.ready.get(w.collection) ?? (await this.datastore(w.collection)));
-    }
     this.assertOpen();
     const changes: PendingChange[] = [];
     for (const w of writes) {
-      const ds = stores.get(w.collection) as Collection;
+      const ds = this.ready.get(w.collection);
+      if (!ds) throw new DatabaseError('DB_CLOSED', `collection ${w.collection} is not open`);
       // The stored object itself: it is only compared, diffed and copied, never changed.
       const before = storedById(ds, w.id);
       // Writes that change nothing are dropped: no journal line, no event.

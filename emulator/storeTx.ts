@@ -18,13 +18,34 @@ export class BufferedTx implements StoreTx {
   readonly writes = new Map<string, BufferedWrite>();
   private active = true;
 
-  constructor(private readonly readStored: (collection: string, id: string) => Promise<StoredDoc | null>) {}
+  /**
+   * @param readStored reads a copy of a stored document (asynchronous while its collection opens)
+   * @param storedNow the stored document itself, or undefined when only readStored can tell
+   */
+  constructor(
+    private readonly readStored: (collection: string, id: string) => Promise<StoredDoc | null>,
+    private readonly storedNow: (collection: string, id: string) => StoredDoc | null | undefined,
+  ) {}
 
-  async get(collection: string, id: string): Promise<StoredDoc | null> {
+  /**
+   * The document as this transaction sees it, NOT copied (neither change nor keep it), or
+   * undefined when it can only be read asynchronously (its collection is still opening).
+   */
+  peek(collection: string, id: string): StoredDoc | null | undefined {
     this.check(collection, id);
     const buffered = this.writes.get(keyOf(collection, id));
-    if (buffered) return buffered.doc && copyJson(buffered.doc);
-    return this.readStored(collection, id);
+    return buffered ? buffered.doc : this.storedNow(collection, id);
+  }
+
+  // Not `async`: the hot path answers with one settled promise (every read of every function call).
+  get(collection: string, id: string): Promise<StoredDoc | null> {
+    let doc: StoredDoc | null | undefined;
+    try {
+      doc = this.peek(collection, id);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return doc === undefined ? this.readStored(collection, id) : Promise.resolve(doc && copyJson(doc));
   }
 
   put(collection: string, id: string, doc: Record<string, unknown>): void {
@@ -32,25 +53,39 @@ export class BufferedTx implements StoreTx {
     this.buffer(collection, id, toStoredDoc(id, doc));
   }
 
-  async patch(collection: string, id: string, update: MongoUpdate): Promise<boolean> {
-    this.check(collection, id);
-    return this.patchChecked(collection, id, checkUpdate(update));
+  patch(collection: string, id: string, update: MongoUpdate): Promise<boolean> {
+    try {
+      this.check(collection, id);
+      return this.patchChecked(collection, id, checkUpdate(update));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
    * `patch` with an already checked update (updateWhere checks once for many documents).
    * `stored`, when given, is the document as stored, so it need not be read again.
    */
-  async patchChecked(collection: string, id: string, update: CheckedUpdate, stored?: StoredDoc): Promise<boolean> {
+  patchChecked(collection: string, id: string, update: CheckedUpdate, stored?: StoredDoc): Promise<boolean> {
     const key = keyOf(collection, id);
-    let base = this.writes.get(key);
-    if (!base) {
-      const current = stored ?? (await this.readStored(collection, id));
-      // Another operation of this transaction may have written the doc while we read it.
-      base = this.writes.get(key) ?? { collection, id, doc: current };
+    try {
+      // applyUpdate copies, so the stored object itself can be the base.
+      const buffered = this.writes.get(key);
+      const base = buffered ? buffered.doc : (stored ?? this.storedNow(collection, id));
+      if (base !== undefined) return Promise.resolve(this.applyTo(collection, id, base, update));
+    } catch (err) {
+      return Promise.reject(err);
     }
-    if (!base.doc) return false;
-    this.buffer(collection, id, applyUpdate(base.doc, update));
+    return this.readStored(collection, id).then((current) => {
+      // Another operation of this transaction may have written the doc while we read it.
+      const buffered = this.writes.get(key);
+      return this.applyTo(collection, id, buffered ? buffered.doc : current, update);
+    });
+  }
+
+  private applyTo(collection: string, id: string, base: StoredDoc | null, update: CheckedUpdate): boolean {
+    if (!base) return false;
+    this.buffer(collection, id, applyUpdate(base, update));
     return true;
   }
 

@@ -38,6 +38,11 @@ export interface ChangeEvent {
 export interface StoreTx {
   /** Reads a document, seeing this transaction's own buffered writes. */
   get(collection: string, id: string): Promise<StoredDoc | null>;
+  /**
+   * The document as `get` would read it, synchronously and NOT copied (callers neither change nor
+   * keep it), or undefined when it can only be read asynchronously (then use `get`).
+   */
+  peek(collection: string, id: string): StoredDoc | null | undefined;
   /** Creates or replaces the whole document (`doc._id`, if present, must equal `id`). */
   put(collection: string, id: string, doc: Record<string, unknown>): void;
   /** Applies an update to an existing document; false if it does not exist. */

@@ -1,5 +1,7 @@
 import * as path from 'path';
 import Datastore from '@seald-io/nedb';
+import { IdIndex } from './idIndex';
+import { nedbModel } from './nedbModel';
 import type { MongoQuery, StoredDoc } from './storeTypes';
 
 /** The NeDB side of the document store: one datastore per collection, opened with its indexes. */
@@ -22,13 +24,7 @@ export interface NedbInternals {
   _removeFromIndexes(doc: StoredDoc): void;
 }
 
-/** NeDB's matcher, so `matches` and `find` agree exactly. The package has no `exports` map, so the subpath resolves. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const nedbModel = require('@seald-io/nedb/lib/model.js') as {
-  match(doc: unknown, query: unknown): boolean;
-  compareThings(a: unknown, b: unknown, compareStrings?: (a: string, b: string) => number): number;
-  getDotValue(doc: unknown, field: string): unknown;
-};
+export { nedbModel };
 
 /**
  * Opens collection `name`: in memory when `dir` is undefined, else loaded from `<dir>/<name>.db`;
@@ -51,7 +47,15 @@ export async function openCollection(dir: string | undefined, name: string, inde
     if (key === '_id') continue;
     await ds.ensureIndexAsync({ fieldName: fields.length === 1 ? fields[0] : fields });
   }
+  // After loading: NeDB's load rebuilds `_id` as its own tree index.
+  const internals = ds as unknown as NedbInternals;
+  internals.indexes._id = new IdIndex(ds.getAllData() as StoredDoc[]);
   return ds;
+}
+
+/** The collection's `_id` index (installed by openCollection). */
+function idIndexOf(ds: Collection): IdIndex {
+  return (ds as unknown as NedbInternals).indexes._id as IdIndex;
 }
 
 /**
@@ -59,26 +63,7 @@ export async function openCollection(dir: string | undefined, name: string, inde
  * which callers must copy before handing it out and must never mutate.
  */
 export function storedById(ds: Collection, id: string): StoredDoc | null {
-  return byIdOf(ds).get(id) ?? null;
-}
-
-/**
- * Each collection's documents by id, beside NeDB's `_id` index. Every get, set and commit looks
- * documents up by id, and NeDB's index is a binary tree of string comparisons through its
- * general-purpose `compareThings`; a hash map answers in one step. It is built from the loaded
- * collection on first use and kept in step by `replaceInCollection`, the only way the store
- * changes a collection after opening it.
- */
-const idMaps = new WeakMap<Collection, Map<string, StoredDoc>>();
-
-function byIdOf(ds: Collection): Map<string, StoredDoc> {
-  let byId = idMaps.get(ds);
-  if (!byId) {
-    byId = new Map();
-    for (const doc of ds.getAllData() as StoredDoc[]) byId.set(doc._id, doc);
-    idMaps.set(ds, byId);
-  }
-  return byId;
+  return idIndexOf(ds).get(id) ?? null;
 }
 
 /**
@@ -89,13 +74,9 @@ function byIdOf(ds: Collection): Map<string, StoredDoc> {
  */
 export function replaceInCollection(ds: Collection, before: StoredDoc | null, after: StoredDoc | null): void {
   const internals = ds as unknown as NedbInternals;
-  const byId = byIdOf(ds);
   if (before && after) internals._updateIndexes(before, after);
   else if (after) internals._addToIndexes(after);
   else if (before) internals._removeFromIndexes(before);
-  // After NeDB's update, which throws (and changes nothing) when a unique index would be violated.
-  if (after) byId.set(after._id, after);
-  else if (before) byId.delete(before._id);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { CallerContext, Clock, Database, RandomSource } from './ports';
 import type { JrtcConfig } from './config';
+import type { SweepGate } from './sweepGate';
 
 /** One issueToken request, as the deployer's policy sees it. */
 export interface IssueRequest {
@@ -30,6 +31,8 @@ export interface CoreDeps {
   config: JrtcConfig;
   random: RandomSource;
   policy: IssuePolicy;
+  /** Spaces out the sweeps actions run (one per function instance: it outlives the call). */
+  sweepGate: SweepGate;
 }
 
 /** The subset the ghost sweep needs (the timer function has no app config). */

@@ -1,10 +1,11 @@
 /**
  * Ghost removal: members whose lease ran out (the client vanished without leaving). Every action
- * that touches a room sweeps that room, so a ghost goes within one lease plus one call while the
- * room is alive; the timer function sweeps everything else once a minute.
+ * that touches a room sweeps that room (at most once a second per function instance), so a ghost
+ * goes within one lease plus one call while the room is alive; the timer function sweeps
+ * everything else once a minute.
  */
 import { Collections } from '../../../shared';
-import type { SweepDeps } from './deps';
+import type { CoreDeps, SweepDeps } from './deps';
 import type { Database } from './ports';
 import { parseDoc, presenceDocSchema, readDoc } from './records';
 import { removeMember } from './roster';
@@ -69,10 +70,12 @@ export async function sweepRoom(deps: SweepDeps, roomKey: string, limit = 20): P
 }
 
 /**
- * sweepRoom for actions: a failed sweep is logged and must not fail the caller's action, which has
- * already done its own work (the next call or the timer sweeps again).
+ * sweepRoom for actions, spaced out by the instance's SweepGate (sweepGate.ts). A failed sweep is
+ * logged and must not fail the caller's action, which has already done its own work (the next call
+ * or the timer sweeps again).
  */
-export async function trySweepRoom(deps: SweepDeps, roomKey: string): Promise<number> {
+export async function trySweepRoom(deps: SweepDeps & Pick<CoreDeps, 'sweepGate'>, roomKey: string): Promise<number> {
+  if (!deps.sweepGate.admit(roomKey, deps.clock.now())) return 0;
   try {
     return await sweepRoom(deps, roomKey);
   } catch (err) {

@@ -11,6 +11,7 @@ import { DocumentStore } from '../../../emulator/store';
 import type { StoredDoc } from '../../../emulator/store';
 import { loadConfig } from './config';
 import type { JrtcConfig } from './config';
+import { SweepGate } from './sweepGate';
 import type { CoreDeps } from './deps';
 import { defaultIssuePolicy } from './handlers';
 import type { CallerContext, Database } from './ports';
@@ -76,7 +77,7 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
       clock.t += ms;
     },
   };
-  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy: defaultIssuePolicy };
+  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy: defaultIssuePolicy, sweepGate: new SweepGate() };
   const raw = (openid: string, event: unknown) => handle(event, callerOf(openid), deps);
   const call = <A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>) =>
     raw(openid, { ...payload, action }) as Promise<Reply<ActionResponse<A>>>;

@@ -6,7 +6,19 @@
  * member documents correspond one to one (no ghost) with the sessions the replies acknowledged.
  * cloudfunctions/jrtc/src/concurrency.test.ts proves the same in-process at 200; this is the full
  * path (HTTP, functions host, persistence) at 1,000.
+ *
+ * The cloud runs with support/dbRoundTrip.js: each database call of the functions takes an event-loop
+ * turn each way, as CloudBase's network round trip does. Without it the local store answers within
+ * one turn, so a read made outside a transaction could never go stale here.
+ *
+ * Checked to fail with each of these defects injected (one at a time):
+ * - store `transact` runs `fn` without the write lock (transactions interleave: lost count updates);
+ * - joinRoom computes counts from a room read made before its transaction (stale read);
+ * - leaving removes the member document but not its presence (a ghost);
+ * - setRole changes the member's role but not the room's counts;
+ * - joinRoom counts a rejoin as a new member (caught by the concurrent double joins).
  */
+import path from 'path';
 import { createCloudClient } from '../../emulator/client';
 import { Collections, memberIdOf, roomKeyOf } from '../../shared';
 import type { Member } from '../../shared';
@@ -22,7 +34,7 @@ const N = 1000;
 
 let cloud: CloudProcess;
 beforeAll(async () => {
-  cloud = await startCloudProcess();
+  cloud = await startCloudProcess({ nodeArgs: ['-r', path.join(__dirname, 'support', 'dbRoundTrip.js')] });
 });
 afterAll(async () => {
   await cloud.stop();
@@ -103,8 +115,8 @@ describe('1,000 concurrent calls on one room', () => {
         expected.delete(u);
       }));
     }
-    // 300 role flips.
-    for (let i = 300; i < 600; i++) {
+    // 250 role flips.
+    for (let i = 300; i < 550; i++) {
       const u = `u${pad(i)}`;
       const to: 1 | 2 = expected.get(u) === 1 ? 2 : 1;
       ops.push(callOk(clientOf(u), 'setRole', { ...sid(u), role: to }).then((r) => {
@@ -112,13 +124,28 @@ describe('1,000 concurrent calls on one room', () => {
         expected.set(u, to);
       }));
     }
-    // 300 new joins, a fifth of them anchors.
-    for (let i = 0; i < 300; i++) {
+    // 250 new joins, a fifth of them anchors.
+    for (let i = 0; i < 250; i++) {
       const u = `n${pad(i)}`;
       const role: 1 | 2 = i % 5 === 0 ? 1 : 2;
       ops.push(callOk(clientOf(u), 'joinRoom', joinParams(ROOM, u, role)).then((r) => {
         expected.set(u, role);
         sessions.set(u, r.sessionId);
+      }));
+    }
+    // 25 members and 25 newcomers each join twice at once, once as anchor and once as audience (100
+    // calls): one seat each, counted once, with the role and session of the join that landed last.
+    const rejoiners = [...Array.from({ length: 25 }, (_, i) => `u${pad(550 + i)}`), ...Array.from({ length: 25 }, (_, i) => `n${pad(250 + i)}`)];
+    const rejoined: Array<Promise<void>> = [];
+    for (const u of rejoiners) {
+      const twice = ([1, 2] as const).map((role) => callOk(clientOf(u), 'joinRoom', joinParams(ROOM, u, role)));
+      ops.push(...twice.map((p) => p.then(() => undefined)));
+      rejoined.push(Promise.all(twice).then((replies) => {
+        // Member versions order the two joins' commits: the later one holds the seat.
+        const [first, last] = [...replies].sort((a, b) => a.member.version - b.member.version);
+        expect(last.member.version).toBeGreaterThan(first.member.version);
+        expected.set(u, last.member.role === 1 ? 1 : 2);
+        sessions.set(u, last.sessionId);
       }));
     }
     // 50 members leave and change role at once (100 calls): whichever lands first, they end up out.
@@ -134,8 +161,8 @@ describe('1,000 concurrent calls on one room', () => {
       }));
     }
     expect(ops).toHaveLength(1000);
-    await Promise.all(ops);
-    expect(expected.size).toBe(N - 300 - 50 + 300);
+    await Promise.all([...ops, ...rejoined]);
+    expect(expected.size).toBe(N - 300 - 50 + 250 + 25);
     await checkRoom(expected, sessions);
     // No member document without its presence, for any room id the store holds.
     const presence = readCollection(cloud.dataDir, Collections.presence);

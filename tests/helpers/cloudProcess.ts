@@ -31,6 +31,8 @@ export interface CloudProcessOptions {
   timers?: boolean;
   /** Run the media server on free ports (default: off), optionally with another signing provider. */
   media?: boolean | { provider: MediaProvider };
+  /** Node options for the cloud process, before the script (e.g. `['-r', preload]`). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -39,7 +41,7 @@ export interface CloudProcessOptions {
  */
 export async function startCloudProcess(options: CloudProcessOptions = {}): Promise<CloudProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-it-'));
-  const args = [mainJs, '--port', '0', '--data', dataDir];
+  const args = [...(options.nodeArgs ?? []), mainJs, '--port', '0', '--data', dataDir];
   if (!options.timers) args.push('--no-timers');
   if (!options.media) args.push('--no-media');
   else args.push('--rtmp-port', '0', '--http-port', '0');

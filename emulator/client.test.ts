@@ -1,5 +1,5 @@
 import type { LocalCloud } from './cloud';
-import { createCloudClient } from './client';
+import { RECONNECT_GAVE_UP, createCloudClient } from './client';
 import type { CloudClient, WatchDocChange, WatchSnapshot } from './client';
 import { eventually, startFixtureCloud } from './__fixtures__/fixtureCloud';
 
@@ -152,6 +152,58 @@ describe('cloud client', () => {
     for (const [id, doc] of Object.entries(final)) expect(replayed[id]).toEqual(doc);
     expect(snaps.filter((s) => s.type === 'init')).toHaveLength(1);
     expect(errors).toEqual([]);
+  });
+
+  test('failWatches() fails every watch of the client once; they stay closed and a new watch starts with a fresh init', async () => {
+    const c = client('failing');
+    const other = client('bystander');
+    await cloud.store.put('notes', 'a', { room: 'r', v: 1 });
+    await cloud.store.put('notes', 'b', { room: 'r', v: 1 });
+    const snaps: WatchSnapshot[] = [];
+    const errors: unknown[] = [];
+    const otherSnaps: WatchSnapshot[] = [];
+    const handlers = { onChange: (s: WatchSnapshot) => snaps.push(s), onError: (e: unknown) => errors.push(e) };
+    const query = c.database().collection('notes').where({ room: 'r' }).watch(handlers);
+    const single = c.database().collection('notes').doc('a').watch(handlers);
+    const bystander = other.database().collection('notes').where({ room: 'r' }).watch({ onChange: (s) => otherSnaps.push(s), onError: (e) => errors.push(e) });
+    closers.push(() => query.close(), () => single.close(), () => bystander.close());
+    await eventually(() => snaps.length === 2 && otherSnaps.length === 1);
+    expect(cloud.watch.getInfo().watches).toBe(3);
+
+    c.failWatches();
+    expect(errors).toHaveLength(2);
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(Error);
+      expect(e).toMatchObject({ errCode: RECONNECT_GAVE_UP.errCode, errMsg: RECONNECT_GAVE_UP.errMsg, message: RECONNECT_GAVE_UP.errMsg });
+    }
+    // The server lets go of the failed watches; the other client's watch lives on.
+    await eventually(() => cloud.watch.getInfo().watches === 1, 5000, 'failed watches released');
+
+    // Changes made after the failure reach the bystander but not the failed watchers (no reconnect, no resync).
+    await cloud.store.delete('notes', 'b');
+    await cloud.store.patch('notes', 'a', { $set: { v: 2 } });
+    await eventually(() => otherSnaps.length === 3);
+    expect(snaps).toHaveLength(2);
+    await expect(query.close()).resolves.toBeUndefined();
+
+    // Watching again opens a new connection and starts with an init of what the store holds now.
+    const again: WatchSnapshot[] = [];
+    const rewatch = c.database().collection('notes').where({ room: 'r' }).watch({ onChange: (s) => again.push(s), onError: (e) => errors.push(e) });
+    closers.push(() => rewatch.close());
+    await eventually(() => again.length === 1);
+    expect(again[0]).toMatchObject({ type: 'init', docs: [{ _id: 'a', v: 2 }] });
+    expect(again[0].docs).toHaveLength(1);
+
+    // Also while the client is reconnecting after a drop (it then stops trying); a given error is passed through.
+    c.dropConnections();
+    c.failWatches({ errCode: -402001, errMsg: 'watch closed by the server' });
+    expect(errors).toHaveLength(3);
+    expect(errors[2]).toMatchObject({ errCode: -402001, errMsg: 'watch closed by the server' });
+    await eventually(() => cloud.watch.getInfo().watches === 1, 5000, 'failed watch released');
+    await cloud.store.put('notes', 'c', { room: 'r', v: 1 });
+    await eventually(() => otherSnaps.length === 4);
+    expect(again).toHaveLength(1);
+    expect(snaps).toHaveLength(2);
   });
 
   test('close() resolves and stops delivery; the last close releases the socket', async () => {

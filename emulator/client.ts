@@ -4,13 +4,14 @@
  * so the demo and the tests hand it this client where a mini program hands it `wx.cloud`.
  */
 import type { DbCommand } from '../cloudfunctions/jrtc/src/ports';
-import { WatchConnection } from './clientWatch';
-import type { RealtimeListenerLike, WatchDoc, WatchOptions } from './clientWatch';
+import { RECONNECT_GAVE_UP, WatchConnection } from './clientWatch';
+import type { RealtimeListenerLike, WatchDoc, WatchFailure, WatchOptions } from './clientWatch';
 import { localCommand } from './query';
 import type { DbBody, WatchSpecWire } from './wire';
 import { OPENID_HEADER } from './wire';
 
-export type { RealtimeListenerLike, WatchDoc, WatchDocChange, WatchOptions, WatchSnapshot } from './clientWatch';
+export { RECONNECT_GAVE_UP } from './clientWatch';
+export type { RealtimeListenerLike, WatchDoc, WatchDocChange, WatchFailure, WatchOptions, WatchSnapshot } from './clientWatch';
 
 /** What `callFunction` resolves with. `requestID` is optional because wx.cloud's typings omit it. */
 export interface CallFunctionResult {
@@ -63,6 +64,13 @@ export interface CloudClient extends WxCloudLike {
   callFunction(params: { name: string; data?: Record<string, unknown> }): Promise<CallFunctionResult & { requestID: string }>;
   /** Closes the watch socket abruptly, as a network change would; watchers reconnect and resync. */
   dropConnections(): void;
+  /**
+   * Fails every current watch of this client outright, as the platform does when it gives up
+   * reconnecting or the server closes a watch: the socket closes and each watcher's `onError` gets
+   * `error` (an Error carrying `errCode` and `errMsg`; default RECONNECT_GAVE_UP). The watches are
+   * then closed and deliver nothing more: a consumer must watch again (and gets a fresh init).
+   */
+  failWatches(error?: WatchFailure): void;
 }
 
 /** How a failed call rejects: wx.cloud's `{errCode, errMsg}`, as an Error so stacks survive. */
@@ -140,5 +148,6 @@ export function createCloudClient(options: { url: string; openid: string }): Clo
     },
     database: () => ({ command: localCommand, collection: (name) => query(name, {}) }),
     dropConnections: () => watches.drop(),
+    failWatches: (error = RECONNECT_GAVE_UP) => watches.fail(error),
   };
 }

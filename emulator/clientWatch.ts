@@ -32,6 +32,23 @@ export interface WatchOptions {
   onError: (error: unknown) => void;
 }
 
+/**
+ * What a watcher's `onError` gets when the platform fails the watch outright (the client gave up
+ * reconnecting, the server closed the watch): `{errCode, errMsg}` as the other watch errors carry it.
+ * CloudBase's realtime client uses string codes here (`SDK_DATABASE_REALTIME_LISTENER_*`), the
+ * server numeric ones, so both are allowed.
+ */
+export interface WatchFailure {
+  errCode: number | string;
+  errMsg: string;
+}
+
+/** The failure `failWatches()` delivers by default: the code @cloudbase/database's realtime client gives when reconnecting failed. */
+export const RECONNECT_GAVE_UP: WatchFailure = {
+  errCode: 'SDK_DATABASE_REALTIME_LISTENER_RECONNECT_WATCH_FAIL',
+  errMsg: 'watch:fail the connection was lost and reconnecting gave up',
+};
+
 /** What `watch()` returns; close() resolves once the server has let go. */
 export interface RealtimeListenerLike {
   close(): Promise<void>;
@@ -80,6 +97,21 @@ export class WatchConnection {
   /** Drops the socket abruptly (for tests of reconnection); watchers stay and re-register. */
   drop(): void {
     this.ws?.terminate();
+  }
+
+  /**
+   * Fails every current watcher, as the platform does when it gives up on a watch: the socket goes
+   * abruptly, each watcher gets `onError` once and is closed (it never re-registers, so it delivers
+   * nothing more). A consumer that wants the data again must watch anew, and gets a fresh init.
+   */
+  fail(error: WatchFailure): void {
+    const failed = [...this.watchers.values()];
+    this.watchers.clear();
+    // Pending close() calls need no ack from a socket that is going away.
+    for (const ack of [...this.acks.values()]) ack();
+    this.shutdown(true);
+    // After the shutdown, so that a consumer re-watching from inside onError gets a new socket.
+    for (const w of failed) w.options.onError(Object.assign(new Error(error.errMsg), { errCode: error.errCode, errMsg: error.errMsg }));
   }
 
   private connect(): void {
@@ -155,14 +187,15 @@ export class WatchConnection {
     if (this.watchers.size === 0) this.shutdown();
   }
 
-  /** No watcher left: close the socket so an idle client keeps nothing alive. */
-  private shutdown(): void {
+  /** No watcher left: close the socket (`abrupt`: without a closing handshake) so an idle client keeps nothing alive. */
+  private shutdown(abrupt = false): void {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.stopPing();
     const ws = this.ws;
     this.ws = null;
-    ws?.close();
+    if (abrupt) ws?.terminate();
+    else ws?.close();
   }
 
   private onMessage(raw: RawData): void {

@@ -28,7 +28,8 @@ export class PublishingIndex {
   /** Loads the current state and follows changes (subscribe first: a change during the load is not lost). */
   async start(): Promise<void> {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.store.onChange((e) => this.apply(e));
+    // Shared: the index only reads the event, so the store need not copy every change for it.
+    this.unsubscribe = this.store.onChange((e) => this.apply(e), { shared: true });
     for (const doc of await this.store.find(Collections.members, { 'stream.publishing': true })) {
       const id = publishingStream(doc);
       if (id !== null && !this.live.has(id)) this.live.set(id, 1);

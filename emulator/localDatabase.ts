@@ -8,7 +8,7 @@ import type {
   DocData,
   TxCollection,
 } from '../cloudfunctions/jrtc/src/ports';
-import { isCommandMarker, localCommand, toMongoQuery, toMongoUpdate } from './query';
+import { isCommandMarker, localCommand, toCheckedUpdate, toMongoQuery, toMongoUpdate } from './query';
 import { DatabaseError, assertFieldPath, copyJson, isPlainObject } from './docData';
 import type { DocumentStore } from './store';
 import type { MongoQuery, StoreTx } from './storeTypes';
@@ -256,9 +256,13 @@ class TxDocument implements DbDocument {
     }
   }
 
-  async update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }> {
-    const update = toMongoUpdate(dataOf(options, 'update'));
-    return { stats: { updated: (await this.tx.patch(this.collection, this.id, update)) ? 1 : 0 } };
+  update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }> {
+    try {
+      const update = toCheckedUpdate(dataOf(options, 'update'));
+      return this.tx.patchChecked(this.collection, this.id, update).then((updated) => ({ stats: { updated: updated ? 1 : 0 } }));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async remove(): Promise<{ stats: { removed: number } }> {

@@ -1,5 +1,6 @@
 import type { DbCommand } from '../cloudfunctions/jrtc/src/ports';
 import { DatabaseError, assertFieldPath, cloneData, isPlainObject } from './docData';
+import type { CheckedUpdate } from './docUpdate';
 import type { MongoQuery, MongoUpdate } from './storeTypes';
 
 /**
@@ -149,35 +150,38 @@ export function toMongoQuery(condition: Record<string, unknown>): MongoQuery {
 }
 
 /**
- * CloudBase update data -> MongoUpdate. Nested plain objects merge into dot paths
+ * CloudBase update data -> the store's checked update (docUpdate.ts: paths validated, values
+ * copied, no conflicts), in one walk. Nested plain objects merge into dot paths
  * (`{stream: {muted: true}}` sets only `stream.muted`); arrays and other values are set whole;
- * an empty object sets `{}`; `command.inc(n)` becomes `$inc`, `command.remove()` `$unset`;
+ * an empty object sets `{}`; `command.inc(n)` becomes an increment, `command.remove()` an unset;
  * `undefined` fields are skipped, as JSON serialisation would. Throws DatabaseError on `_id`,
  * query commands, raw `$` operators, conflicting paths or empty data.
  */
-export function toMongoUpdate(data: Record<string, unknown>): MongoUpdate {
+export function toCheckedUpdate(data: Record<string, unknown>): CheckedUpdate {
   if (!isPlainObject(data)) throw invalid('update: data must be a plain object');
-  const $set: Record<string, unknown> = {};
-  const $inc: Record<string, number> = {};
-  const $unset: Record<string, true> = {};
+  const out: CheckedUpdate = { set: [], inc: [], unset: [] };
   const paths: string[] = [];
   const walk = (obj: Record<string, unknown>, prefix: string): void => {
-    for (const [key, value] of Object.entries(obj)) {
+    for (const key in obj) {
+      if (!hasOwn(obj, key)) continue;
+      const value = obj[key];
       checkKey(key, 'update');
       const p = join(prefix, key);
-      const where = `update.${p}`;
       if (value === undefined) continue;
       if (p === '_id' || p.startsWith('_id.')) throw invalid('update: _id cannot be changed');
       if (isCommandMarker(value)) {
+        const where = `update.${p}`;
         const marker = parseMarker(value, where);
-        if (marker.$cmd === 'inc') $inc[p] = marker.value;
-        else if (marker.$cmd === 'remove') $unset[p] = true;
+        if (marker.$cmd === 'inc') out.inc.push([p, marker.value]);
+        else if (marker.$cmd === 'remove') out.unset.push(p);
         else throw invalid(`${where}: command.${marker.$cmd} is a query operator, not an update`);
         paths.push(p);
       } else if (isPlainObject(value) && Object.keys(value).length > 0) {
         walk(value, p);
       } else {
-        $set[p] = cloneData(value, where);
+        // Strings, booleans and finite numbers are stored as they are; the rest is checked and copied.
+        const plain = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+        out.set.push([p, plain ? value : cloneData(value, `update.${p}`)]);
         paths.push(p);
       }
     }
@@ -190,9 +194,15 @@ export function toMongoUpdate(data: Record<string, unknown>): MongoUpdate {
       throw invalid(`update: fields '${sorted[i - 1]}' and '${sorted[i]}' conflict`);
     }
   }
+  return out;
+}
+
+/** CloudBase update data -> MongoUpdate (`$set` / `$inc` / `$unset`), checked as toCheckedUpdate does. */
+export function toMongoUpdate(data: Record<string, unknown>): MongoUpdate {
+  const checked = toCheckedUpdate(data);
   const update: MongoUpdate = {};
-  if (Object.keys($set).length > 0) update.$set = $set;
-  if (Object.keys($inc).length > 0) update.$inc = $inc;
-  if (Object.keys($unset).length > 0) update.$unset = $unset;
+  if (checked.set.length > 0) update.$set = Object.fromEntries(checked.set);
+  if (checked.inc.length > 0) update.$inc = Object.fromEntries(checked.inc);
+  if (checked.unset.length > 0) update.$unset = Object.fromEntries(checked.unset.map((p): [string, true] => [p, true]));
   return update;
 }

@@ -55,7 +55,6 @@ export class BufferedTx implements StoreTx {
 
   patch(collection: string, id: string, update: MongoUpdate): Promise<boolean> {
     try {
-      this.check(collection, id);
       return this.patchChecked(collection, id, checkUpdate(update));
     } catch (err) {
       return Promise.reject(err);
@@ -69,6 +68,7 @@ export class BufferedTx implements StoreTx {
   patchChecked(collection: string, id: string, update: CheckedUpdate, stored?: StoredDoc): Promise<boolean> {
     const key = keyOf(collection, id);
     try {
+      this.check(collection, id);
       // applyUpdate copies, so the stored object itself can be the base.
       const buffered = this.writes.get(key);
       const base = buffered ? buffered.doc : (stored ?? this.storedNow(collection, id));

@@ -3,6 +3,8 @@
  * buffer and the database facades built on it.
  */
 
+import type { CheckedUpdate } from './docUpdate';
+
 /** A stored document: JSON-like data plus its id. */
 export type StoredDoc = Record<string, unknown> & { _id: string };
 /** A Mongo/NeDB-style query: field equality, dot paths, $lt $lte $gt $gte $ne $in $nin $exists $and $or. */
@@ -47,6 +49,8 @@ export interface StoreTx {
   put(collection: string, id: string, doc: Record<string, unknown>): void;
   /** Applies an update to an existing document; false if it does not exist. */
   patch(collection: string, id: string, update: MongoUpdate): Promise<boolean>;
+  /** `patch` with an update already checked (query.ts `toCheckedUpdate`, docUpdate.ts `checkUpdate`). */
+  patchChecked(collection: string, id: string, update: CheckedUpdate): Promise<boolean>;
   /** Deletes the document (a no-op if it does not exist). */
   delete(collection: string, id: string): void;
 }

@@ -25,6 +25,8 @@ export interface LocalCloudOptions {
   port?: number;
   /** Where the store persists; omitted = memory only. */
   dataDir?: string;
+  /** The store's journal size that triggers a checkpoint (StoreOptions.journalLimitBytes; default 8 MiB). */
+  journalLimitBytes?: number;
   /** Holds cloudbaserc.json, the function folders and shared/database-rules.json (default: this repo). */
   repoRoot?: string;
   /** Env vars for every function, over cloudbaserc.json and `localFunctionEnv`. */
@@ -83,7 +85,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const repoRoot = options.repoRoot ?? defaultRepoRoot();
   const config = loadCloudConfig(repoRoot);
   const rules = loadRules(path.join(repoRoot, 'shared', 'database-rules.json'));
-  const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes });
+  const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes, journalLimitBytes: options.journalLimitBytes });
   const clock = new EmulatorClock();
   const access = new ClientAccess(rules, new RuleEngine(rules));
   // The media server starts before the functions load (env vars exist only while a bundle loads),

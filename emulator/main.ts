@@ -25,12 +25,19 @@ interface CliOptions {
   httpPort: number;
   mediaProvider?: MediaProvider;
   demo?: boolean;
+  journalLimit?: number;
   once?: boolean;
 }
 
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function parseBytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive number of bytes');
   return n;
 }
 
@@ -45,6 +52,7 @@ async function main(): Promise<void> {
     .option('--port <n>', 'port to listen on (0 = any free port)', parsePort, 8787)
     .option('--data <dir>', 'where the database persists', '.jrtc-data')
     .option('--no-timers', 'do not run timer triggers on their schedule')
+    .option('--journal-limit <bytes>', 'fold the commit journal into the collection files at this size (default 8 MiB)', parseBytes)
     .option('--rtmp-port <n>', 'media server RTMP port (0 = any free port)', parsePort, 1935)
     .option('--http-port <n>', 'media server HTTP-FLV port (0 = any free port)', parsePort, 8000)
     .option('--no-media', 'do not run the local media server')
@@ -59,6 +67,7 @@ async function main(): Promise<void> {
     cloud = await startLocalCloud({
       port: opts.port,
       dataDir: path.resolve(opts.data),
+      journalLimitBytes: opts.journalLimit,
       timers: opts.timers,
       media: opts.media ? { rtmpPort: opts.rtmpPort, httpPort: opts.httpPort } : false,
       functionEnv: opts.mediaProvider ? { JRTC_MEDIA_PROVIDER: opts.mediaProvider } : undefined,

@@ -35,8 +35,13 @@ export { DatabaseError, assertFieldPath, assertMongoQuery, cloneData, diffDocs, 
  * the file and survives a SIGKILL of the process (not a power cut: nothing is fsynced), and a
  * crash leaves each commit whole or absent. On open the collection files `<collection>.db` are
  * loaded (NeDB's format), the journal is replayed over them, they are rewritten compacted and the
- * journal is emptied.
+ * journal is emptied. While the store runs, the same happens whenever the journal reaches
+ * `journalLimitBytes` (a checkpoint, under the write lock): the collections it touched are rewritten
+ * (NeDB's crash-safe compaction: temp file, fsync, rename), then it is emptied.
  */
+
+/** StoreOptions.journalLimitBytes by default. */
+const DEFAULT_JOURNAL_LIMIT = 8 * 1024 * 1024;
 
 interface PendingChange {
   collection: string;
@@ -68,22 +73,34 @@ export class DocumentStore {
   private readonly listeners = new Map<(e: ChangeEvent) => void, boolean>();
   private seq = 0;
   private closed = false;
+  /** Collections changed since the journal was last emptied: a checkpoint rewrites their files. */
+  private readonly unfolded = new Set<Collection>();
+  /** The running checkpoint, if any. */
+  private checkpointing: Promise<void> | null = null;
+  /** Journal size at which the next checkpoint starts (raised after a failed one, not to retry on every commit). */
+  private checkpointAt: number;
+  private checkpointCount = 0;
 
   private constructor(
     private readonly dir: string | undefined,
     private readonly indexes: Record<string, string[][]>,
-  ) {}
+    private readonly journalLimit: number,
+  ) {
+    this.checkpointAt = journalLimit;
+  }
 
   /** Opens a store. With `dir`, existing `<collection>.db` files there are loaded now. */
   static async open(options: StoreOptions): Promise<DocumentStore> {
     const indexes = options.indexes ?? {};
     assertIndexConfig(indexes);
-    if (options.dir === undefined) return new DocumentStore(undefined, indexes);
+    const journalLimit = options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT;
+    if (!Number.isSafeInteger(journalLimit) || journalLimit < 1) throw invalid('journalLimitBytes must be a positive integer');
+    if (options.dir === undefined) return new DocumentStore(undefined, indexes, journalLimit);
 
     const dir = path.resolve(options.dir);
     if (DocumentStore.openDirs.has(dir)) throw invalid(`a store is already open on ${dir}`);
     fs.mkdirSync(dir, { recursive: true });
-    const store = new DocumentStore(dir, indexes);
+    const store = new DocumentStore(dir, indexes, journalLimit);
     DocumentStore.openDirs.add(dir);
     try {
       for (const file of fs.readdirSync(dir)) {
@@ -244,9 +261,45 @@ export class DocumentStore {
     };
   }
 
+  /** How many checkpoints have emptied the journal since the store was opened (for tests and the console). */
+  get checkpoints(): number {
+    return this.checkpointCount;
+  }
+
+  /**
+   * Folds the journal into the collection files now and empties it (what happens by itself at
+   * `journalLimitBytes`). Waits for earlier writes; writes after it wait for it.
+   */
+  checkpoint(): Promise<void> {
+    return this.writeLock.run(async () => {
+      if (this.closed || !this.journal || this.journal.bytes === 0) return;
+      for (const ds of this.unfolded) await ds.compactDatafileAsync();
+      this.journal.truncate();
+      this.unfolded.clear();
+      this.checkpointCount += 1;
+      this.checkpointAt = this.journalLimit;
+    });
+  }
+
+  /** Starts a checkpoint in the background once the journal is due (called by a commit, lock held). */
+  private checkpointIfDue(): void {
+    if (!this.journal || this.checkpointing || this.journal.bytes < this.checkpointAt) return;
+    // Queued behind the running commit, which must not wait for it.
+    this.checkpointing = this.checkpoint()
+      .catch((err: unknown) => {
+        // Nothing is lost: the journal still holds every commit. Try again after as much again.
+        this.checkpointAt = (this.journal?.bytes ?? 0) + this.journalLimit;
+        console.error('[store] checkpoint failed; the journal keeps every commit', err);
+      })
+      .finally(() => {
+        this.checkpointing = null;
+      });
+  }
+
   /** Waits for the running write to finish, then refuses further calls. Acknowledged writes are already on disk. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.checkpointing;
     await this.writeLock.run(async () => {
       this.closed = true;
     });
@@ -347,8 +400,12 @@ export class DocumentStore {
     this.journal?.append(changes.map((c) => ({ collection: c.collection, id: c.id, doc: c.after })));
     // The buffered docs are fresh copies the finished transaction no longer reaches: the
     // collections own them from here.
-    for (const c of changes) replaceInCollection(c.ds, c.before, c.after);
+    for (const c of changes) {
+      replaceInCollection(c.ds, c.before, c.after);
+      this.unfolded.add(c.ds);
+    }
     for (const c of changes) this.emit(c);
+    this.checkpointIfDue();
   }
 
   private emit(change: PendingChange): void {

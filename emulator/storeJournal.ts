@@ -118,6 +118,21 @@ export class CommitJournal {
     this.size += line.length;
   }
 
+  /** Bytes of whole commits in the file. */
+  get bytes(): number {
+    return this.size;
+  }
+
+  /**
+   * Empties the file, once its commits are in the collection files (a checkpoint). A crash before
+   * this replays commits the files already hold, which sets documents to the same final state.
+   */
+  truncate(): void {
+    if (this.fd === null) throw new DatabaseError('DB_CLOSED', 'the document store is closed');
+    fs.ftruncateSync(this.fd, 0);
+    this.size = 0;
+  }
+
   /** Closes the file; later appends throw DB_CLOSED. */
   close(): void {
     if (this.fd === null) return;

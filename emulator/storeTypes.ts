@@ -61,4 +61,10 @@ export interface StoreOptions {
   dir?: string;
   /** collection -> index field lists (one field, or several for a compound index). `_id` is always indexed. */
   indexes?: Record<string, string[][]>;
+  /**
+   * Once the commit journal holds this many bytes, its commits are folded into the collection
+   * files and it is emptied (a checkpoint), so that it does not grow for as long as the process
+   * runs. Default 8 MiB.
+   */
+  journalLimitBytes?: number;
 }

@@ -4,6 +4,8 @@
  * store is consistent whatever was cut off: room counts equal the member documents role by role,
  * member and presence documents correspond one to one. tests/ghosts-restart.e2e.test.ts kills an
  * idle cloud after acknowledged leaves; this kills it mid-load, where a commit can be cut in half.
+ * The journal limit is small, so the store checkpoints (rewrites collection files, empties the
+ * journal) every few commits and kills also land in the middle of checkpoints.
  */
 import { createCloudClient } from '../../emulator/client';
 import { Collections, roomKeyOf } from '../../shared';
@@ -19,6 +21,8 @@ const ROUNDS = 10;
 const IN_FLIGHT = 48;
 /** The kill comes once this many writes of the round were acknowledged. */
 const KILL_AFTER = 60;
+/** A checkpoint every dozen or so joins (the store's default is 8 MiB). */
+const JOURNAL_LIMIT = ['--journal-limit', '16384'];
 
 type Role = 1 | 2;
 /** A member as the store may hold it, or 'left'. */
@@ -41,7 +45,7 @@ function loadRoom(dataDir: string): Map<string, { role: number; sessionId: strin
 
 describe('SIGKILL during load', () => {
   test(`${ROUNDS} kills mid-load: no acknowledged write lost, counts consistent with member documents`, async () => {
-    let cloud: CloudProcess = await startCloudProcess();
+    let cloud: CloudProcess = await startCloudProcess({ args: JOURNAL_LIMIT });
     const dataDir = cloud.dataDir;
     /**
      * What the store may hold for each user: the last acknowledged state, plus the state a write in
@@ -94,7 +98,7 @@ describe('SIGKILL during load', () => {
         await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
         await killing;
 
-        cloud = await startCloudProcess({ dataDir });
+        cloud = await startCloudProcess({ dataDir, args: JOURNAL_LIMIT });
         const held = loadRoom(dataDir);
         for (const [userId, states] of allowed) {
           const state: State = held.get(userId) ?? 'left';

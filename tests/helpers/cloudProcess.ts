@@ -33,6 +33,8 @@ export interface CloudProcessOptions {
   media?: boolean | { provider: MediaProvider };
   /** Node options for the cloud process, before the script (e.g. `['-r', preload]`). */
   nodeArgs?: string[];
+  /** More options of dist/emulator/main.js (e.g. `['--journal-limit', '4096']`). */
+  args?: string[];
 }
 
 /**
@@ -42,6 +44,7 @@ export interface CloudProcessOptions {
 export async function startCloudProcess(options: CloudProcessOptions = {}): Promise<CloudProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-it-'));
   const args = [...(options.nodeArgs ?? []), mainJs, '--port', '0', '--data', dataDir];
+  args.push(...(options.args ?? []));
   if (!options.timers) args.push('--no-timers');
   if (!options.media) args.push('--no-media');
   else args.push('--rtmp-port', '0', '--http-port', '0');

@@ -18,7 +18,7 @@ import { round } from './stats';
 const root = path.resolve(__dirname, '..', '..');
 const quick = process.argv.includes('--quick');
 const plan = {
-  joinSamples: quick ? 50 : 300,
+  joinSamples: quick ? 100 : 1000,
   rooms: { small: 100, large: quick ? 1000 : 10_000 },
   scaleSamples: quick ? 40 : 200,
   watchers: quick ? 20 : 100,

@@ -3,15 +3,23 @@ import type { LocalCloud } from '../../emulator/cloud';
 import { call, clientFor, joinParams } from '../fixtures';
 import { msSince, p50p99 } from '../stats';
 
+/** Calls of each kind made before measuring, so that neither path is timed while V8 still compiles it. */
+const WARMUP = 50;
+
 /**
  * The no-op is an unknown action: the same platform path (HTTP, functions host, bundle entry, router)
- * answering at once, so the ratio isolates what joinRoom itself costs.
+ * answering at once, so the ratio isolates what joinRoom itself costs. Both are warmed up alike (the
+ * first joins of a fresh process run in V8's interpreter and would otherwise make the join's p99 a
+ * measure of compilation), and then alternate, one of each per sample.
  */
 export async function measureJoinLatency(cloud: LocalCloud, samples: number, tick: () => void) {
   const noop: number[] = [];
   const join: number[] = [];
   const probe = clientFor(cloud, 'probe');
-  for (let i = 0; i < 20; i++) await probe.callFunction({ name: 'jrtc', data: { action: 'noop' } });
+  for (let i = 0; i < WARMUP; i++) {
+    await probe.callFunction({ name: 'jrtc', data: { action: 'noop' } });
+    await call(clientFor(cloud, `warm-${i}`), 'joinRoom', joinParams('warmup-room', `warm-${i}`, 2));
+  }
   for (let i = 0; i < samples; i++) {
     let t = process.hrtime.bigint();
     await probe.callFunction({ name: 'jrtc', data: { action: 'noop' } });

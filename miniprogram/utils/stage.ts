@@ -2,7 +2,8 @@
  * One page's link to its room: joins with a token from issueToken, keeps the stage (seats, pull
  * URLs, counts, active speaker, connection state) in the page's data from the SDK's events, puts
  * your own `<live-pusher>` on when you are an anchor, and passes the media components' events to
- * the SDK's handlers. Scenario pages add their own controls on top (`stage.room`).
+ * the SDK's handlers, and renews the token before it expires (renewal.ts). Scenario pages add their
+ * own controls on top (`stage.room`).
  */
 import JRTCMiniappClient from '../lib/jrtc-miniapp.min';
 import type { CloudLike, ConnectionState, Member, MemberCount, Room } from '../lib/jrtc-miniapp.min';
@@ -10,6 +11,7 @@ import { demoConfig } from './config';
 import { MediaBridge } from './media';
 import type { MediaEvent } from './media';
 import type { RoomEntry } from './query';
+import { renewTokens } from './renewal';
 import { seatsOf } from './seats';
 import type { Seat } from './seats';
 import { issueToken } from './token';
@@ -94,11 +96,21 @@ export class Stage {
       const client = await JRTCMiniappClient.init({ ...demoConfig, cloud: this.cloud });
       this.client = client;
       if (this.left) return this.stopClient();
-      const token = await issueToken(this.cloud, { appId: demoConfig.appId, userRoomId: entry.userRoomId, userId: entry.userId });
+      const request = { appId: demoConfig.appId, userRoomId: entry.userRoomId, userId: entry.userId };
+      const token = await issueToken(this.cloud, request);
       if (this.left) return this.stopClient();
       const room = await client.joinRoom({ ...token, role, nickName: entry.nickName });
       if (this.left) return this.stopClient();
       this.follow(room);
+      this.offs.push(
+        renewTokens({
+          cloud: this.cloud,
+          room,
+          request,
+          onFailure: (err, retrying) => this.renewalFailed(err, retrying),
+          onRecovered: () => this.renewalRecovered(),
+        }),
+      );
       return room;
     } catch (err) {
       if (!this.left) this.render({ state: 'disconnected', notice: describeError(err) });
@@ -233,6 +245,16 @@ export class Stage {
     );
     this.refresh();
     this.syncRole().catch((err: unknown) => this.report(err));
+  }
+
+  /** A failed token renewal is the notice until a renewal goes through (or the session ends, with its own). */
+  private renewalFailed(err: unknown, retrying: boolean): void {
+    if (!this.left) this.render({ notice: `token renewal failed: ${describeError(err)}${retrying ? ' (retrying)' : ''}` });
+  }
+
+  /** Called only after a reported failure, so the notice cleared is the renewal's. */
+  private renewalRecovered(): void {
+    if (!this.left) this.render({ notice: '' });
   }
 
   /** Publishes when you are an anchor without a push URL; drops the URL when you left the stage. */

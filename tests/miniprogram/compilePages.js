@@ -5,6 +5,10 @@
  * built miniprogram/lib/jrtc-miniapp.min.js (absolute path), and copies the page's wxml, wxss and
  * json. A separate process because esbuild refuses to run inside jest's jsdom environment (its
  * Uint8Array is another realm's).
+ *
+ * `node compilePages.js <outDir> '<json>'` also merges the JSON object into the pages' `demoConfig`
+ * (miniprogram/utils/config.ts), which the pages pass to `JRTCMiniappClient.init`: how a test gives
+ * the pages SDK options such as `tokenWillExpireLeadMs` while the shipped config stays as it is.
  */
 const fs = require('fs');
 const path = require('path');
@@ -13,8 +17,24 @@ const esbuild = require('esbuild');
 const miniprogram = path.resolve(__dirname, '..', '..', 'miniprogram');
 const sdk = path.join(miniprogram, 'lib', 'jrtc-miniapp.min.js');
 const pages = JSON.parse(fs.readFileSync(path.join(miniprogram, 'app.json'), 'utf8')).pages;
+const configFile = path.join(miniprogram, 'utils', 'config.ts');
 
-async function main(outDir) {
+/** Appends `Object.assign(demoConfig, overrides)` to config.ts as the bundle loads it (the file is untouched). */
+function configOverrides(overrides) {
+  return {
+    name: 'demo-config-overrides',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]utils[\\/]config\.ts$/ }, (args) => {
+        if (path.resolve(args.path) !== configFile) return undefined;
+        const source = fs.readFileSync(configFile, 'utf8');
+        return { contents: `${source}\nObject.assign(demoConfig, ${JSON.stringify(overrides)});\n`, loader: 'ts' };
+      });
+    },
+  };
+}
+
+async function main(outDir, overridesJson) {
+  const overrides = overridesJson ? JSON.parse(overridesJson) : null;
   await esbuild.build({
     entryPoints: pages.map((p) => path.join(miniprogram, `${p}.ts`)),
     outdir: outDir,
@@ -31,6 +51,7 @@ async function main(outDir) {
           build.onResolve({ filter: /\/lib\/jrtc-miniapp\.min$/ }, () => ({ path: sdk, external: true }));
         },
       },
+      ...(overrides ? [configOverrides(overrides)] : []),
     ],
   });
   for (const page of pages) {
@@ -40,7 +61,7 @@ async function main(outDir) {
   }
 }
 
-main(process.argv[2]).catch((err) => {
+main(process.argv[2], process.argv[3]).catch((err) => {
   console.error(err);
   process.exit(1);
 });

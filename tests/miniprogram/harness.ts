@@ -47,9 +47,24 @@ interface Simulate {
   render(id: string, properties?: Record<string, unknown>): SimPage;
 }
 
-/** Compiles the pages into `outDir` (see compilePages.js: esbuild cannot run in the jsdom environment). */
-export function compilePages(outDir: string): void {
-  execFileSync(process.execPath, [path.join(__dirname, 'compilePages.js'), outDir], { stdio: 'inherit' });
+/**
+ * Compiles the pages into `outDir` (see compilePages.js: esbuild cannot run in the jsdom environment),
+ * with `demoConfig` merged into the pages' demoConfig when given.
+ */
+export function compilePages(outDir: string, demoConfig?: Record<string, unknown>): void {
+  const args = [path.join(__dirname, 'compilePages.js'), outDir, ...(demoConfig ? [JSON.stringify(demoConfig)] : [])];
+  execFileSync(process.execPath, args, { stdio: 'inherit' });
+}
+
+/** What a page test may change about the cloud and the pages. */
+export interface PageTestOptions {
+  /** Env vars of the local cloud's functions (e.g. JRTC_TOKEN_TTL_SECONDS), over the local defaults. */
+  functionEnv?: Record<string, string>;
+  /**
+   * Fields merged into the pages' demoConfig (miniprogram/utils/config.ts), which they pass to
+   * `JRTCMiniappClient.init`: SDK init options such as `tokenWillExpireLeadMs`.
+   */
+  demoConfig?: Record<string, unknown>;
 }
 
 /** The jsdom document of the test environment. */
@@ -90,7 +105,7 @@ function provideNodeGlobals(g: Global): void {
 }
 
 /** Starts a local cloud, compiles the pages and loads miniprogram-simulate with a wx.cloud slot. */
-export async function setupPageTest(): Promise<PageTestContext> {
+export async function setupPageTest(options: PageTestOptions = {}): Promise<PageTestContext> {
   const g = globalThis as Global;
   provideNodeGlobals(g);
   // miniprogram-simulate merges its wx mock into an existing global wx: give it one first, since
@@ -101,8 +116,8 @@ export async function setupPageTest(): Promise<PageTestContext> {
 
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-pages-'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-pages-data-'));
-  compilePages(outDir);
-  const cloud = await startLocalCloud({ port: 0, dataDir, timers: false, log: () => undefined });
+  compilePages(outDir, options.demoConfig);
+  const cloud = await startLocalCloud({ port: 0, dataDir, timers: false, functionEnv: options.functionEnv, log: () => undefined });
   const ids = new Map<PageName, string>();
   const open: SimPage[] = [];
   const unloaded = new Set<SimPage>();

@@ -218,6 +218,25 @@ describe('recovery', () => {
     expect(log.all('tokenWillExpire')).toEqual([[timestamp]]);
   });
 
+  test('a token shorter than the lead is announced at half its life, so renewals do not loop', async () => {
+    const timers = new ManualTimers(Date.now());
+    const client = await ctx.client('short-token', { timers, tokenWillExpireLeadMs: 60_000, callTimeoutMs: 24 * 3600_000 });
+    const timestamp = timers.now() + 60_000;
+    const room = await client.joinRoom(joinParams('rec-6b', 'short-token', 2, { timestamp }));
+    const log = new EventLog(room);
+    await timers.advance(29_999);
+    expect(log.all('tokenWillExpire')).toEqual([]);
+    await timers.advance(1);
+    expect(log.all('tokenWillExpire')).toEqual([[timestamp]]);
+    // The renewed 60 s token is announced 30 s later again, not at once.
+    const fresh = joinParams('rec-6b', 'short-token', 2, { timestamp: timers.now() + 60_000 });
+    await room.renewToken({ token: fresh.token, nonce: fresh.nonce, timestamp: fresh.timestamp });
+    await timers.advance(29_999);
+    expect(log.all('tokenWillExpire')).toHaveLength(1);
+    await timers.advance(1);
+    expect(log.all('tokenWillExpire')).toEqual([[timestamp], [fresh.timestamp]]);
+  });
+
   test('join and leave never interleave', async () => {
     const client = await ctx.client('serial');
     const params = joinParams('rec-7', 'serial', 1);

@@ -168,8 +168,11 @@ export class Room extends RoomMedia {
     const { timers, tokenWillExpireLeadMs } = this.config;
     this.tokenExpiry = expiresAt;
     timers.clearTimeout(this.tokenTimer);
-    const lead = expiresAt - tokenWillExpireLeadMs - timers.now();
-    this.tokenTimer = timers.setTimeout(() => this.emit('tokenWillExpire', expiresAt), Math.min(MAX_TIMER_MS, Math.max(0, lead)));
+    const left = expiresAt - timers.now();
+    // A token that lives no longer than the lead is announced at half its life, not at once: else a
+    // 60 s token (the shortest issueToken makes) and the default 60 s lead renew in a loop.
+    const wait = left > tokenWillExpireLeadMs ? left - tokenWillExpireLeadMs : left / 2;
+    this.tokenTimer = timers.setTimeout(() => this.emit('tokenWillExpire', expiresAt), Math.min(MAX_TIMER_MS, Math.max(0, wait)));
   }
 
   private away(): void {

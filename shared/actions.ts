@@ -16,7 +16,12 @@ import {
  * router and the SDK both import this map, so a type is never written twice.
  */
 
-/** issueToken: a JRTC token for the calling OPENID (the deployer's policy decides). */
+/**
+ * issueToken: a JRTC token for the calling OPENID (the deployer's policy decides). With `owner: true`
+ * (and the policy's consent) the token also grants ownership of the room: its first joinRoom makes
+ * the joiner the owner, creating the room or taking it over. The grant is kept server-side, on the
+ * token's nonce record, which binds the token to the caller (another OPENID gets TOKEN_REPLAYED).
+ */
 export const issueToken = {
   request: z.object({
     appId: idSchema,
@@ -24,6 +29,8 @@ export const issueToken = {
     userId: idSchema,
     /** Lifetime of the token; defaults to the function's config. */
     ttlSeconds: z.number().int().min(60).max(Limits.tokenTtlMaxSeconds).optional(),
+    /** Ask for an owner grant (a teacher, a host); absent means false. */
+    owner: z.boolean().optional(),
   }),
   response: z.object({
     appId: z.string(),
@@ -176,6 +183,15 @@ export const demote = {
   response: z.object({ member: memberSchema }),
 };
 
+/**
+ * transferOwnership (owner): the target, a member of the room, becomes its owner (the room document
+ * changes, so every member's watch sees it). To yourself: nothing changes.
+ */
+export const transferOwnership = {
+  request: z.object(targetFields),
+  response: z.object({ room: roomSchema }),
+};
+
 /** raiseHand: sets `handRaised` on the caller's member document (anchors see it through watch). */
 export const raiseHand = {
   request: z.object({ ...sessionFields }),
@@ -299,6 +315,8 @@ export const actions = {
   setMuted,
   sendSignal,
   renewToken,
+  // Last, so that adding it kept the other actions' fuzz seeds (tests/hardening/fuzz.test.ts).
+  transferOwnership,
 } as const;
 
 /** The name of an action. */

@@ -3,7 +3,7 @@
  * real core and the real local database in-process (cloudfunctions/jrtc/src/testkit.ts).
  *
  * Every case starts from the same populated room (owner, anchors, audience, an invite-only room, a
- * publishing anchor, a signal) and sends either a mutation of a payload that would succeed (so the
+ * publishing anchor, a signal, an unused owner-granted token) and sends either a mutation of a payload that would succeed (so the
  * deep paths run: token checks, owner checks, targets, stage policy, signals) or a random one. The
  * reply must be a typed error with a code from the table (never INTERNAL: that is a throw the core
  * did not expect) or data valid against the action's response schema; the call must never reject;
@@ -60,8 +60,10 @@ async function buildWorld(): Promise<World> {
   const gina = { appId: APP_ID, userRoomId: 'room-1', userId: 'gina', sessionId: (await cloud.ok('openid-g', 'joinRoom', ginaJoin)).sessionId };
   await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'gina' });
   const renewal = tokenFields(cloud.clock.now(), 'room-1', 'bob', { ttlMs: 7_200_000, nonce: 'AK-renewal-bob' });
+  // hank holds a token with an owner grant for room-1 (issued, not used yet): joining takes the room over.
+  const hankGrant = await cloud.ok('openid-h', 'issueToken', { appId: APP_ID, userRoomId: 'room-1', userId: 'hank', owner: true });
   const valid: World['valid'] = {
-    issueToken: { openid: 'openid-f', payload: { appId: APP_ID, userRoomId: 'room-1', userId: 'frank', ttlSeconds: 600 } },
+    issueToken: { openid: 'openid-f', payload: { appId: APP_ID, userRoomId: 'room-1', userId: 'frank', ttlSeconds: 600, owner: true } },
     joinRoom: { openid: 'openid-f', payload: { ...tokenFields(cloud.clock.now(), 'room-1', 'frank', { nonce: 'AK-join-frank' }), role: 2, peerId: 'pf', nickName: 'Frank' } },
     leaveRoom: { openid: 'openid-b', payload: bob },
     setRole: { openid: 'openid-b', payload: { ...bob, role: 1 } },
@@ -83,6 +85,7 @@ async function buildWorld(): Promise<World> {
     setMuted: { openid: 'openid-b', payload: { ...bob, muted: true } },
     sendSignal: { openid: 'openid-b', payload: { ...bob, toUserId: 'carol', type: 'chat.text', payload: { text: 'hi', n: [1, 2] } } },
     renewToken: { openid: 'openid-b', payload: { ...bob, token: renewal.token, nonce: renewal.nonce, timestamp: renewal.timestamp } },
+    transferOwnership: { openid: 'openid-a', payload: { ...alice, targetUserId: 'carol' } },
   };
   const members = [
     { openid: 'openid-a', session: alice },
@@ -102,6 +105,7 @@ async function buildWorld(): Promise<World> {
     { openid: 'openid-g', payload: ginaJoin },
     { openid: 'openid-g', payload: { ...tokenFields(cloud.clock.now(), 'room-1', 'gina'), role: 2 } },
     { openid: 'openid-zz', payload: { ...valid.joinRoom.payload, userId: 'alice' } },
+    { openid: 'openid-h', payload: { ...hankGrant, role: 1 } },
   );
   alternates.renewToken.push({ openid: 'openid-b', payload: { ...bob, ...tokenFields(cloud.clock.now(), 'room-1', 'bob', { nonce: 'AK-join-gina' }) } });
   return {
@@ -109,9 +113,9 @@ async function buildWorld(): Promise<World> {
     baseline: await cloud.snapshot(),
     valid,
     alternates,
-    ids: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'room-1', 'room-2', APP_ID, 'app-2', 'nobody'],
+    ids: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'room-1', 'room-2', APP_ID, 'app-2', 'nobody'],
     sessions: members.map((m) => m.session.sessionId),
-    openids: ['openid-a', 'openid-b', 'openid-c', 'openid-d', 'openid-e', 'openid-f', 'openid-g', 'openid-zz'],
+    openids: ['openid-a', 'openid-b', 'openid-c', 'openid-d', 'openid-e', 'openid-f', 'openid-g', 'openid-h', 'openid-zz'],
   };
 }
 

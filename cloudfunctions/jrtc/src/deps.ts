@@ -15,10 +15,16 @@ export interface IssueRequest {
   userId: string;
   /** The token's lifetime that will be used. */
   ttlSeconds: number;
+  /**
+   * The token would make its holder the room's owner (issueToken's `owner`; false when absent):
+   * its first joinRoom takes over the room, whoever owned it. Grant it only to those who run the room.
+   */
+  owner: boolean;
 }
 
 /**
- * The deployer's hook for issueToken: who may get a token for which room and userId.
+ * The deployer's hook for issueToken: who may get a token for which room and userId, and who may
+ * own the room (`request.owner`): the default policy lets anyone, fit for a demo only.
  * Resolve true to issue, false to refuse with POLICY_DENIED; throw a ProtocolError to refuse with a
  * more precise code. It may read the database (for example a table of room memberships).
  */

@@ -16,7 +16,7 @@ beforeAll(async () => {
   cloud = await createTestCloud();
   const { session } = await joinAs(cloud, 'openid-a', 'room-1', 'alice', 1);
   valid = {
-    issueToken: { appId: APP_ID, userRoomId: 'room-1', userId: 'alice', ttlSeconds: 600 },
+    issueToken: { appId: APP_ID, userRoomId: 'room-1', userId: 'alice', ttlSeconds: 600, owner: true },
     joinRoom: { ...joinPayload(cloud, 'room-1', 'alice', 1), peerId: 'p1', nickName: 'Alice' },
     leaveRoom: session,
     setRole: { ...session, role: 2 },
@@ -38,6 +38,7 @@ beforeAll(async () => {
     setMuted: { ...session, muted: true },
     sendSignal: { ...session, toUserId: 'bob', type: 'chat.text', payload: { text: 'hi' } },
     renewToken: { ...session, ...pick(tokenFields(cloud.clock.now(), 'room-1', 'alice')) },
+    transferOwnership: { ...session, targetUserId: 'bob' },
   };
 });
 afterAll(async () => {

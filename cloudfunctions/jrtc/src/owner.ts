@@ -1,7 +1,7 @@
 /**
- * What owner actions (setStagePolicy, inviteToStage, promote, demote, kick, mute) share: the caller
- * must be the room's owner, and the member it names must be in the room. Both run inside the
- * action's transaction, so the check and the write see the same state.
+ * What owner actions (setStagePolicy, inviteToStage, promote, demote, kick, mute, transferOwnership)
+ * share: the caller must be the room's owner, and the member it names must be in the room. Both run
+ * inside the action's transaction, so the check and the write see the same state.
  */
 import { Collections, ErrorCode, ProtocolError, memberIdOf, roomKeyOf } from '../../../shared';
 import type { CoreDeps } from './deps';

@@ -47,7 +47,10 @@ export const bindingDocSchema = z.object({ openid: z.string(), createdAt: z.numb
 /** A stored binding. */
 export type BindingDoc = z.infer<typeof bindingDocSchema>;
 
-/** jrtc_nonces/{appId:nonce}: a consumed token nonce, kept until the token expires. */
+/**
+ * jrtc_nonces/{appId:nonce}: a consumed token nonce, kept until the token expires. issueToken writes
+ * it ahead of any join for a token with an owner grant, so the grant never travels in the token.
+ */
 export const nonceDocSchema = z.object({
   openid: z.string(),
   userId: z.string(),
@@ -55,6 +58,12 @@ export const nonceDocSchema = z.object({
   expiresAt: z.number(),
   /** Set when the session holding this token was kicked: the token cannot join again. */
   revoked: z.boolean().optional(),
+  /**
+   * An owner grant not used yet (issueToken with `owner: true`): the token's first joinRoom makes
+   * its holder the room's owner and sets it false, so that a reconnect with the same token cannot
+   * undo a transferOwnership made since.
+   */
+  owner: z.boolean().optional(),
 });
 /** A stored nonce. */
 export type NonceDoc = z.infer<typeof nonceDocSchema>;

@@ -32,8 +32,13 @@ export interface TokenHolder {
 /** A token's nonce record as read inside the transaction. */
 export interface NonceCheck {
   nonceId: string;
-  /** The record when the nonce was used before (by this same holder: anyone else failed the check). */
+  /**
+   * The record when the nonce was used before, or issued with an owner grant (by or for this same
+   * holder: anyone else failed the check).
+   */
   existing: NonceDoc | null;
+  /** The token carries an owner grant not used yet (issueToken with `owner: true`). */
+  ownerGrant: boolean;
 }
 
 /**
@@ -66,7 +71,16 @@ export async function checkNonce(tx: DbTransaction, appId: string, nonce: string
   if (existing && (existing.openid !== holder.openid || existing.userId !== holder.userId || existing.roomKey !== holder.roomKey)) {
     throw new ProtocolError(ErrorCode.TOKEN_REPLAYED, 'this token was already used by another caller');
   }
-  return { nonceId, existing };
+  return { nonceId, existing, ownerGrant: existing?.owner === true };
+}
+
+/**
+ * Uses up the token's owner grant (joinRoom, once it made the holder the owner): the grant takes
+ * effect on the first join only, so that the SDK's rejoin with the same token cannot take the room
+ * back after the owner handed it on (transferOwnership).
+ */
+export async function useOwnerGrant(tx: DbTransaction, check: NonceCheck): Promise<void> {
+  if (check.ownerGrant) await tx.collection(Collections.nonces).doc(check.nonceId).update({ data: { owner: false } });
 }
 
 /** Records the nonce as used until the token expires (once; a repeat presentation writes nothing). */

@@ -14,6 +14,7 @@ import { sendSignal } from './sendSignal';
 import { setRole } from './setRole';
 import { demote, inviteToStage, promote, setStagePolicy } from './stage';
 import { subscribe } from './subscribe';
+import { transferOwnership } from './transferOwnership';
 import type { Handler } from './types';
 
 /** The handler of each action of shared/actions.ts (the mapped type makes a missing one a type error). */
@@ -40,6 +41,7 @@ export const handlers: { [A in ActionName]: Handler<A> } = {
   setMuted,
   sendSignal,
   renewToken,
+  transferOwnership,
 };
 
 export { defaultIssuePolicy } from './issueToken';

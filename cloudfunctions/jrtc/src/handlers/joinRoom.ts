@@ -3,6 +3,11 @@
  * depend on stored state happen in one transaction, reads first: nothing is written when a check
  * fails, and counts change together with the member. A token a kick revoked answers TOKEN_REVOKED;
  * any token of a user kicked from this room answers KICKED until the ban (JRTC_KICK_BAN_SECONDS) ends.
+ *
+ * Who owns the room: whoever creates it, unless the token carries an owner grant (issueToken with
+ * `owner: true`, recorded on the nonce): then the joiner owns it, taking over an existing room (its
+ * version moves, so every member's watch sees the new owner). A token without a grant never changes
+ * the owner.
  */
 import { Collections, ErrorCode, ProtocolError, Role, memberIdOf, roomKeyOf } from '../../../../shared';
 import type { ActionRequest, StagePolicy } from '../../../../shared';
@@ -25,7 +30,7 @@ import { addToCounts } from '../roster';
 import { kickedError } from '../session';
 import { streamIdOf } from '../streamId';
 import { trySweepRoom } from '../sweep';
-import { checkNonce, consumeNonce, verifyTokenFields } from '../tokenCheck';
+import { checkNonce, consumeNonce, useOwnerGrant, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
 
 interface Admission {
@@ -69,11 +74,15 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   }
   const room = await readDoc(tx, Collections.rooms, roomKey, roomDocSchema);
   const existing = await readDoc(tx, Collections.members, memberId, memberDocSchema);
-  checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, room?.ownerUserId ?? r.userId, r.userId, existing);
+  // The owner once this join is in: the granted joiner, else the creator, else unchanged.
+  const ownerUserId = nonce.ownerGrant || !room ? r.userId : room.ownerUserId;
+  const takeOver = room !== null && room.ownerUserId !== ownerUserId;
+  checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, ownerUserId, r.userId, existing);
   const oldPresence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
 
   // All checks passed: write.
   await consumeNonce(tx, nonce, holder, r.timestamp);
+  await useOwnerGrant(tx, nonce);
   if (config.bindUserToOpenid && !binding) {
     await tx.collection(Collections.bindings).doc(bindingId).set({ data: { openid, createdAt: now } });
   }
@@ -123,7 +132,7 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
       roomKey,
       appId: r.appId,
       userRoomId: r.userRoomId,
-      ownerUserId: r.userId,
+      ownerUserId,
       stagePolicy: config.defaultStagePolicy,
       ...counts,
       joinSeq: 1,
@@ -132,13 +141,13 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
       updatedAt: now,
     };
     await tx.collection(Collections.rooms).doc(roomKey).set({ data: { ...nextRoom } });
-  } else if (!existing || existing.role !== r.role) {
-    nextRoom = { ...room, ...counts, joinSeq: existing ? joinSeq : joinSeq + 1, version: room.version + 1, updatedAt: now };
+  } else if (!existing || existing.role !== r.role || takeOver) {
+    nextRoom = { ...room, ...counts, ownerUserId, joinSeq: existing ? joinSeq : joinSeq + 1, version: room.version + 1, updatedAt: now };
     await tx.collection(Collections.rooms).doc(roomKey).update({
-      data: { ...counts, joinSeq: nextRoom.joinSeq, version: nextRoom.version, updatedAt: now },
+      data: { ...counts, ownerUserId, joinSeq: nextRoom.joinSeq, version: nextRoom.version, updatedAt: now },
     });
   } else {
-    // Same member, same role: the public room document does not change (no watch traffic).
+    // Same member, same role, same owner: the public room document does not change (no watch traffic).
     nextRoom = room;
   }
 

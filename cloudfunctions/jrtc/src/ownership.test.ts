@@ -1,0 +1,182 @@
+import { Collections, ErrorCode, actions } from '../../../shared';
+import type { ActionResponse } from '../../../shared';
+import type { IssueRequest } from './deps';
+import { handle } from './router';
+import { APP_ID, callerOf, codeOf, createTestCloud, joinAs } from './testkit';
+import type { TestCloud } from './testkit';
+
+type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
+
+let cloud: TestCloud;
+afterEach(async () => {
+  await cloud.close();
+});
+
+const ROOM_KEY = `${APP_ID}:class-1`;
+
+/** A token from issueToken for `userId` in class-1, asked for by `openid`. */
+function issue(openid: string, userId: string, owner?: boolean): Promise<ActionResponse<'issueToken'>> {
+  return cloud.ok(openid, 'issueToken', { appId: APP_ID, userRoomId: 'class-1', userId, ...(owner === undefined ? {} : { owner }) });
+}
+
+/** Joins with an issued token; returns the session and the reply. */
+async function joinWith(openid: string, token: ActionResponse<'issueToken'>, role: 1 | 2): Promise<{ session: Session; reply: ActionResponse<'joinRoom'> }> {
+  const reply = await cloud.ok(openid, 'joinRoom', { ...token, role });
+  return { session: { appId: APP_ID, userRoomId: token.userRoomId, userId: token.userId, sessionId: reply.sessionId }, reply };
+}
+
+async function roomDoc(): Promise<Record<string, unknown>> {
+  const rooms = (await cloud.snapshot())[Collections.rooms];
+  expect(rooms).toHaveLength(1);
+  return rooms[0];
+}
+
+describe('owner grants: issueToken with owner: true', () => {
+  beforeEach(async () => {
+    cloud = await createTestCloud();
+  });
+
+  it('the policy sees `owner` (false when absent); a refused grant writes nothing', async () => {
+    const seen: Array<Pick<IssueRequest, 'userId' | 'owner'>> = [];
+    const deps = {
+      ...cloud.deps,
+      policy: async (request: IssueRequest) => {
+        seen.push({ userId: request.userId, owner: request.owner });
+        return request.userId === 'teacher' || !request.owner;
+      },
+    };
+    const ask = (userId: string, owner?: boolean) =>
+      handle({ action: 'issueToken', appId: APP_ID, userRoomId: 'class-1', userId, owner }, callerOf('openid-x'), deps);
+    const before = await cloud.snapshot();
+    expect((await ask('student')).ok).toBe(true);
+    expect(codeOf(await ask('student', true))).toBe(ErrorCode.POLICY_DENIED);
+    expect(await cloud.snapshot()).toEqual(before);
+    expect((await ask('teacher', true)).ok).toBe(true);
+    expect(seen).toEqual([
+      { userId: 'student', owner: false },
+      { userId: 'student', owner: true },
+      { userId: 'teacher', owner: true },
+    ]);
+  });
+
+  it('JRTC_ISSUE_POLICY=off refuses owner requests too', async () => {
+    await cloud.close();
+    cloud = await createTestCloud({ JRTC_ISSUE_POLICY: 'off' });
+    expect(codeOf(await cloud.call('openid-t', 'issueToken', { appId: APP_ID, userRoomId: 'class-1', userId: 'teacher', owner: true }))).toBe(
+      ErrorCode.POLICY_DENIED,
+    );
+    expect((await cloud.snapshot())[Collections.nonces]).toEqual([]);
+  });
+
+  it('records the grant on the nonce, made out to the caller; the join that creates the room uses it', async () => {
+    const plain = await issue('openid-s', 'student', false);
+    expect((await cloud.snapshot())[Collections.nonces]).toEqual([]);
+    const t = await issue('openid-t', 'teacher', true);
+    expect(actions.issueToken.response.parse(t)).toEqual(t);
+    expect((await cloud.snapshot())[Collections.nonces]).toEqual([
+      { _id: `${APP_ID}:${t.nonce}`, openid: 'openid-t', userId: 'teacher', roomKey: ROOM_KEY, expiresAt: t.timestamp, owner: true },
+    ]);
+    const { reply } = await joinWith('openid-t', t, 1);
+    expect(reply.room).toMatchObject({ ownerUserId: 'teacher', version: 1 });
+    const nonces = (await cloud.snapshot())[Collections.nonces];
+    expect(nonces).toEqual([expect.objectContaining({ _id: `${APP_ID}:${t.nonce}`, owner: false })]);
+    // A plain token joins as before and changes no owner.
+    expect((await joinWith('openid-s', plain, 2)).reply.room.ownerUserId).toBe('teacher');
+  });
+
+  it('a granted late joiner takes over the room: the owner calls are then its, and NOT_OWNER for the first owner', async () => {
+    await cloud.close();
+    // Invite-only: the new owner may take the stage on the join that makes it owner.
+    cloud = await createTestCloud({ JRTC_DEFAULT_STAGE_POLICY: 'invite' });
+    const student = (await joinWith('openid-s', await issue('openid-s', 'student'), 2)).session;
+    const first = await roomDoc();
+    expect(first).toMatchObject({ ownerUserId: 'student', version: 1 });
+
+    const { session: teacher, reply } = await joinWith('openid-t', await issue('openid-t', 'teacher', true), 1);
+    expect(reply.room).toMatchObject({ ownerUserId: 'teacher', stagePolicy: 'invite', broadcasterCount: 1, audienceCount: 1, version: 2 });
+    expect(await roomDoc()).toMatchObject({ ownerUserId: 'teacher', version: 2 });
+    expect(reply.member.role).toBe(1);
+
+    const before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-s', 'promote', { ...student, targetUserId: 'student' }))).toBe(ErrorCode.NOT_OWNER);
+    expect(codeOf(await cloud.call('openid-s', 'setStagePolicy', { ...student, policy: 'open' }))).toBe(ErrorCode.NOT_OWNER);
+    expect(await cloud.snapshot()).toEqual(before);
+    await cloud.ok('openid-t', 'inviteToStage', { ...teacher, targetUserId: 'student' });
+    expect((await cloud.ok('openid-t', 'promote', { ...teacher, targetUserId: 'student' })).member.role).toBe(1);
+  });
+
+  it('a token without the grant never changes the owner, whoever joins later', async () => {
+    await joinAs(cloud, 'openid-s', 'class-1', 'student', 2);
+    const teacher = (await joinWith('openid-t', await issue('openid-t', 'teacher'), 1)).session;
+    expect(await roomDoc()).toMatchObject({ ownerUserId: 'student' });
+    expect(codeOf(await cloud.call('openid-t', 'setStagePolicy', { ...teacher, policy: 'invite' }))).toBe(ErrorCode.NOT_OWNER);
+  });
+
+  it('a stolen granted token: TOKEN_REPLAYED for another OPENID, before and after its holder joined; nothing changes', async () => {
+    await joinAs(cloud, 'openid-s', 'class-1', 'student', 2);
+    const t = await issue('openid-t', 'teacher', true);
+    let before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-thief', 'joinRoom', { ...t, role: 1 }))).toBe(ErrorCode.TOKEN_REPLAYED);
+    expect(await cloud.snapshot()).toEqual(before);
+    await joinWith('openid-t', t, 1);
+    before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-thief', 'joinRoom', { ...t, role: 1 }))).toBe(ErrorCode.TOKEN_REPLAYED);
+    expect(await cloud.snapshot()).toEqual(before);
+    expect((await roomDoc()).ownerUserId).toBe('teacher');
+  });
+
+  it('the grant works once: a rejoin with the same token after a transfer keeps the new owner', async () => {
+    const t = await issue('openid-t', 'teacher', true);
+    const teacher = (await joinWith('openid-t', t, 1)).session;
+    await joinAs(cloud, 'openid-a', 'class-1', 'assistant', 1);
+    await cloud.ok('openid-t', 'transferOwnership', { ...teacher, targetUserId: 'assistant' });
+    // The teacher's app reconnects with the token it joined with (as the SDK's rejoin does).
+    expect((await joinWith('openid-t', t, 1)).reply.room.ownerUserId).toBe('assistant');
+    // A fresh grant takes the room back.
+    expect((await joinWith('openid-t', await issue('openid-t', 'teacher', true), 1)).reply.room.ownerUserId).toBe('teacher');
+  });
+});
+
+describe('transferOwnership', () => {
+  let owner: Session;
+  let member: Session;
+
+  beforeEach(async () => {
+    cloud = await createTestCloud();
+    owner = (await joinAs(cloud, 'openid-o', 'class-1', 'olga', 1)).session;
+    member = (await joinAs(cloud, 'openid-m', 'class-1', 'max', 2)).session;
+  });
+
+  it('makes a member the owner (room version moves); the old owner then gets NOT_OWNER', async () => {
+    const version = (await roomDoc()).version as number;
+    const reply = await cloud.ok('openid-o', 'transferOwnership', { ...owner, targetUserId: 'max' });
+    expect(actions.transferOwnership.response.parse(reply)).toEqual(reply);
+    expect(reply.room).toMatchObject({ ownerUserId: 'max', version: version + 1 });
+    expect(await roomDoc()).toMatchObject({ ownerUserId: 'max', version: version + 1 });
+    expect(codeOf(await cloud.call('openid-o', 'demote', { ...owner, targetUserId: 'olga' }))).toBe(ErrorCode.NOT_OWNER);
+    expect(codeOf(await cloud.call('openid-o', 'transferOwnership', { ...owner, targetUserId: 'olga' }))).toBe(ErrorCode.NOT_OWNER);
+    expect((await cloud.ok('openid-m', 'promote', { ...member, targetUserId: 'max' })).member.role).toBe(1);
+  });
+
+  it('to yourself: success, nothing written', async () => {
+    const before = await cloud.snapshot();
+    const reply = await cloud.ok('openid-o', 'transferOwnership', { ...owner, targetUserId: 'olga' });
+    expect(reply.room.ownerUserId).toBe('olga');
+    expect(await cloud.snapshot()).toEqual(before);
+  });
+
+  it('NOT_OWNER for a member, TARGET_NOT_IN_ROOM for a stranger or a member who left; nothing changes', async () => {
+    await cloud.ok('openid-m', 'leaveRoom', member);
+    const before = await cloud.snapshot();
+    const code = async (openid: string, session: Session, targetUserId: string) =>
+      codeOf(await cloud.call(openid, 'transferOwnership', { ...session, targetUserId }));
+    expect(await code('openid-o', owner, 'nobody')).toBe(ErrorCode.TARGET_NOT_IN_ROOM);
+    expect(await code('openid-o', owner, 'max')).toBe(ErrorCode.TARGET_NOT_IN_ROOM);
+    expect(await cloud.snapshot()).toEqual(before);
+    const late = (await joinAs(cloud, 'openid-l', 'class-1', 'lea', 2)).session;
+    const withLea = await cloud.snapshot();
+    expect(await code('openid-l', late, 'lea')).toBe(ErrorCode.NOT_OWNER);
+    expect(await cloud.snapshot()).toEqual(withLea);
+    expect((await roomDoc()).ownerUserId).toBe('olga');
+  });
+});

@@ -28,7 +28,7 @@ const GZIP_BUDGET = 7849;
  * calls (watch, close, call, resolve, ...), options, or anything public (methods, getters, statics).
  */
 const INTERNAL_NAMES = (
-  'currentState|currentRole|currentCounts|troubles|stops|resuming|leaving|onEnd|config|session|roster|hands|' +
+  'currentState|currentRole|currentCounts|currentOwner|troubles|stops|resuming|leaving|onEnd|config|session|roster|hands|' +
   'roomVersion|announced|inbox|wasInvited|params|setState|own|health|end|leave|adopt|setOwnRole|onMembers|' +
   'onHands|onOwn|onSignals|onRoom|report|syncStream|goLive|stopLive|beat|setTokenExpiry|away|back|lapse|' +
   'resume|rejoin|background|feedVolume|mediaError|isLive|live|stopHands|beats|tokenTimer|tokenExpiry|' +

@@ -1,11 +1,11 @@
 /**
  * Room control through the public API against a real local cloud: stage policy and invitations,
- * promote / demote, raised hands, mutes, signals, kicks and token renewal, each with the events it
- * causes on the other clients.
+ * promote / demote, raised hands, mutes, signals, kicks, token renewal and ownership, each with the
+ * events it causes on the other clients.
  */
 import { ErrorCode } from '../../miniprogram/lib/src/index';
 import type { ReceivedSignal, Room } from '../../miniprogram/lib/src/index';
-import { EventLog, joinParams, setupSdkTest } from './localCloud';
+import { APP_ID, EventLog, joinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
 import { ManualTimers } from './manualTimers';
 import { platformDouble } from './platformDouble';
@@ -257,5 +257,49 @@ describe('room control', () => {
     expect(log.all('tokenWillExpire')).toEqual([[fresh.timestamp]]);
     const bad = await room.renewToken({ token: fresh.token.slice(0, -4) + 'AAAA', nonce: 'n2', timestamp: fresh.timestamp }).catch((e: { code: string }) => e.code);
     expect(bad).toBe(ErrorCode.TOKEN_INVALID);
+  });
+
+  test('transferOwnership and an owner grant: everyone hears ownerChanged once, and the owner calls follow the owner', async () => {
+    const first = await join('ctl-10', 'ctl-o10', 1);
+    const second = await join('ctl-10', 'ctl-m10', 2);
+    const owners = new Map<Room, string[]>();
+    const follow = (room: Room): void => {
+      const seen: string[] = [];
+      owners.set(room, seen);
+      room.on('ownerChanged', (userId) => seen.push(userId));
+    };
+    follow(first);
+    follow(second);
+    const heard = (room: Room): string[] => owners.get(room) as string[];
+    expect([first.ownerUserId, second.ownerUserId]).toEqual(['ctl-o10', 'ctl-o10']);
+    // The first member's room watch saw the second join (the second knows the counts from its join reply).
+    await until(() => first.counts.total === 2, 'the second member in the counts');
+
+    await expect(second.transferOwnership('ctl-m10')).rejects.toMatchObject({ code: ErrorCode.NOT_OWNER });
+    await expect(first.transferOwnership('nobody')).rejects.toMatchObject({ code: ErrorCode.TARGET_NOT_IN_ROOM });
+    expect(await first.transferOwnership('ctl-m10')).toMatchObject({ ownerUserId: 'ctl-m10' });
+    // The caller knows at once; the other member through the room watch.
+    expect(first.ownerUserId).toBe('ctl-m10');
+    await until(() => heard(second).length === 1, 'the new owner at the second member');
+    expect(second.ownerUserId).toBe('ctl-m10');
+    await expect(first.setStagePolicy('invite')).rejects.toMatchObject({ code: ErrorCode.NOT_OWNER });
+    expect(await second.setStagePolicy('invite')).toMatchObject({ stagePolicy: 'invite' });
+
+    // A late joiner whose token carries an owner grant takes the room over.
+    const openid = 'openid-ctl-g10';
+    const issued = await ctx
+      .platform(openid)
+      .callFunction({ name: 'jrtc', data: { action: 'issueToken', appId: APP_ID, userRoomId: 'ctl-10', userId: 'ctl-g10', owner: true } });
+    const grant = (issued.result as { data: { token: string; nonce: string; timestamp: number } }).data;
+    const { token, nonce, timestamp } = grant;
+    const third = await (await ctx.client('ctl-g10', { cloud: ctx.platform(openid) })).joinRoom({ ...joinParams('ctl-10', 'ctl-g10', 1), token, nonce, timestamp });
+    expect(third.ownerUserId).toBe('ctl-g10');
+    await until(() => heard(first).length === 2 && heard(second).length === 2, 'the takeover at both members');
+    // Every later room change comes after those: by the time it arrives, a repeated event would have too.
+    await third.promote('ctl-m10');
+    await until(() => first.counts.broadcasterCount === 3 && second.counts.broadcasterCount === 3, 'the promotion in the counts');
+    expect(heard(first)).toEqual(['ctl-m10', 'ctl-g10']);
+    expect(heard(second)).toEqual(['ctl-m10', 'ctl-g10']);
+    expect([first.ownerUserId, second.ownerUserId]).toEqual(['ctl-g10', 'ctl-g10']);
   });
 });

@@ -51,6 +51,11 @@ export interface RoomEventCallbacks {
   streamUnpublished: (member: Member) => void;
   /** The room's anchor or audience count changed. */
   countsChanged: (counts: MemberCount) => void;
+  /**
+   * The room has a new owner (`room.ownerUserId`): handed on (transferOwnership), or taken over by a
+   * member who joined with an owner grant (issueToken `owner: true`). Once per change.
+   */
+  ownerChanged: (ownerUserId: string) => void;
   /** The connection state changed (only on a real change). */
   connectionStateChanged: (state: ConnectionState, reason?: ConnectionReason) => void;
   /**

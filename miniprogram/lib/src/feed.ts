@@ -1,4 +1,4 @@
-import type { Member } from '../../../shared/common';
+import type { Member, RoomSummary } from '../../../shared/common';
 import { Role, SystemSignal } from '../../../shared/constants';
 import { ErrorCode } from '../../../shared/errors';
 import { docsOf } from './cloud';
@@ -84,13 +84,27 @@ export class RoomFeed extends RoomControl {
     }
   }
 
-  /** @internal The room document: counts (never older than what was shown). */
-  protected onRoom(snapshot: WatchSnapshot): void {
-    const found = docsOf(snapshot)[0];
+  /**
+   * (Owner) Makes another member the room's owner. Your `ownerUserId` and `ownerChanged` follow the
+   * reply at once; the room watch brings the same version later and then stays quiet.
+   */
+  override async transferOwnership(userId: string): Promise<RoomSummary> {
+    const room = await super.transferOwnership(userId);
+    this.onRoom(room);
+    return room;
+  }
+
+  /** @internal The room document (from its watch, or a reply): counts and owner, never older than what was shown. */
+  protected onRoom(found: Record<string, unknown> | undefined): void {
     const doc = found || {};
     const version = typeof doc.version === 'number' ? doc.version : 0;
     if (found && version < this.roomVersion) return;
     this.roomVersion = version;
+    const owner = doc.ownerUserId;
+    if (typeof owner === 'string' && owner !== this.currentOwner) {
+      this.currentOwner = owner;
+      this.emit('ownerChanged', owner);
+    }
     const broadcasterCount = Number(doc.broadcasterCount) || 0;
     const audienceCount = Number(doc.audienceCount) || 0;
     const c = this.currentCounts;

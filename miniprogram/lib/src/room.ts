@@ -1,7 +1,7 @@
 import type { ActionRequest, ActionResponse } from '../../../shared/actions';
 import { Collections, Role, SIGNAL_TO_ROOM, memberIdOf } from '../../../shared/constants';
 import { ErrorCode } from '../../../shared/errors';
-import { callAction } from './cloud';
+import { callAction, docsOf } from './cloud';
 import type { WatchableLike, WatchSnapshot } from './cloud';
 import { JRTCError } from './errors';
 import { RoomMedia } from './roomMedia';
@@ -96,7 +96,7 @@ export class Room extends RoomMedia {
     if (this.config.rosterScope !== 'all') query.role = Role.ANCHOR;
     const parts: Array<[string, () => WatchableLike, (s: WatchSnapshot) => void]> = [
       ['members', () => members.where(query), (s) => this.onMembers(s)],
-      ['room', () => db.collection(Collections.rooms).doc(this.roomKey), (s) => this.onRoom(s)],
+      ['room', () => db.collection(Collections.rooms).doc(this.roomKey), (s) => this.onRoom(docsOf(s)[0])],
       ['own', () => members.doc(memberIdOf(this.roomKey, this.userId)), (s) => this.onOwn(s)],
       // Two signal watches, each a subset of the read rule `doc.to == '*' || doc._openid == auth.openid`
       // as CloudBase requires of a client query: the room-wide signals, and your inbox by OPENID

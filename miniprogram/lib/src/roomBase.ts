@@ -62,6 +62,8 @@ export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
   protected currentRole: Role;
   /** @internal */
   protected currentCounts: MemberCount;
+  /** @internal */
+  protected currentOwner: string;
   /** @internal Parts in trouble: the room is reconnecting while any is. */
   protected troubles = new Set<string>();
   /** @internal What to stop on disconnect. */
@@ -85,6 +87,7 @@ export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
     this.currentRole = join.member.role;
     const { broadcasterCount, audienceCount } = join.room;
     this.currentCounts = { total: broadcasterCount + audienceCount, broadcasterCount, audienceCount };
+    this.currentOwner = join.room.ownerUserId;
   }
 
   /** The connection state. */
@@ -100,6 +103,11 @@ export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
   /** The room's counts as last seen (join reply, then the room watch). */
   get counts(): MemberCount {
     return Object.assign({}, this.currentCounts);
+  }
+
+  /** The room owner's userId as last seen (join reply, transferOwnership, then the room watch). */
+  get ownerUserId(): string {
+    return this.currentOwner;
   }
 
   /**

@@ -24,11 +24,11 @@ export interface TokenRenewal {
 }
 
 /**
- * Room control: the owner's calls (stage policy, invitations, promote/demote, kick, admin mute) and
- * every member's (raise hand, own mute, signals, token renewal). The server decides who may: others
- * than the owner get NOT_OWNER, a target not in the room TARGET_NOT_IN_ROOM. Arguments are checked
- * by the server's schemas (BAD_REQUEST, nothing changed): repeating those checks here would cost
- * bundle size for calls that are rare and never on a hot path.
+ * Room control: the owner's calls (stage policy, invitations, promote/demote, kick, admin mute,
+ * transferOwnership) and every member's (raise hand, own mute, signals, token renewal). The server
+ * decides who may: others than the owner get NOT_OWNER, a target not in the room TARGET_NOT_IN_ROOM.
+ * Arguments are checked by the server's schemas (BAD_REQUEST, nothing changed): repeating those
+ * checks here would cost bundle size for calls that are rare and never on a hot path.
  */
 export class RoomControl extends RoomCalls {
   /** (Owner) `open`: anyone may take the stage; `invite`: only those invited or promoted. */
@@ -49,6 +49,14 @@ export class RoomControl extends RoomCalls {
   /** (Owner) Makes a member audience again (its stream stops, its invitation is withdrawn). */
   async demote(userId: string): Promise<Member> {
     return this.adopt(await this.target('demote', userId));
+  }
+
+  /**
+   * (Owner) Makes another member the room's owner; everyone hears `ownerChanged(userId)`. Naming
+   * yourself changes nothing. Resolves with the room as it is then.
+   */
+  async transferOwnership(userId: string): Promise<RoomSummary> {
+    return (await this.call('transferOwnership', { targetUserId: userId })).room;
   }
 
   /** Raises your hand: the owner and anchors hear `handRaised`. */

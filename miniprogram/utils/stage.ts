@@ -88,16 +88,19 @@ export class Stage {
 
   /**
    * Gets a token, joins `entry`'s room with `role` and starts following it. Resolves with the room,
-   * or with undefined when the page left meanwhile; a failure is also shown as the notice.
+   * or with undefined when the page left meanwhile; a failure is also shown as the notice. `owner`:
+   * the token asks for an owner grant, so that you own the room whoever arrived first.
    */
-  async join(entry: RoomEntry, role: 1 | 2): Promise<Room | undefined> {
+  async join(entry: RoomEntry, role: 1 | 2, owner = false): Promise<Room | undefined> {
     this.render({ state: 'joining', notice: '', userId: entry.userId });
     try {
       const client = await JRTCMiniappClient.init({ ...demoConfig, cloud: this.cloud });
       this.client = client;
       if (this.left) return this.stopClient();
       const request = { appId: demoConfig.appId, userRoomId: entry.userRoomId, userId: entry.userId };
-      const token = await issueToken(this.cloud, request);
+      // Only the join asks for the owner grant: the renewals' tokens (which a rejoin uses) must not
+      // take the room back from whoever the owner handed it to since.
+      const token = await issueToken(this.cloud, { ...request, owner });
       if (this.left) return this.stopClient();
       const room = await client.joinRoom({ ...token, role, nickName: entry.nickName });
       if (this.left) return this.stopClient();

@@ -24,6 +24,11 @@ export interface TokenRequest {
   userId: string;
   /** Lifetime in seconds (60 .. 7 days); the function's default when omitted. */
   ttlSeconds?: number;
+  /**
+   * Ask for an owner grant: joining with the token makes you the room's owner, even when someone
+   * else created the room. The deployment's policy decides who gets one (the demo's lets anyone).
+   */
+  owner?: boolean;
 }
 
 /**

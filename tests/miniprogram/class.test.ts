@@ -5,7 +5,8 @@
 /**
  * The online class page, teacher and students each a simulated WeChat user on one local cloud:
  * joining fills the stage from watch events, a raised hand reaches the teacher, an invitation
- * brings the student on stage, promote and demote move a student at once.
+ * brings the student on stage, promote and demote move a student at once, and the teacher runs the
+ * class even when a student arrived first (its token carries an owner grant).
  */
 import { fire, setupPageTest, texts, waitForData } from './harness';
 import type { PageTestContext, SimPage } from './harness';
@@ -102,6 +103,26 @@ test('the teacher promotes a raised hand at once and sends the student back', as
   await waitForData(student, (d) => d.role === 2 && d.pushUrl === '', 'the student back in the audience');
   expect(student.querySelector('.pusher')).toBeUndefined();
   await waitForData(teacher, (d) => !seatOf(d, 'student-b') && counts(d).audienceCount === 1, 'the stage without the student');
+});
+
+test('a student arrives first; the teacher still owns the class: it closes the stage, invites and promotes', async () => {
+  const student = enter('class-c', 'student-c', 'Ana', 'student');
+  await waitForData(student, (d) => d.state === 'connected', 'the student connected');
+  const teacher = enter('class-c', 'teacher-c', 'Mr Roy', 'teacher');
+  await waitForData(teacher, (d) => d.state === 'connected' && d.pushUrl !== '', 'the teacher publishing');
+
+  await fire(student.querySelector('.hand-button'), 'tap');
+  await waitForData(teacher, (d) => hands(d).some((h) => h.userId === 'student-c'), 'the raised hand on the teacher page');
+  await fire(teacher.querySelector('.invite'), 'tap');
+  await waitForData(student, (d) => d.invited === true, 'the invitation on the student page');
+  await fire(teacher.querySelector('.promote'), 'tap');
+  await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '', 'the promoted student publishing');
+  // None of the teacher's owner calls (the invite-only stage included) was refused.
+  expect(teacher.data.notice).toBe('');
+  const rooms = await ctx.cloud.store.find('jrtc_rooms', {});
+  expect(rooms.find((r) => r.userRoomId === 'class-c')).toMatchObject({ ownerUserId: 'teacher-c', stagePolicy: 'invite' });
+  await ctx.close(student);
+  await ctx.close(teacher);
 });
 
 test('a bad query shows a typed error and joins nothing', async () => {

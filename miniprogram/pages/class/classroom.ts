@@ -51,11 +51,14 @@ export class Classroom {
     this.stage = new Stage(cloud, render);
   }
 
-  /** Joins as teacher (anchor, owner, invite-only stage) or student (audience). */
+  /**
+   * Joins as teacher (anchor, owner, invite-only stage) or student (audience). The teacher's token
+   * carries an owner grant, so the teacher runs the class even when students arrived first.
+   */
   async open(entry: RoomEntry): Promise<void> {
     const teacher = entry.part === 'teacher';
     this.render({ room: entry.userRoomId, nickName: entry.nickName, teacher });
-    const room = await this.stage.join(entry, teacher ? 1 : 2);
+    const room = await this.stage.join(entry, teacher ? 1 : 2, teacher);
     if (!room) return;
     room.on('handRaised', (member) => this.setHand(handOf(member)));
     room.on('handLowered', (member) => this.dropHand(member.userId));
@@ -69,7 +72,7 @@ export class Classroom {
     });
     room.on('memberLeft', (member) => this.dropHand(member.userId));
     room.on('invited', () => this.render({ invited: true }));
-    // The first to join owns the room: a teacher who came after a student cannot close the stage.
+    // The teacher owns the room (its owner grant), so it can close the stage whoever came first.
     if (teacher) await this.stage.run((r) => r.setStagePolicy('invite'));
   }
 

@@ -42,8 +42,17 @@ describe('jrtc token', () => {
     });
   });
 
+  it('with --owner prints the token, then its owner proof (vector of shared/ownerProof.test.ts)', () => {
+    expect(runCli([...jdArgs, '--owner'])).toEqual({
+      stdout: 'N203UkQwM3pLdExvYURNcy9lWWhkNnJhS0FMWTlRdTh4bE9wTkcyR2ZIUT0_\nQTduWkZ4b01Sbks3b3J4aHBRY1JxUmdHbjRHVUgvRnFnRElDWnF5eWJmQT0_\n',
+      stderr: '',
+      code: 0,
+    });
+  });
+
   it.each([
     ['a missing option', withOption(jdArgs, '--app-key', undefined), /required option '--app-key/],
+    ['a value after --owner', [...jdArgs, '--owner', 'yes'], /too many arguments/],
     ['a non-numeric timestamp', withOption(jdArgs, '--timestamp', '12ab'), /--timestamp.*'12ab'.*whole number/],
     ['a zero timestamp', withOption(jdArgs, '--timestamp', '0'), /--timestamp/],
     ['an id with a colon', withOption(jdArgs, '--room-id', 'a:b'), /--room-id/],

@@ -2,7 +2,7 @@
  * The `jrtc` command line, as a pure function of argv: it returns what to print and the exit code, so
  * tests run it in-process and cli/jrtc.ts only wires it to the process.
  *
- *   jrtc token --app-id A --app-key K --room-id R --user-id U --nonce N --timestamp MS
+ *   jrtc token --app-id A --app-key K --room-id R --user-id U --nonce N --timestamp MS [--owner]
  *   jrtc sign --provider nms|tencent-css|aliyun-a --key K --domain D --app APP --stream S --expire SECONDS
  *             [--scheme http|https] [--http-port P] [--rand R] [--uid U]
  */
@@ -11,6 +11,7 @@ import { idSchema } from '../shared/common';
 import { Limits } from '../shared/constants';
 import { ProtocolError } from '../shared/errors';
 import { MEDIA_PROVIDERS, signPullUrls, signPushUrl, type MediaProvider } from '../shared/signers';
+import { computeOwnerProof } from '../shared/ownerProof';
 import { computeToken } from '../shared/token';
 
 /** What a CLI run prints and how it exits. */
@@ -45,8 +46,10 @@ interface TokenOptions {
   userId: string;
   nonce: string;
   timestamp: number;
+  owner?: boolean;
 }
 
+/** The token, then (with --owner) the owner proof that makes its first join the room's owner. */
 function tokenAction(opts: TokenOptions): string {
   checkId('--app-id', opts.appId);
   checkId('--room-id', opts.roomId);
@@ -56,7 +59,9 @@ function tokenAction(opts: TokenOptions): string {
   }
   if (opts.appKey.length === 0) throw new InputError('--app-key: must not be empty');
   if (opts.timestamp <= 0) throw new InputError('--timestamp: must be the expiry in ms since the epoch');
-  return `${computeToken(opts)}\n`;
+  const params = { appId: opts.appId, appKey: opts.appKey, roomId: opts.roomId, userId: opts.userId, nonce: opts.nonce, timestamp: opts.timestamp };
+  const token = computeToken(params);
+  return opts.owner ? `${token}\n${computeOwnerProof(params)}\n` : `${token}\n`;
 }
 
 interface SignOptions {
@@ -106,13 +111,14 @@ function buildProgram(emit: (stdout: string) => void, help: { out: string }): Co
 
   program
     .command('token')
-    .description('Print the JRTC token for a user in a room (JD Cloud JRTC compatible).')
+    .description('Print the JRTC token for a user in a room (JD Cloud JRTC compatible); with --owner, then its owner proof.')
     .requiredOption('--app-id <id>', 'JRTC application id')
     .requiredOption('--app-key <key>', 'the application key (secret)')
     .requiredOption('--room-id <id>', 'room id (userRoomId)')
     .requiredOption('--user-id <id>', 'user id')
     .requiredOption('--nonce <nonce>', 'random nonce, e.g. AK- plus 32 hex digits')
     .requiredOption('--timestamp <ms>', 'expiry in milliseconds since the epoch', wholeNumber)
+    .option('--owner', 'also print the owner proof (second line): joinRoom with it makes the user the owner (secret, like the token)')
     .allowExcessArguments(false)
     .action((opts: TokenOptions) => emit(tokenAction(opts)));
 

@@ -43,7 +43,11 @@ export const issueToken = {
   }),
 };
 
-/** joinRoom: verify the token, bind the identity, enter the roster. */
+/**
+ * joinRoom: verify the token, bind the identity, enter the roster. With `ownerProof` (computed by the
+ * deployer's server with the app key, shared/ownerProof.ts) the token's first join makes the joiner
+ * the room's owner, as an issueToken owner grant does; a proof that does not verify is TOKEN_INVALID.
+ */
 export const joinRoom = {
   request: z.object({
     appId: idSchema,
@@ -55,6 +59,8 @@ export const joinRoom = {
     userRoomId: idSchema,
     peerId: idSchema.optional(),
     nickName: z.string().max(Limits.nickNameMaxLength).optional(),
+    /** Owner proof for this token (shared/ownerProof.ts); honoured on the token's first join only. */
+    ownerProof: z.string().min(1).max(Limits.ownerProofMaxLength).optional(),
   }),
   response: z.object({
     sessionId: z.string(),

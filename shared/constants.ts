@@ -40,6 +40,8 @@ export const Limits = {
   nickNameMaxLength: 64,
   tokenMaxLength: 512,
   nonceMaxLength: 64,
+  /** joinRoom's owner proof (shared/ownerProof.ts): always 60 characters; room to spare, no more. */
+  ownerProofMaxLength: 128,
   domainMaxLength: 253,
   pageSizeDefault: 20,
   pageSizeMax: 100,

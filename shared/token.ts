@@ -70,7 +70,11 @@ function badParam(field: keyof TokenParams, problem: string): ProtocolError {
   return new ProtocolError(ErrorCode.BAD_REQUEST, `token parameter ${field} ${problem}`, { field });
 }
 
-function checkParams(p: TokenParams): void {
+/**
+ * Fails with ProtocolError BAD_REQUEST, naming the field, unless every parameter is present and well
+ * formed (non-empty strings, a non-negative integer timestamp). The owner proof checks the same.
+ */
+export function checkTokenParams(p: TokenParams): void {
   if (p === null || typeof p !== 'object') throw new ProtocolError(ErrorCode.BAD_REQUEST, 'token parameters missing');
   for (const field of ['appId', 'appKey', 'roomId', 'userId', 'nonce'] as const) {
     const value: unknown = p[field];
@@ -87,7 +91,7 @@ function checkParams(p: TokenParams): void {
  * keys in ascending order, timestamp as a number. Throws ProtocolError BAD_REQUEST on bad params.
  */
 export function tokenPayload(p: TokenParams): string {
-  checkParams(p);
+  checkTokenParams(p);
   // Written out in sorted order on purpose: JSON.stringify keeps insertion order for string keys.
   return JSON.stringify({
     appId: p.appId,
@@ -103,8 +107,14 @@ export function tokenPayload(p: TokenParams): string {
  * Throws ProtocolError BAD_REQUEST, naming the field, when a parameter is missing or malformed.
  */
 export function computeToken(p: TokenParams, codec: TokenCodec = cryptoJsCodec): string {
-  const json = tokenPayload(p);
-  const origin = codec.hmacSha256Base64(p.nonce, json);
+  return jrtcEncode(codec.hmacSha256Base64(p.nonce, tokenPayload(p)), codec);
+}
+
+/**
+ * JRTC's outer encoding (steps 3-4 of the file comment): Base64 of the standard Base64 `origin`, then
+ * `+` → `*`, `/` → `-`, `=` → `_`. The owner proof is encoded the same way.
+ */
+export function jrtcEncode(origin: string, codec: TokenCodec): string {
   return codec.base64OfUtf8(origin).replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
 }
 
@@ -115,18 +125,31 @@ export function computeToken(p: TokenParams, codec: TokenCodec = cryptoJsCodec):
  * is empty, since "verifying" against an empty secret would accept forgeries.
  */
 export function verifyToken(p: TokenParams, token: string, codec: TokenCodec = cryptoJsCodec): boolean {
+  return verifySignature(computeToken, p, token, codec);
+}
+
+/**
+ * What verifyToken and verifyOwnerProof share: `compute(p)` compared in constant time with `value`;
+ * false for a non-string value or malformed parameters; CONFIG_ERROR for an empty appKey.
+ */
+export function verifySignature(
+  compute: (p: TokenParams, codec: TokenCodec) => string,
+  p: TokenParams,
+  value: string,
+  codec: TokenCodec,
+): boolean {
   if (p !== null && typeof p === 'object' && (typeof p.appKey !== 'string' || p.appKey.length === 0)) {
-    throw new ProtocolError(ErrorCode.CONFIG_ERROR, 'appKey is empty: refusing to verify tokens against it');
+    throw new ProtocolError(ErrorCode.CONFIG_ERROR, 'appKey is empty: refusing to verify against it');
   }
-  if (typeof token !== 'string') return false;
+  if (typeof value !== 'string') return false;
   let expected: string;
   try {
-    expected = computeToken(p, codec);
+    expected = compute(p, codec);
   } catch (err) {
     if (err instanceof ProtocolError && err.code === ErrorCode.BAD_REQUEST) return false;
     throw err;
   }
-  return constantTimeEqual(expected, token);
+  return constantTimeEqual(expected, value);
 }
 
 /**

@@ -3,7 +3,7 @@
  * real core and the real local database in-process (cloudfunctions/jrtc/src/testkit.ts).
  *
  * Every case starts from the same populated room (owner, anchors, audience, an invite-only room, a
- * publishing anchor, a signal, an unused owner-granted token) and sends either a mutation of a payload that would succeed (so the
+ * publishing anchor, a signal, an unused owner-granted token, a token with an owner proof) and sends either a mutation of a payload that would succeed (so the
  * deep paths run: token checks, owner checks, targets, stage policy, signals) or a random one. The
  * reply must be a typed error with a code from the table (never INTERNAL: that is a throw the core
  * did not expect) or data valid against the action's response schema; the call must never reject;
@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { ErrorCode, actions, isErrorCode } from '../../shared';
 import type { ActionName, Reply } from '../../shared';
 import type { StoredDoc } from '../../emulator/store';
-import { APP_ID, T0, createTestCloud, joinAs, tokenFields } from '../../cloudfunctions/jrtc/src/testkit';
+import { APP_ID, T0, createTestCloud, joinAs, ownerProofFor, tokenFields } from '../../cloudfunctions/jrtc/src/testkit';
 import type { TestCloud } from '../../cloudfunctions/jrtc/src/testkit';
 
 /** The seed every run uses unless JRTC_FUZZ_SEED overrides it (printed, so a failure can be replayed). */
@@ -62,6 +62,11 @@ async function buildWorld(): Promise<World> {
   const renewal = tokenFields(cloud.clock.now(), 'room-1', 'bob', { ttlMs: 7_200_000, nonce: 'AK-renewal-bob' });
   // hank holds a token with an owner grant for room-1 (issued, not used yet): joining takes the room over.
   const hankGrant = await cloud.ok('openid-h', 'issueToken', { appId: APP_ID, userRoomId: 'room-1', userId: 'hank', owner: true });
+  // ivan's app server made him tokens with owner proofs (room-1 open, room-2 invite-only): joining takes the room over.
+  const ivanProven = [tokenFields(cloud.clock.now(), 'room-1', 'ivan'), tokenFields(cloud.clock.now(), 'room-2', 'ivan')].map((t) => ({
+    ...t,
+    ownerProof: ownerProofFor(t),
+  }));
   const valid: World['valid'] = {
     issueToken: { openid: 'openid-f', payload: { appId: APP_ID, userRoomId: 'room-1', userId: 'frank', ttlSeconds: 600, owner: true } },
     joinRoom: { openid: 'openid-f', payload: { ...tokenFields(cloud.clock.now(), 'room-1', 'frank', { nonce: 'AK-join-frank' }), role: 2, peerId: 'pf', nickName: 'Frank' } },
@@ -106,6 +111,10 @@ async function buildWorld(): Promise<World> {
     { openid: 'openid-g', payload: { ...tokenFields(cloud.clock.now(), 'room-1', 'gina'), role: 2 } },
     { openid: 'openid-zz', payload: { ...valid.joinRoom.payload, userId: 'alice' } },
     { openid: 'openid-h', payload: { ...hankGrant, role: 1 } },
+    { openid: 'openid-i', payload: { ...ivanProven[0], role: 2, nickName: 'Ivan' } },
+    { openid: 'openid-i', payload: { ...ivanProven[1], role: 1 } },
+    // Frank's valid join with a proof of ivan's: TOKEN_INVALID.
+    { openid: 'openid-f', payload: { ...valid.joinRoom.payload, ownerProof: ivanProven[0].ownerProof } },
   );
   alternates.renewToken.push({ openid: 'openid-b', payload: { ...bob, ...tokenFields(cloud.clock.now(), 'room-1', 'bob', { nonce: 'AK-join-gina' }) } });
   return {
@@ -113,9 +122,9 @@ async function buildWorld(): Promise<World> {
     baseline: await cloud.snapshot(),
     valid,
     alternates,
-    ids: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'room-1', 'room-2', APP_ID, 'app-2', 'nobody'],
+    ids: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan', 'room-1', 'room-2', APP_ID, 'app-2', 'nobody'],
     sessions: members.map((m) => m.session.sessionId),
-    openids: ['openid-a', 'openid-b', 'openid-c', 'openid-d', 'openid-e', 'openid-f', 'openid-g', 'openid-h', 'openid-zz'],
+    openids: ['openid-a', 'openid-b', 'openid-c', 'openid-d', 'openid-e', 'openid-f', 'openid-g', 'openid-h', 'openid-i', 'openid-zz'],
   };
 }
 
@@ -183,7 +192,7 @@ type Mutation = { kind: 'drop'; key: string } | { kind: 'set'; key: string; valu
 
 function mutation(base: Payload): fc.Arbitrary<Mutation> {
   const keys = Object.keys(base);
-  const extraKeys = ['action', 'userInfo', '_id', '_openid', '__proto__', 'role', 'targetUserId', 'toUserId', 'extra'];
+  const extraKeys = ['action', 'userInfo', '_id', '_openid', '__proto__', 'role', 'targetUserId', 'toUserId', 'ownerProof', 'extra'];
   return fc.oneof(
     fc.constantFrom(...keys).map((key): Mutation => ({ kind: 'drop', key })),
     fc.constantFrom(...keys).chain((key) => tweak(base[key]).map((value): Mutation => ({ kind: 'set', key, value }))),

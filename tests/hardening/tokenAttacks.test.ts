@@ -7,6 +7,7 @@
 import { createCloudClient } from '../../emulator/client';
 import { ErrorCode } from '../../shared';
 import type { ActionName, ActionRequest, Reply } from '../../shared';
+import { computeOwnerProof } from '../../shared/ownerProof';
 import { computeToken } from '../../shared/token';
 import { startCloudProcess } from '../helpers/cloudProcess';
 import type { CloudProcess } from '../helpers/cloudProcess';
@@ -69,6 +70,12 @@ async function refused<A extends ActionName>(openid: string, action: A, payload:
   return reply;
 }
 
+/** The owner proof of join parameters, made with `appKey` (the app's own by default) as its server would. */
+function proofOf(params: ActionRequest<'joinRoom'>, appKey: string = APP_KEY): string {
+  const { appId, userRoomId: roomId, userId, nonce, timestamp } = params;
+  return computeOwnerProof({ appId, appKey, roomId, userId, nonce, timestamp });
+}
+
 /** Flips one character of a token (in the middle, so the shape stays plausible). */
 function flip(token: string): string {
   const i = Math.floor(token.length / 2);
@@ -88,6 +95,31 @@ describe('token attacks', () => {
     }
     // A token for an app this deployment does not know.
     await refused('o-forger', 'joinRoom', { ...mint('forge', 'forger', 1), appId: 'other-app' }, ErrorCode.APP_UNKNOWN);
+  });
+
+  test('forged owner proof: a proof not made with the app key for this very token is TOKEN_INVALID, the owner stays', async () => {
+    const host = await join('o-proof-host', mint('proof', 'proof-host', 1));
+    const own = mint('proof', 'usurper', 1);
+    const genuine = proofOf(own);
+    const victimParams = mint('proof', 'teacher', 1);
+    const forgeries: Array<[string, string]> = [
+      ['signed with a wrong key', proofOf(own, 'wrong-key')],
+      ['keyed with the public nonce', proofOf(own, own.nonce)],
+      ['the token presented as a proof', own.token],
+      ['one character of a genuine proof changed', flip(genuine)],
+      ["another user's genuine proof", proofOf(victimParams)],
+      ['a genuine proof for another room', proofOf({ ...own, userRoomId: 'proof-2' })],
+      ['a genuine proof for another nonce of the same user', proofOf(mint('proof', 'usurper', 1))],
+      ['a genuine proof for a longer-lived token', proofOf({ ...own, timestamp: own.timestamp + 86_400_000 })],
+    ];
+    for (const [, ownerProof] of forgeries) await refused('o-usurper', 'joinRoom', { ...own, ownerProof }, ErrorCode.TOKEN_INVALID);
+    // The host still owns the room; the refusals consumed nothing: the token joins, without a grant.
+    const usurper = await join('o-usurper', own);
+    await refused('o-usurper', 'setStagePolicy', { ...usurper, policy: 'invite' }, ErrorCode.NOT_OWNER);
+    // A genuine proof arriving after the token's first join is ignored (it only counts on the first).
+    const rejoined = await join('o-usurper', { ...own, ownerProof: genuine });
+    await refused('o-usurper', 'setStagePolicy', { ...rejoined, policy: 'invite' }, ErrorCode.NOT_OWNER);
+    expect((await callOk(as('o-proof-host'), 'setStagePolicy', { ...host, policy: 'invite' })).room.ownerUserId).toBe('proof-host');
   });
 
   test('expired: a token past its timestamp never joins or renews, and a session ends with its token', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ErrorCode, actions, isErrorCode } from '../../../shared';
 import type { ActionName } from '../../../shared';
-import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from './testkit';
+import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, ownerProofFor, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
 
 /** The renewToken fields of a token. */
@@ -15,9 +15,10 @@ let valid: Record<ActionName, Record<string, unknown>>;
 beforeAll(async () => {
   cloud = await createTestCloud();
   const { session } = await joinAs(cloud, 'openid-a', 'room-1', 'alice', 1);
+  const join = joinPayload(cloud, 'room-1', 'alice', 1);
   valid = {
     issueToken: { appId: APP_ID, userRoomId: 'room-1', userId: 'alice', ttlSeconds: 600, owner: true },
-    joinRoom: { ...joinPayload(cloud, 'room-1', 'alice', 1), peerId: 'p1', nickName: 'Alice' },
+    joinRoom: { ...join, peerId: 'p1', nickName: 'Alice', ownerProof: ownerProofFor(join) },
     leaveRoom: session,
     setRole: { ...session, role: 2 },
     publish: { ...session, pushDomain: 'push.example.com' },
@@ -67,6 +68,21 @@ async function expectBadAndUnchanged(event: Record<string, unknown>, code: strin
   if (!reply.ok) expect(JSON.stringify(reply).length).toBeLessThan(2_000);
   expect(await cloud.snapshot()).toEqual(before);
 }
+
+describe('joinRoom with a bad owner proof', () => {
+  it.each<[string, (proof: string) => string]>([
+    ['one character changed', (p) => (p[0] === 'A' ? 'B' : 'A') + p.slice(1)],
+    ['cut short', (p) => p.slice(0, -1)],
+    ['of another app key', () => ownerProofFor(valid.joinRoom as Parameters<typeof ownerProofFor>[0], 'secret-key-2')],
+    ['at the length limit', () => 'x'.repeat(128)],
+  ])('answers TOKEN_INVALID for a proof %s, and changes nothing', async (_label, edit) => {
+    await expectBadAndUnchanged({ action: 'joinRoom', ...valid.joinRoom, ownerProof: edit(valid.joinRoom.ownerProof as string) }, ErrorCode.TOKEN_INVALID);
+  });
+
+  it('answers BAD_REQUEST for a proof over the length limit', async () => {
+    await expectBadAndUnchanged({ action: 'joinRoom', ...valid.joinRoom, ownerProof: 'x'.repeat(129) });
+  });
+});
 
 describe.each(names)('%s with malformed payloads', (action) => {
   it('the valid payload used as the base is accepted by the schema', () => {

@@ -1,8 +1,9 @@
 import { Collections, ErrorCode, actions } from '../../../shared';
-import type { ActionResponse } from '../../../shared';
+import type { ActionRequest, ActionResponse } from '../../../shared';
+import { computeOwnerProof } from '../../../shared/ownerProof';
 import type { IssueRequest } from './deps';
 import { handle } from './router';
-import { APP_ID, callerOf, codeOf, createTestCloud, joinAs } from './testkit';
+import { APP_ID, APP_KEY, callerOf, codeOf, createTestCloud, joinAs, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
@@ -134,6 +135,108 @@ describe('owner grants: issueToken with owner: true', () => {
     expect((await joinWith('openid-t', t, 1)).reply.room.ownerUserId).toBe('assistant');
     // A fresh grant takes the room back.
     expect((await joinWith('openid-t', await issue('openid-t', 'teacher', true), 1)).reply.room.ownerUserId).toBe('teacher');
+  });
+});
+
+describe("owner proofs: tokens from the deployer's own server", () => {
+  beforeEach(async () => {
+    cloud = await createTestCloud();
+  });
+
+  /** A joinRoom payload as an app server hands it out: a fresh token for class-1 and, unless false, its owner proof. */
+  function serverJoin(userId: string, role: 1 | 2, proofFor: Partial<Parameters<typeof computeOwnerProof>[0]> | false = {}): ActionRequest<'joinRoom'> {
+    const t = tokenFields(cloud.clock.now(), 'class-1', userId);
+    if (proofFor === false) return { ...t, role };
+    const params = { appId: t.appId, appKey: APP_KEY, roomId: t.userRoomId, userId: t.userId, nonce: t.nonce, timestamp: t.timestamp };
+    return { ...t, role, ownerProof: computeOwnerProof({ ...params, ...proofFor }) };
+  }
+
+  async function join(openid: string, payload: ActionRequest<'joinRoom'>): Promise<Session & { reply: ActionResponse<'joinRoom'> }> {
+    const reply = await cloud.ok(openid, 'joinRoom', payload);
+    return { appId: APP_ID, userRoomId: payload.userRoomId, userId: payload.userId, sessionId: reply.sessionId, reply };
+  }
+
+  it('the proven join that creates the room owns it; its nonce records the grant as spent', async () => {
+    const payload = serverJoin('teacher', 1);
+    const { reply } = await join('openid-t', payload);
+    expect(reply.room).toMatchObject({ ownerUserId: 'teacher', version: 1 });
+    expect((await cloud.snapshot())[Collections.nonces]).toEqual([
+      { _id: `${APP_ID}:${payload.nonce}`, openid: 'openid-t', userId: 'teacher', roomKey: ROOM_KEY, expiresAt: payload.timestamp, owner: false },
+    ]);
+  });
+
+  it('a proven late joiner takes over the room: owner calls are then its, NOT_OWNER for the creator', async () => {
+    const student = await join('openid-s', serverJoin('student', 2, false));
+    expect(student.reply.room).toMatchObject({ ownerUserId: 'student', version: 1 });
+    const { reply, ...teacher } = await join('openid-t', serverJoin('teacher', 1));
+    expect(reply.room).toMatchObject({ ownerUserId: 'teacher', broadcasterCount: 1, audienceCount: 1, version: 2 });
+    expect(await roomDoc()).toMatchObject({ ownerUserId: 'teacher', version: 2 });
+    const before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-s', 'setStagePolicy', { ...student, policy: 'invite' }))).toBe(ErrorCode.NOT_OWNER);
+    expect(await cloud.snapshot()).toEqual(before);
+    expect((await cloud.ok('openid-t', 'setStagePolicy', { ...teacher, policy: 'invite' })).room.stagePolicy).toBe('invite');
+  });
+
+  it.each<[string, (p: ActionRequest<'joinRoom'>) => string]>([
+    ['made with another app key', (p) => computeOwnerProof({ appId: p.appId, appKey: 'secret-key-2', roomId: p.userRoomId, userId: p.userId, nonce: p.nonce, timestamp: p.timestamp })],
+    ['keyed with the public nonce', (p) => computeOwnerProof({ appId: p.appId, appKey: p.nonce, roomId: p.userRoomId, userId: p.userId, nonce: p.nonce, timestamp: p.timestamp })],
+    ['the token itself', (p) => p.token],
+    ['a made-up string of the right shape', () => 'A'.repeat(60)],
+  ])('a forged proof (%s): TOKEN_INVALID on create and on takeover, nothing changes', async (_label, forge) => {
+    const create = serverJoin('teacher', 1, false);
+    let before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-t', 'joinRoom', { ...create, ownerProof: forge(create) }))).toBe(ErrorCode.TOKEN_INVALID);
+    expect(await cloud.snapshot()).toEqual(before);
+    await join('openid-s', serverJoin('student', 2, false));
+    const takeover = serverJoin('teacher', 1, false);
+    before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-t', 'joinRoom', { ...takeover, ownerProof: forge(takeover) }))).toBe(ErrorCode.TOKEN_INVALID);
+    expect(await cloud.snapshot()).toEqual(before);
+    expect((await roomDoc()).ownerUserId).toBe('student');
+  });
+
+  it.each<[string, Partial<Parameters<typeof computeOwnerProof>[0]>]>([
+    ['another user', { userId: 'student' }],
+    ['another room', { roomId: 'class-2' }],
+    ['another nonce', { nonce: 'AK-some-other-token' }],
+    ['another expiry', { timestamp: Date.UTC(2031, 0, 1) }],
+  ])("a genuine proof for %s: TOKEN_INVALID, nothing changes", async (_label, other) => {
+    await join('openid-s', serverJoin('student', 2, false));
+    const before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-t', 'joinRoom', serverJoin('teacher', 1, other)))).toBe(ErrorCode.TOKEN_INVALID);
+    expect(await cloud.snapshot()).toEqual(before);
+  });
+
+  it("another OPENID presenting a used token with its proof gets TOKEN_REPLAYED; an expired one TOKEN_EXPIRED", async () => {
+    const payload = serverJoin('teacher', 1);
+    await join('openid-t', payload);
+    const before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-thief', 'joinRoom', payload))).toBe(ErrorCode.TOKEN_REPLAYED);
+    cloud.clock.advance(3_600_001);
+    expect(codeOf(await cloud.call('openid-t', 'joinRoom', payload))).toBe(ErrorCode.TOKEN_EXPIRED);
+    expect(await cloud.snapshot()).toEqual(before);
+  });
+
+  it('the proof works on the first join only: a rejoin with the same token and proof after a transfer keeps the new owner', async () => {
+    const payload = serverJoin('teacher', 1);
+    const teacher = await join('openid-t', payload);
+    await joinAs(cloud, 'openid-a', 'class-1', 'assistant', 1);
+    await cloud.ok('openid-t', 'transferOwnership', { ...teacher, targetUserId: 'assistant' });
+    // The teacher's app reconnects with what it joined with (as the SDK's rejoin does).
+    expect((await join('openid-t', payload)).reply.room.ownerUserId).toBe('assistant');
+    expect((await roomDoc()).ownerUserId).toBe('assistant');
+    // A fresh token and proof from the server takes the room back.
+    expect((await join('openid-t', serverJoin('teacher', 1))).reply.room.ownerUserId).toBe('teacher');
+  });
+
+  it("a proof added on a token's later join does nothing: the first join decided", async () => {
+    await join('openid-s', serverJoin('student', 2, false));
+    const proven = serverJoin('teacher', 2);
+    const { ownerProof, ...plain } = proven;
+    expect(ownerProof).toBeDefined();
+    expect((await join('openid-t', plain)).reply.room.ownerUserId).toBe('student');
+    expect((await join('openid-t', proven)).reply.room.ownerUserId).toBe('student');
+    expect((await cloud.snapshot())[Collections.nonces].find((n) => n._id === `${APP_ID}:${proven.nonce}`)).not.toHaveProperty('owner');
   });
 });
 

@@ -59,9 +59,10 @@ export const nonceDocSchema = z.object({
   /** Set when the session holding this token was kicked: the token cannot join again. */
   revoked: z.boolean().optional(),
   /**
-   * An owner grant not used yet (issueToken with `owner: true`): the token's first joinRoom makes
-   * its holder the room's owner and sets it false, so that a reconnect with the same token cannot
-   * undo a transferOwnership made since.
+   * true: an owner grant not used yet (issueToken with `owner: true`): the token's first joinRoom
+   * makes its holder the room's owner and sets it false, so that a reconnect with the same token
+   * cannot undo a transferOwnership made since. false: the grant was used, an issued one or an owner
+   * proof's (whose first join writes the record with false at once).
    */
   owner: z.boolean().optional(),
 });

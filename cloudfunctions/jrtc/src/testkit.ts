@@ -4,6 +4,7 @@
  */
 import { Collections } from '../../../shared';
 import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../../shared';
+import { computeOwnerProof } from '../../../shared/ownerProof';
 import { computeToken } from '../../../shared/token';
 import { createLocalDatabase } from '../../../emulator/localDatabase';
 import { defaultIndexes } from '../../../emulator/indexes';
@@ -118,6 +119,15 @@ export function tokenFields(
   const timestamp = now + (options.ttlMs ?? 3_600_000);
   const token = computeToken({ appId, appKey: options.appKey ?? APP_KEY, roomId: userRoomId, userId, timestamp, nonce });
   return { appId, userRoomId, userId, token, nonce, timestamp };
+}
+
+/** The owner proof an app server would hand out beside these token fields (shared/ownerProof.ts). */
+export function ownerProofFor(
+  fields: { appId: string; userRoomId: string; userId: string; nonce: string; timestamp: number },
+  appKey: string = APP_KEY,
+): string {
+  const { appId, userRoomId, userId, nonce, timestamp } = fields;
+  return computeOwnerProof({ appId, appKey, roomId: userRoomId, userId, nonce, timestamp });
 }
 
 /** A joinRoom payload with a fresh valid token. */

@@ -5,9 +5,10 @@
  * any token of a user kicked from this room answers KICKED until the ban (JRTC_KICK_BAN_SECONDS) ends.
  *
  * Who owns the room: whoever creates it, unless the token carries an owner grant (issueToken with
- * `owner: true`, recorded on the nonce): then the joiner owns it, taking over an existing room (its
- * version moves, so every member's watch sees the new owner). A token without a grant never changes
- * the owner.
+ * `owner: true`, recorded on the nonce) or comes with an owner proof from the deployer's server
+ * (shared/ownerProof.ts, verified before the transaction): then the token's first join makes the
+ * joiner the owner, taking over an existing room (its version moves, so every member's watch sees the
+ * new owner). A token without either never changes the owner.
  */
 import { Collections, ErrorCode, ProtocolError, Role, memberIdOf, roomKeyOf } from '../../../../shared';
 import type { ActionRequest, StagePolicy } from '../../../../shared';
@@ -64,7 +65,8 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   const memberId = memberIdOf(roomKey, r.userId);
   const holder = { openid, userId: r.userId, roomKey };
 
-  const nonce = await checkNonce(tx, r.appId, r.nonce, holder);
+  // The proof, when present, verified in verifyTokenFields before this transaction began.
+  const nonce = await checkNonce(tx, r.appId, r.nonce, holder, r.ownerProof !== undefined);
   const revocation = await readDoc(tx, Collections.revocations, memberId, revocationDocSchema);
   if (revocation && revocation.bannedUntil > now) throw kickedError(revocation);
   const bindingId = bindingIdOf(r.appId, r.userId);

@@ -5,7 +5,7 @@
  */
 import { ErrorCode } from '../../miniprogram/lib/src/index';
 import type { ReceivedSignal, Room } from '../../miniprogram/lib/src/index';
-import { APP_ID, EventLog, joinParams, setupSdkTest } from './localCloud';
+import { APP_ID, EventLog, joinParams, provenJoinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
 import { ManualTimers } from './manualTimers';
 import { platformDouble } from './platformDouble';
@@ -301,5 +301,27 @@ describe('room control', () => {
     expect(heard(first)).toEqual(['ctl-m10', 'ctl-g10']);
     expect(heard(second)).toEqual(['ctl-m10', 'ctl-g10']);
     expect([first.ownerUserId, second.ownerUserId]).toEqual(['ctl-g10', 'ctl-g10']);
+  });
+
+  test("an owner proof from the app server: the joiner takes the room over, everyone hears it, a bad proof is refused", async () => {
+    const first = await join('ctl-11', 'ctl-o11', 1);
+    const seen: string[] = [];
+    first.on('ownerChanged', (userId) => seen.push(userId));
+    const client = await ctx.client('ctl-p11');
+    // A proof made for another user is refused by the server (TOKEN_INVALID); the SDK refuses a malformed one itself.
+    const other = provenJoinParams('ctl-11', 'ctl-x11', 1);
+    await expect(client.joinRoom({ ...provenJoinParams('ctl-11', 'ctl-p11', 1), ownerProof: other.ownerProof })).rejects.toMatchObject({
+      code: ErrorCode.TOKEN_INVALID,
+    });
+    await expect(client.joinRoom({ ...joinParams('ctl-11', 'ctl-p11', 1), ownerProof: '' })).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
+    expect(first.ownerUserId).toBe('ctl-o11');
+
+    const proven = await client.joinRoom(provenJoinParams('ctl-11', 'ctl-p11', 1));
+    expect(proven.ownerUserId).toBe('ctl-p11');
+    await until(() => seen.length === 1, 'the new owner at the first member');
+    expect(seen).toEqual(['ctl-p11']);
+    expect(first.ownerUserId).toBe('ctl-p11');
+    await expect(first.setStagePolicy('invite')).rejects.toMatchObject({ code: ErrorCode.NOT_OWNER });
+    expect(await proven.setStagePolicy('invite')).toMatchObject({ stagePolicy: 'invite' });
   });
 });

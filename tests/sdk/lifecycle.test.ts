@@ -5,7 +5,7 @@
  */
 import type { Member } from '../../miniprogram/lib/src/index';
 import { Collections } from '../../shared/constants';
-import { EventLog, joinParams, setupSdkTest } from './localCloud';
+import { EventLog, joinParams, provenJoinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
 import { FakePlatform } from './fakePlatform';
 import { ManualTimers } from './manualTimers';
@@ -113,6 +113,30 @@ describe('lifecycle recovery', () => {
     // An audience member is not on the anchors roster: the counts show it came back.
     await until(async () => (await troom.getRoomMemberCount()).audienceCount === 1, 'the student back in the counts');
     await tlog.waitFor('countsChanged', (c) => c.audienceCount === 1 && tlog.all('countsChanged').some(([x]) => x.audienceCount === 0));
+  });
+
+  test('an owner who joined with a proof, renewed its token and handed the room on rejoins with the fresh token, not as owner', async () => {
+    const teacher = await manualClient('life-t4');
+    const troom = await teacher.client.joinRoom(joinParams('life-4', 'life-t4', 1));
+    const platform = new FakePlatform();
+    const host = await manualClient('life-h4', { platform });
+    const hroom = await host.client.joinRoom(provenJoinParams('life-4', 'life-h4', 1));
+    expect(hroom.ownerUserId).toBe('life-h4');
+    const fresh = joinParams('life-4', 'life-h4', 1, { timestamp: Date.now() + 2 * 3600_000 });
+    await hroom.renewToken({ token: fresh.token, nonce: fresh.nonce, timestamp: fresh.timestamp });
+    await hroom.transferOwnership('life-t4');
+
+    platform.fireNetwork(false);
+    await suspend(teacher, 60_000);
+    await host.tick(60_000);
+    platform.fireNetwork(true);
+    // The proof signs the first token's nonce: sent beside the fresh token it would be refused (TOKEN_INVALID).
+    await until(() => hroom.state === 'connected' || hroom.state === 'disconnected', 'the host to settle');
+    expect(hroom.state).toBe('connected');
+    await host.tick(0);
+    expect(host.double.actions.filter((a) => a === 'joinRoom')).toHaveLength(2);
+    expect(hroom.ownerUserId).toBe('life-t4');
+    expect(troom.ownerUserId).toBe('life-t4');
   });
 
   test('a short absence resyncs with one heartbeat and no roster events; listeners go with the room', async () => {

@@ -9,6 +9,7 @@ import { createCloudClient } from '../../emulator/client';
 import type { CloudClient } from '../../emulator/client';
 import { localFunctionEnv, startLocalCloud } from '../../emulator/cloud';
 import type { LocalCloud } from '../../emulator/cloud';
+import { computeOwnerProof } from '../../shared/ownerProof';
 import { computeToken } from '../../shared/token';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import type { InitOptions, JoinRoomParams, Room, RoomEventCallbacks } from '../../miniprogram/lib/src/index';
@@ -75,6 +76,13 @@ export function joinParams(
   const timestamp = extra.timestamp ?? Date.now() + 3600_000;
   const token = computeToken({ appId: APP_ID, appKey: APP_KEY, roomId: userRoomId, userId, timestamp, nonce });
   return { appId: APP_ID, token, userId, role, nonce, timestamp, userRoomId, nickName: userId, ...extra };
+}
+
+/** joinParams plus the owner proof the app server would compute for that token (shared/ownerProof.ts). */
+export function provenJoinParams(userRoomId: string, userId: string, role: 1 | 2, extra: Partial<JoinRoomParams> = {}): JoinRoomParams {
+  const p = joinParams(userRoomId, userId, role, extra);
+  const ownerProof = computeOwnerProof({ appId: p.appId, appKey: APP_KEY, roomId: p.userRoomId, userId: p.userId, nonce: p.nonce, timestamp: p.timestamp });
+  return { ...p, ownerProof };
 }
 
 type Args<K extends keyof RoomEventCallbacks> = Parameters<RoomEventCallbacks[K]>;

@@ -43,7 +43,11 @@ export interface InitOptions {
   platform?: PlatformLike | null;
 }
 
-/** joinRoom's parameters, exactly as the protocol's joinRoom request. */
+/**
+ * joinRoom's parameters, exactly as the protocol's joinRoom request: the token fields your server (or
+ * issueToken) gave you, your role, optionally `peerId`, `nickName`, and `ownerProof` (the owner proof
+ * your server computed for this token with the app key: the join then makes you the room's owner).
+ */
 export type JoinRoomParams = ActionRequest<'joinRoom'>;
 
 interface PendingJoin {
@@ -70,6 +74,7 @@ function checkJoin(p: JoinRoomParams, appId: string): void {
   check(isId(p.userRoomId), 'userRoomId');
   checkOptional(p.peerId, isId, 'peerId');
   checkOptional(p.nickName, (v) => typeof v === 'string' && v.length <= Limits.nickNameMaxLength, 'nickName');
+  checkOptional(p.ownerProof, (v) => isText(v, Limits.ownerProofMaxLength), 'ownerProof');
 }
 
 /**

@@ -63,10 +63,14 @@ export class Room extends RoomMedia {
     });
   }
 
-  /** Hands the server a fresh token; a later rejoin uses it too. Resolves with the new expiry (ms). */
+  /**
+   * Hands the server a fresh token; a later rejoin uses it too. Resolves with the new expiry (ms).
+   * The owner proof, if any, is dropped: it signs the old token's nonce, so the server would refuse it
+   * beside the new one (and a proof only counts on its own token's first join anyway).
+   */
   override async renewToken(renewal: TokenRenewal): Promise<number> {
     const expiresAt = await super.renewToken(renewal);
-    this.params = Object.assign({}, this.params, { token: renewal.token, nonce: renewal.nonce, timestamp: renewal.timestamp });
+    this.params = Object.assign({}, this.params, { token: renewal.token, nonce: renewal.nonce, timestamp: renewal.timestamp, ownerProof: undefined });
     this.setTokenExpiry(expiresAt);
     return expiresAt;
   }

@@ -3,6 +3,7 @@ import { Limits, SYSTEM_SIGNAL_PREFIX } from './constants';
 import {
   domainSchema,
   idSchema,
+  maxAnchorsSchema,
   memberCountSchema,
   memberSchema,
   roleSchema,
@@ -165,9 +166,12 @@ export const getRoomMemberCount = {
 /** The fields of an owner action that names another member. */
 const targetFields = { ...sessionFields, targetUserId: idSchema };
 
-/** setStagePolicy (owner): who may take the stage from now on. */
+/**
+ * setStagePolicy (owner): who may take the stage from now on, and optionally how many at most
+ * (`maxAnchors`: 1..100 sets the cap, null removes it, absent leaves it as it is).
+ */
 export const setStagePolicy = {
-  request: z.object({ ...sessionFields, policy: stagePolicySchema }),
+  request: z.object({ ...sessionFields, policy: stagePolicySchema, maxAnchors: maxAnchorsSchema.nullable().optional() }),
   response: z.object({ room: roomSchema }),
 };
 

@@ -21,6 +21,9 @@ export const domainSchema = z
 /** A room's stage policy. */
 export const stagePolicySchema = z.enum(['open', 'invite']);
 
+/** A stage cap: how many anchors a room may have at most (setStagePolicy's maxAnchors). */
+export const maxAnchorsSchema = z.number().int().min(1).max(Limits.maxAnchorsMax);
+
 /** The fields every call after joinRoom carries to name its session. */
 export const sessionFields = {
   appId: idSchema,
@@ -71,6 +74,11 @@ export const roomSchema = z.object({
   userRoomId: z.string(),
   ownerUserId: z.string(),
   stagePolicy: stagePolicySchema,
+  /**
+   * The stage cap: joins, setRole(1) and promotions that would add an anchor beyond it answer
+   * STAGE_FULL (the owner excepted). Absent: no cap.
+   */
+  maxAnchors: maxAnchorsSchema.optional(),
   broadcasterCount: z.number(),
   audienceCount: z.number(),
   version: z.number(),

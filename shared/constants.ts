@@ -52,6 +52,8 @@ export const Limits = {
   signalPayloadMaxBytes: 4096,
   /** The optional reason a kick gives. */
   kickReasonMaxLength: 128,
+  /** The highest stage cap (setStagePolicy's maxAnchors); a page plays only a handful of streams anyway. */
+  maxAnchorsMax: 100,
 } as const;
 
 /** Liveness timing defaults (the function's config may override them). */

@@ -51,6 +51,8 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
   /** The member an owner action or a peer signal names (targetUserId / toUserId) is not in the room. */
   TARGET_NOT_IN_ROOM: 'TARGET_NOT_IN_ROOM',
+  /** The room's stage is at its cap (setStagePolicy's maxAnchors): no new anchor until one steps down. */
+  STAGE_FULL: 'STAGE_FULL',
 } as const;
 
 /** One of the protocol's error codes. */

@@ -2,9 +2,10 @@
  * Property-based fuzzing of every action's payload (fast-check), 10,000 cases in total, against the
  * real core and the real local database in-process (cloudfunctions/jrtc/src/testkit.ts).
  *
- * Every case starts from the same populated room (owner, anchors, audience, an invite-only room, a
- * publishing anchor, a signal, an unused owner-granted token, a token with an owner proof) and sends either a mutation of a payload that would succeed (so the
- * deep paths run: token checks, owner checks, targets, stage policy, signals) or a random one. The
+ * Every case starts from the same populated room (owner, anchors, audience, an invite-only room whose
+ * stage is full (maxAnchors), a publishing anchor, a signal, an unused owner-granted token, a token
+ * with an owner proof) and sends either a mutation of a payload that would succeed (so the deep
+ * paths run: token checks, owner checks, targets, stage policy and cap, signals) or a random one. The
  * reply must be a typed error with a code from the table (never INTERNAL: that is a throw the core
  * did not expect) or data valid against the action's response schema; the call must never reject;
  * and after an error every collection must be exactly as before.
@@ -44,7 +45,7 @@ interface World {
 
 let world: World;
 
-/** Builds the world: room-1 (open) with alice (owner, publishing), bob (audience), carol (anchor); room-2 (invite) owned by dave with erin. */
+/** Builds the world: room-1 (open) with alice (owner, publishing), bob (audience), carol (anchor); room-2 (invite, capped at 1) owned by dave with erin (invited). */
 async function buildWorld(): Promise<World> {
   const cloud = await createTestCloud();
   const alice = (await joinAs(cloud, 'openid-a', 'room-1', 'alice', 1)).session;
@@ -52,7 +53,9 @@ async function buildWorld(): Promise<World> {
   const carol = (await joinAs(cloud, 'openid-c', 'room-1', 'carol', 1)).session;
   const dave = (await joinAs(cloud, 'openid-d', 'room-2', 'dave', 1)).session;
   const erin = (await joinAs(cloud, 'openid-e', 'room-2', 'erin', 2)).session;
-  await cloud.ok('openid-d', 'setStagePolicy', { ...dave, policy: 'invite' });
+  // room-2's stage holds one anchor (dave) and is full: erin, invited, is refused by the cap (STAGE_FULL), not the policy.
+  await cloud.ok('openid-d', 'setStagePolicy', { ...dave, policy: 'invite', maxAnchors: 1 });
+  await cloud.ok('openid-d', 'inviteToStage', { ...dave, targetUserId: 'erin' });
   await cloud.ok('openid-a', 'publish', { ...alice });
   await cloud.ok('openid-a', 'sendSignal', { ...alice, type: 'chat', payload: { hi: 1 } });
   // gina was kicked: her token is revoked and she is banned from room-1.
@@ -116,6 +119,16 @@ async function buildWorld(): Promise<World> {
     // Frank's valid join with a proof of ivan's: TOKEN_INVALID.
     { openid: 'openid-f', payload: { ...valid.joinRoom.payload, ownerProof: ivanProven[0].ownerProof } },
   );
+  // Setting, keeping and clearing the cap; and the paths the full stage of room-2 refuses.
+  alternates.setStagePolicy.push(
+    { openid: 'openid-a', payload: { ...alice, policy: 'open', maxAnchors: 2 } },
+    { openid: 'openid-a', payload: { ...alice, policy: 'invite', maxAnchors: null } },
+    { openid: 'openid-d', payload: { ...dave, policy: 'invite', maxAnchors: 5 } },
+    { openid: 'openid-d', payload: { ...dave, policy: 'open', maxAnchors: null } },
+  );
+  alternates.setRole.push({ openid: 'openid-e', payload: { ...erin, role: 1 } });
+  alternates.promote.push({ openid: 'openid-d', payload: { ...dave, targetUserId: 'erin' } });
+  alternates.joinRoom.push({ openid: 'openid-e', payload: { ...tokenFields(cloud.clock.now(), 'room-2', 'erin'), role: 1 } });
   alternates.renewToken.push({ openid: 'openid-b', payload: { ...bob, ...tokenFields(cloud.clock.now(), 'room-1', 'bob', { nonce: 'AK-join-gina' }) } });
   return {
     cloud,

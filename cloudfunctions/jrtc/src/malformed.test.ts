@@ -28,7 +28,8 @@ beforeAll(async () => {
     getBroadcasterList: session,
     getAudienceList: { ...session, cursor: 'a', pageSize: 5 },
     getRoomMemberCount: session,
-    setStagePolicy: { ...session, policy: 'invite' },
+    // With the optional cap, so each wrong value is tried on maxAnchors too (a number and null are valid there).
+    setStagePolicy: { ...session, policy: 'invite', maxAnchors: 6 },
     inviteToStage: { ...session, targetUserId: 'bob' },
     promote: { ...session, targetUserId: 'bob' },
     demote: { ...session, targetUserId: 'bob' },

@@ -3,7 +3,7 @@
  * and writes the room's new counts as absolute values computed from what the transaction read, so
  * member documents and counts always change together.
  */
-import { Collections, Role } from '../../../shared';
+import { Collections, ErrorCode, ProtocolError, Role } from '../../../shared';
 import type { DbTransaction } from './ports';
 import { memberDocSchema, readDoc, roomDocSchema } from './records';
 import type { MemberDoc, RoomDoc } from './records';
@@ -19,6 +19,19 @@ export function addToCounts(counts: Counts, role: number, delta: number): Counts
   return role === Role.ANCHOR
     ? { broadcasterCount: Math.max(0, counts.broadcasterCount + delta), audienceCount: counts.audienceCount }
     : { broadcasterCount: counts.broadcasterCount, audienceCount: Math.max(0, counts.audienceCount + delta) };
+}
+
+/**
+ * Fails with STAGE_FULL when the room's stage is at its cap (maxAnchors) and `userId`, who is not
+ * the owner, would become one more anchor. Callers ask only for a member who is not an anchor yet (a
+ * rejoin that keeps its seat is no new anchor) and before any write, so a refusal changes nothing.
+ * The owner is exempt: a teacher must always be able to take the stage, even one over the cap. The
+ * counts are on the room document the caller read already, so the check costs no read.
+ */
+export function checkStageSeat(room: RoomDoc, ownerUserId: string, userId: string): void {
+  const cap = room.maxAnchors;
+  if (cap === undefined || userId === ownerUserId || room.broadcasterCount < cap) return;
+  throw new ProtocolError(ErrorCode.STAGE_FULL, `the stage is full: ${cap} anchors at most`, { maxAnchors: cap });
 }
 
 /** Writes a room's new counts, bumping its version. */

@@ -1,6 +1,6 @@
 import { Collections, ErrorCode, actions } from '../../../shared';
 import type { ActionName } from '../../../shared';
-import { codeOf, createTestCloud, joinAs, joinPayload } from './testkit';
+import { codeOf, createTestCloud, joinAs, joinPayload, roomCounts } from './testkit';
 import type { TestCloud } from './testkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
@@ -21,16 +21,8 @@ afterEach(async () => {
   await cloud.close();
 });
 
-/** The room's counts, and the same counted from the member documents: they must agree. */
-async function counts(): Promise<{ stored: [number, number]; actual: [number, number] }> {
-  const snap = await cloud.snapshot();
-  const room = snap[Collections.rooms][0];
-  const members = snap[Collections.members];
-  return {
-    stored: [room.broadcasterCount as number, room.audienceCount as number],
-    actual: [members.filter((m) => m.role === 1).length, members.filter((m) => m.role === 2).length],
-  };
-}
+/** Anchors and audience as stored on the room, and as counted from the member documents. */
+const counts = () => roomCounts(cloud);
 
 describe('owner actions refuse everyone but the owner, and unknown targets', () => {
   beforeEach(() => setup());

@@ -157,3 +157,14 @@ export async function joinAs(
 export function codeOf(reply: Reply<unknown>): string | undefined {
   return reply.ok ? undefined : reply.error.code;
 }
+
+/** The first room's counts as stored, and the same counted from the member documents: they must agree. */
+export async function roomCounts(cloud: TestCloud): Promise<{ stored: [number, number]; actual: [number, number] }> {
+  const snap = await cloud.snapshot();
+  const room = snap[Collections.rooms][0];
+  const members = snap[Collections.members];
+  return {
+    stored: [room.broadcasterCount as number, room.audienceCount as number],
+    actual: [members.filter((m) => m.role === 1).length, members.filter((m) => m.role === 2).length],
+  };
+}

@@ -3,6 +3,7 @@
  * depend on stored state happen in one transaction, reads first: nothing is written when a check
  * fails, and counts change together with the member. A token a kick revoked answers TOKEN_REVOKED;
  * any token of a user kicked from this room answers KICKED until the ban (JRTC_KICK_BAN_SECONDS) ends.
+ * Joining as a new anchor of a room whose stage is at its cap answers STAGE_FULL (roster.ts).
  *
  * Who owns the room: whoever creates it, unless the token carries an owner grant (issueToken with
  * `owner: true`, recorded on the nonce) or comes with an owner proof from the deployer's server
@@ -27,7 +28,7 @@ import {
   toRoomSummary,
 } from '../records';
 import type { MemberDoc, PresenceDoc, RoomDoc } from '../records';
-import { addToCounts } from '../roster';
+import { addToCounts, checkStageSeat } from '../roster';
 import { kickedError } from '../session';
 import { streamIdOf } from '../streamId';
 import { trySweepRoom } from '../sweep';
@@ -80,6 +81,8 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   const ownerUserId = nonce.ownerGrant || !room ? r.userId : room.ownerUserId;
   const takeOver = room !== null && room.ownerUserId !== ownerUserId;
   checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, ownerUserId, r.userId, existing);
+  // A new anchor only: a rejoin that keeps its seat passes even when the stage is full.
+  if (room && r.role === Role.ANCHOR && existing?.role !== Role.ANCHOR) checkStageSeat(room, ownerUserId, r.userId);
   const oldPresence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
 
   // All checks passed: write.

@@ -2,14 +2,15 @@
 import { Collections, ErrorCode, ProtocolError, Role } from '../../../../shared';
 import { memberDocSchema, readDoc, roomDocSchema, toPublicMember } from '../records';
 import type { MemberDoc } from '../records';
-import { addToCounts, writeCounts } from '../roster';
+import { addToCounts, checkStageSeat, writeCounts } from '../roster';
 import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
 /**
  * setRole (see the file comment). Taking the stage in an `invite` room is for the owner and the
- * members it invited (inviteToStage, promote; ROLE_FORBIDDEN otherwise) and lowers a raised hand;
+ * members it invited (inviteToStage, promote; ROLE_FORBIDDEN otherwise), is refused with STAGE_FULL
+ * when the stage is at its cap (the owner excepted), and lowers a raised hand;
  * stepping down is always allowed and stops publishing. Asking for the role already held changes
  * nothing.
  */
@@ -25,6 +26,7 @@ export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => 
     if (onStage && room.stagePolicy === 'invite' && room.ownerUserId !== request.userId && current.invited !== true) {
       throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner and invited members may take the stage in this room');
     }
+    if (onStage) checkStageSeat(room, room.ownerUserId, request.userId);
     const publishing = onStage ? current.stream.publishing : false;
     const next: MemberDoc = {
       ...current,

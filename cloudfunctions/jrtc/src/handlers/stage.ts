@@ -1,6 +1,6 @@
 /**
- * Stage control by the room's owner: the stage policy, invitations, promotion and demotion. Role
- * changes move the room's counts in the same transaction as the member document (roster.ts).
+ * Stage control by the room's owner: the stage policy and cap, invitations, promotion and demotion.
+ * Role changes move the room's counts in the same transaction as the member document (roster.ts).
  */
 import { Collections, Role, SystemSignal } from '../../../../shared';
 import type { Role as RoleValue } from '../../../../shared';
@@ -8,19 +8,34 @@ import { readTarget, runAsOwner } from '../owner';
 import type { OwnerSession, Target } from '../owner';
 import type { DbTransaction } from '../ports';
 import { presenceDocSchema, readDoc, toPublicMember, toRoomSummary } from '../records';
-import type { MemberDoc } from '../records';
-import { addToCounts, writeCounts } from '../roster';
+import type { MemberDoc, RoomDoc } from '../records';
+import { addToCounts, checkStageSeat, writeCounts } from '../roster';
 import { writeSignal } from '../signals';
 import type { Handler } from './types';
 
-/** setStagePolicy: `open` (anyone may take the stage) or `invite` (the owner decides). Unchanged → no write. */
+/**
+ * setStagePolicy: `open` (anyone may take the stage) or `invite` (the owner decides), and the stage
+ * cap: `maxAnchors` sets it, null removes it, absent keeps it. A cap below the current number of
+ * anchors removes nobody; it only refuses new anchors until enough step down. Unchanged → no write.
+ */
 export const setStagePolicy: Handler<'setStagePolicy'> = async (request, { caller, deps }) => {
   const room = await runAsOwner(deps, caller, request, async (tx, { room }, now) => {
-    if (room.stagePolicy === request.policy) return room;
-    const next = { ...room, stagePolicy: request.policy, version: room.version + 1, updatedAt: now };
-    await tx.collection(Collections.rooms).doc(room.roomKey).update({
-      data: { stagePolicy: next.stagePolicy, version: next.version, updatedAt: now },
-    });
+    const cap = request.maxAnchors === undefined ? room.maxAnchors : (request.maxAnchors ?? undefined);
+    if (room.stagePolicy === request.policy && room.maxAnchors === cap) return room;
+    const next: RoomDoc = { ...room, stagePolicy: request.policy, version: room.version + 1, updatedAt: now };
+    // No cap is an absent key in the reply too, not `maxAnchors: undefined`.
+    if (cap === undefined) delete next.maxAnchors;
+    else next.maxAnchors = cap;
+    const doc = tx.collection(Collections.rooms).doc(room.roomKey);
+    if (cap === undefined && room.maxAnchors !== undefined) {
+      // No cap is an absent field (the documented shape), not a stored null. The whole document is
+      // written rather than a remove() command: set is what the platform documents for transactions.
+      await doc.set({ data: { ...next } });
+    } else {
+      const data: Record<string, unknown> = { stagePolicy: next.stagePolicy, version: next.version, updatedAt: now };
+      if (cap !== room.maxAnchors) data.maxAnchors = cap;
+      await doc.update({ data });
+    }
     return next;
   });
   return { room: toRoomSummary(room) };
@@ -64,6 +79,7 @@ async function changeRole(
   const publishing = onStage ? member.stream.publishing : false;
   const lowerHand = onStage && member.handRaised === true;
   if (member.role === role && (member.invited === true) === onStage && !lowerHand) return member;
+  if (onStage && member.role !== Role.ANCHOR) checkStageSeat(room, room.ownerUserId, member.userId);
   const next: MemberDoc = {
     ...member,
     role,
@@ -83,7 +99,8 @@ async function changeRole(
 
 /**
  * promote: the target becomes an anchor at once, whatever the stage policy, and is marked invited
- * so that a rejoin (a reconnect) keeps it on stage; its raised hand is lowered.
+ * so that a rejoin (a reconnect) keeps it on stage; its raised hand is lowered. The stage cap holds
+ * for the owner's promotions too (STAGE_FULL): it is there because pages cannot play more streams.
  */
 export const promote: Handler<'promote'> = async (request, { caller, deps }) => {
   const member = await runAsOwner(deps, caller, request, async (tx, owner, now) =>

@@ -29,7 +29,7 @@ const GZIP_BUDGET = 7849;
  */
 const INTERNAL_NAMES = (
   'currentState|currentRole|currentCounts|currentOwner|troubles|stops|resuming|leaving|onEnd|config|session|roster|hands|' +
-  'roomVersion|announced|inbox|wasInvited|params|setState|own|health|end|leave|adopt|setOwnRole|onMembers|' +
+  'roomVersion|cap|adoptRoom|announced|inbox|wasInvited|params|setState|own|health|end|leave|adopt|setOwnRole|onMembers|' +
   'onHands|onOwn|onSignals|onRoom|report|syncStream|goLive|stopLive|beat|setTokenExpiry|away|back|lapse|' +
   'resume|rejoin|background|feedVolume|mediaError|isLive|live|stopHands|beats|tokenTimer|tokenExpiry|' +
   'awaySince|lapsed|speaker|lease|openWatch|target|listeners|current|pending|settling|destroyed|runJoin|' +

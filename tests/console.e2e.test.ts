@@ -93,6 +93,9 @@ test('the console lists the room and follows its roster without a reload', async
   expect(await row('teacher').getAttribute('data-role')).toBe('anchor');
   await waitFor('the owner', factText('owner'), (t) => t === 'teacher');
   await waitFor('the stage policy', factText('policy'), (t) => t === 'open');
+  expect(await fact('cap').textContent()).toBe('none');
+  await callOk(teacher.client, 'setStagePolicy', { ...teacher.session, policy: 'open', maxAnchors: 4 });
+  await waitFor('the stage cap', factText('cap'), (t) => t === '4 anchors');
 
   const s1 = await joinAs(cloud.url, ROOM, 'student-1', 2);
   const s2 = await joinAs(cloud.url, ROOM, 'student-2', 2);

@@ -14,6 +14,7 @@ export const demoConfig = {
 
 /**
  * Android decodes about six `<live-player>`s at once: the demo plays the first six publishing
- * anchors and lists the others without a player (a bigger stage needs a mixed stream).
+ * anchors and lists the others without a player (a bigger stage needs a mixed stream). The class
+ * page also caps its stage at this many anchors (setStagePolicy's maxAnchors).
  */
 export const MAX_PLAYERS = 6;

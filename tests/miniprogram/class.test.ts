@@ -6,7 +6,8 @@
  * The online class page, teacher and students each a simulated WeChat user on one local cloud:
  * joining fills the stage from watch events, a raised hand reaches the teacher, an invitation
  * brings the student on stage, promote and demote move a student at once, and the teacher runs the
- * class even when a student arrived first (its token carries an owner grant).
+ * class even when a student arrived first (its token carries an owner grant); the stage is capped at
+ * MAX_PLAYERS anchors (a student beyond it is refused with STAGE_FULL).
  */
 import { fire, setupPageTest, texts, waitForData } from './harness';
 import type { PageTestContext, SimPage } from './harness';
@@ -130,4 +131,55 @@ test('a bad query shows a typed error and joins nothing', async () => {
   await waitForData(page, (d) => typeof d.notice === 'string' && d.notice !== '', 'the notice');
   expect(page.data.notice).toMatch(/^BAD_REQUEST: room/);
   expect(page.data.state).toBe('joining');
+});
+
+test('the stage is capped at MAX_PLAYERS: an invited student beyond it sees STAGE_FULL; promoted once a seat is freed', async () => {
+  // Five anchors take the open stage before the class starts (straight through the function).
+  const early = Array.from({ length: 5 }, (_, i) => `early-d${i}`);
+  for (const userId of early) {
+    const cloud = ctx.user(`openid-${userId}`);
+    const request = { appId: 'demo-app', userRoomId: 'class-d', userId };
+    const issued = await cloud.callFunction({ name: 'jrtc', data: { action: 'issueToken', ...request } });
+    const token = (issued.result as { data: Record<string, unknown> }).data;
+    const joined = await cloud.callFunction({ name: 'jrtc', data: { action: 'joinRoom', ...request, ...token, role: 1 } });
+    expect(joined.result).toMatchObject({ ok: true });
+  }
+  // The teacher makes six (MAX_PLAYERS) and caps the stage there.
+  const teacher = enter('class-d', 'teacher-d', 'Ms Fox', 'teacher');
+  await waitForData(teacher, (d) => d.state === 'connected' && d.pushUrl !== '', 'the teacher publishing');
+  await waitForData(teacher, (d) => counts(d).broadcasterCount === 6, 'six anchors');
+  // The page sets the policy and the cap after its join: wait for them to be stored.
+  const capped = async (): Promise<boolean> =>
+    (await ctx.cloud.store.find('jrtc_rooms', {})).some((r) => r.userRoomId === 'class-d' && r.stagePolicy === 'invite' && r.maxAnchors === 6);
+  for (let tries = 0; !(await capped()); tries += 1) {
+    if (tries > 500) throw new Error('the stage cap was never stored');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  const student = enter('class-d', 'student-d', 'Leo', 'student');
+  await waitForData(student, (d) => d.state === 'connected', 'the student connected');
+  await fire(student.querySelector('.hand-button'), 'tap');
+  await waitForData(teacher, (d) => hands(d).some((h) => h.userId === 'student-d'), 'the raised hand on the teacher page');
+  await fire(teacher.querySelector('.invite'), 'tap');
+  await waitForData(student, (d) => d.invited === true, 'the invitation on the student page');
+  await fire(student.querySelector('.accept'), 'tap');
+  const refused = await waitForData(student, (d) => typeof d.notice === 'string' && d.notice !== '', 'the refusal');
+  expect(refused.notice).toMatch(/^STAGE_FULL: /);
+  expect(texts(student, '.notice')).toEqual([refused.notice]);
+  expect(student.data).toMatchObject({ role: 2, pushUrl: '', invited: false });
+  expect(student.querySelector('.pusher')).toBeUndefined();
+  expect(counts(teacher.data).broadcasterCount).toBe(6);
+
+  // The refusal changed nothing: the hand is still up on the teacher's list. The teacher's promotion is
+  // refused too while the stage is full (its notice), then goes through once a seat is freed.
+  expect(hands(teacher.data).map((h) => h.userId)).toEqual(['student-d']);
+  await fire(teacher.querySelector('.promote'), 'tap');
+  await waitForData(teacher, (d) => String(d.notice).startsWith('STAGE_FULL: '), "the refused promotion's notice");
+  await fire(teacher.querySelectorAll('.demote')[0], 'tap');
+  await waitForData(teacher, (d) => counts(d).broadcasterCount === 5, 'a seat freed');
+  await fire(teacher.querySelector('.promote'), 'tap');
+  await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '', 'the student publishing');
+  await waitForData(teacher, (d) => counts(d).broadcasterCount === 6 && hands(d).length === 0, 'the student on stage');
+  await ctx.close(student);
+  await ctx.close(teacher);
 });

@@ -3,7 +3,7 @@
  * promote / demote, raised hands, mutes, signals, kicks, token renewal and ownership, each with the
  * events it causes on the other clients.
  */
-import { ErrorCode } from '../../miniprogram/lib/src/index';
+import { ErrorCode, JRTCError } from '../../miniprogram/lib/src/index';
 import type { ReceivedSignal, Room } from '../../miniprogram/lib/src/index';
 import { APP_ID, EventLog, joinParams, provenJoinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
@@ -98,6 +98,37 @@ describe('room control', () => {
     await glog.waitFor('roleChanged', (m) => m.userId === 'ctl-g' && m.role === 2);
     expect(guest.role).toBe(2);
     expect(host.members.map((m) => m.userId)).toEqual(['ctl-h']);
+  });
+
+  test('stage cap: the owner sets it, every member sees it, a new anchor beyond it is refused with STAGE_FULL', async () => {
+    const teacher = await join('ctl-12', 'ctl-t12', 1);
+    const first = await join('ctl-12', 'ctl-a12', 2);
+    const second = await join('ctl-12', 'ctl-b12', 2);
+    expect([teacher.maxAnchors, second.maxAnchors]).toEqual([undefined, undefined]);
+
+    await expect(second.setStagePolicy('open', 2)).rejects.toMatchObject({ code: ErrorCode.NOT_OWNER });
+    await expect(teacher.setStagePolicy('open', 0)).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
+    expect(await teacher.setStagePolicy('open', 2)).toMatchObject({ stagePolicy: 'open', maxAnchors: 2 });
+    // The caller knows at once; the others through the room watch.
+    expect(teacher.maxAnchors).toBe(2);
+    await until(() => second.maxAnchors === 2, 'the cap at a member');
+
+    expect(await first.setRole(1)).toMatchObject({ role: 1 });
+    const refused = await second.setRole(1).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(JRTCError);
+    expect(refused).toMatchObject({ code: ErrorCode.STAGE_FULL, details: { maxAnchors: 2 } });
+    expect(second.role).toBe(2);
+    await expect(teacher.promote('ctl-b12')).rejects.toMatchObject({ code: ErrorCode.STAGE_FULL });
+    // The room is still connected: a refusal is no session failure.
+    expect(second.state).toBe('connected');
+
+    // Omitting maxAnchors keeps the cap; null removes it.
+    expect(await teacher.setStagePolicy('invite')).toMatchObject({ stagePolicy: 'invite', maxAnchors: 2 });
+    expect(await teacher.setStagePolicy('open', null)).not.toHaveProperty('maxAnchors');
+    expect(teacher.maxAnchors).toBeUndefined();
+    await until(() => second.maxAnchors === undefined, 'the cap removed at a member');
+    expect(await second.setRole(1)).toMatchObject({ role: 1 });
+    await until(() => teacher.counts.broadcasterCount === 3, 'the third anchor in the counts');
   });
 
   test('signals reach the room or one member, each once, never the sender', async () => {

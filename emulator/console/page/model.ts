@@ -23,7 +23,10 @@ function toRoom(d: WatchedDoc): ConsoleRoom | null {
   if (!isString(roomKey) || !isString(appId) || !isString(userRoomId) || !isString(ownerUserId)) return null;
   if (stagePolicy !== 'open' && stagePolicy !== 'invite') return null;
   if (!isNumber(broadcasterCount) || !isNumber(audienceCount) || !isNumber(version) || !isNumber(updatedAt)) return null;
-  return { roomKey, appId, userRoomId, ownerUserId, stagePolicy, broadcasterCount, audienceCount, version, updatedAt };
+  const room: ConsoleRoom = { roomKey, appId, userRoomId, ownerUserId, stagePolicy, broadcasterCount, audienceCount, version, updatedAt };
+  // The stage cap is optional (absent: no cap).
+  if (isNumber(d.maxAnchors)) room.maxAnchors = d.maxAnchors;
+  return room;
 }
 
 function toMember(d: WatchedDoc): ConsoleMember | null {

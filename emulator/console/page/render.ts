@@ -53,6 +53,7 @@ export function renderRoom(view: HTMLElement, room: ConsoleRoom | undefined, mem
     'ul',
     { class: 'facts', id: 'room-facts' },
     fact('policy', 'Stage policy', room.stagePolicy),
+    fact('cap', 'Stage cap', room.maxAnchors === undefined ? 'none' : `${room.maxAnchors} anchors`),
     fact('owner', 'Owner', room.ownerUserId || '—'),
     fact('anchors', 'Anchors', String(room.broadcasterCount)),
     fact('audience', 'Audience', String(room.audienceCount)),

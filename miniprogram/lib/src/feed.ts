@@ -26,6 +26,8 @@ export class RoomFeed extends RoomControl {
   protected hands: Roster = emptyRoster;
   /** @internal */
   protected roomVersion = 0;
+  /** @internal The stage cap as last seen. */
+  protected cap?: number;
   /** Streams announced with streamPublished, by userId (their streamId). */
   private announced = new Map<string, string>();
   /** The books of the two signal watches: [room-wide, your inbox]. */
@@ -35,6 +37,16 @@ export class RoomFeed extends RoomControl {
   /** The live roster (anchors, or everyone with rosterScope 'all'), you included when on it. */
   get members(): Member[] {
     return Array.from(this.roster.members.values());
+  }
+
+  /**
+   * The stage cap (setStagePolicy's maxAnchors) as last seen (join reply, the room watch, your
+   * setStagePolicy's reply), undefined when none: becoming an anchor while `counts.broadcasterCount`
+   * is at it answers STAGE_FULL (the owner excepted). It has no event of its own; read it when you
+   * draw (`countsChanged` tells when the stage fills up or frees a seat).
+   */
+  get maxAnchors(): number | undefined {
+    return this.cap;
   }
 
   /** (Anchors) The members whose hand is up. */
@@ -84,22 +96,13 @@ export class RoomFeed extends RoomControl {
     }
   }
 
-  /**
-   * (Owner) Makes another member the room's owner. Your `ownerUserId` and `ownerChanged` follow the
-   * reply at once; the room watch brings the same version later and then stays quiet.
-   */
-  override async transferOwnership(userId: string): Promise<RoomSummary> {
-    const room = await super.transferOwnership(userId);
-    this.onRoom(room);
-    return room;
-  }
-
   /** @internal The room document (from its watch, or a reply): counts and owner, never older than what was shown. */
-  protected onRoom(found: Record<string, unknown> | undefined): void {
+  protected override onRoom(found: Record<string, unknown> | undefined): void {
     const doc = found || {};
     const version = typeof doc.version === 'number' ? doc.version : 0;
     if (found && version < this.roomVersion) return;
     this.roomVersion = version;
+    this.cap = doc.maxAnchors as number | undefined;
     const owner = doc.ownerUserId;
     if (typeof owner === 'string' && owner !== this.currentOwner) {
       this.currentOwner = owner;

@@ -51,7 +51,7 @@ export class Room extends RoomMedia {
     super(config, session, join, onEnd);
     this.params = params;
     this.lease = join.leaseMs;
-    this.roomVersion = join.room.version;
+    this.onRoom(join.room);
     this.setTokenExpiry(join.tokenExpiresAt);
     this.goLive(join.nextHeartbeatInMs, false);
     if (config.platform) {

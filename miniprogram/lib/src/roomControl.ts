@@ -31,9 +31,13 @@ export interface TokenRenewal {
  * checks here would cost bundle size for calls that are rare and never on a hot path.
  */
 export class RoomControl extends RoomCalls {
-  /** (Owner) `open`: anyone may take the stage; `invite`: only those invited or promoted. */
-  async setStagePolicy(policy: StagePolicy): Promise<RoomSummary> {
-    return (await this.call('setStagePolicy', { policy })).room;
+  /**
+   * (Owner) `open`: anyone may take the stage; `invite`: only those invited or promoted.
+   * `maxAnchors` (1-100) caps the stage: taking it beyond answers STAGE_FULL (you, the owner,
+   * excepted; nobody already on stage is removed); null removes the cap; omitted keeps it.
+   */
+  async setStagePolicy(policy: StagePolicy, maxAnchors?: number | null): Promise<RoomSummary> {
+    return this.adoptRoom(await this.call('setStagePolicy', { policy, maxAnchors }));
   }
 
   /** (Owner) Invites a member on stage: it hears `invited` and may then setRole(1). */
@@ -56,7 +60,7 @@ export class RoomControl extends RoomCalls {
    * yourself changes nothing. Resolves with the room as it is then.
    */
   async transferOwnership(userId: string): Promise<RoomSummary> {
-    return (await this.call('transferOwnership', { targetUserId: userId })).room;
+    return this.adoptRoom(await this.call('transferOwnership', { targetUserId: userId }));
   }
 
   /** Raises your hand: the owner and anchors hear `handRaised`. */
@@ -98,6 +102,14 @@ export class RoomControl extends RoomCalls {
     check(isObject(renewal), 'renewal');
     const { token, nonce, timestamp } = renewal;
     return (await this.call('renewToken', { token, nonce, timestamp })).tokenExpiresAt;
+  }
+
+  /** @internal The room document a reply brings, taken at once; the room watch brings the same version later. */
+  protected onRoom(_found: Record<string, unknown> | undefined): void {}
+
+  private adoptRoom({ room }: { room: RoomSummary }): RoomSummary {
+    this.onRoom(room);
+    return room;
   }
 
   private async target(action: 'inviteToStage' | 'promote' | 'demote', userId: string): Promise<Member> {

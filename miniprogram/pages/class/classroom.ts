@@ -1,9 +1,11 @@
 /**
- * The online class on top of a Stage: the teacher owns the room and makes it invite-only, sees the
- * raised hands and invites, promotes or sends back students; a student raises a hand and takes the
- * stage once invited (or is put there by the teacher).
+ * The online class on top of a Stage: the teacher owns the room and makes it invite-only with at
+ * most MAX_PLAYERS anchors (the teacher included, though never refused itself), sees the raised
+ * hands and invites, promotes or sends back students; a student raises a hand and takes the stage
+ * once invited (or is put there by the teacher), unless the stage is full.
  */
 import type { CloudLike, Member } from '../../lib/jrtc-miniapp.min';
+import { MAX_PLAYERS } from '../../utils/config';
 import type { RoomEntry } from '../../utils/query';
 import { Stage, initialStageData } from '../../utils/stage';
 import type { StageData } from '../../utils/stage';
@@ -72,8 +74,10 @@ export class Classroom {
     });
     room.on('memberLeft', (member) => this.dropHand(member.userId));
     room.on('invited', () => this.render({ invited: true }));
-    // The teacher owns the room (its owner grant), so it can close the stage whoever came first.
-    if (teacher) await this.stage.run((r) => r.setStagePolicy('invite'));
+    // The teacher owns the room (its owner grant), so it can close the stage whoever came first; it
+    // caps the stage at what a page can play, so a student beyond it is refused (STAGE_FULL, shown
+    // as the student's notice) instead of going on stage unheard.
+    if (teacher) await this.stage.run((r) => r.setStagePolicy('invite', MAX_PLAYERS));
   }
 
   /** (Student) raises or lowers your hand. */

@@ -133,7 +133,7 @@ test('a bad query shows a typed error and joins nothing', async () => {
   expect(page.data.state).toBe('joining');
 });
 
-test('the stage is capped at MAX_PLAYERS: an invited student beyond it sees STAGE_FULL; promoted once a seat is freed', async () => {
+test('the stage is capped at MAX_PLAYERS: an invited student beyond it sees STAGE_FULL and accepts again once a seat is freed', async () => {
   // Five anchors take the open stage before the class starts (straight through the function).
   const early = Array.from({ length: 5 }, (_, i) => `early-d${i}`);
   for (const userId of early) {
@@ -166,19 +166,20 @@ test('the stage is capped at MAX_PLAYERS: an invited student beyond it sees STAG
   const refused = await waitForData(student, (d) => typeof d.notice === 'string' && d.notice !== '', 'the refusal');
   expect(refused.notice).toMatch(/^STAGE_FULL: /);
   expect(texts(student, '.notice')).toEqual([refused.notice]);
-  expect(student.data).toMatchObject({ role: 2, pushUrl: '', invited: false });
+  // The invitation stands (the server keeps it): the offer stays on the student's page.
+  expect(student.data).toMatchObject({ role: 2, pushUrl: '', invited: true });
   expect(student.querySelector('.pusher')).toBeUndefined();
   expect(counts(teacher.data).broadcasterCount).toBe(6);
 
   // The refusal changed nothing: the hand is still up on the teacher's list. The teacher's promotion is
-  // refused too while the stage is full (its notice), then goes through once a seat is freed.
+  // refused too while the stage is full (its notice); once a seat is freed the student accepts again.
   expect(hands(teacher.data).map((h) => h.userId)).toEqual(['student-d']);
   await fire(teacher.querySelector('.promote'), 'tap');
   await waitForData(teacher, (d) => String(d.notice).startsWith('STAGE_FULL: '), "the refused promotion's notice");
   await fire(teacher.querySelectorAll('.demote')[0], 'tap');
   await waitForData(teacher, (d) => counts(d).broadcasterCount === 5, 'a seat freed');
-  await fire(teacher.querySelector('.promote'), 'tap');
-  await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '', 'the student publishing');
+  await fire(student.querySelector('.accept'), 'tap');
+  await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '' && d.invited === false, 'the student publishing');
   await waitForData(teacher, (d) => counts(d).broadcasterCount === 6 && hands(d).length === 0, 'the student on stage');
   await ctx.close(student);
   await ctx.close(teacher);

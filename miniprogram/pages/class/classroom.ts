@@ -88,10 +88,15 @@ export class Classroom {
     });
   }
 
-  /** (Student) accepts the teacher's invitation: takes the stage and publishes. */
+  /**
+   * (Student) accepts the teacher's invitation: takes the stage and publishes. When that is refused
+   * (a full stage: STAGE_FULL, shown as the notice) the invitation still stands on the server, so
+   * the offer stays and the student can accept again once a seat is free.
+   */
   async accept(): Promise<void> {
     this.render({ invited: false });
     if (await this.stage.goOnStage()) this.setOwnHand(false);
+    else if (this.stage.room) this.render({ invited: true });
   }
 
   /** (Student) declines the invitation. */

@@ -1,13 +1,12 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as esbuild from 'esbuild';
 import { Collections } from '../shared/constants';
 import { defaultIndexes } from './indexes';
 import type { ChangeEvent, StoredDoc } from './store';
 import { DatabaseError, DocumentStore } from './store';
 import { JOURNAL_FILE } from './storeJournal';
+import { runKilledWriter } from './__fixtures__/killedWriter';
 
 const tempDirs: string[] = [];
 const openStores: DocumentStore[] = [];
@@ -92,46 +91,7 @@ describe('persistence', () => {
 
   it('has every acknowledged write on disk when the process is SIGKILLed', async () => {
     const dir = tempDir();
-    const work = tempDir();
-    const bundle = path.join(work, 'store.js');
-    esbuild.buildSync({
-      entryPoints: [path.join(__dirname, 'store.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      packages: 'external',
-      logLevel: 'silent',
-    });
-    const script = path.join(work, 'writer.js');
-    fs.writeFileSync(
-      script,
-      `const { DocumentStore } = require(${JSON.stringify(bundle)});
-      (async () => {
-        const store = await DocumentStore.open({ dir: ${JSON.stringify(dir)} });
-        for (let i = 0; ; i += 1) {
-          await store.put('acks', 'd' + i, { i });
-          process.stdout.write('ack ' + i + '\\n');
-        }
-      })();`,
-    );
-    const child = spawn(process.execPath, [script], {
-      env: { ...process.env, NODE_PATH: path.join(__dirname, '..', 'node_modules') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let lastAck = -1;
-    await new Promise<void>((resolve, reject) => {
-      let buffered = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) lastAck = Number(line.slice(4));
-        if (lastAck >= 50 && !child.killed) child.kill('SIGKILL');
-      });
-      child.on('exit', () => resolve());
-      child.on('error', reject);
-    });
+    const lastAck = await runKilledWriter(dir, "await store.put('acks', 'd' + i, { i });", 50);
     expect(lastAck).toBeGreaterThanOrEqual(50);
     const store = await open({ dir });
     const docs = await store.find('acks', {});

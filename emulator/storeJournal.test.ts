@@ -1,10 +1,9 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as esbuild from 'esbuild';
 import { DocumentStore } from './store';
 import { JOURNAL_FILE, readJournal } from './storeJournal';
+import { runKilledWriter } from './__fixtures__/killedWriter';
 
 const tempDirs: string[] = [];
 const openStores: DocumentStore[] = [];
@@ -113,53 +112,15 @@ describe('commit journal', () => {
 
   it('leaves each commit whole or absent, and every acknowledged one present, when SIGKILLed mid-append', async () => {
     const dir = tempDir();
-    const work = tempDir();
-    const bundle = path.join(work, 'store.js');
-    esbuild.buildSync({
-      entryPoints: [path.join(__dirname, 'store.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      packages: 'external',
-      logLevel: 'silent',
-    });
     // Large commits (three documents of ~100 kB in three collections) make a kill inside the
     // write(2) of a line likely; the check below holds wherever the kill lands.
-    const script = path.join(work, 'writer.js');
-    fs.writeFileSync(
-      script,
-      `const { DocumentStore } = require(${JSON.stringify(bundle)});
-      const pad = 'x'.repeat(100000);
-      (async () => {
-        const store = await DocumentStore.open({ dir: ${JSON.stringify(dir)} });
-        for (let i = 0; ; i += 1) {
-          await store.transact(async (tx) => {
-            tx.put('a', 'd' + i, { i, pad });
-            tx.put('b', 'd' + i, { i, pad });
-            tx.put('c', 'd' + i, { i, pad });
-          });
-          process.stdout.write('ack ' + i + '\\n');
-        }
-      })();`,
-    );
-    const child = spawn(process.execPath, [script], {
-      env: { ...process.env, NODE_PATH: path.join(__dirname, '..', 'node_modules') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let lastAck = -1;
-    await new Promise<void>((resolve, reject) => {
-      let buffered = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) lastAck = Number(line.slice(4));
-        if (lastAck >= 30 && !child.killed) child.kill('SIGKILL');
-      });
-      child.on('exit', () => resolve());
-      child.on('error', reject);
-    });
+    const writes = `const pad = 'x'.repeat(100000);
+      await store.transact(async (tx) => {
+        tx.put('a', 'd' + i, { i, pad });
+        tx.put('b', 'd' + i, { i, pad });
+        tx.put('c', 'd' + i, { i, pad });
+      });`;
+    const lastAck = await runKilledWriter(dir, writes, 30);
     expect(lastAck).toBeGreaterThanOrEqual(30);
 
     const store = await open(dir);

@@ -1,18 +1,9 @@
 import { createHmac } from 'crypto';
 import fc from 'fast-check';
 import { ProtocolError } from './errors';
+import { jdExample, jdExampleToken, nodeJrtcEncode } from './__fixtures__/jdCloudExample';
 import { computeToken, generateNonce, tokenPayload, verifyToken, type TokenParams } from './token';
 
-/** JD Cloud's worked example ("用户Token生成", docs.jdcloud.com/cn/real-time-communication/sdk/generate-user-token). */
-const jdExample: TokenParams = {
-  appId: '192bc3400174019265a7b1ad1ea7c6c7',
-  appKey: 'SadW4EIcFmhmA7ixgK39MNegUFj0LnAkYEPlxlykexVezqsXS2Q1VOMed88ES4GxTP0Jiqv3pR/bCNE1lcrpA==',
-  roomId: '60',
-  userId: '2b9be4b25c2d38c409c376ffd2372be1',
-  nonce: 'AK-2b9be4b25c2d38c409c376ffd2372be1',
-  timestamp: 4762379647000,
-};
-const jdExampleToken = 'N203UkQwM3pLdExvYURNcy9lWWhkNnJhS0FMWTlRdTh4bE9wTkcyR2ZIUT0_';
 
 /**
  * An independent implementation with Node's own crypto (not crypto-js), written from JD's
@@ -23,7 +14,7 @@ function nodeToken(p: TokenParams): string {
     p.roomId,
   )},"timestamp":${p.timestamp},"userId":${JSON.stringify(p.userId)}}`;
   const origin = createHmac('sha256', Buffer.from(p.nonce, 'utf8')).update(Buffer.from(json, 'utf8')).digest('base64');
-  return Buffer.from(origin, 'utf8').toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+  return nodeJrtcEncode(origin);
 }
 
 const demo: TokenParams = {

@@ -1,4 +1,4 @@
-import type { Timers } from '../../miniprogram/lib/src/timers';
+import type { Timers } from '../miniprogram/lib/src/timers';
 
 /** A manual clock for the SDK's injected timers: time moves only when a test says so. */
 export class ManualTimers implements Timers {

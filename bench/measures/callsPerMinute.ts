@@ -2,39 +2,9 @@
 import type { LocalCloud } from '../../emulator/cloud';
 import { createCloudClient } from '../../emulator/client';
 import { localFunctionEnv } from '../../emulator/cloud';
+import { ManualTimers } from '../../emulator/manualTimers';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
-import type { Timers } from '../../miniprogram/lib/src/timers';
 import { joinParams } from '../fixtures';
-
-/** Virtual time for the SDK's timers, moved in step with the local cloud's clock. */
-class VirtualTimers implements Timers {
-  private time = Date.now();
-  private handle = 1;
-  private readonly due = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const h = this.handle++;
-    this.due.set(h, { at: this.time + Math.max(0, ms), fn });
-    return h;
-  }
-  clearTimeout(h: unknown): void {
-    this.due.delete(h as number);
-  }
-  /** Runs every timer due up to now + ms (in order), then moves to now + ms. */
-  step(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const next = [...this.due.entries()].sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next || next[1].at > end) break;
-      this.due.delete(next[0]);
-      this.time = next[1].at;
-      next[1].fn();
-    }
-    this.time = end;
-  }
-}
 
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -45,7 +15,8 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
  * cost 30 per participant-minute.
  */
 export async function measureCallsPerMinute(cloud: LocalCloud, participants: number, minutes: number, tick: () => void) {
-  const timers = new VirtualTimers();
+  // Virtual time for the SDK's timers, moved in step with the local cloud's clock.
+  const timers = new ManualTimers(Date.now());
   let calls = 0;
   // Virtual time must not outrun real calls (the SDK would time them out), so each step waits for them.
   const inflight = new Set<Promise<unknown>>();
@@ -73,7 +44,7 @@ export async function measureCallsPerMinute(cloud: LocalCloud, participants: num
   const advance = async (ms: number): Promise<void> => {
     for (let t = 0; t < ms; t += 1000) {
       cloud.clock.advance(1000);
-      timers.step(1000);
+      await timers.advance(1000);
       for (let k = 0; k < 5; k++) await settle();
       while (inflight.size > 0) {
         await Promise.all([...inflight]);

@@ -24,8 +24,6 @@ export interface NedbInternals {
   _removeFromIndexes(doc: StoredDoc): void;
 }
 
-export { nedbModel };
-
 /**
  * Opens collection `name`: in memory when `dir` is undefined, else loaded from `<dir>/<name>.db`;
  * then makes its indexes exactly `indexLists` (plus `_id`).

@@ -15,7 +15,8 @@ import {
 } from './docData';
 import { checkUpdate } from './docUpdate';
 import { Mutex } from './mutex';
-import { countInCollection, findInCollection, nedbModel, openCollection, replaceInCollection, storedById, type Collection, type NedbInternals } from './nedbCollection';
+import { countInCollection, findInCollection, openCollection, replaceInCollection, storedById, type Collection, type NedbInternals } from './nedbCollection';
+import { nedbModel } from './nedbModel';
 import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
 import { BufferedTx, type BufferedWrite } from './storeTx';
 import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
@@ -261,7 +262,7 @@ export class DocumentStore {
     };
   }
 
-  /** How many checkpoints have emptied the journal since the store was opened (for tests and the console). */
+  /** How many checkpoints have emptied the journal since the store was opened (tests read it). */
   get checkpoints(): number {
     return this.checkpointCount;
   }

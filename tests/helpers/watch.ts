@@ -1,20 +1,9 @@
-/** One change in a watch snapshot (the subset of CloudBase's ISingleDBEvent the tests read). */
-export interface DocChange {
-  queueType: string;
-  dataType: string;
-  docId: string;
-  doc?: Record<string, unknown>;
-  updatedFields?: Record<string, unknown>;
-  removedFields?: string[];
-}
+import type { WatchDocChange, WatchSnapshot } from '../../emulator/client';
 
-/** A watch snapshot (the subset of CloudBase's ISnapshot the tests read). */
-export interface Snapshot {
-  id: number;
-  type?: string;
-  docChanges: DocChange[];
-  docs: Record<string, unknown>[];
-}
+/** One change in a watch snapshot (the local cloud client's shape: CloudBase's ISingleDBEvent). */
+export type DocChange = WatchDocChange;
+/** A watch snapshot (the local cloud client's shape: CloudBase's ISnapshot). */
+export type Snapshot = WatchSnapshot;
 
 interface Watchable {
   watch(options: { onChange: (s: Snapshot) => void; onError: (e: unknown) => void }): { close(): Promise<unknown> | void };

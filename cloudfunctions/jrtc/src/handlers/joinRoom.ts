@@ -87,7 +87,7 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
 
   // All checks passed: write.
   await consumeNonce(tx, nonce, holder, r.timestamp);
-  await useOwnerGrant(tx, nonce);
+  if (nonce.ownerGrant) await useOwnerGrant(tx, nonce);
   if (config.bindUserToOpenid && !binding) {
     await tx.collection(Collections.bindings).doc(bindingId).set({ data: { openid, createdAt: now } });
   }

@@ -202,6 +202,16 @@ export const transferOwnership = {
   response: z.object({ room: roomSchema }),
 };
 
+/**
+ * muteAll (owner): the room-wide mute (`room.allMuted`; JRTC's GlobalMute). While it holds every
+ * member but the owner keeps its microphone closed, members joining later included. It leaves each
+ * member's own and admin mute alone, so `muted: false` gives every member back its own state.
+ */
+export const muteAll = {
+  request: z.object({ ...sessionFields, muted: z.boolean() }),
+  response: z.object({ room: roomSchema }),
+};
+
 /** raiseHand: sets `handRaised` on the caller's member document (anchors see it through watch). */
 export const raiseHand = {
   request: z.object({ ...sessionFields }),
@@ -327,6 +337,8 @@ export const actions = {
   renewToken,
   // Last, so that adding it kept the other actions' fuzz seeds (tests/hardening/fuzz.test.ts).
   transferOwnership,
+  // After transferOwnership for the same reason: appended actions keep the earlier ones' seeds.
+  muteAll,
 } as const;
 
 /** The name of an action. */

@@ -79,6 +79,12 @@ export const roomSchema = z.object({
    * STAGE_FULL (the owner excepted). Absent: no cap.
    */
   maxAnchors: maxAnchorsSchema.optional(),
+  /**
+   * The owner muted the whole room (muteAll): every member but the owner keeps its microphone
+   * closed, later joiners included; absent means false. Independent of each member's own and admin
+   * mute (stream.muted), so lifting it restores each member's own state.
+   */
+  allMuted: z.boolean().optional(),
   broadcasterCount: z.number(),
   audienceCount: z.number(),
   version: z.number(),
@@ -105,6 +111,11 @@ export const signalSchema = z.object({
   from: z.string(),
   type: z.string(),
   payloadJson: z.string(),
+  /**
+   * The sender's nickName when it sent, stamped by the server from the sender's session (so it
+   * cannot be forged); absent on signals from sessions older than this field.
+   */
+  fromNickName: z.string().optional(),
   seq: z.number(),
   createdAt: z.number(),
   expiresAt: z.number(),

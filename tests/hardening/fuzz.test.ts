@@ -94,6 +94,7 @@ async function buildWorld(): Promise<World> {
     sendSignal: { openid: 'openid-b', payload: { ...bob, toUserId: 'carol', type: 'chat.text', payload: { text: 'hi', n: [1, 2] } } },
     renewToken: { openid: 'openid-b', payload: { ...bob, token: renewal.token, nonce: renewal.nonce, timestamp: renewal.timestamp } },
     transferOwnership: { openid: 'openid-a', payload: { ...alice, targetUserId: 'carol' } },
+    muteAll: { openid: 'openid-a', payload: { ...alice, muted: true } },
   };
   const members = [
     { openid: 'openid-a', session: alice },
@@ -126,6 +127,8 @@ async function buildWorld(): Promise<World> {
     { openid: 'openid-d', payload: { ...dave, policy: 'invite', maxAnchors: 5 } },
     { openid: 'openid-d', payload: { ...dave, policy: 'open', maxAnchors: null } },
   );
+  // Lifting a room-wide mute that does not hold: the no-write path.
+  alternates.muteAll.push({ openid: 'openid-a', payload: { ...alice, muted: false } });
   alternates.setRole.push({ openid: 'openid-e', payload: { ...erin, role: 1 } });
   alternates.promote.push({ openid: 'openid-d', payload: { ...dave, targetUserId: 'erin' } });
   alternates.joinRoom.push({ openid: 'openid-e', payload: { ...tokenFields(cloud.clock.now(), 'room-2', 'erin'), role: 1 } });

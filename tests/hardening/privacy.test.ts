@@ -87,6 +87,7 @@ beforeAll(async () => {
   await act('alice', 'inviteToStage', { ...sessions.alice, targetUserId: 'carol' });
   await act('carol', 'setRole', { ...sessions.carol, role: 1 });
   await act('alice', 'mute', { ...sessions.alice, targetUserId: 'bob', muted: true });
+  await act('alice', 'muteAll', { ...sessions.alice, muted: true });
   await act('dave', 'sendSignal', { ...sessions.dave, type: 'chat', payload: { text: 'hello room' } });
   await act('dave', 'sendSignal', { ...sessions.dave, toUserId: 'erin', type: 'dm', payload: { text: 'hi erin' } });
   await act('erin', 'sendSignal', { ...sessions.erin, toUserId: 'dave', type: 'dm', payload: { text: 'hi dave' } });
@@ -157,6 +158,14 @@ describe('no client-readable document contains an OPENID', () => {
       // A peer signal a client reads is addressed to it.
       for (const doc of signals) if (doc.to !== SIGNAL_TO_ROOM) expect({ user, to: doc.to }).toEqual({ user, to: user });
     }
+  });
+
+  test("the public fields that name people are userIds and nickNames, never OPENIDs (fromNickName, allMuted)", async () => {
+    // Every signal carries its sender's nickName (joinParams joins each user with its userId as nickName).
+    const signals = await cloud.store.find(Collections.signals, {});
+    expect(signals.map((d) => [d.from, d.fromNickName])).toEqual(signals.map((d) => [d.from, d.from]));
+    const [room] = await cloud.store.find(Collections.rooms, {});
+    expect(room).toMatchObject({ allMuted: true, ownerUserId: 'alice' });
   });
 
   test("a peer signal's recipient OPENID is readable by that recipient only", async () => {

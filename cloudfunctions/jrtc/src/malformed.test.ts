@@ -41,6 +41,7 @@ beforeAll(async () => {
     sendSignal: { ...session, toUserId: 'bob', type: 'chat.text', payload: { text: 'hi' } },
     renewToken: { ...session, ...pick(tokenFields(cloud.clock.now(), 'room-1', 'alice')) },
     transferOwnership: { ...session, targetUserId: 'bob' },
+    muteAll: { ...session, muted: true },
   };
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * What owner actions (setStagePolicy, inviteToStage, promote, demote, kick, mute, transferOwnership)
+ * What owner actions (setStagePolicy, inviteToStage, promote, demote, kick, mute, muteAll, transferOwnership)
  * share: the caller must be the room's owner, and the member it names must be in the room. Both run
  * inside the action's transaction, so the check and the write see the same state.
  */

@@ -3,7 +3,7 @@ import type { ActionRequest, ActionResponse } from '../../../shared';
 import { computeOwnerProof } from '../../../shared/ownerProof';
 import type { IssueRequest } from './deps';
 import { handle } from './router';
-import { APP_ID, APP_KEY, callerOf, codeOf, createTestCloud, joinAs, tokenFields } from './testkit';
+import { APP_ID, APP_KEY, callerOf, codeOf, createTestCloud, joinAs, onlyRoomDoc, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
@@ -26,11 +26,7 @@ async function joinWith(openid: string, token: ActionResponse<'issueToken'>, rol
   return { session: { appId: APP_ID, userRoomId: token.userRoomId, userId: token.userId, sessionId: reply.sessionId }, reply };
 }
 
-async function roomDoc(): Promise<Record<string, unknown>> {
-  const rooms = (await cloud.snapshot())[Collections.rooms];
-  expect(rooms).toHaveLength(1);
-  return rooms[0];
-}
+const roomDoc = () => onlyRoomDoc(cloud);
 
 describe('owner grants: issueToken with owner: true', () => {
   beforeEach(async () => {

@@ -36,6 +36,11 @@ export const presenceDocSchema = z.object({
   nonceId: z.string(),
   /** That token's expiry (ms): a heartbeat after it ends the session with TOKEN_EXPIRED. */
   tokenExpiresAt: z.number(),
+  /**
+   * The member's nickName as it joined (joinRoom writes it), so writeSignal can stamp signals with it
+   * without reading the member document. Absent on presences written before the field existed.
+   */
+  nickName: z.string().optional(),
   /** The `seq` of the session's last signal (absent before its first). */
   signalSeq: z.number().optional(),
 });

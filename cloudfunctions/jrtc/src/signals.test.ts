@@ -1,9 +1,9 @@
 import * as path from 'path';
-import { Collections, ErrorCode, Limits, actions } from '../../../shared';
+import { Collections, ErrorCode, Limits, actions, signalSchema } from '../../../shared';
 import { RuleEngine, loadRules } from '../../../emulator/rules';
 import type { StoredDoc } from '../../../emulator/store';
 import { sweepAll } from './sweep';
-import { codeOf, createTestCloud, joinAs } from './testkit';
+import { codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
@@ -39,6 +39,8 @@ describe('sendSignal', () => {
       roomKey: 'app-1:room-1',
       to: '*',
       from: 'alice',
+      // alice joined without a nickName: the stamp says so rather than leaving the field out.
+      fromNickName: '',
       type: 'quiz.start',
       payloadJson: JSON.stringify({ q: 1, 'a.b': [true], $x: null }),
       seq: 1,
@@ -108,5 +110,79 @@ describe('sendSignal', () => {
     cloud.clock.advance(30_000);
     expect((await sweepAll(cloud.deps)).removedSignals).toBe(1);
     expect(await signals()).toEqual([]);
+  });
+});
+
+describe("the sender's nickName (fromNickName)", () => {
+  /** The stored presence record of `userId` in room-1. */
+  async function presenceOf(userId: string): Promise<StoredDoc> {
+    return (await cloud.snapshot())[Collections.presence].find((p) => p.userId === userId) as StoredDoc;
+  }
+
+  it('is stamped from the session, on room-wide and peer signals, and cannot be forged', async () => {
+    const tina = { ...alice, userId: 'tina', sessionId: (await cloud.ok('openid-t', 'joinRoom', joinPayload(cloud, 'room-1', 'tina', 2, { nickName: 'Ms T' }))).sessionId };
+    expect(await presenceOf('tina')).toMatchObject({ nickName: 'Ms T' });
+    const room = await cloud.ok('openid-t', 'sendSignal', { ...tina, type: 'chat', payload: 'hello' });
+    const peer = await cloud.ok('openid-t', 'sendSignal', { ...tina, toUserId: 'bob', type: 'dm', payload: 'hi' });
+    // A request naming another sender's nickName: the router's schema drops the unknown field.
+    const forged = await cloud.raw('openid-t', { action: 'sendSignal', ...tina, type: 'chat', payload: 1, fromNickName: 'Mr X' });
+    expect(forged.ok).toBe(true);
+    const stored = await signals();
+    expect(stored.map((d) => [d._id, d.from, d.fromNickName])).toEqual(
+      expect.arrayContaining([
+        [room.signalId, 'tina', 'Ms T'],
+        [peer.signalId, 'tina', 'Ms T'],
+      ]),
+    );
+    expect(stored.map((d) => d.fromNickName)).toEqual(['Ms T', 'Ms T', 'Ms T']);
+    // The field is part of the public signal shape: a client's parse keeps it.
+    for (const doc of stored) expect(signalSchema.parse(doc).fromNickName).toBe('Ms T');
+  });
+
+  it("survives heartbeats and renewals, a rejoin without a nickName keeps it, a new one replaces it", async () => {
+    const join = async (extra: { nickName?: string }) =>
+      (await cloud.ok('openid-t', 'joinRoom', joinPayload(cloud, 'room-1', 'tina', 2, extra))).sessionId;
+    const tina = { ...alice, userId: 'tina', sessionId: await join({ nickName: 'Ms T' }) };
+    cloud.clock.advance(10_000);
+    await cloud.ok('openid-t', 'heartbeat', tina);
+    const renewal = tokenFields(cloud.clock.now(), 'room-1', 'tina', { ttlMs: 7_200_000 });
+    await cloud.ok('openid-t', 'renewToken', { ...tina, token: renewal.token, nonce: renewal.nonce, timestamp: renewal.timestamp });
+    expect(await presenceOf('tina')).toMatchObject({ nickName: 'Ms T', tokenExpiresAt: renewal.timestamp });
+    await cloud.ok('openid-t', 'sendSignal', { ...tina, type: 'a', payload: 1 });
+    expect(await presenceOf('tina')).toMatchObject({ nickName: 'Ms T', signalSeq: 1 });
+
+    // A reconnect that names no nickName keeps the member's (as the member document does).
+    const again = { ...tina, sessionId: await join({}) };
+    expect(await presenceOf('tina')).toMatchObject({ nickName: 'Ms T' });
+    await cloud.ok('openid-t', 'sendSignal', { ...again, type: 'b', payload: 2 });
+    const renamed = { ...tina, sessionId: await join({ nickName: 'Dr T' }) };
+    await cloud.ok('openid-t', 'sendSignal', { ...renamed, type: 'c', payload: 3 });
+    const byType = Object.fromEntries((await signals()).map((d) => [d.type, d.fromNickName]));
+    expect(byType).toEqual({ a: 'Ms T', b: 'Ms T', c: 'Dr T' });
+  });
+
+  it("system signals (invited, kicked) carry the owner's nickName", async () => {
+    // The owner reconnects with a nickName (a rejoin keeps the room).
+    const owner = { ...alice, sessionId: (await cloud.ok('openid-a', 'joinRoom', joinPayload(cloud, 'room-1', 'alice', 1, { nickName: 'Teacher' }))).sessionId };
+    await cloud.ok('openid-a', 'inviteToStage', { ...owner, targetUserId: 'bob' });
+    await cloud.ok('openid-a', 'kick', { ...owner, targetUserId: 'carol' });
+    const system = (await signals()).map((d) => ({ type: d.type, to: d.to, from: d.from, fromNickName: d.fromNickName }));
+    expect(system).toEqual(
+      expect.arrayContaining([
+        { type: 'jrtc.invited', to: 'bob', from: 'alice', fromNickName: 'Teacher' },
+        { type: 'jrtc.kicked', to: 'carol', from: 'alice', fromNickName: 'Teacher' },
+      ]),
+    );
+    expect(system).toHaveLength(2);
+  });
+
+  it('is left out for a session whose presence predates the field (and such signals still parse)', async () => {
+    const { nickName: _dropped, _id: id, ...legacy } = await presenceOf('bob');
+    await cloud.store.put(Collections.presence, id, legacy);
+    const sent = await cloud.ok('openid-b', 'sendSignal', { ...bob, type: 'old', payload: null });
+    const doc = (await signals()).find((d) => d._id === sent.signalId) as StoredDoc;
+    expect(doc).toMatchObject({ from: 'bob', type: 'old' });
+    expect('fromNickName' in doc).toBe(false);
+    expect(signalSchema.parse(doc).fromNickName).toBeUndefined();
   });
 });

@@ -6,7 +6,9 @@
  * cannot derive anything from it, so a peer signal stores its recipient's OPENID in `_openid`
  * (CloudBase's own owner field, which client queries address as `'{openid}'`). That document is
  * readable by its recipient only, who learns nothing but its own OPENID; room-wide signals carry
- * no OPENID at all, and neither kind carries the sender's.
+ * no OPENID at all, and neither kind carries the sender's. Each carries the sender's nickName
+ * (`fromNickName`), taken from its presence record rather than from the request, so it cannot be
+ * forged.
  */
 import { Collections, SIGNAL_TO_ROOM, Timing } from '../../../shared';
 import type { DbTransaction } from './ports';
@@ -50,6 +52,9 @@ export async function writeSignal(tx: DbTransaction, sender: Session, draft: Sig
     createdAt: now,
     expiresAt,
   };
+  // A presence written before nickNames were kept there has none: the field is then left out (as the
+  // schema documents) rather than stamped '' as if the sender had no nickName.
+  if (sender.presence.nickName !== undefined) doc.fromNickName = sender.presence.nickName;
   if (draft.to) doc._openid = draft.to.openid;
   await tx.collection(Collections.presence).doc(sender.memberId).update({ data: { signalSeq: seq } });
   await tx.collection(Collections.signals).doc(draft.id).set({ data: { ...doc } });

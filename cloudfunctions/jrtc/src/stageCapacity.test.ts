@@ -3,8 +3,8 @@
  * path that adds an anchor (joinRoom, setRole(1), promote) refused with STAGE_FULL at the cap and
  * nothing changed; the owner exempt; a rejoin keeping its seat allowed; exact under concurrency.
  */
-import { Collections, ErrorCode, actions } from '../../../shared';
-import { codeOf, createTestCloud, joinAs, joinPayload, roomCounts } from './testkit';
+import { ErrorCode, actions } from '../../../shared';
+import { codeOf, createTestCloud, joinAs, joinPayload, onlyRoomDoc, roomCounts } from './testkit';
 import type { TestCloud } from './testkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
@@ -27,9 +27,7 @@ afterEach(async () => {
 });
 
 /** The stored room document. */
-async function roomDoc(): Promise<Record<string, unknown>> {
-  return (await cloud.snapshot())[Collections.rooms][0];
-}
+const roomDoc = () => onlyRoomDoc(cloud);
 
 /** Anchors and audience as stored on the room, and as counted from the member documents. */
 const counts = () => roomCounts(cloud);

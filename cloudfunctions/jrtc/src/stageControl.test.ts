@@ -35,6 +35,7 @@ describe('owner actions refuse everyone but the owner, and unknown targets', () 
     ['kick', { targetUserId: 'carol', reason: 'x' }],
     ['mute', { targetUserId: 'carol', muted: true }],
     ['transferOwnership', { targetUserId: 'carol' }],
+    ['muteAll', { muted: true }],
   ];
 
   it.each(ownerCalls)('%s: NOT_OWNER for a member, TARGET_NOT_IN_ROOM for a stranger; nothing changes', async (action, extra) => {

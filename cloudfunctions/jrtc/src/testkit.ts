@@ -158,6 +158,13 @@ export function codeOf(reply: Reply<unknown>): string | undefined {
   return reply.ok ? undefined : reply.error.code;
 }
 
+/** The one room document of a test cloud; throws (failing the test) unless there is exactly one. */
+export async function onlyRoomDoc(cloud: TestCloud): Promise<StoredDoc> {
+  const rooms = (await cloud.snapshot())[Collections.rooms];
+  if (rooms.length !== 1) throw new Error(`expected one room document, found ${rooms.length}`);
+  return rooms[0];
+}
+
 /** The first room's counts as stored, and the same counted from the member documents: they must agree. */
 export async function roomCounts(cloud: TestCloud): Promise<{ stored: [number, number]; actual: [number, number] }> {
   const snap = await cloud.snapshot();

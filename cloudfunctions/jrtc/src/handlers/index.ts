@@ -7,7 +7,7 @@ import { getAudienceList, getBroadcasterList, getRoomMemberCount } from './lists
 import { heartbeat } from './heartbeat';
 import { lowerHand, raiseHand } from './hand';
 import { kick } from './kick';
-import { mute, setMuted } from './mute';
+import { mute, muteAll, setMuted } from './mute';
 import { publish, unpublish } from './publish';
 import { renewToken } from './renewToken';
 import { sendSignal } from './sendSignal';
@@ -42,6 +42,7 @@ export const handlers: { [A in ActionName]: Handler<A> } = {
   sendSignal,
   renewToken,
   transferOwnership,
+  muteAll,
 };
 
 export { defaultIssuePolicy } from './issueToken';

@@ -166,6 +166,7 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
     phaseMs,
     nonceId: nonce.nonceId,
     tokenExpiresAt: r.timestamp,
+    nickName: member.nickName,
   };
   await tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } });
   return { member, room: nextRoom, presence };

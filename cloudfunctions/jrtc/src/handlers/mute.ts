@@ -1,15 +1,19 @@
 /**
- * mute (owner) and setMuted (self). The member document's `stream.muted` is what every client
- * follows (listeners show it, the member's SDK mutes its pusher); it is true while either cause
- * holds, and each action changes only its own cause (shared/common.ts streamSchema says why).
- * Publishing is unaffected: a muted anchor keeps its stream.
+ * mute (owner), setMuted (self) and muteAll (owner, the whole room). The member document's
+ * `stream.muted` is what every client follows (listeners show it, the member's SDK mutes its
+ * pusher); it is true while either cause holds, and each action changes only its own cause
+ * (shared/common.ts streamSchema says why). Publishing is unaffected: a muted anchor keeps its stream.
+ * muteAll's room-wide mute is kept on the room document (`allMuted`), outside `stream.muted`, rather
+ * than copied onto every member: one write whatever the room's size, later joiners are covered
+ * without joinRoom doing anything, and lifting it cannot disturb the members' own causes. Clients
+ * combine the two (a member but the owner is silent while either holds).
  */
 import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
 import type { Stream } from '../../../../shared';
 import { readTarget, runAsOwner } from '../owner';
 import type { DbTransaction } from '../ports';
-import { memberDocSchema, readDoc, toPublicMember } from '../records';
-import type { MemberDoc } from '../records';
+import { memberDocSchema, readDoc, toPublicMember, toRoomSummary } from '../records';
+import type { MemberDoc, RoomDoc } from '../records';
 import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
@@ -52,4 +56,22 @@ export const setMuted: Handler<'setMuted'> = async (request, { caller, deps }) =
   });
   await trySweepRoom(deps, roomKey);
   return { member: toPublicMember(member) };
+};
+
+/**
+ * muteAll (owner only: NOT_OWNER otherwise): sets or lifts the room-wide mute on the room document,
+ * which every member watches, so no signal is needed. Unchanged → no write. Lifting it stores
+ * `allMuted: false` rather than removing the field, as lowerHand stores `handRaised: false`: false is
+ * a valid value of the field (unlike a removed cap), so a plain update keeps the reply honest.
+ */
+export const muteAll: Handler<'muteAll'> = async (request, { caller, deps }) => {
+  const room = await runAsOwner(deps, caller, request, async (tx, { room }, now): Promise<RoomDoc> => {
+    if ((room.allMuted === true) === request.muted) return room;
+    const next: RoomDoc = { ...room, allMuted: request.muted, version: room.version + 1, updatedAt: now };
+    await tx.collection(Collections.rooms).doc(room.roomKey).update({
+      data: { allMuted: next.allMuted, version: next.version, updatedAt: now },
+    });
+    return next;
+  });
+  return { room: toRoomSummary(room) };
 };

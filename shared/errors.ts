@@ -104,3 +104,63 @@ export function toProtocolError(err: unknown): ProtocolError {
   }
   return new ProtocolError(ErrorCode.INTERNAL, 'internal error');
 }
+
+/**
+ * JD Cloud JRTC's numeric status codes, as its mini program SDK reports them (`{code, reason}`): the
+ * client's JRTC-form calls answer `code: 200` on success (the JRTC documentation gives no success
+ * value; 200 is what its HTTP-style table implies) and reject with one of these. The names are JRTC's.
+ */
+export const JrtcCode = {
+  OK: 200,
+  UNAUTHORIZED: 401,
+  BAD_REQUEST: 430,
+  ARGUMENT_INVALIDATE: 431,
+  REPEAT_SUBMISSION: 439,
+  INTERNAL: 500,
+  NOT_FOUND: 503,
+  REQUEST_TIMEOUT: 903,
+  /** The server closed the session (another device took it over). */
+  CONNECTION_CLOSED: 1005,
+  /** The link to the cloud failed (a call could not reach it, or the live roster is reconnecting). */
+  CONNECTION_LOST: 1006,
+  /** Reconnecting gave up: the room is over. */
+  RECONNECT_FAILED: 1007,
+  UNKNOWN: 10000,
+} as const;
+
+/** One of JRTC's numeric status codes. */
+export type JrtcCode = (typeof JrtcCode)[keyof typeof JrtcCode];
+
+/**
+ * The JRTC status of each protocol code: one table, so the README's error table, the SDK and the
+ * tests agree. Refusals of who you are or what you may do are 401; malformed input 431; calls that
+ * do not fit the room's state 430; a member or room that is not there 503.
+ */
+export const JRTC_CODE_OF: { readonly [C in ErrorCode]: JrtcCode } = {
+  BAD_REQUEST: JrtcCode.ARGUMENT_INVALIDATE,
+  UNKNOWN_ACTION: JrtcCode.BAD_REQUEST,
+  APP_UNKNOWN: JrtcCode.UNAUTHORIZED,
+  TOKEN_INVALID: JrtcCode.UNAUTHORIZED,
+  TOKEN_EXPIRED: JrtcCode.UNAUTHORIZED,
+  // A nonce used twice is a repeated submission of the same token.
+  TOKEN_REPLAYED: JrtcCode.REPEAT_SUBMISSION,
+  TOKEN_REVOKED: JrtcCode.UNAUTHORIZED,
+  UNAUTHENTICATED: JrtcCode.UNAUTHORIZED,
+  IDENTITY_MISMATCH: JrtcCode.UNAUTHORIZED,
+  NOT_IN_ROOM: JrtcCode.NOT_FOUND,
+  SESSION_REPLACED: JrtcCode.CONNECTION_CLOSED,
+  ROLE_FORBIDDEN: JrtcCode.UNAUTHORIZED,
+  NOT_ANCHOR: JrtcCode.BAD_REQUEST,
+  DOMAIN_NOT_ALLOWED: JrtcCode.ARGUMENT_INVALIDATE,
+  POLICY_DENIED: JrtcCode.UNAUTHORIZED,
+  NOT_OWNER: JrtcCode.UNAUTHORIZED,
+  KICKED: JrtcCode.UNAUTHORIZED,
+  CONFIG_ERROR: JrtcCode.INTERNAL,
+  NETWORK: JrtcCode.CONNECTION_LOST,
+  TIMEOUT: JrtcCode.REQUEST_TIMEOUT,
+  CANCELLED: JrtcCode.UNKNOWN,
+  INVALID_STATE: JrtcCode.BAD_REQUEST,
+  INTERNAL: JrtcCode.INTERNAL,
+  TARGET_NOT_IN_ROOM: JrtcCode.NOT_FOUND,
+  STAGE_FULL: JrtcCode.BAD_REQUEST,
+};

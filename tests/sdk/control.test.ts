@@ -143,10 +143,10 @@ describe('room control', () => {
     await until(() => hb.signals.length === 1 && hc.signals.length === 2, 'the signals');
     await new Promise((r) => setTimeout(r, 200));
     expect(ha.signals).toEqual([]);
-    expect(hb.signals).toEqual([{ from: 'ctl-a', type: 'quiz', payload: { q: 1, text: '选 A' }, direct: false }]);
+    expect(hb.signals).toEqual([{ from: 'ctl-a', nickName: 'ctl-a', type: 'quiz', payload: { q: 1, text: '选 A' }, direct: false }]);
     expect(hc.signals).toEqual([
-      { from: 'ctl-a', type: 'quiz', payload: { q: 1, text: '选 A' }, direct: false },
-      { from: 'ctl-b', type: 'whisper', payload: 'hi', direct: true },
+      { from: 'ctl-a', nickName: 'ctl-a', type: 'quiz', payload: { q: 1, text: '选 A' }, direct: false },
+      { from: 'ctl-b', nickName: 'ctl-b', type: 'whisper', payload: 'hi', direct: true },
     ]);
     await expect(a.sendSignal({ type: 'jrtc.kicked', payload: null })).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
     await expect(a.sendSignal({ type: 'x', payload: 1, toUserId: 'ghost' })).rejects.toMatchObject({ code: ErrorCode.TARGET_NOT_IN_ROOM });
@@ -170,7 +170,7 @@ describe('room control', () => {
     expect(vlog.all('connectionStateChanged')).toEqual([['disconnected', ErrorCode.KICKED]]);
     expect(vheard.heard).toEqual(['kicked:spam']);
     expect(client.room).toBeNull();
-    const again = await client.joinRoom(params).catch((e: { code: string }) => e.code);
+    const again = await client.joinRoom(params).catch((e: { errorCode: string }) => e.errorCode);
     expect([ErrorCode.KICKED, ErrorCode.TOKEN_REVOKED]).toContain(again);
   });
 
@@ -342,9 +342,10 @@ describe('room control', () => {
     // A proof made for another user is refused by the server (TOKEN_INVALID); the SDK refuses a malformed one itself.
     const other = provenJoinParams('ctl-11', 'ctl-x11', 1);
     await expect(client.joinRoom({ ...provenJoinParams('ctl-11', 'ctl-p11', 1), ownerProof: other.ownerProof })).rejects.toMatchObject({
-      code: ErrorCode.TOKEN_INVALID,
+      code: 401,
+      errorCode: ErrorCode.TOKEN_INVALID,
     });
-    await expect(client.joinRoom({ ...joinParams('ctl-11', 'ctl-p11', 1), ownerProof: '' })).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
+    await expect(client.joinRoom({ ...joinParams('ctl-11', 'ctl-p11', 1), ownerProof: '' })).rejects.toMatchObject({ code: 431, errorCode: ErrorCode.BAD_REQUEST });
     expect(first.ownerUserId).toBe('ctl-o11');
 
     const proven = await client.joinRoom(provenJoinParams('ctl-11', 'ctl-p11', 1));

@@ -1,8 +1,9 @@
 /**
- * The seed's calls through the SDK's public API against a real local cloud: in the documented order,
- * with the events each one causes, and with bad input rejected as typed errors.
+ * The seed's calls through the Room API (our extension: joinRoom's Room, its typed events) against a
+ * real local cloud: in the documented order, with the events each one causes, and with bad input
+ * rejected as typed errors. The JRTC form on the client itself is in jrtcSeed.test.ts.
  */
-import JRTCMiniappClient, { ErrorCode, JRTCError } from '../../miniprogram/lib/src/index';
+import JRTCMiniappClient, { ErrorCode, JRTCFailure } from '../../miniprogram/lib/src/index';
 import type { Role } from '../../miniprogram/lib/src/index';
 import { EventLog, joinParams, PULL_DOMAIN, PUSH_DOMAIN, APP_ID, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
@@ -51,7 +52,7 @@ describe('the seed API on the local cloud', () => {
     await student.destroy();
     await teacher.destroy();
     expect(room.state).toBe('disconnected');
-    await expect(teacher.joinRoom(joinParams('seed-1', 'teacher', 1))).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await expect(teacher.joinRoom(joinParams('seed-1', 'teacher', 1))).rejects.toMatchObject({ code: 430, errorCode: ErrorCode.INVALID_STATE });
   });
 
   test('events on join, role change, publish, unpublish and leave, each once', async () => {
@@ -142,18 +143,21 @@ describe('the seed API on the local cloud', () => {
       { ...base, callTimeoutMs: -1 },
       { ...base, reconnectPolicy: {} },
     ];
+    const good = joinParams('seed-3', 'bad', 1);
+    // init returns the client whatever its options; the first call says what was wrong.
     for (const options of badInits) {
-      const err = await JRTCMiniappClient.init(options as never).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(JRTCError);
-      expect(err).toMatchObject({ code: ErrorCode.BAD_REQUEST });
+      const err = await JRTCMiniappClient.init(options as never).joinRoom(good).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(JRTCFailure);
+      expect(err).toMatchObject({ code: 431, errorCode: ErrorCode.BAD_REQUEST });
     }
     // No cloud given and no global wx.cloud: the client cannot work at all.
-    await expect(JRTCMiniappClient.init({ appId: APP_ID, pushDomain: PUSH_DOMAIN, pullDomain: PULL_DOMAIN })).rejects.toMatchObject({
-      code: ErrorCode.INVALID_STATE,
+    await expect(JRTCMiniappClient.init({ appId: APP_ID, pushDomain: PUSH_DOMAIN, pullDomain: PULL_DOMAIN }).joinRoom(good)).rejects.toMatchObject({
+      code: 430,
+      errorCode: ErrorCode.INVALID_STATE,
     });
+    expect(double.actions).toEqual([]);
 
-    const client = await JRTCMiniappClient.init(base);
-    const good = joinParams('seed-3', 'bad', 1);
+    const client = JRTCMiniappClient.init(base);
     const badJoins: unknown[] = [
       null,
       { ...good, appId: 'other-app' },
@@ -165,19 +169,22 @@ describe('the seed API on the local cloud', () => {
       { ...good, role: '1' },
       { ...good, nonce: '' },
       { ...good, timestamp: 1.5 },
-      { ...good, timestamp: String(good.timestamp) },
+      { ...good, timestamp: `${good.timestamp}x` },
+      { ...good, timeStamp: -1, timestamp: undefined },
+      { ...good, userId: -1 },
+      { ...good, userRoomId: 1.5 },
       { ...good, userRoomId: 'x'.repeat(65) },
       { ...good, peerId: 'a b' },
       { ...good, nickName: 'n'.repeat(65) },
     ];
     for (const params of badJoins) {
-      await expect(client.joinRoom(params as never)).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
+      await expect(client.joinRoom(params as never)).rejects.toMatchObject({ code: 431, errorCode: ErrorCode.BAD_REQUEST });
     }
     expect(double.actions).toEqual([]);
 
     const forged = await client.joinRoom({ ...good, token: `${good.token.slice(0, -4)}AAAA` }).catch((e: unknown) => e);
-    expect(forged).toBeInstanceOf(JRTCError);
-    expect(forged).toMatchObject({ code: ErrorCode.TOKEN_INVALID });
+    expect(forged).toBeInstanceOf(JRTCFailure);
+    expect(forged).toMatchObject({ code: 401, errorCode: ErrorCode.TOKEN_INVALID });
 
     const room = await client.joinRoom(good);
     const before = double.actions.length;

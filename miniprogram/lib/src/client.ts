@@ -1,210 +1,191 @@
-import type { ActionRequest } from '../../../shared/actions';
-import { Limits } from '../../../shared/constants';
-import { callAction } from './cloud';
-import type { CloudLike } from './cloud';
-import { JRTCError } from './errors';
-import { DefaultReconnectPolicy } from './reconnect';
-import type { ReconnectPolicy } from './reconnect';
-import { isPlatform } from './lifecycle';
-import type { PlatformLike } from './lifecycle';
-import { Room } from './room';
-import type { RoomConfig, RosterScope, Session } from './room';
-import { systemTimers } from './timers';
-import type { Timers } from './timers';
-import { check, checkOptional, isDomain, isId, isObject, isRole, isText } from './validate';
-
-/** The mini program global, when there is one (absent in Node). */
-declare const wx: ({ cloud?: CloudLike } & Partial<PlatformLike>) | undefined;
-
-/** Options of JRTCMiniappClient.init. */
-export interface InitOptions {
-  /** Your JRTC appId (the deployment must know it). */
-  appId: string;
-  /** Host (optionally :port) that push URLs point at; the function must sign for it. */
-  pushDomain: string;
-  /** Host (optionally :port) that pull URLs point at. */
-  pullDomain: string;
-  /** The `wx.cloud`-shaped client to use; defaults to the global `wx.cloud` (call `wx.cloud.init` first). */
-  cloud?: CloudLike;
-  /** When to retry a failed watch; default 1 s, 2 s, 5 s, then every 10 s. */
-  reconnectPolicy?: ReconnectPolicy;
-  /** 'anchors' (default: any room size) or 'all' (everyone on the live roster: rooms of a few hundred at most). */
-  rosterScope?: RosterScope;
-  /** How long a cloud call may take before it rejects with TIMEOUT (default 15,000 ms). */
-  callTimeoutMs?: number;
-  /** How long before the token expires `tokenWillExpire` fires (default 60,000 ms). */
-  tokenWillExpireLeadMs?: number;
-  /** Clock and timers (tests pass a manual one). */
-  timers?: Timers;
-  /**
-   * App hide/show and network events, for recovery after a suspension; defaults to the global `wx`.
-   * Pass `null` to turn lifecycle recovery off.
-   */
-  platform?: PlatformLike | null;
-}
-
 /**
- * joinRoom's parameters, exactly as the protocol's joinRoom request: the token fields your server (or
- * issueToken) gave you, your role, optionally `peerId`, `nickName`, and `ownerProof` (the owner proof
- * your server computed for this token with the app key: the join then makes you the room's owner).
+ * JRTCMiniappClient: the SDK's entry point, with JD Cloud JRTC's API on it (init, joinRoom, setRole,
+ * publish, subscribe, the lists and counts, custom signals, leaveRoom, destroy, and `on` with JRTC's
+ * event names), so a JRTC page runs unchanged. Those calls resolve with JRTC's reply shapes
+ * (`{code: 200, ..., reason: ''}`) and reject with JRTCFailure (`{code, reason, errorCode}`).
+ * `joinRoom` resolves with our Room: its richer API (typed events, room control) is the extension.
  */
-export type JoinRoomParams = ActionRequest<'joinRoom'>;
+import { JRTC_EVENT_NAMES, bridgeRoom, toUser } from './jrtcEvents';
+import type { JRTCEventCallbacks, JRTCSignal, JRTCUser } from './jrtcEvents';
+import { ClientCore } from './clientCore';
+import type { Member } from '../../../shared/common';
+import type { Role } from '../../../shared/constants';
+import { JrtcCode } from '../../../shared/errors';
+import { JRTCError, JRTCFailure } from './errors';
+import { configFrom } from './options';
+import type { EnterRoomInfo, InitOptions } from './options';
+import type { PullStream } from './events';
+import type { Room } from './room';
+import { check, isId, isObject } from './validate';
 
-interface PendingJoin {
-  promise: Promise<Room>;
-  cancelled: boolean;
-  resolve(room: Room): void;
-  reject(error: JRTCError): void;
-  /** Settles when the join's work is over (including undoing a cancelled join on the server). */
-  done: Promise<void>;
+export type { InitOptions, JoinRoomParams, EnterRoomInfo } from './options';
+
+/** A JRTC-form success: `code` 200, the call's fields, `reason` ''. */
+export type JRTCReply<T> = { code: 200; reason: string } & T;
+
+/** Listeners of the client: JRTC's events, and custom signals by the name their sender gave. */
+type ClientEvents = { [K in keyof JRTCEventCallbacks | 'signal']: (payload: never) => void };
+
+const SIGNAL_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/** Throws ARGUMENT_INVALIDATE unless `name` can name a custom signal (and is none of the client's events). */
+function checkEventName(name: unknown): void {
+  check(typeof name === 'string' && SIGNAL_NAME.test(name) && name.indexOf('jrtc.') !== 0 && JRTC_EVENT_NAMES.indexOf(name as never) < 0, 'customEventName');
 }
 
-const positive = (v: unknown): boolean => typeof v === 'number' && v > 0;
-const ignore = (): void => undefined;
-
-/** Throws BAD_REQUEST for join parameters the server would refuse anyway. */
-function checkJoin(p: JoinRoomParams, appId: string): void {
-  check(isObject(p), 'params');
-  check(p.appId === appId, 'appId');
-  check(isText(p.token, Limits.tokenMaxLength), 'token');
-  check(isId(p.userId), 'userId');
-  check(isRole(p.role), 'role');
-  check(isText(p.nonce, Limits.nonceMaxLength), 'nonce');
-  check(Number.isInteger(p.timestamp) && p.timestamp > 0, 'timestamp');
-  check(isId(p.userRoomId), 'userRoomId');
-  checkOptional(p.peerId, isId, 'peerId');
-  checkOptional(p.nickName, (v) => typeof v === 'string' && v.length <= Limits.nickNameMaxLength, 'nickName');
-  checkOptional(p.ownerProof, (v) => isText(v, Limits.ownerProofMaxLength), 'ownerProof');
-}
-
-/**
- * The SDK's entry point: `JRTCMiniappClient.init(...)`, then `client.joinRoom(...)` for a Room. One room
- * at a time; join and leave never interleave.
- */
-export default class JRTCMiniappClient {
-  /** The appId given to init. */
-  readonly appId: string;
-  private current?: Room;
-  private pending?: PendingJoin;
-  /** What a new join waits for: the previous room's leave or the undoing of a cancelled join. */
-  private settling: Promise<unknown> = Promise.resolve();
-  private destroyed = false;
-
-  private constructor(private readonly config: RoomConfig, appId: string) {
-    this.appId = appId;
-  }
-
-  /** Checks the options and creates a client. Rejects with BAD_REQUEST, or INVALID_STATE without wx.cloud. */
-  static async init(options: InitOptions): Promise<JRTCMiniappClient> {
-    check(isObject(options), 'options');
-    check(isId(options.appId), 'appId');
-    check(isDomain(options.pushDomain), 'pushDomain');
-    check(isDomain(options.pullDomain), 'pullDomain');
-    checkOptional(options.rosterScope, (v) => v === 'anchors' || v === 'all', 'rosterScope');
-    checkOptional(options.callTimeoutMs, positive, 'callTimeoutMs');
-    checkOptional(options.tokenWillExpireLeadMs, (v) => typeof v === 'number' && v >= 0, 'tokenWillExpireLeadMs');
-    checkOptional(options.platform, (v) => v === null || isPlatform(v), 'platform');
-    checkOptional(options.reconnectPolicy, (v) => isObject(v) && typeof v.nextRetryDelayInMs === 'function', 'reconnectPolicy');
-    const global = typeof wx !== 'undefined' && wx ? wx : undefined;
-    const cloud = options.cloud || (global && global.cloud);
-    const platform = options.platform === undefined ? global : options.platform;
-    if (!cloud || typeof cloud.callFunction !== 'function' || typeof cloud.database !== 'function') {
-      throw JRTCError.invalidState('wx.cloud is not available: call wx.cloud.init() first or pass `cloud`');
-    }
-    return new JRTCMiniappClient(
-      {
-        cloud,
-        timers: options.timers || systemTimers,
-        reconnectPolicy: options.reconnectPolicy || new DefaultReconnectPolicy(),
-        pushDomain: options.pushDomain,
-        pullDomain: options.pullDomain,
-        callTimeoutMs: options.callTimeoutMs || 15_000,
-        tokenWillExpireLeadMs: options.tokenWillExpireLeadMs === undefined ? 60_000 : options.tokenWillExpireLeadMs,
-        rosterScope: options.rosterScope || 'anchors',
-        platform: isPlatform(platform) ? platform : undefined,
-      },
-      options.appId,
-    );
-  }
-
-  /** The joined room, or null. */
-  get room(): Room | null {
-    return this.current || null;
-  }
+/** The JRTC entry point: `const jrtcMiniapp = JRTCMiniappClient.init({appId, pushDomain, pullDomain})`. */
+export default class JRTCMiniappClient extends ClientCore<ClientEvents> {
+  /** The core's promise of the latest join, and the one the page was given for it. */
+  private joining?: [Promise<Room>, Promise<Room>];
 
   /**
-   * Joins a room and resolves with it once the server admitted you; the live roster then fills through
-   * the room's events. While a join is pending a second call gets the same promise; while in a room it
-   * rejects with INVALID_STATE (leave first).
+   * Creates the client, synchronously as JRTC does. Options that cannot work (BAD_REQUEST, or no
+   * wx.cloud: INVALID_STATE) do not throw: every call rejects with them, and `onError` reports them.
    */
-  joinRoom(params: JoinRoomParams): Promise<Room> {
-    if (this.pending) return this.pending.promise;
+  static init(options: InitOptions): JRTCMiniappClient {
+    let setup;
     try {
-      if (this.destroyed) throw JRTCError.invalidState('the client is destroyed');
-      checkJoin(params, this.appId);
-      if (this.current) throw JRTCError.invalidState('already in a room: leave it first');
+      setup = configFrom(options);
     } catch (err) {
-      return Promise.reject(err);
+      setup = JRTCError.from(err);
     }
-    const pending = { cancelled: false } as PendingJoin;
-    pending.promise = new Promise<Room>((resolve, reject) => {
-      pending.resolve = resolve;
-      pending.reject = reject;
-    });
-    this.pending = pending;
-    pending.done = this.runJoin(params, pending).catch((err: unknown) => {
-      if (this.pending === pending) this.pending = undefined;
-      pending.reject(JRTCError.from(err));
-    });
-    return pending.promise;
+    const client = new JRTCMiniappClient(setup, options && typeof options.appId === 'string' ? options.appId : '');
+    // After the page's `on(...)` calls that follow init.
+    if (setup instanceof JRTCError) Promise.resolve(new JRTCFailure(setup)).then((f) => client.emit('onError', f as never));
+    return client;
   }
 
-  /** Leaves the room, or cancels a pending join (which then rejects with CANCELLED). */
-  leaveRoom(): Promise<void> {
-    const pending = this.pending;
-    if (pending) {
-      pending.cancelled = true;
-      this.pending = undefined;
-      pending.reject(JRTCError.cancelled('left while joining'));
-      this.settling = pending.done;
-      return pending.done;
-    }
-    return this.current ? this.current.leaveRoom() : Promise.resolve();
+  /** Adds a listener of a JRTC event; returns its remover. */
+  override on<K extends keyof JRTCEventCallbacks>(event: K, listener: JRTCEventCallbacks[K]): () => void;
+  /** Adds a listener of the custom signals named `customEventName`. */
+  override on(customEventName: string, listener: (signal: JRTCSignal) => void): () => void;
+  override on(event: string, listener: (payload: never) => void): () => void {
+    return super.on(event as 'signal', listener);
   }
 
-  /** Cancels a pending join, leaves the room (its state goes disconnected with DESTROYED) and retires the client. */
-  async destroy(): Promise<void> {
-    this.destroyed = true;
-    if (this.pending) await this.leaveRoom().catch(ignore);
-    if (this.current) await this.current.close('DESTROYED').catch(ignore);
+  /** Removes a listener added with `on`. */
+  override off(event: string, listener: (payload: never) => void): void {
+    super.off(event as 'signal', listener);
   }
 
-  private async runJoin(params: JoinRoomParams, pending: PendingJoin): Promise<void> {
-    await this.settling;
-    if (pending.cancelled) return;
-    const { cloud, timers, callTimeoutMs } = this.config;
-    const reply = await callAction(cloud, timers, callTimeoutMs, 'joinRoom', params);
-    const session: Session = {
-      appId: params.appId,
-      userRoomId: params.userRoomId,
-      userId: params.userId,
-      sessionId: reply.sessionId,
-    };
-    if (pending.cancelled) {
-      // Left while the join was on its way: undo it on the server so no ghost stays behind.
-      await callAction(cloud, timers, callTimeoutMs, 'leaveRoom', session).catch(ignore);
-      return;
-    }
-    const room = new Room(this.config, session, reply, params, (ended) => {
-      if (this.current === ended) this.current = undefined;
-      // Deferred: leaveRoom assigns its promise right after the state change that brought us here.
-      this.settling = Promise.resolve()
-        .then(() => ended.leaveRoom())
-        .catch(ignore);
+  /** Joins a room (enterRoomInfo as JRTC documents it) and resolves with the Room. */
+  joinRoom(info: EnterRoomInfo): Promise<Room> {
+    const inRoom = !!this.room;
+    const join = this.join(info);
+    // A second call while a join is pending gets the same promise, as the core gives it.
+    if (this.joining && this.joining[0] === join) return this.joining[1];
+    const answer = join.catch((err: unknown) => {
+      const error = JRTCError.from(err);
+      throw new JRTCFailure(error, inRoom && error.code === 'INVALID_STATE' ? JrtcCode.REPEAT_SUBMISSION : undefined);
     });
-    // Settled before the caller resumes: a join right after this one already sees the room.
-    if (this.pending === pending) this.pending = undefined;
-    if (room.state !== 'disconnected') this.current = room;
-    pending.resolve(room);
+    this.joining = [join, answer];
+    return answer;
+  }
+
+  /**
+   * Becomes anchor (1) or audience (2). As an anchor you publish at once: `publishUrl` is your push URL
+   * for `<live-pusher>` ('' as audience); `pullUrl` the first other anchor's stream ('' when none).
+   */
+  setRole(roleType: Role): Promise<JRTCReply<{ data: { publishUrl: string; pullUrl: string; role: Role } }>> {
+    return this.reply(async (room) => {
+      const { role } = await room.setRole(roleType);
+      const [publishUrl, streams] = await Promise.all([role === 1 ? room.publish() : '', this.others(room)]);
+      return { data: { publishUrl, pullUrl: streams.length ? streams[0].url : '', role } };
+    });
+  }
+
+  /** Publishes your audio (anchors): `url` is the push URL for `<live-pusher>`. */
+  publish(): Promise<JRTCReply<{ url: string }>> {
+    return this.reply(async (room) => ({ url: await room.publish() }));
+  }
+
+  /**
+   * The other anchors' streams: `url` the first one's pull URL for `<live-player>` ('' when nobody
+   * publishes), `streams` all of them (one `<live-player>` each).
+   */
+  subscribe(): Promise<JRTCReply<{ url: string; streams: PullStream[] }>> {
+    return this.reply(async (room) => {
+      const streams = await this.others(room);
+      return { url: streams.length ? streams[0].url : '', streams };
+    });
+  }
+
+  /** Every anchor; `hasAudio` while it publishes unmuted. */
+  getBroadcasterList(): Promise<JRTCReply<{ data: Array<JRTCUser & { hasAudio: boolean }> }>> {
+    return this.reply(async (room) => {
+      const anchors = await room.getBroadcasterList();
+      const muted = (m: Member) => m.stream.muted || (room.allMuted && m.userId !== room.ownerUserId);
+      return { data: anchors.map((m) => Object.assign(toUser(m, room.userRoomId), { hasAudio: m.stream.publishing && !muted(m) })) };
+    });
+  }
+
+  /**
+   * The audience, ordered by userId: the first page (up to 100), or the one after `cursor`.
+   * `nextCursor` (ours) is null on the last page.
+   */
+  getAudienceList(page: { cursor?: string; pageSize?: number } = { pageSize: 100 }): Promise<JRTCReply<{ data: JRTCUser[]; nextCursor: string | null }>> {
+    return this.reply(async (room) => {
+      const { members, nextCursor } = await room.getAudienceList(page);
+      return { data: members.map((m) => toUser(m, room.userRoomId)), nextCursor };
+    });
+  }
+
+  /** Exact member counts, from the server. */
+  getRoomMemberCount(): Promise<JRTCReply<{ data: { total: number; broadcasterCount: number; audienceCount: number } }>> {
+    return this.reply(async (room) => ({ data: await room.getRoomMemberCount() }));
+  }
+
+  /** Sends a custom signal to everyone in the room: they hear the event named `customEventName`. */
+  customSignalToRoom(signal: { customEventName: string; data?: unknown }): Promise<JRTCReply<{ data: JRTCSignal }>> {
+    return this.reply((room) => {
+      check(isObject(signal), 'signal');
+      return this.signal(room, signal.customEventName, signal.data);
+    });
+  }
+
+  /** Sends a custom signal to one member (`targetUserId`): it hears the event named `customEventName`. */
+  customSignalToPeer(signal: { targetUserId: string | number; customData: { customEventName: string; data?: unknown } }): Promise<JRTCReply<{ data: JRTCSignal }>> {
+    return this.reply((room) => {
+      check(isObject(signal) && isObject(signal.customData), 'signal');
+      const to = typeof signal.targetUserId === 'number' ? String(signal.targetUserId) : signal.targetUserId;
+      check(isId(to), 'targetUserId');
+      return this.signal(room, signal.customData.customEventName, signal.customData.data, to);
+    });
+  }
+
+  /** Leaves the room (or cancels a pending join); resolves `{code: 200, data: ''}` also when not in one. */
+  async leaveRoom(): Promise<JRTCReply<{ data: '' }>> {
+    try {
+      await this.leave();
+      return { code: 200, data: '', reason: '' };
+    } catch (err) {
+      throw JRTCFailure.from(err);
+    }
+  }
+
+  /** @internal */
+  protected override adopted(room: Room): void {
+    bridgeRoom(room, (event, payload) => this.emit(event as 'signal', payload as never));
+  }
+
+  /** Runs a JRTC-form call on the joined room: its fields with code 200, or a JRTCFailure. */
+  private async reply<T>(work: (room: Room) => Promise<T>): Promise<JRTCReply<T>> {
+    try {
+      return Object.assign({ code: 200 as const, reason: '' }, await work(this.joined()));
+    } catch (err) {
+      throw JRTCFailure.from(err);
+    }
+  }
+
+  /** The publishing anchors but you. */
+  private async others(room: Room): Promise<PullStream[]> {
+    return (await room.subscribe()).filter((s) => s.userId !== room.userId);
+  }
+
+  private async signal(room: Room, name: string, data: unknown, toUserId?: string): Promise<{ data: JRTCSignal }> {
+    checkEventName(name);
+    const payload = data === undefined ? null : data;
+    await room.sendSignal({ type: name, payload, toUserId });
+    return { data: { eventName: name, nickName: room.nickName, userId: room.userId, data: payload } };
   }
 }

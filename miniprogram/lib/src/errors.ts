@@ -1,4 +1,5 @@
-import { ErrorCode, isErrorCode } from '../../../shared/errors';
+import { ErrorCode, JRTC_CODE_OF, isErrorCode } from '../../../shared/errors';
+import type { JrtcCode } from '../../../shared/errors';
 
 /**
  * The one error type the SDK rejects with. `code` comes from the protocol's table, so a page switches
@@ -52,5 +53,35 @@ export class JRTCError extends Error {
     const e = (err || {}) as { errMsg?: unknown; message?: unknown };
     const msg = e.errMsg || e.message;
     return new JRTCError(ErrorCode.NETWORK, typeof msg === 'string' ? msg : 'call failed', err);
+  }
+}
+
+/**
+ * How the client's JRTC-form calls reject (and what `onError` receives): JRTC's numeric `code` and
+ * `reason`, as a JRTC page reads them, plus our string `errorCode` (the same JRTCError the Room API
+ * would give) for a page that wants the precise cause.
+ */
+export class JRTCFailure extends Error {
+  /** JRTC's numeric status (shared/errors.ts JrtcCode). */
+  readonly code: JrtcCode;
+  /** What went wrong, in words. */
+  readonly reason: string;
+  /** The protocol's code, as the Room API reports it. */
+  readonly errorCode: ErrorCode;
+  /** Extra data from the server or the platform. */
+  readonly details?: unknown;
+
+  constructor(error: JRTCError, code: JrtcCode = JRTC_CODE_OF[error.code]) {
+    super(error.message);
+    this.name = 'JRTCFailure';
+    this.code = code;
+    this.reason = error.message;
+    this.errorCode = error.code;
+    this.details = error.details;
+  }
+
+  /** Anything thrown, as a failure (JRTCError → its JRTC status; platform errors → CONNECTION_LOST). */
+  static from(err: unknown): JRTCFailure {
+    return err instanceof JRTCFailure ? err : new JRTCFailure(JRTCError.from(err));
   }
 }

@@ -83,12 +83,31 @@ export interface RoomEventCallbacks {
   pullUrlChanged: (userId: string, url: string) => void;
   /** The loudest member above the threshold (hysteresis keeps it from flickering), or null for silence. */
   activeSpeakerChanged: (userId: string | null) => void;
+  /**
+   * (createPusherHandlers / createPlayerHandlers) Everyone's current volume (0-100), loudest first:
+   * at most every AUDIO_VOLUMES_INTERVAL_MS while volume reports come in; silent members drop out.
+   */
+  audioVolumes: (volumes: AudioVolume[]) => void;
+  /**
+   * The owner muted (true) or unmuted (false) the whole room (muteAll): everyone but the owner keeps
+   * the microphone closed, whatever its own mute says. `room.allMuted` holds the current value.
+   */
+  allMutedChanged: (allMuted: boolean) => void;
+}
+
+/** One member's volume, as `audioVolumes` reports it. */
+export interface AudioVolume {
+  userId: string;
+  /** 0-100, as `<live-pusher>` / `<live-player>` report it. */
+  volume: number;
 }
 
 /** A signal as the page receives it. */
 export interface ReceivedSignal {
   /** The sender's userId. */
   from: string;
+  /** The sender's nickName, as the server recorded it at its join ('' when it gave none). */
+  nickName: string;
   type: string;
   payload: unknown;
   /** True when sent to you alone, false when sent to the whole room. */

@@ -28,6 +28,8 @@ export class RoomFeed extends RoomControl {
   protected roomVersion = 0;
   /** @internal The stage cap as last seen. */
   protected cap?: number;
+  /** @internal The room-wide mute (muteAll) as last seen. */
+  protected allMute = false;
   /** Streams announced with streamPublished, by userId (their streamId). */
   private announced = new Map<string, string>();
   /** The books of the two signal watches: [room-wide, your inbox]. */
@@ -47,6 +49,15 @@ export class RoomFeed extends RoomControl {
    */
   get maxAnchors(): number | undefined {
     return this.cap;
+  }
+
+  /**
+   * True while the owner muted the whole room (muteAll): keep your microphone closed unless you are
+   * the owner (`<live-pusher muted="{{room.allMuted && !isOwner || ownMuted}}">`); later joiners see
+   * it at once. Changes come as `allMutedChanged`.
+   */
+  get allMuted(): boolean {
+    return this.allMute;
   }
 
   /** (Anchors) The members whose hand is up. */
@@ -103,6 +114,11 @@ export class RoomFeed extends RoomControl {
     if (found && version < this.roomVersion) return;
     this.roomVersion = version;
     this.cap = doc.maxAnchors as number | undefined;
+    const allMuted = doc.allMuted === true;
+    if (allMuted !== this.allMute) {
+      this.allMute = allMuted;
+      this.emit('allMutedChanged', allMuted);
+    }
     const owner = doc.ownerUserId;
     if (typeof owner === 'string' && owner !== this.currentOwner) {
       this.currentOwner = owner;

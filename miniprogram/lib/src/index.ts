@@ -1,20 +1,23 @@
 /**
- * JRTC audio rooms for WeChat mini programs on CloudBase. `import JRTCMiniappClient from
- * '../lib/jrtc-miniapp.min'`, then `await JRTCMiniappClient.init({appId, pushDomain, pullDomain})`.
+ * JRTC audio rooms for WeChat mini programs on CloudBase. As JD Cloud JRTC documents it:
+ * `import JRTCMiniappClient from '../lib/jrtc-miniapp.min'`, then
+ * `const jrtcMiniapp = JRTCMiniappClient.init({appId, pushDomain, pullDomain})` and every call on it;
+ * `joinRoom` resolves with a Room, whose richer typed API is ours.
  */
 import JRTCMiniappClient from './client';
 
 export default JRTCMiniappClient;
 export { JRTCMiniappClient };
-export { JRTCError } from './errors';
+export { JRTCError, JRTCFailure } from './errors';
 export { DefaultReconnectPolicy, DEFAULT_RETRY_DELAYS } from './reconnect';
 export { pickSpeaker, DEFAULT_SPEAKER_OPTIONS } from './media';
-export { ErrorCode } from '../../../shared/errors';
+export { ErrorCode, JrtcCode } from '../../../shared/errors';
 export { Role } from '../../../shared/constants';
-export type { InitOptions, JoinRoomParams } from './client';
+export type { InitOptions, JoinRoomParams, EnterRoomInfo, JRTCReply } from './client';
+export type { JRTCEventCallbacks, JRTCUser, JRTCStream, JRTCRoomMute, JRTCSignal } from './jrtcEvents';
 export type { Room, RosterScope, AudiencePage } from './room';
 export type { SignalOptions, SentSignal, TokenRenewal } from './roomControl';
-export type { RoomEventCallbacks, ConnectionState, ConnectionReason, PullStream, ReceivedSignal } from './events';
+export type { RoomEventCallbacks, ConnectionState, ConnectionReason, PullStream, ReceivedSignal, AudioVolume } from './events';
 export type { ReconnectPolicy, ReconnectContext } from './reconnect';
 export type { PlatformLike } from './lifecycle';
 export type { MediaEvent, MediaHandlers, SpeakerOptions } from './media';

@@ -3,6 +3,7 @@
  * what gave up and tells the page who is speaking. Codes from the components' docs: pusher 1002
  * (pushing), 1102 (reconnecting), -1307 (gave up); player -2301 (gave up).
  */
+import type { AudioVolume } from './events';
 
 /** A mini program component event (only `detail` is read). */
 export interface MediaEvent {
@@ -59,6 +60,30 @@ export function speakerTracker(now: () => number, onChange: (userId: string | nu
     }
     const next = pickSpeaker(current, volumes, options);
     if (next !== current) onChange((current = next));
+  };
+}
+
+/** audioVolumes comes at most this often (volume reports arrive several times a second per component). */
+export const AUDIO_VOLUMES_INTERVAL_MS = 500;
+
+/**
+ * Feeds volumes in and reports everyone's current volume, loudest first, at most every
+ * AUDIO_VOLUMES_INTERVAL_MS; readings older than VOLUME_TTL_MS are dropped (that member went silent).
+ */
+export function volumeReporter(now: () => number, report: (volumes: AudioVolume[]) => void): (userId: string, volume: number) => void {
+  const readings: Record<string, { volume: number; at: number }> = {};
+  let last = -AUDIO_VOLUMES_INTERVAL_MS;
+  return (userId, volume) => {
+    const t = now();
+    readings[userId] = { volume: Number(volume) || 0, at: t };
+    if (t - last < AUDIO_VOLUMES_INTERVAL_MS) return;
+    last = t;
+    const volumes: AudioVolume[] = [];
+    for (const id of Object.keys(readings)) {
+      if (t - readings[id].at > VOLUME_TTL_MS) delete readings[id];
+      else volumes.push({ userId: id, volume: readings[id].volume });
+    }
+    report(volumes.sort((a, b) => b.volume - a.volume));
   };
 }
 

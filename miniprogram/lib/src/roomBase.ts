@@ -53,6 +53,8 @@ export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
   readonly userId: string;
   /** The room id the app chose. */
   readonly userRoomId: string;
+  /** Your nickName, as the server admitted it. */
+  readonly nickName: string;
 
   /** @internal */
   protected readonly session: Session;
@@ -84,6 +86,7 @@ export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
     this.userId = session.userId;
     this.userRoomId = session.userRoomId;
     this.roomKey = join.roomKey;
+    this.nickName = join.member.nickName;
     this.currentRole = join.member.role;
     const { broadcasterCount, audienceCount } = join.room;
     this.currentCounts = { total: broadcasterCount + audienceCount, broadcasterCount, audienceCount };

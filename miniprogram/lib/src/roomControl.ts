@@ -83,6 +83,14 @@ export class RoomControl extends RoomCalls {
     return (await this.call('mute', { targetUserId: userId, muted })).member;
   }
 
+  /**
+   * (Owner) Mutes or unmutes the whole room: everyone but you hears `allMutedChanged`, members who
+   * join later included (`room.allMuted`). Each member's own and admin mute stay as they were.
+   */
+  async muteAll(muted: boolean): Promise<RoomSummary> {
+    return this.adoptRoom(await this.call('muteAll', { muted }));
+  }
+
   /** Mutes or unmutes yourself (bind `<live-pusher muted>` to it); the owner's mute stays as it set it. */
   async setMuted(muted: boolean): Promise<Member> {
     return (await this.call('setMuted', { muted })).member;

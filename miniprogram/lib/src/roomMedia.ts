@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../../shared/errors';
 import { JRTCError } from './errors';
 import { RoomFeed } from './feed';
-import { codeOf, speakerTracker, volumeOf } from './media';
+import { codeOf, speakerTracker, volumeOf, volumeReporter } from './media';
 import type { MediaEvent, MediaHandlers } from './media';
 import { check, isId } from './validate';
 
@@ -11,10 +11,12 @@ import { check, isId } from './validate';
  */
 export class RoomMedia extends RoomFeed {
   private speaker?: (userId: string, volume: number) => void;
+  private volumes?: (userId: string, volume: number) => void;
 
   /**
    * Handlers for `<live-pusher bindstatechange bindaudiovolumenotify binderror>`: when the pusher
-   * gives up (-1307) a fresh push URL comes as `pushUrlChanged`; your volume feeds `activeSpeakerChanged`.
+   * gives up (-1307) a fresh push URL comes as `pushUrlChanged`; your volume feeds `activeSpeakerChanged`
+   * and `audioVolumes`.
    */
   createPusherHandlers(): MediaHandlers {
     return {
@@ -33,7 +35,7 @@ export class RoomMedia extends RoomFeed {
 
   /**
    * Handlers for the `<live-player>` of `userId`: when it gives up (-2301) a fresh pull URL comes as
-   * `pullUrlChanged(userId, url)`; its volume feeds `activeSpeakerChanged`.
+   * `pullUrlChanged(userId, url)`; its volume feeds `activeSpeakerChanged` and `audioVolumes`.
    */
   createPlayerHandlers(userId: string): MediaHandlers {
     check(isId(userId), 'userId');
@@ -61,6 +63,8 @@ export class RoomMedia extends RoomFeed {
     const { timers } = this.config;
     this.speaker = this.speaker || speakerTracker(() => timers.now(), (id) => this.emit('activeSpeakerChanged', id));
     this.speaker(userId, volume);
+    this.volumes = this.volumes || volumeReporter(() => timers.now(), (list) => this.emit('audioVolumes', list));
+    this.volumes(userId, volume);
   }
 
   private mediaError(e: MediaEvent): void {

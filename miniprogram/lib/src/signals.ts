@@ -28,7 +28,7 @@ function toSignal(doc: Doc): ReceivedSignal | null {
   try {
     const payload: unknown = JSON.parse(String(doc.payloadJson));
     return typeof doc.from === 'string' && typeof doc.type === 'string'
-      ? { from: doc.from, type: doc.type, payload, direct: doc.to !== SIGNAL_TO_ROOM }
+      ? { from: doc.from, nickName: typeof doc.fromNickName === 'string' ? doc.fromNickName : '', type: doc.type, payload, direct: doc.to !== SIGNAL_TO_ROOM }
       : null;
   } catch {
     return null;

@@ -3,6 +3,9 @@ import fs from 'fs';
 import path from 'path';
 import zlib from 'zlib';
 
+/** The SDK's gzip budget (issue 9: features beat bytes; scripts/build-sdk.js enforces the same figure). */
+export const SDK_GZIP_BUDGET = 10240;
+
 /** Gzipped sizes (bytes) of the peers' published mini program SDK builds. */
 export const peerGzipBytes = {
   'trtc-wx-sdk': 7849,

@@ -63,6 +63,13 @@ export default class JRTCMiniappClient extends ClientCore<ClientEvents> {
     return super.on(event as 'signal', listener);
   }
 
+  /** Adds a listener that runs once. */
+  override once<K extends keyof JRTCEventCallbacks>(event: K, listener: JRTCEventCallbacks[K]): () => void;
+  override once(customEventName: string, listener: (signal: JRTCSignal) => void): () => void;
+  override once(event: string, listener: (payload: never) => void): () => void {
+    return super.once(event as 'signal', listener);
+  }
+
   /** Removes a listener added with `on`. */
   override off(event: string, listener: (payload: never) => void): void {
     super.off(event as 'signal', listener);

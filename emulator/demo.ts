@@ -41,10 +41,10 @@ function rosterOf(c: DemoClass): RosterState {
 /** Plays the class. Resolves with true when it ended as expected (see the file comment). */
 export async function runDemo(cloud: DemoCloud, options: DemoOptions = {}): Promise<boolean> {
   const view = new DemoView(options.out ?? process.stdout);
-  const c = await DemoClass.open(cloud, STUDENTS);
+  const c = DemoClass.open(cloud, STUDENTS);
   // The teacher's events redraw its table; of the others', only what is news for a reader.
   c.ledger.onEntry((entry) => {
-    if (entry.who === TEACHER || entry.event === 'invited' || entry.event === 'error' || entry.event === 'kicked') view.event(entry, rosterOf(c));
+    if (entry.who === TEACHER || entry.event === 'invited' || entry.event === 'onError' || entry.event === 'kicked') view.event(entry, rosterOf(c));
   });
   const problems: string[] = [];
   let done = 0;

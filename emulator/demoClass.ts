@@ -1,7 +1,9 @@
 /**
  * The demo's cast: a teacher and students, each a real SDK client (JRTCMiniappClient, from the SDK's
  * source) on its own simulated WeChat identity, talking to the local cloud running in this process.
- * The app's server is played here too: it computes each join's token with the local app key.
+ * The app's server is played here too: it computes each join's token with the local app key. The
+ * clients are used as a JRTC page uses them (init without await, joinRoom, leaveRoom then destroy);
+ * the Room each join resolves with serves the class's control (ours).
  */
 import { randomBytes } from 'crypto';
 import { performance } from 'perf_hooks';
@@ -67,28 +69,27 @@ export class DemoClass {
   }
 
   /** Creates the teacher's and `studentCount` students' SDK clients (nobody has joined yet). */
-  static async open(cloud: DemoCloud, studentCount: number): Promise<DemoClass> {
+  static open(cloud: DemoCloud, studentCount: number): DemoClass {
     const timers = new ClockTimers(cloud.clock);
     const env = { ...localFunctionEnv, ...cloud.media?.functionEnv() };
     const names: Array<[string, string]> = [[TEACHER, 'Teacher Li']];
     for (let n = 1; n <= studentCount; n++) names.push([studentId(n), `Student ${n}`]);
-    const users = await Promise.all(
-      names.map(async ([userId, nickName]): Promise<DemoUser> => {
-        const platform = demoPlatform(createCloudClient({ url: cloud.url, openid: `demo-openid-${userId}` }));
-        const own = timers.scope();
-        const client = await JRTCMiniappClient.init({
-          appId: APP_ID,
-          pushDomain: env.JRTC_PUSH_DOMAINS.split(',')[0],
-          pullDomain: env.JRTC_PULL_DOMAINS.split(',')[0],
-          cloud: platform.cloud,
-          timers: own,
-          platform: null,
-          // The teacher's table shows everyone (a class is small); students follow the stage only.
-          rosterScope: userId === TEACHER ? 'all' : 'anchors',
-        });
-        return { userId, nickName, client, platform, timers: own, killed: false };
-      }),
-    );
+    const users = names.map(([userId, nickName]): DemoUser => {
+      const platform = demoPlatform(createCloudClient({ url: cloud.url, openid: `demo-openid-${userId}` }));
+      const own = timers.scope();
+      // Synchronous, as in JRTC.
+      const client = JRTCMiniappClient.init({
+        appId: APP_ID,
+        pushDomain: env.JRTC_PUSH_DOMAINS.split(',')[0],
+        pullDomain: env.JRTC_PULL_DOMAINS.split(',')[0],
+        cloud: platform.cloud,
+        timers: own,
+        platform: null,
+        // The teacher's table shows everyone (a class is small); students follow the stage only.
+        rosterScope: userId === TEACHER ? 'all' : 'anchors',
+      });
+      return { userId, nickName, client, platform, timers: own, killed: false };
+    });
     return new DemoClass(cloud, users, timers);
   }
 
@@ -124,7 +125,7 @@ export class DemoClass {
       nickName: user.nickName,
     });
     // Listeners added right after the join resolves hear the first snapshots: watches deliver later.
-    this.ledger.follow(room, user.userId);
+    this.ledger.follow(user.client, room, user.userId);
     user.room = room;
     return room;
   }
@@ -157,9 +158,21 @@ export class DemoClass {
     }
   }
 
-  /** Destroys every client still alive (leaving its room) and stops the clock-following timers. */
+  /** Signs every client still alive off (leaving its room) and stops the clock-following timers. */
   async close(): Promise<void> {
-    await Promise.all(this.alive().map((u) => u.client.destroy()));
+    await Promise.all(this.alive().map((u) => signOff(u.client)));
     this.timers.dispose();
+  }
+}
+
+/**
+ * Ends a client as a JRTC page does: leaveRoom (resolves also when not in a room), then destroy,
+ * which runs whatever the leave did (a failed leave is still reported).
+ */
+export async function signOff(jrtcMiniapp: JRTCMiniappClient): Promise<void> {
+  try {
+    await jrtcMiniapp.leaveRoom();
+  } finally {
+    await jrtcMiniapp.destroy();
   }
 }

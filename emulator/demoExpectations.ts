@@ -20,11 +20,11 @@ export function demoExpectations(): Expectation[] {
 
   // The teacher's roster (rosterScope 'all'): every student in once and out once, the ghost included.
   for (const s of students) {
-    t('memberJoined', s, 1);
-    t('memberLeft', s, 1);
+    t('UserJoinedRoom', s, 1);
+    t('UserLeavedRoom', s, 1);
   }
-  t('memberJoined', undefined, STUDENTS);
-  t('memberLeft', undefined, STUDENTS);
+  t('UserJoinedRoom', undefined, STUDENTS);
+  t('UserLeavedRoom', undefined, STUDENTS);
   // Hands: up once each; down once each (taken on stage, promoted, left).
   for (const s of raisers) {
     t('handRaised', s, 1);
@@ -33,14 +33,14 @@ export function demoExpectations(): Expectation[] {
   t('handRaised', undefined, RAISERS.length);
   t('handLowered', undefined, RAISERS.length);
   // The stage: the invited student up, the promoted one up and down again.
-  t('roleChanged', invited, 1, '2->1');
-  t('roleChanged', promoted, 1, '2->1');
-  t('roleChanged', promoted, 1, '1->2');
-  t('roleChanged', undefined, 3);
-  t('streamPublished', invited, 1);
-  t('streamPublished', undefined, 1);
-  t('streamUnpublished', invited, 1);
-  t('streamUnpublished', undefined, 1);
+  t('UserModifyRole', invited, 1, '2->1');
+  t('UserModifyRole', promoted, 1, '2->1');
+  t('UserModifyRole', promoted, 1, '1->2');
+  t('UserModifyRole', undefined, 3);
+  t('StreamPublished', invited, 1);
+  t('StreamPublished', undefined, 1);
+  t('StreamUnpublished', invited, 1);
+  t('StreamUnpublished', undefined, 1);
   // Connected from the join to the end: no reconnecting while the clock jumped.
   t('connectionStateChanged', undefined, 1, 'disconnected:LEFT');
   t('connectionStateChanged', undefined, 1);
@@ -48,9 +48,9 @@ export function demoExpectations(): Expectation[] {
 
   for (const s of students) {
     // Every student heard the teacher's stream once, and the invited one's (except itself).
-    e.push({ who: s, event: 'memberJoined', subject: TEACHER, times: 1 });
-    e.push({ who: s, event: 'streamPublished', subject: TEACHER, times: 1 });
-    if (s !== invited) e.push({ who: s, event: 'streamPublished', subject: invited, times: 1 });
+    e.push({ who: s, event: 'UserJoinedRoom', subject: TEACHER, times: 1 });
+    e.push({ who: s, event: 'StreamPublished', subject: TEACHER, times: 1 });
+    if (s !== invited) e.push({ who: s, event: 'StreamPublished', subject: invited, times: 1 });
     // An invitation (or a promotion, which invites too) is heard once, by its student only.
     e.push({ who: s, event: 'invited', times: s === invited || s === promoted ? 1 : 0 });
     // Everyone leaves once, except the ghost, which never hears anything again.
@@ -59,7 +59,8 @@ export function demoExpectations(): Expectation[] {
     if (ghost || s === studentId(LEAVER)) e.push({ who: s, event: 'connectionStateChanged', times: ghost ? 0 : 1 });
   }
   for (const who of everyone) {
-    e.push({ who, event: 'error', times: 0 });
+    // onError: no failure outside a call, no reconnecting, no room ended but by leaving.
+    e.push({ who, event: 'onError', times: 0 });
     e.push({ who, event: 'kicked', times: 0 });
   }
   return e;

@@ -1,21 +1,22 @@
 /**
  * The demo's books: every SDK event every demo client heard, in order, and the check that the
  * scenario produced exactly the events it should (each expected one exactly once, nothing extra
- * where the count is known).
+ * where the count is known). What JD Cloud JRTC's API has events for is heard as a JRTC page hears
+ * it, on the client (`jrtcMiniapp.on('UserJoinedRoom', ...)`); the rest on the Room (ours).
  */
-import type { Room, RoomEventCallbacks } from '../miniprogram/lib/src/index';
+import type { JRTCEventCallbacks, JRTCMiniappClient, Room, RoomEventCallbacks } from '../miniprogram/lib/src/index';
 
-/** The room events the demo listens to (the media helpers' events cannot fire without a page). */
-export const LEDGER_EVENTS = [
-  'memberJoined',
-  'memberLeft',
-  'roleChanged',
-  'streamPublished',
-  'streamUnpublished',
+/** The client's events (the JRTC form) the demo listens to: who comes and goes, roles, streams, failures. */
+export const JRTC_LEDGER_EVENTS = ['UserJoinedRoom', 'UserLeavedRoom', 'UserModifyRole', 'StreamPublished', 'StreamUnpublished', 'onError'] as const;
+
+/**
+ * The Room's events the demo listens to, which the JRTC form has none for (the media helpers'
+ * events cannot fire without a page; the Room's `error` reaches the client's onError).
+ */
+export const ROOM_LEDGER_EVENTS = [
   'countsChanged',
   'connectionStateChanged',
   'tokenWillExpire',
-  'error',
   'handRaised',
   'handLowered',
   'invited',
@@ -23,8 +24,8 @@ export const LEDGER_EVENTS = [
   'signal',
 ] as const;
 
-/** One of LEDGER_EVENTS. */
-export type LedgerEventName = (typeof LEDGER_EVENTS)[number];
+/** One of JRTC_LEDGER_EVENTS or ROOM_LEDGER_EVENTS. */
+export type LedgerEventName = (typeof JRTC_LEDGER_EVENTS)[number] | (typeof ROOM_LEDGER_EVENTS)[number];
 
 /** One event as heard by one client. */
 export interface LedgerEntry {
@@ -33,7 +34,7 @@ export interface LedgerEntry {
   event: LedgerEventName;
   /** The member it is about (userId), or '' when about none. */
   subject: string;
-  /** The rest in words: `2->1` for a role change, `1/20` for counts, `disconnected:LEFT`, an error code. */
+  /** The rest in words: `2->1` for a role change, `1/20` for counts, `disconnected:LEFT`, an error code (ours). */
   detail: string;
 }
 
@@ -46,23 +47,23 @@ export interface Expectation {
   times: number;
 }
 
-type Member = { userId: string; role?: number };
+type Member = { userId: string; role?: number; previousRole?: number };
 
 /** Turns an event's arguments into the entry's subject and detail. */
 function describe(event: LedgerEventName, args: unknown[]): { subject: string; detail: string } {
   const [first, second] = args;
   const member = first && typeof first === 'object' && 'userId' in first ? (first as Member) : null;
   switch (event) {
-    case 'roleChanged':
-      return { subject: member?.userId ?? '', detail: `${String(second)}->${String(member?.role)}` };
+    case 'UserModifyRole':
+      return { subject: member?.userId ?? '', detail: `${String(member?.previousRole)}->${String(member?.role)}` };
     case 'countsChanged': {
       const c = first as { broadcasterCount: number; audienceCount: number };
       return { subject: '', detail: `${c.broadcasterCount}/${c.audienceCount}` };
     }
     case 'connectionStateChanged':
       return { subject: '', detail: second ? `${String(first)}:${String(second)}` : String(first) };
-    case 'error':
-      return { subject: '', detail: String((first as { code?: unknown } | undefined)?.code) };
+    case 'onError':
+      return { subject: '', detail: String((first as { errorCode?: unknown } | undefined)?.errorCode) };
     case 'signal':
       return { subject: String((first as { from?: unknown }).from), detail: String((first as { type?: unknown }).type) };
     case 'kicked':
@@ -78,12 +79,11 @@ export class EventLedger {
   readonly entries: LedgerEntry[] = [];
   private readonly listeners: Array<(entry: LedgerEntry) => void> = [];
 
-  /** Records every LEDGER_EVENTS event of `room`, heard by `who`. */
-  follow(room: Room, who: string): void {
-    for (const event of LEDGER_EVENTS) {
-      const record = (...args: unknown[]): void => this.add({ who, event, ...describe(event, args) });
-      room.on(event, record as RoomEventCallbacks[typeof event]);
-    }
+  /** Records every ledger event heard by `who`: the JRTC ones on its client, the others on its room. */
+  follow(jrtcMiniapp: JRTCMiniappClient, room: Room, who: string): void {
+    const recorder = (event: LedgerEventName) => (...args: unknown[]): void => this.add({ who, event, ...describe(event, args) });
+    for (const event of JRTC_LEDGER_EVENTS) jrtcMiniapp.on(event, recorder(event) as JRTCEventCallbacks[typeof event]);
+    for (const event of ROOM_LEDGER_EVENTS) room.on(event, recorder(event) as RoomEventCallbacks[typeof event]);
   }
 
   /** Calls `listener` after each new entry. */

@@ -10,6 +10,7 @@ import { computeToken } from '../shared/token';
 import JRTCMiniappClient from '../miniprogram/lib/src/index';
 import { createCloudClient } from './client';
 import { localFunctionEnv } from './cloud';
+import { signOff } from './demoClass';
 
 /** What the live class needs of the local cloud. */
 export interface LiveCloud {
@@ -45,8 +46,9 @@ export async function startLiveClass(cloud: LiveCloud, log: (line: string) => vo
   const env = { ...localFunctionEnv, ...cloud.media.functionEnv() };
   const [[appId, appKey]] = Object.entries(JSON.parse(env.JRTC_APPS) as Record<string, string>);
   const clients: JRTCMiniappClient[] = [];
-  const join = async (userId: string, nickName: string, role: 1 | 2) => {
-    const client = await JRTCMiniappClient.init({
+  /** A client that joined as a JRTC page does: init (synchronous), then joinRoom. */
+  const join = async (userId: string, nickName: string, role: 1 | 2): Promise<JRTCMiniappClient> => {
+    const client = JRTCMiniappClient.init({
       appId,
       pushDomain: env.JRTC_PUSH_DOMAINS.split(',')[0],
       pullDomain: env.JRTC_PULL_DOMAINS.split(',')[0],
@@ -57,7 +59,8 @@ export async function startLiveClass(cloud: LiveCloud, log: (line: string) => vo
     const nonce = `AK-${randomBytes(16).toString('hex')}`;
     const timestamp = Date.now() + 24 * 3600_000;
     const token = computeToken({ appId, appKey, roomId: LIVE_ROOM, userId, timestamp, nonce });
-    return client.joinRoom({ appId, token, userId, role, nonce, timestamp, userRoomId: LIVE_ROOM, nickName });
+    await client.joinRoom({ appId, token, userId, role, nonce, timestamp, userRoomId: LIVE_ROOM, nickName });
+    return client;
   };
 
   let ffmpeg: ChildProcess | null = null;
@@ -66,12 +69,12 @@ export async function startLiveClass(cloud: LiveCloud, log: (line: string) => vo
     if (stopped) return;
     stopped = true;
     ffmpeg?.kill('SIGKILL');
-    await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
+    await Promise.all(clients.map((c) => signOff(c).catch(() => undefined)));
   };
   try {
     const teacher = await join('live-teacher', 'Teacher Wang', 1);
     for (const [i, name] of LISTENERS.entries()) await join(`live-student-${i + 1}`, name, 2);
-    const pushUrl = await teacher.publish();
+    const { url: pushUrl } = await teacher.publish();
     // The teacher's microphone: a tone that beeps four times a second, at the pace of a live pusher (-re).
     ffmpeg = spawn(
       'ffmpeg',

@@ -1,9 +1,13 @@
 /**
  * The demo's script: an online class from the teacher's join to the empty room. Each step acts
  * through the SDK's public API only and waits until the SDK events it causes have arrived, so a
- * step that does not happen as it should stops the demo with the reason.
+ * step that does not happen as it should stops the demo with the reason. What JD Cloud JRTC's API
+ * covers goes through the client, as a JRTC page calls it (publish, setRole, the counts and lists,
+ * leaveRoom); the class's control (stage policy, hands, invitations, promote and demote) and the
+ * live counts (countsChanged) are the Room's, which JRTC's API has no equivalent for.
  */
 import { Collections, Timing, roomKeyOf } from '../shared';
+import type { JRTCFailure } from '../miniprogram/lib/src/index';
 import { createCloudClient } from './client';
 import { TEACHER, studentId } from './demoClass';
 import type { DemoClass, DemoUser } from './demoClass';
@@ -61,18 +65,19 @@ export const STEPS: readonly DemoStep[] = [
   {
     title: 'The teacher publishes',
     async run(c, note) {
-      note(`teacher's push URL: ${await c.room(c.teacher).publish()}`);
+      const { url } = await c.teacher.client.publish();
+      note(`teacher's push URL: ${url}`);
     },
   },
   {
     title: `${STUDENTS} students join as audience`,
     async run(c, note) {
       await inBatches(c.students, (s) => c.join(s, 2));
-      await c.until(() => heard(c, TEACHER, 'memberJoined') === STUDENTS && c.room(c.teacher).counts.audienceCount === STUDENTS, 'every join at the teacher');
-      await c.until(() => c.students.every((s) => heard(c, s.userId, 'streamPublished', TEACHER) === 1), "the teacher's stream at every student");
+      await c.until(() => heard(c, TEACHER, 'UserJoinedRoom') === STUDENTS && c.room(c.teacher).counts.audienceCount === STUDENTS, 'every join at the teacher');
+      await c.until(() => c.students.every((s) => heard(c, s.userId, 'StreamPublished', TEACHER) === 1), "the teacher's stream at every student");
       const counts = c.room(c.teacher).counts;
-      note(`${STUDENTS} students joined: the teacher heard memberJoined x${heard(c, TEACHER, 'memberJoined')}, counts ${counts.broadcasterCount}/${counts.audienceCount}`);
-      note(`every student heard streamPublished(${TEACHER}) with a pull URL`);
+      note(`${STUDENTS} students joined: the teacher heard UserJoinedRoom x${heard(c, TEACHER, 'UserJoinedRoom')}, counts ${counts.broadcasterCount}/${counts.audienceCount}`);
+      note(`every student heard StreamPublished(${TEACHER}) with a pull URL`);
     },
   },
   {
@@ -86,19 +91,20 @@ export const STEPS: readonly DemoStep[] = [
   {
     title: `The teacher invites ${studentId(INVITED)} on stage`,
     async run(c, note) {
-      const uninvited = c.room(c.student(GHOST - 1));
-      const refusal = await uninvited.setRole(1).then(() => null, (err: { code?: string }) => err.code);
-      if (refusal !== 'ROLE_FORBIDDEN') throw new Error(`an uninvited student took the stage (${String(refusal)})`);
-      note(`${uninvited.userId} tried setRole(1) uninvited: ${refusal}`);
+      const uninvited = c.student(GHOST - 1);
+      const refusal = await uninvited.client.setRole(1).then(() => null, (err: JRTCFailure) => err);
+      if (refusal?.errorCode !== 'ROLE_FORBIDDEN') throw new Error(`an uninvited student took the stage (${String(refusal?.errorCode)})`);
+      note(`${uninvited.userId} tried setRole(1) uninvited: ${refusal.errorCode} (JRTC ${refusal.code})`);
       const guest = c.student(INVITED);
       await c.room(c.teacher).inviteToStage(guest.userId);
       await c.until(() => heard(c, guest.userId, 'invited') === 1, `invited at ${guest.userId}`);
-      await c.room(guest).setRole(1);
-      await c.room(guest).publish();
+      // setRole(1) publishes at once: publishUrl is the guest's push URL, pullUrl the teacher's stream.
+      const { data } = await guest.client.setRole(1);
+      if (data.role !== 1 || !data.publishUrl || !data.pullUrl) throw new Error(`setRole(1) of ${guest.userId} answered ${JSON.stringify(data)}`);
       const others = [c.teacher, ...c.students.filter((s) => s !== guest)];
-      await c.until(() => others.every((u) => heard(c, u.userId, 'streamPublished', guest.userId) === 1), `${guest.userId}'s stream everywhere`);
+      await c.until(() => others.every((u) => heard(c, u.userId, 'StreamPublished', guest.userId) === 1), `${guest.userId}'s stream everywhere`);
       await c.until(() => heard(c, TEACHER, 'handLowered', guest.userId) === 1, `${guest.userId}'s hand going down`);
-      note(`${guest.userId} heard invited, took the stage and publishes; ${others.length} others heard streamPublished(${guest.userId})`);
+      note(`${guest.userId} heard invited, took the stage with setRole(1) and publishes; ${others.length} others heard StreamPublished(${guest.userId})`);
     },
   },
   {
@@ -106,8 +112,8 @@ export const STEPS: readonly DemoStep[] = [
     async run(c, note) {
       const id = studentId(PROMOTED);
       await c.room(c.teacher).promote(id);
-      await c.until(() => heard(c, TEACHER, 'roleChanged', id, '2->1') === 1 && heard(c, TEACHER, 'handLowered', id) === 1, `${id} on stage`);
-      note(`teacher heard roleChanged(${id}) 2->1 and handLowered(${id})`);
+      await c.until(() => heard(c, TEACHER, 'UserModifyRole', id, '2->1') === 1 && heard(c, TEACHER, 'handLowered', id) === 1, `${id} on stage`);
+      note(`teacher heard UserModifyRole(${id}) 2->1 and handLowered(${id})`);
     },
   },
   {
@@ -115,17 +121,17 @@ export const STEPS: readonly DemoStep[] = [
     async run(c, note) {
       const id = studentId(PROMOTED);
       await c.room(c.teacher).demote(id);
-      await c.until(() => heard(c, TEACHER, 'roleChanged', id, '1->2') === 1, `${id} back in the audience`);
-      note(`teacher heard roleChanged(${id}) 1->2`);
+      await c.until(() => heard(c, TEACHER, 'UserModifyRole', id, '1->2') === 1, `${id} back in the audience`);
+      note(`teacher heard UserModifyRole(${id}) 1->2`);
     },
   },
   {
     title: `${studentId(LEAVER)} leaves (hand still up)`,
     async run(c, note) {
       const id = studentId(LEAVER);
-      await c.room(c.student(LEAVER)).leaveRoom();
-      await c.until(() => heard(c, TEACHER, 'memberLeft', id) === 1 && heard(c, TEACHER, 'handLowered', id) === 1, `${id} gone`);
-      note(`teacher heard memberLeft(${id}) and handLowered(${id})`);
+      await c.student(LEAVER).client.leaveRoom();
+      await c.until(() => heard(c, TEACHER, 'UserLeavedRoom', id) === 1 && heard(c, TEACHER, 'handLowered', id) === 1, `${id} gone`);
+      note(`teacher heard UserLeavedRoom(${id}) and handLowered(${id})`);
     },
   },
   {
@@ -139,7 +145,7 @@ export const STEPS: readonly DemoStep[] = [
     title: 'Time passes on the cloud clock: the ghost is swept',
     async run(c, note) {
       const id = studentId(GHOST);
-      const gone = (): boolean => heard(c, TEACHER, 'memberLeft', id) === 1;
+      const gone = (): boolean => heard(c, TEACHER, 'UserLeavedRoom', id) === 1;
       let moved = 0;
       // Small steps, each followed by the heartbeats that fell due: the living keep their lease.
       while (!gone() && moved < SWEEP_BOUND_MS) {
@@ -150,24 +156,25 @@ export const STEPS: readonly DemoStep[] = [
       await c.until(gone, `the ghost ${id} swept`, 5_000);
       const stillConnected = c.alive().filter((u) => u.room && u.room.state === 'connected').length;
       if (stillConnected !== c.alive().length - 1) throw new Error('a living member lost its session while the clock moved');
-      note(`ghost ${id} swept after the cloud clock moved ${moved / 1000} s (lease ${Timing.leaseMs / 1000} s); the teacher heard memberLeft(${id})`);
+      note(`ghost ${id} swept after the cloud clock moved ${moved / 1000} s (lease ${Timing.leaseMs / 1000} s); the teacher heard UserLeavedRoom(${id})`);
     },
   },
   {
     title: 'The counts are exact',
     async run(c, note) {
-      const room = c.room(c.teacher);
+      const jrtcMiniapp = c.teacher.client;
       const expected = { broadcasterCount: 2, audienceCount: STUDENTS - 3 };
-      const server = await room.getRoomMemberCount();
-      const anchors = (await room.getBroadcasterList()).map((m) => m.userId).sort();
+      const { data: server } = await jrtcMiniapp.getRoomMemberCount();
+      const anchors = (await jrtcMiniapp.getBroadcasterList()).data.map((u) => u.userId).sort();
       let audience = 0;
       for (let cursor: string | undefined; ; ) {
-        const page = await room.getAudienceList({ cursor, pageSize: 10 });
-        audience += page.members.length;
+        const page = await jrtcMiniapp.getAudienceList({ cursor, pageSize: 10 });
+        audience += page.data.length;
         if (!page.nextCursor) break;
         cursor = page.nextCursor;
       }
-      const live = room.counts;
+      // The live counts have no JRTC equivalent: the Room's, kept by countsChanged.
+      const live = c.room(c.teacher).counts;
       const exact =
         server.broadcasterCount === expected.broadcasterCount &&
         server.audienceCount === expected.audienceCount &&
@@ -183,10 +190,10 @@ export const STEPS: readonly DemoStep[] = [
     title: 'Class over: everyone leaves',
     async run(c, note) {
       const staying = c.students.filter((s) => !s.killed && s.room && s.room.state !== 'disconnected');
-      await inBatches(staying, (s) => c.room(s).leaveRoom());
-      await c.until(() => heard(c, TEACHER, 'memberLeft') === STUDENTS && c.room(c.teacher).counts.total === 1, 'every student gone at the teacher');
-      await c.room(c.teacher).leaveRoom();
-      note(`${staying.length} students left, then the teacher: the teacher heard memberLeft x${heard(c, TEACHER, 'memberLeft')}`);
+      await inBatches(staying, (s) => s.client.leaveRoom());
+      await c.until(() => heard(c, TEACHER, 'UserLeavedRoom') === STUDENTS && c.room(c.teacher).counts.total === 1, 'every student gone at the teacher');
+      await c.teacher.client.leaveRoom();
+      note(`${staying.length} students left, then the teacher: the teacher heard UserLeavedRoom x${heard(c, TEACHER, 'UserLeavedRoom')}`);
     },
   },
   {

@@ -2,6 +2,8 @@
  * `npm run demo` end to end: the built local cloud plays the class (a teacher and 20 students as SDK
  * clients) in a child process, as `node dist/emulator/main.js --demo --once` does, and must exit 0
  * with the key moments of the class in its output. Output is piped, so the demo prints plain lines.
+ * The clients hear roster, role and stream events as JRTC names them (UserJoinedRoom, ...), on the
+ * client; hands and invitations on the Room.
  */
 import { spawn } from 'child_process';
 import fs from 'fs';
@@ -65,21 +67,23 @@ describe('npm run demo (main.js --demo --once)', () => {
 
   it('names the key events of the class', () => {
     const out = run.stdout;
-    // 20 students joined, each reported to the teacher once.
-    expect(out).toMatch(/20 students joined: the teacher heard memberJoined x20, counts 1\/20/);
+    // 20 students joined, each reported to the teacher once (the client's JRTC events).
+    expect(out).toMatch(/20 students joined: the teacher heard UserJoinedRoom x20, counts 1\/20/);
     for (let n = 1; n <= 20; n++) {
       const id = `student-${String(n).padStart(2, '0')}`;
-      expect(out.split('\n').filter((l) => l.trim() === `teacher hears memberJoined(${id})`)).toHaveLength(1);
+      expect(out.split('\n').filter((l) => l.trim() === `teacher hears UserJoinedRoom(${id})`)).toHaveLength(1);
     }
     // Raised hands, the invitation and the stage.
     for (const id of ['student-03', 'student-07', 'student-12']) expect(out).toContain(`teacher hears handRaised(${id})`);
     expect(out).toContain('student-03 hears invited');
-    expect(out).toContain('teacher hears streamPublished(student-03)');
-    expect(out).toContain('teacher hears roleChanged(student-07) 2->1');
-    expect(out).toContain('teacher hears roleChanged(student-07) 1->2');
-    expect(out).toContain('ROLE_FORBIDDEN');
+    expect(out).toContain('student-03 heard invited, took the stage with setRole(1) and publishes');
+    expect(out).toContain('teacher hears StreamPublished(student-03)');
+    expect(out).toContain('teacher hears UserModifyRole(student-07) 2->1');
+    expect(out).toContain('teacher hears UserModifyRole(student-07) 1->2');
+    // The client's setRole rejects with a JRTCFailure: our code and JRTC's.
+    expect(out).toMatch(/tried setRole\(1\) uninvited: ROLE_FORBIDDEN \(JRTC 401\)/);
     // A student leaves, the killed one is swept as a ghost.
-    expect(out).toContain('teacher hears memberLeft(student-12)');
+    expect(out).toContain('teacher hears UserLeavedRoom(student-12)');
     expect(out).toMatch(/ghost student-20 swept after the cloud clock moved \d+(\.\d+)? s/);
     // Counts exact, then an empty room.
     expect(out).toMatch(/counts exact: 2 anchors \(student-03, teacher\), 17 audience/);

@@ -1,6 +1,7 @@
 /**
  * The page methods the all-anchor scenarios (customer service, meeting) share: join on load as an
- * anchor, leave on unload or on the leave button, mute, and media events into the SDK's handlers.
+ * anchor, leave on unload or on the leave button, mute, the owner's mute of everyone (the meeting
+ * page offers it), and media events into the SDK's handlers.
  */
 import { platformCloud } from './cloud';
 import { PageSlots, mediaEventOf, userIdOf } from './page';
@@ -10,7 +11,7 @@ import { Stage } from './stage';
 
 /** What a call page's `this` offers these methods (a Component instance). */
 interface CallPage {
-  data: { muted: boolean };
+  data: { muted: boolean; allMuted: boolean };
   setData(patch: Record<string, unknown>): void;
 }
 
@@ -40,6 +41,11 @@ export function callPageMethods(scenario: Scenario, shown: (entry: RoomEntry) =>
     toggleMute(this: CallPage) {
       const muted = !this.data.muted;
       return stages.with(this, (s) => s.setMuted(muted));
+    },
+    /** (Owner) Mutes or unmutes everyone else (the Room's muteAll: the JRTC form has no call for it); the others hear GlobalMute. */
+    toggleMuteAll(this: CallPage) {
+      const muted = !this.data.allMuted;
+      return stages.with(this, (s) => s.run((room) => room.muteAll(muted)));
     },
     onPusherEvent(this: CallPage, e: WechatMiniprogram.CustomEvent) {
       stages.with(this, (s) => s.onPusherEvent(mediaEventOf(e)));

@@ -7,13 +7,17 @@
  */
 import { ErrorCode } from '../lib/jrtc-miniapp.min';
 import type { CloudLike, Room } from '../lib/jrtc-miniapp.min';
+import { errorCodeOf } from './errors';
 import { issueToken } from './token';
 import type { TokenRequest } from './token';
 
 /** Waits before the retries of a failed renewal (ms); after the last one it gives up until the next warning. */
 export const RENEWAL_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000];
 
-/** Failures after which the session is over anyway: a new token cannot help. */
+/**
+ * Failures after which the session is over anyway: a new token cannot help. Read with errorCodeOf,
+ * so a JRTCFailure (`errorCode`) counts as the JRTCError (`code`) of the same cause.
+ */
 const SESSION_OVER: readonly string[] = [
   ErrorCode.NOT_IN_ROOM,
   ErrorCode.SESSION_REPLACED,
@@ -34,11 +38,6 @@ export interface TokenRenewalOptions {
   onFailure(err: unknown, retrying: boolean): void;
   /** A renewal went through after a reported failure (the page clears its notice). */
   onRecovered(): void;
-}
-
-function codeOf(err: unknown): string {
-  const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : '';
 }
 
 /** Renews `room`'s token on every `tokenWillExpire` until the returned stop is called (when the page leaves). */
@@ -64,7 +63,7 @@ export function renewTokens(options: TokenRenewalOptions): () => void {
       const delay = tries < RENEWAL_RETRY_DELAYS_MS.length ? RENEWAL_RETRY_DELAYS_MS[tries] : -1;
       // expiresAt is the server's clock and Date.now() ours: close enough to stop retrying in vain.
       const retrying =
-        delay >= 0 && room.state !== 'disconnected' && SESSION_OVER.indexOf(codeOf(err)) < 0 && Date.now() + delay < expiresAt;
+        delay >= 0 && room.state !== 'disconnected' && SESSION_OVER.indexOf(errorCodeOf(err)) < 0 && Date.now() + delay < expiresAt;
       failing = true;
       options.onFailure(err, retrying);
       if (retrying) timer = setTimeout(() => void attempt(gen, expiresAt, tries + 1), delay);

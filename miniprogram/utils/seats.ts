@@ -19,17 +19,27 @@ export interface Seat {
   url: string;
 }
 
+/** How seatsOf draws beyond the roster. */
+export interface SeatOptions {
+  /** How many other seats get a player (default MAX_PLAYERS). */
+  maxPlayers?: number;
+  /** The owner's userId while it muted the whole room (muteAll): every other seat shows muted. */
+  allMutedBut?: string;
+}
+
 /**
  * The anchors among `members`, in joining order, as seats. `urls` holds the pull URL per userId
- * (from streamPublished / pullUrlChanged); only the first `maxPlayers` other seats get one.
+ * (from StreamPublished / pullUrlChanged); only the first `maxPlayers` other seats get one.
  */
 export function seatsOf(
   members: readonly Member[],
   me: string,
   urls: Readonly<Record<string, string>>,
   speaker: string,
-  maxPlayers: number = MAX_PLAYERS,
+  options: SeatOptions = {},
 ): Seat[] {
+  const maxPlayers = options.maxPlayers === undefined ? MAX_PLAYERS : options.maxPlayers;
+  const { allMutedBut } = options;
   let players = 0;
   return members
     .filter((m) => m.role === 1)
@@ -43,7 +53,7 @@ export function seatsOf(
         nickName: m.nickName || m.userId,
         self,
         publishing: m.stream.publishing,
-        muted: m.stream.muted,
+        muted: m.stream.muted || (allMutedBut !== undefined && m.userId !== allMutedBut),
         speaking: speaker !== '' && speaker === m.userId,
         url,
       };

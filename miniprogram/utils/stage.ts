@@ -4,10 +4,19 @@
  * your own `<live-pusher>` on when you are an anchor, and passes the media components' events to
  * the SDK's handlers, and renews the token before it expires (renewal.ts). Scenario pages add their
  * own controls on top (`stage.room`).
+ *
+ * What JD Cloud JRTC's API covers goes through the client as a JRTC page writes it (`jrtcMiniapp`):
+ * init, joinRoom, setRole(1) (its publishUrl is your pusher's), publish, leaveRoom then destroy, and
+ * the roster and stream events (UserJoinedRoom, UserLeavedRoom, UserModifyRole, StreamPublished,
+ * StreamUnpublished, GlobalMute, CancelGlobalMute). The Room (our extension) serves the rest: the
+ * roster itself (`room.members`) and live counts (countsChanged), your own mute, the media handlers
+ * and what they report (fresh URLs, the active speaker), the connection state, kicks, token renewal
+ * and the scenario pages' room control.
  */
 import JRTCMiniappClient from '../lib/jrtc-miniapp.min';
 import type { CloudLike, ConnectionState, Member, MemberCount, Room } from '../lib/jrtc-miniapp.min';
 import { demoConfig } from './config';
+import { describeError } from './errors';
 import { MediaBridge } from './media';
 import type { MediaEvent } from './media';
 import type { RoomEntry } from './query';
@@ -33,6 +42,10 @@ export interface StageData {
   counts: MemberCount;
   /** userId of the loudest voice, '' when silence. */
   speaker: string;
+  /** You own the room (you arrived first, or joined with an owner grant). */
+  owner: boolean;
+  /** The owner muted the whole room (muteAll): every microphone but the owner's is off. */
+  allMuted: boolean;
 }
 
 /** The data a page starts with, before the room is joined. */
@@ -47,19 +60,14 @@ export function initialStageData(): StageData {
     seats: [],
     counts: { total: 0, broadcasterCount: 0, audienceCount: 0 },
     speaker: '',
+    owner: false,
+    allMuted: false,
   };
-}
-
-/** A failure as one line for the page. */
-export function describeError(err: unknown): string {
-  const e = (err || {}) as { code?: unknown; message?: unknown };
-  const message = typeof e.message === 'string' ? e.message : String(err);
-  return typeof e.code === 'string' ? `${e.code}: ${message}` : message;
 }
 
 /** A page's room session (see the file comment). */
 export class Stage {
-  private client?: JRTCMiniappClient;
+  private jrtc?: JRTCMiniappClient;
   private current?: Room;
   private media?: MediaBridge;
   private urls: Record<string, string> = {};
@@ -67,8 +75,8 @@ export class Stage {
   private pushUrl = '';
   /** Your member as the server last returned it (a call's reply can be newer than the roster). */
   private own?: Member;
-  /** A publish() is on its way (role changes may ask again meanwhile). */
-  private publishing = false;
+  /** Publishes on their way (setRole(1) or publish()): a role change meanwhile must not publish again. */
+  private publishing = 0;
   private left = false;
   private offs: Array<() => void> = [];
 
@@ -86,6 +94,11 @@ export class Stage {
     return this.current;
   }
 
+  /** The page's JRTC client, for the JRTC form's calls and events (undefined before the join and after leave). */
+  get jrtcMiniapp(): JRTCMiniappClient | undefined {
+    return this.jrtc;
+  }
+
   /**
    * Gets a token, joins `entry`'s room with `role` and starts following it. Resolves with the room,
    * or with undefined when the page left meanwhile; a failure is also shown as the notice. `owner`:
@@ -93,18 +106,18 @@ export class Stage {
    */
   async join(entry: RoomEntry, role: 1 | 2, owner = false): Promise<Room | undefined> {
     this.render({ state: 'joining', notice: '', userId: entry.userId });
+    // Synchronous, as in JRTC: options that cannot work make the calls below reject (the notice).
+    const jrtcMiniapp = JRTCMiniappClient.init({ ...demoConfig, cloud: this.cloud });
+    this.jrtc = jrtcMiniapp;
     try {
-      const client = await JRTCMiniappClient.init({ ...demoConfig, cloud: this.cloud });
-      this.client = client;
-      if (this.left) return this.stopClient();
       const request = { appId: demoConfig.appId, userRoomId: entry.userRoomId, userId: entry.userId };
       // Only the join asks for the owner grant: the renewals' tokens (which a rejoin uses) must not
       // take the room back from whoever the owner handed it to since.
       const token = await issueToken(this.cloud, { ...request, owner });
       if (this.left) return this.stopClient();
-      const room = await client.joinRoom({ ...token, role, nickName: entry.nickName });
+      const room = await jrtcMiniapp.joinRoom({ ...token, role, nickName: entry.nickName });
       if (this.left) return this.stopClient();
-      this.follow(room);
+      this.follow(jrtcMiniapp, room);
       this.offs.push(
         renewTokens({
           cloud: this.cloud,
@@ -142,14 +155,19 @@ export class Stage {
     const listed = room.members.filter((m) => m.userId === room.userId)[0];
     // Whichever of the roster's copy and the last reply is newer says whether your microphone is off.
     if (listed && (!this.own || listed.version >= this.own.version)) this.own = listed;
+    const owner = room.ownerUserId === room.userId;
+    const allMuted = room.allMuted;
     this.render({
       state: room.state,
       role: room.role,
       pushUrl: this.pushUrl,
-      muted: Boolean(this.own && this.own.stream.muted),
-      seats: seatsOf(room.members, room.userId, this.urls, this.speaker),
+      // Off for your own or the owner's mute of you, and for the room-wide one unless you own the room.
+      muted: Boolean(this.own && this.own.stream.muted) || (allMuted && !owner),
+      seats: seatsOf(room.members, room.userId, this.urls, this.speaker, { allMutedBut: allMuted ? room.ownerUserId : undefined }),
       counts: room.counts,
       speaker: this.speaker,
+      owner,
+      allMuted,
     });
   }
 
@@ -179,13 +197,26 @@ export class Stage {
     }
   }
 
-  /** Takes the stage (setRole(1)) and starts publishing; resolves true once on stage. */
+  /**
+   * Takes the stage with the JRTC form's setRole(1), which publishes at once: its publishUrl is your
+   * `<live-pusher>`'s. Resolves true once on stage; a refusal (STAGE_FULL, ROLE_FORBIDDEN) is the notice.
+   */
   async goOnStage(): Promise<boolean> {
-    const member = await this.run((room) => room.setRole(1));
-    if (!member || member.role !== 1) return false;
-    this.own = member;
-    await this.syncRole().catch((err: unknown) => this.report(err));
-    return true;
+    const jrtcMiniapp = this.jrtc;
+    const room = this.current;
+    if (!jrtcMiniapp || !room) return false;
+    this.publishing += 1;
+    try {
+      const { data } = await jrtcMiniapp.setRole(1);
+      if (this.current === room && room.role === 1) this.pushUrl = data.publishUrl;
+      return data.role === 1;
+    } catch (err) {
+      this.report(err);
+      return false;
+    } finally {
+      this.publishing -= 1;
+      this.refresh();
+    }
   }
 
   /** Bind `<live-pusher>`'s statechange, audiovolumenotify and error here. */
@@ -198,28 +229,33 @@ export class Stage {
     if (this.media) this.media.player(userId, event);
   }
 
-  private follow(room: Room): void {
+  private follow(jrtcMiniapp: JRTCMiniappClient, room: Room): void {
     this.current = room;
     this.media = new MediaBridge(room);
     const redraw = (): void => this.refresh();
     this.offs.push(
-      room.on('memberJoined', redraw),
-      room.on('memberLeft', (member: Member) => {
-        delete this.urls[member.userId];
+      // The JRTC form's events: who came, went, changed role, and the streams with their pull URLs.
+      // The seats themselves are drawn from the Room's roster (`room.members`), these say when.
+      jrtcMiniapp.on('UserJoinedRoom', redraw),
+      jrtcMiniapp.on('UserLeavedRoom', (user) => {
+        delete this.urls[user.userId];
         redraw();
       }),
-      room.on('roleChanged', (member: Member) => {
-        if (member.userId === room.userId) this.syncRole().catch((err: unknown) => this.report(err));
+      jrtcMiniapp.on('UserModifyRole', (user) => {
+        if (user.userId === room.userId) this.syncRole().catch((err: unknown) => this.report(err));
         redraw();
       }),
-      room.on('streamPublished', (member, stream) => {
-        this.urls[member.userId] = stream.url;
+      jrtcMiniapp.on('StreamPublished', (stream) => {
+        this.urls[stream.userId] = stream.url;
         redraw();
       }),
-      room.on('streamUnpublished', (member) => {
-        delete this.urls[member.userId];
+      jrtcMiniapp.on('StreamUnpublished', (user) => {
+        delete this.urls[user.userId];
         redraw();
       }),
+      jrtcMiniapp.on('GlobalMute', redraw),
+      jrtcMiniapp.on('CancelGlobalMute', redraw),
+      // The Room's, where the JRTC form has no equivalent.
       room.on('pullUrlChanged', (userId, url) => {
         this.urls[userId] = url;
         redraw();
@@ -237,6 +273,7 @@ export class Stage {
       room.on('memberUpdated', redraw),
       room.on('rosterSynced', redraw),
       room.on('countsChanged', redraw),
+      room.on('ownerChanged', redraw),
       room.on('connectionStateChanged', (state, reason) => {
         if (state === 'disconnected') this.pushUrl = '';
         // A kick has its own notice (with the owner's reason), set by `kicked`.
@@ -244,6 +281,8 @@ export class Stage {
         redraw();
       }),
       room.on('kicked', (reason) => this.render({ notice: `removed from the room${reason ? `: ${reason}` : ''}` })),
+      // The Room's `error` rather than the client's onError: onError also reports the room's end and
+      // its reconnecting, which the page words itself above (a kick with the owner's reason).
       room.on('error', (err) => this.report(err)),
     );
     this.refresh();
@@ -260,31 +299,42 @@ export class Stage {
     if (!this.left) this.render({ notice: '' });
   }
 
-  /** Publishes when you are an anchor without a push URL; drops the URL when you left the stage. */
+  /**
+   * Publishes (the JRTC form's publish()) when you are an anchor without a push URL, as after joining
+   * as one or being promoted; drops the URL when you left the stage.
+   */
   private async syncRole(): Promise<void> {
     const room = this.current;
-    if (!room) return;
+    const jrtcMiniapp = this.jrtc;
+    if (!room || !jrtcMiniapp) return;
     if (room.role !== 1) {
       this.pushUrl = '';
       this.refresh();
       return;
     }
     if (this.pushUrl || this.publishing) return;
-    this.publishing = true;
+    this.publishing += 1;
     try {
-      const url = await room.publish();
+      const { url } = await jrtcMiniapp.publish();
       if (this.current === room && room.role === 1) this.pushUrl = url;
     } finally {
-      this.publishing = false;
+      this.publishing -= 1;
     }
     this.refresh();
   }
 
+  /** As a JRTC page ends: leaveRoom (which also cancels a join on its way), then destroy (also when the leave failed). */
   private async stopClient(): Promise<undefined> {
-    const client = this.client;
-    this.client = undefined;
+    const jrtcMiniapp = this.jrtc;
+    this.jrtc = undefined;
     this.media = undefined;
-    if (client) await client.destroy();
+    if (jrtcMiniapp) {
+      try {
+        await jrtcMiniapp.leaveRoom();
+      } finally {
+        await jrtcMiniapp.destroy();
+      }
+    }
     return undefined;
   }
 }

@@ -7,10 +7,12 @@
  * joining fills the stage from watch events, a raised hand reaches the teacher, an invitation
  * brings the student on stage, promote and demote move a student at once, and the teacher runs the
  * class even when a student arrived first (its token carries an owner grant); the stage is capped at
- * MAX_PLAYERS anchors (a student beyond it is refused with STAGE_FULL).
+ * MAX_PLAYERS anchors (a student beyond it is refused with STAGE_FULL). Joining, taking the stage,
+ * publishing and leaving go through the client's JRTC form (spied on), room control through the Room.
  */
-import { fire, setupPageTest, texts, waitForData } from './harness';
-import type { PageTestContext, SimPage } from './harness';
+import JRTCMiniappClient from '../../miniprogram/lib/jrtc-miniapp.min';
+import { fire, setupPageTest, spyOnClients, texts, waitForData } from './harness';
+import type { ClientSpies, PageTestContext, SimPage } from './harness';
 
 interface SeatData {
   userId: string;
@@ -20,13 +22,16 @@ interface SeatData {
 }
 
 let ctx: PageTestContext;
+let spies: ClientSpies;
 
 beforeAll(async () => {
   ctx = await setupPageTest();
+  spies = spyOnClients();
 });
 
 afterAll(async () => {
   await ctx.cleanup();
+  spies.restore();
 });
 
 const seats = (data: Record<string, unknown>): SeatData[] => data.seats as SeatData[];
@@ -43,6 +48,12 @@ function enter(room: string, user: string, nick: string, part: 'teacher' | 'stud
 test('teacher and student: the stage fills from watch events, a raised hand is invited on stage', async () => {
   const teacher = enter('class-a', 'teacher-a', 'Ms Lee', 'teacher');
   await waitForData(teacher, (d) => d.state === 'connected' && d.pushUrl !== '', 'the teacher publishing');
+  // JRTC's init: the client itself, not a promise of it.
+  expect(spies.init.mock.results[spies.init.mock.results.length - 1].value).toBeInstanceOf(JRTCMiniappClient);
+  // Joined as an anchor, the teacher publishes with the client's publish(): its url is the pusher's.
+  const published = spies.callsBy('teacher-a', 'publish');
+  expect(published).toHaveLength(1);
+  await expect(published[0].returned).resolves.toMatchObject({ code: 200, url: teacher.data.pushUrl });
   expect(teacher.data.teacher).toBe(true);
   expect(teacher.querySelector('.pusher')).toBeDefined();
   await waitForData(teacher, (d) => seats(d).length === 1, "the teacher's own seat");
@@ -72,8 +83,15 @@ test('teacher and student: the stage fills from watch events, a raised hand is i
   await fire(teacher.querySelector('.invite'), 'tap');
   await waitForData(student, (d) => d.invited === true, 'the invitation on the student page');
   expect(student.querySelector('.invitation')).toBeDefined();
+  const before = ctx.actions('openid-student-a').length;
   await fire(student.querySelector('.accept'), 'tap');
   const onStage = await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '', 'the student publishing');
+  // Taken with the client's setRole(1), whose publishUrl the pusher plays: one publish, no separate one.
+  const setRole = spies.callsBy('student-a', 'setRole');
+  expect(setRole.map((c) => c.args)).toEqual([[1]]);
+  await expect(setRole[0].returned).resolves.toMatchObject({ code: 200, data: { role: 1, publishUrl: onStage.pushUrl } });
+  expect(spies.callsBy('student-a', 'publish')).toHaveLength(0);
+  expect(ctx.actions('openid-student-a').slice(before).filter((a) => a === 'setRole' || a === 'publish')).toEqual(['setRole', 'publish']);
   expect(onStage.handRaised).toBe(false);
   expect(student.querySelector('.pusher')).toBeDefined();
   expect(student.querySelector('.hand-button')).toBeUndefined();
@@ -82,8 +100,12 @@ test('teacher and student: the stage fills from watch events, a raised hand is i
   expect(seats(after).map((s) => s.userId)).toEqual(['teacher-a', 'student-a']);
   await waitForData(teacher, (d) => counts(d).broadcasterCount === 2 && counts(d).audienceCount === 0, 'the counts after the move');
 
-  // The student leaves: the teacher's stage and counts follow.
+  // The student leaves (leaveRoom, then destroy): the teacher's stage and counts follow.
   await ctx.close(student);
+  const [left] = spies.callsBy('student-a', 'leaveRoom');
+  const [destroyed] = spies.callsBy('student-a', 'destroy');
+  await expect(left.returned).resolves.toEqual({ code: 200, data: '', reason: '' });
+  expect(destroyed.order).toBeGreaterThan(left.order);
   await waitForData(teacher, (d) => !seatOf(d, 'student-a') && counts(d).broadcasterCount === 1, 'the stage without the student');
   await ctx.close(teacher);
 });
@@ -97,7 +119,12 @@ test('the teacher promotes a raised hand at once and sends the student back', as
   await fire(student.querySelector('.hand-button'), 'tap');
   await waitForData(teacher, (d) => hands(d).length === 1, 'the raised hand');
   await fire(teacher.querySelector('.promote'), 'tap');
-  await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '', 'the promoted student publishing');
+  const promoted = await waitForData(student, (d) => d.role === 1 && d.pushUrl !== '', 'the promoted student publishing');
+  // Promoted by the teacher (UserModifyRole), the student publishes with the client's publish().
+  expect(spies.callsBy('student-b', 'setRole')).toHaveLength(0);
+  const published = spies.callsBy('student-b', 'publish');
+  expect(published).toHaveLength(1);
+  await expect(published[0].returned).resolves.toMatchObject({ code: 200, url: promoted.pushUrl });
   await waitForData(teacher, (d) => Boolean(seatOf(d, 'student-b')?.url) && hands(d).length === 0, 'the promoted student on stage');
 
   await fire(teacher.querySelector('.demote'), 'tap');
@@ -164,6 +191,8 @@ test('the stage is capped at MAX_PLAYERS: an invited student beyond it sees STAG
   await waitForData(student, (d) => d.invited === true, 'the invitation on the student page');
   await fire(student.querySelector('.accept'), 'tap');
   const refused = await waitForData(student, (d) => typeof d.notice === 'string' && d.notice !== '', 'the refusal');
+  // The client's setRole rejected with a JRTCFailure: JRTC's 430, our STAGE_FULL shown as the notice.
+  await expect(spies.callsBy('student-d', 'setRole')[0].returned).rejects.toMatchObject({ code: 430, errorCode: 'STAGE_FULL' });
   expect(refused.notice).toMatch(/^STAGE_FULL: /);
   expect(texts(student, '.notice')).toEqual([refused.notice]);
   // The invitation stands (the server keeps it): the offer stays on the student's page.

@@ -10,6 +10,10 @@
  * has no `Page()` (only custom components; its maintainers advise building pages with Component,
  * wechat-miniprogram/miniprogram-simulate#26 and #79), so `simulate.load` loads them as they ship
  * and a test calls the page lifecycle (`onLoad(query)`, `onUnload()`) itself, as the framework would.
+ *
+ * The SDK module the pages load is the one this file imports (jest's registry holds one instance per
+ * path), so `spyOnClients` sees every call the pages make on their JRTCMiniappClient; and each user's
+ * cloud client logs the `jrtc` actions it sent (`actions`), which is what the local cloud received.
  */
 import { execFileSync } from 'child_process';
 import fs from 'fs';
@@ -19,6 +23,8 @@ import { createCloudClient } from '../../emulator/client';
 import type { CloudClient } from '../../emulator/client';
 import { startLocalCloud } from '../../emulator/cloud';
 import type { LocalCloud } from '../../emulator/cloud';
+import JRTCMiniappClient from '../../miniprogram/lib/jrtc-miniapp.min';
+import type { EnterRoomInfo } from '../../miniprogram/lib/jrtc-miniapp.min';
 import { nodeFetch } from './nodeFetch';
 
 /** The demo's pages (app.json order). */
@@ -77,6 +83,8 @@ export interface PageTestContext {
   cloud: LocalCloud;
   /** A simulated WeChat user: its own wx.cloud-shaped client. */
   user(openid: string): CloudClient;
+  /** The `jrtc` actions (joinRoom, setRole, publish, ...) sent so far by `openid`'s clients, in order. */
+  actions(openid: string): string[];
   /** Renders page `name` for `user` and calls its onLoad with `query`. */
   open(name: PageName, user: CloudClient | null, query?: Record<string, string>): SimPage;
   /** Calls a page's onUnload (it leaves its room) and detaches it. */
@@ -119,6 +127,7 @@ export async function setupPageTest(options: PageTestOptions = {}): Promise<Page
   compilePages(outDir, options.demoConfig);
   const cloud = await startLocalCloud({ port: 0, dataDir, timers: false, functionEnv: options.functionEnv, log: () => undefined });
   const ids = new Map<PageName, string>();
+  const sent = new Map<string, string[]>();
   const open: SimPage[] = [];
   const unloaded = new Set<SimPage>();
 
@@ -132,7 +141,19 @@ export async function setupPageTest(options: PageTestOptions = {}): Promise<Page
 
   return {
     cloud,
-    user: (openid) => createCloudClient({ url: cloud.url, openid }),
+    user(openid) {
+      const client = createCloudClient({ url: cloud.url, openid });
+      const call = client.callFunction.bind(client);
+      if (!sent.has(openid)) sent.set(openid, []);
+      const log = sent.get(openid)!;
+      client.callFunction = (params) => {
+        const action = params.data && params.data.action;
+        if (typeof action === 'string') log.push(action);
+        return call(params);
+      };
+      return client;
+    },
+    actions: (openid) => [...(sent.get(openid) ?? [])],
     open(name, user, query = {}) {
       let id = ids.get(name);
       if (!id) {
@@ -176,4 +197,53 @@ export async function fire(node: SimNode | undefined, eventName: string, detail?
   if (!node) throw new Error(`no node to ${eventName}`);
   node.dispatchEvent(eventName, detail === undefined ? {} : { detail });
   await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The client methods spyOnClients watches: the JRTC form the pages use. */
+export type ClientMethod = 'joinRoom' | 'setRole' | 'publish' | 'subscribe' | 'leaveRoom' | 'destroy';
+const CLIENT_METHODS: readonly ClientMethod[] = ['joinRoom', 'setRole', 'publish', 'subscribe', 'leaveRoom', 'destroy'];
+
+/** One call a page made on its client. */
+export interface ClientCall {
+  args: unknown[];
+  /** What the call returned (the promise of its reply, for the async ones). */
+  returned: unknown;
+  /** Jest's global call order, to compare calls across methods. */
+  order: number;
+}
+
+/** Watches (without changing) the pages' JRTCMiniappClient: `init`, and the calls per user. */
+export interface ClientSpies {
+  /** Every `JRTCMiniappClient.init` call. */
+  init: jest.SpyInstance;
+  /** The calls of `method` on the client that joined as `userId` (its joinRoom's userId). */
+  callsBy(userId: string, method: ClientMethod): ClientCall[];
+  /** Removes the spies. */
+  restore(): void;
+}
+
+/** Spies on the SDK's client as the pages load it (see the file comment); the calls still run. */
+export function spyOnClients(): ClientSpies {
+  const init = jest.spyOn(JRTCMiniappClient, 'init');
+  const proto = JRTCMiniappClient.prototype as unknown as Record<ClientMethod, (...args: unknown[]) => unknown>;
+  const spies = new Map(CLIENT_METHODS.map((m) => [m, jest.spyOn(proto, m)] as const));
+  const clientOf = (userId: string): unknown[] => {
+    const joins = spies.get('joinRoom')!.mock;
+    return joins.contexts.filter((_, i) => String((joins.calls[i][0] as EnterRoomInfo).userId) === userId);
+  };
+  return {
+    init,
+    callsBy(userId, method) {
+      const clients = clientOf(userId);
+      const { mock } = spies.get(method)!;
+      return mock.calls
+        .map((args, i) => ({ args, returned: mock.results[i].value, order: mock.invocationCallOrder[i], by: mock.contexts[i] }))
+        .filter((c) => clients.indexOf(c.by) >= 0)
+        .map(({ by: _by, ...call }) => call);
+    },
+    restore() {
+      init.mockRestore();
+      spies.forEach((spy) => spy.mockRestore());
+    },
+  };
 }

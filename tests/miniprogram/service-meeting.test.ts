@@ -4,7 +4,8 @@
  */
 /**
  * The one-to-one service page and the meeting page on one local cloud: both sides publish and play
- * each other, mute reaches the own pusher, volume reports from the players pick the active speaker.
+ * each other, mute reaches the own pusher, volume reports from the players pick the active speaker,
+ * and the meeting's owner mutes everyone at once (muteAll, heard by the others as GlobalMute).
  */
 import { fire, setupPageTest, texts, waitForData } from './harness';
 import type { PageTestContext, SimPage } from './harness';
@@ -14,6 +15,7 @@ interface SeatData {
   self: boolean;
   url: string;
   speaking: boolean;
+  muted: boolean;
 }
 
 let ctx: PageTestContext;
@@ -28,6 +30,11 @@ afterAll(async () => {
 
 const seats = (data: Record<string, unknown>): SeatData[] => data.seats as SeatData[];
 const playing = (data: Record<string, unknown>): string[] => seats(data).filter((s) => s.url).map((s) => s.userId);
+const seatOf = (data: Record<string, unknown>, userId: string): SeatData => {
+  const seat = seats(data).find((s) => s.userId === userId);
+  if (!seat) throw new Error(`no seat of ${userId}`);
+  return seat;
+};
 
 function enter(page: 'service' | 'meeting', room: string, user: string, part: string): SimPage {
   return ctx.open(page, ctx.user(`openid-${user}`), { room, user, nick: user, part });
@@ -75,4 +82,39 @@ test('meeting: everyone on stage, the loudest player is the active speaker', asy
   expect(seats(speaking).filter((s) => s.speaking).map((s) => s.userId)).toEqual(['bob']);
   expect(ann.querySelectorAll('.seat.speaking')).toHaveLength(1);
   expect(texts(ann, '.talking')).toEqual(['speaking']);
+});
+
+test("meeting: the owner mutes everyone (muteAll); the others hear GlobalMute, a late joiner too; lifted again", async () => {
+  // The first to arrive owns the room.
+  const host = enter('meeting', 'standup', 'hana', 'member');
+  await waitForData(host, (d) => d.state === 'connected' && d.pushUrl !== '', 'the host publishing');
+  const guest = enter('meeting', 'standup', 'ian', 'member');
+  await waitForData(guest, (d) => d.pushUrl !== '' && playing(d).join() === 'hana', 'the guest publishing and playing the host');
+  await waitForData(host, (d) => playing(d).join() === 'ian', 'the host playing the guest');
+  expect([host.data.owner, guest.data.owner]).toEqual([true, false]);
+  expect(texts(host, '.mute-all')).toEqual(['Mute all']);
+  expect(guest.querySelector('.mute-all')).toBeUndefined();
+
+  await fire(host.querySelector('.mute-all'), 'tap');
+  // Only the room document changed: the guest's page redraws on GlobalMute.
+  const muted = await waitForData(guest, (d) => d.allMuted === true, 'GlobalMute at the guest');
+  expect(muted.muted).toBe(true);
+  expect(seatOf(muted, 'hana').muted).toBe(false);
+  expect(texts(guest, '.all-muted')).toEqual(['The host muted everyone']);
+  const hosted = await waitForData(host, (d) => d.allMuted === true, 'the mute at the host');
+  expect(hosted.muted).toBe(false);
+  expect(seatOf(hosted, 'ian').muted).toBe(true);
+  expect(texts(host, '.mute-all')).toEqual(['Unmute all']);
+  expect(texts(host, '.all-muted')).toEqual(['You muted everyone']);
+
+  // Who joins a muted room is muted at once.
+  const late = enter('meeting', 'standup', 'jo', 'member');
+  await waitForData(late, (d) => d.state === 'connected' && d.pushUrl !== '', 'the late joiner publishing');
+  expect(late.data).toMatchObject({ allMuted: true, muted: true, owner: false });
+
+  await fire(host.querySelector('.mute-all'), 'tap');
+  for (const page of [guest, late]) await waitForData(page, (d) => d.allMuted === false && d.muted === false, 'CancelGlobalMute');
+  expect(guest.querySelector('.all-muted')).toBeUndefined();
+  expect(host.data.notice).toBe('');
+  for (const page of [late, guest, host]) await ctx.close(page);
 });

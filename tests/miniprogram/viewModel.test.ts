@@ -1,10 +1,14 @@
 /**
- * The demo's pure helpers: the stage's seats from a roster, and the page query the landing page
- * writes and the scenario pages read.
+ * The demo's pure helpers: the stage's seats from a roster, the page query the landing page writes
+ * and the scenario pages read, and how the pages read failures of either API (the Room's JRTCError,
+ * the JRTC form's JRTCFailure): as the notice, and in token renewal's decision to retry.
  */
 import { seatsOf } from '../../miniprogram/utils/seats';
 import { entryUrl, readEntry } from '../../miniprogram/utils/query';
-import type { Member } from '../../miniprogram/lib/jrtc-miniapp.min';
+import { describeError, errorCodeOf } from '../../miniprogram/utils/errors';
+import { renewTokens } from '../../miniprogram/utils/renewal';
+import { ErrorCode, JRTCError, JRTCFailure } from '../../miniprogram/lib/jrtc-miniapp.min';
+import type { CloudLike, Member, Room } from '../../miniprogram/lib/jrtc-miniapp.min';
 
 function member(userId: string, joinedAt: number, extra: Partial<Member> = {}): Member {
   return {
@@ -41,7 +45,66 @@ describe('seatsOf', () => {
   test('plays at most maxPlayers streams', () => {
     const members = ['a', 'b', 'c'].map((id, i) => member(id, i));
     const urls = { a: 'rtmp://a', b: 'rtmp://b', c: 'rtmp://c' };
-    expect(seatsOf(members, 'x', urls, '', 2).map((s) => s.url)).toEqual(['rtmp://a', 'rtmp://b', '']);
+    expect(seatsOf(members, 'x', urls, '', { maxPlayers: 2 }).map((s) => s.url)).toEqual(['rtmp://a', 'rtmp://b', '']);
+  });
+
+  test("while the owner muted the room every seat but the owner's shows muted", () => {
+    const members = ['owner', 'a', 'b'].map((id, i) => member(id, i));
+    expect(seatsOf(members, 'a', {}, '', { allMutedBut: 'owner' }).map((s) => [s.userId, s.muted])).toEqual([
+      ['owner', false],
+      ['a', true],
+      ['b', true],
+    ]);
+  });
+});
+
+/** The same cause as either API rejects with it. */
+const bothShapes = (code: ErrorCode, message: string): Array<[string, unknown]> => [
+  ['JRTCError (Room API)', new JRTCError(code, message)],
+  ['JRTCFailure (JRTC form)', new JRTCFailure(new JRTCError(code, message))],
+];
+
+describe('failures of either API', () => {
+  test.each(bothShapes(ErrorCode.STAGE_FULL, 'the stage is full'))('%s: our string code and the words', (_, err) => {
+    expect(errorCodeOf(err)).toBe('STAGE_FULL');
+    expect(describeError(err)).toBe('STAGE_FULL: the stage is full');
+  });
+
+  test("JRTC's numeric code alone is not ours: the words are shown", () => {
+    expect(errorCodeOf({ code: 430, reason: 'bad' })).toBe('');
+    expect(describeError({ code: 430, reason: 'bad' })).toBe('bad');
+    expect(describeError(new Error('plain'))).toBe('plain');
+    expect(describeError('text')).toBe('text');
+  });
+
+  /** Runs one renewal that fails with `err` and says whether renewTokens retries it. */
+  async function retries(err: unknown): Promise<boolean> {
+    let warn: ((expiresAt: number) => void) | undefined;
+    const room = {
+      state: 'connected',
+      on: (_event: string, listener: (expiresAt: number) => void) => ((warn = listener), () => undefined),
+      renewToken: () => Promise.reject(err),
+    } as unknown as Room;
+    const cloud = { callFunction: async () => ({ result: { ok: true, data: { token: 't', nonce: 'n', timestamp: 1 } } }) } as unknown as CloudLike;
+    const failed = new Promise<boolean>((resolve) => {
+      const stop = renewTokens({
+        cloud,
+        room,
+        request: { appId: 'a', userRoomId: 'r', userId: 'u' },
+        onFailure: (_err, retrying) => (stop(), resolve(retrying)),
+        onRecovered: () => undefined,
+      });
+    });
+    warn!(Date.now() + 3600_000);
+    return failed;
+  }
+
+  test.each(bothShapes(ErrorCode.SESSION_REPLACED, 'another device'))('%s: a session that is over is not renewed again', async (_, err) => {
+    expect(await retries(err)).toBe(false);
+  });
+
+  test.each(bothShapes(ErrorCode.NETWORK, 'offline'))('%s: a passing failure is retried', async (_, err) => {
+    expect(await retries(err)).toBe(true);
   });
 });
 

@@ -2,7 +2,9 @@
  * The online class on top of a Stage: the teacher owns the room and makes it invite-only with at
  * most MAX_PLAYERS anchors (the teacher included, though never refused itself), sees the raised
  * hands and invites, promotes or sends back students; a student raises a hand and takes the stage
- * once invited (or is put there by the teacher), unless the stage is full.
+ * once invited (or is put there by the teacher), unless the stage is full. Taking the stage is the
+ * JRTC form's setRole(1); the class's control (stage policy, hands, invitations, promote and
+ * demote) is the Room's, which JRTC's API has no calls for.
  */
 import type { CloudLike, Member } from '../../lib/jrtc-miniapp.min';
 import { MAX_PLAYERS } from '../../utils/config';
@@ -61,18 +63,20 @@ export class Classroom {
     const teacher = entry.part === 'teacher';
     this.render({ room: entry.userRoomId, nickName: entry.nickName, teacher });
     const room = await this.stage.join(entry, teacher ? 1 : 2, teacher);
-    if (!room) return;
-    room.on('handRaised', (member) => this.setHand(handOf(member)));
-    room.on('handLowered', (member) => this.dropHand(member.userId));
-    room.on('roleChanged', (member) => {
+    const jrtcMiniapp = this.stage.jrtcMiniapp;
+    if (!room || !jrtcMiniapp) return;
+    // Who moves and who goes are the JRTC form's events; hands and invitations are the Room's (ours).
+    jrtcMiniapp.on('UserModifyRole', (user) => {
       // On stage, a hand is down (the server lowers it too).
-      if (member.role === 1) this.dropHand(member.userId);
-      if (member.userId === room.userId && member.role === 1) {
+      if (user.role === 1) this.dropHand(user.userId);
+      if (user.userId === room.userId && user.role === 1) {
         this.setOwnHand(false);
         this.render({ invited: false });
       }
     });
-    room.on('memberLeft', (member) => this.dropHand(member.userId));
+    jrtcMiniapp.on('UserLeavedRoom', (user) => this.dropHand(user.userId));
+    room.on('handRaised', (member) => this.setHand(handOf(member)));
+    room.on('handLowered', (member) => this.dropHand(member.userId));
     room.on('invited', () => this.render({ invited: true }));
     // The teacher owns the room (its owner grant), so it can close the stage whoever came first; it
     // caps the stage at what a page can play, so a student beyond it is refused (STAGE_FULL, shown
@@ -89,9 +93,10 @@ export class Classroom {
   }
 
   /**
-   * (Student) accepts the teacher's invitation: takes the stage and publishes. When that is refused
-   * (a full stage: STAGE_FULL, shown as the notice) the invitation still stands on the server, so
-   * the offer stays and the student can accept again once a seat is free.
+   * (Student) accepts the teacher's invitation: takes the stage and publishes (the JRTC form's
+   * setRole(1), whose publishUrl the pusher plays). When that is refused (a full stage: STAGE_FULL,
+   * shown as the notice) the invitation still stands on the server, so the offer stays and the
+   * student can accept again once a seat is free.
    */
   async accept(): Promise<void> {
     this.render({ invited: false });

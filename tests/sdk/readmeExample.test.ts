@@ -1,14 +1,202 @@
 /**
- * The README's "Testing your own code against the local cloud" example, as a test, so that the
- * example keeps working: one local cloud in the test process, two simulated WeChat users with SDK
- * clients, a token from issueToken, the server clock moved, a watch failure recovered.
+ * The README's SDK examples, as tests, so that they keep working: the JRTC page of "Using the SDK in a
+ * page" (two simulated WeChat users load it on a local cloud: init, joinRoom, setRole, publish,
+ * subscribe, the lists and counts, custom signals, JRTC events, leaveRoom then destroy), and "Testing
+ * your own code against the local cloud" (one local cloud in the test process, two SDK clients, a
+ * token from issueToken, the server clock moved, a watch failure recovered). Each example is the code
+ * between its markers below, and the README's ```ts block must say exactly that (its imports aside:
+ * the test imports from here: the SDK from its source, while tests/sdk/jrtcSeed.test.ts runs the built
+ * bundle the README's import names), so README and test cannot drift apart.
  */
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { createCloudClient } from '../../emulator/client';
+import type { CloudClient } from '../../emulator/client';
 import { startLocalCloud } from '../../emulator/cloud';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
+
+const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const SELF = fs.readFileSync(__filename, 'utf8');
+
+/** This file's code between the markers `--- <name> starts here ---` and `ends here`, dedented. */
+function region(name: string): string {
+  const lines = SELF.split('\n');
+  const start = lines.findIndex((l) => l.includes(`--- ${name} starts here ---`));
+  const end = lines.findIndex((l) => l.includes(`--- ${name} ends here ---`));
+  if (start < 0 || end < start) throw new Error(`no region ${name}`);
+  const body = lines.slice(start + 1, end);
+  const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  return body.map((l) => l.slice(indent)).join('\n').trim();
+}
+
+/** The README's ```ts blocks without their import lines. */
+const readmeBlocks = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) =>
+  m[1]
+    .split('\n')
+    .filter((l) => !l.startsWith('import '))
+    .join('\n')
+    .trim(),
+);
+
+/** Polls until `ok()`; fails naming `what` after 10 s. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (ok()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('the README shows these examples verbatim', () => {
+  expect(readmeBlocks).toContain(region('README JRTC page'));
+  expect(readmeBlocks).toContain(region('README example'));
+});
+
+/** What the page's methods get as `this`, besides its own options. */
+interface PageThis {
+  setData(patch: Record<string, unknown>): void;
+}
+
+/** The JRTC page's instance, as the test drives it. */
+interface RoomPage {
+  data: Record<string, unknown>;
+  onLoad(query: Record<string, string>): Promise<void>;
+  goOnStage(): Promise<void>;
+  republish(): Promise<void>;
+  lists(): Promise<void>;
+  raiseHand(): Promise<unknown>;
+  onUnload(): Promise<void>;
+}
+
+test('README example: a JRTC page on the local cloud', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-'));
+  const cloud = await startLocalCloud({ port: 0, dataDir, timers: false });
+  const g = globalThis as { wx?: { cloud: CloudClient } };
+  // The local cloud's app and media domains.
+  const appId = 'demo-app';
+  const pushDomain = '127.0.0.1:1935';
+  const pullDomain = '127.0.0.1:1935';
+
+  /** The page as the mini program runtime loads it for one WeChat user (its own `wx.cloud`). */
+  function loadPage(openid: string): { page: RoomPage; open(query: Record<string, string>): Promise<void> } {
+    const wxCloud = createCloudClient({ url: cloud.url, openid });
+    /** "Your server": here the issueToken action, for this user. */
+    async function getToken(userId: string, userRoomId: string) {
+      const issued = await wxCloud.callFunction({ name: 'jrtc', data: { action: 'issueToken', appId, userRoomId, userId } });
+      return (issued.result as { ok: true; data: { token: string; nonce: string; timestamp: number } }).data;
+    }
+    let options: { data: Record<string, unknown> } = { data: {} };
+    function Page<T extends { data: Record<string, unknown> }>(o: T & ThisType<T & PageThis>): void {
+      options = o;
+    }
+
+    // --- README JRTC page starts here ---
+    // pages/room/room.ts
+
+    // appId, pushDomain, pullDomain: your deployment's; getToken(userId, userRoomId): {token, nonce, timestamp} from
+    // your server (the demo asks the issueToken action: miniprogram/utils/token.ts). Call wx.cloud.init() in app.ts.
+    let jrtcMiniapp: JRTCMiniappClient;
+
+    Page({
+      data: { pushUrl: '', players: [] as Array<{ userId: string; url: string }>, counts: {}, notice: '' },
+      async onLoad(query: Record<string, string>) {
+        jrtcMiniapp = JRTCMiniappClient.init({ appId, pushDomain, pullDomain }); // synchronous; one client per visit
+        const pulls: Record<string, string> = {}; // pull URL per publishing anchor
+        const show = () => this.setData({ players: Object.keys(pulls).map((userId) => ({ userId, url: pulls[userId] })) });
+        jrtcMiniapp.on('UserJoinedRoom', (user) => this.setData({ notice: `${user.nickName} joined` }));
+        jrtcMiniapp.on('UserLeavedRoom', (user) => this.setData({ notice: `${user.nickName} left` }));
+        jrtcMiniapp.on('StreamPublished', (stream) => { pulls[stream.userId] = stream.url; show(); });
+        jrtcMiniapp.on('StreamUnpublished', (user) => { delete pulls[user.userId]; show(); });
+        jrtcMiniapp.on('GlobalMute', () => this.setData({ notice: 'the host muted everyone' }));
+        jrtcMiniapp.on('onError', (err) => this.setData({ notice: `${err.code} ${err.reason}` })); // e.g. 1006, 401
+        // A custom signal arrives as the event its sender named: {eventName, nickName, userId, data}.
+        jrtcMiniapp.on('raiseHand', ({ userId, nickName }) => {
+          this.setData({ notice: `${nickName} raised a hand` });
+          jrtcMiniapp.customSignalToPeer({ targetUserId: userId, customData: { customEventName: 'handSeen', data: null } });
+        });
+        jrtcMiniapp.on('handSeen', ({ nickName }) => this.setData({ notice: `${nickName} saw your hand` }));
+
+        const { token, nonce, timestamp } = await getToken(query.userId, query.room);
+        await jrtcMiniapp.joinRoom({ appId, token, userId: query.userId, role: 2, nonce, timestamp, userRoomId: query.room, nickName: query.nickName });
+        const { streams } = await jrtcMiniapp.subscribe(); // url: the first other anchor's pull URL; streams: all of them
+        streams.forEach((s) => (pulls[s.userId] = s.url));
+        show();
+        const { data: counts } = await jrtcMiniapp.getRoomMemberCount(); // {total, broadcasterCount, audienceCount}
+        this.setData({ counts });
+      },
+      async goOnStage() {
+        const { data } = await jrtcMiniapp.setRole(1); // {publishUrl, pullUrl, role}: an anchor publishes at once
+        this.setData({ pushUrl: data.publishUrl }); // <live-pusher mode="RTC" enable-camera="{{false}}" url="{{pushUrl}}">
+      },
+      async republish() {
+        this.setData({ pushUrl: (await jrtcMiniapp.publish()).url }); // a fresh push URL
+      },
+      async lists() {
+        const { data: anchors } = await jrtcMiniapp.getBroadcasterList(); // [{userId, nickName, roomId, role, peerId, hasAudio}]
+        const { data: audience, nextCursor } = await jrtcMiniapp.getAudienceList(); // first 100; nextCursor: more
+        this.setData({ anchors, audience, more: nextCursor !== null });
+      },
+      raiseHand() {
+        return jrtcMiniapp.customSignalToRoom({ customEventName: 'raiseHand', data: { seat: 3 } });
+      },
+      onUnload() {
+        return jrtcMiniapp.leaveRoom().then(() => jrtcMiniapp.destroy());
+      },
+    });
+    // --- README JRTC page ends here ---
+
+    const page = Object.create(options) as RoomPage & PageThis;
+    page.data = { ...options.data };
+    page.setData = (patch) => Object.assign(page.data, patch);
+    return {
+      page,
+      open(query) {
+        g.wx = { cloud: wxCloud }; // init takes the global wx.cloud
+        return page.onLoad(query);
+      },
+    };
+  }
+
+  const rtmp = /^rtmp:\/\/127\.0\.0\.1:1935\//;
+  const teacher = loadPage('openid-page-t');
+  await teacher.open({ userId: 'teacher', room: 'lesson-2', nickName: 'Ms T' });
+  expect(teacher.page.data.counts).toEqual({ total: 1, broadcasterCount: 0, audienceCount: 1 });
+  await teacher.page.goOnStage();
+  expect(teacher.page.data.pushUrl).toMatch(rtmp);
+  await teacher.page.republish();
+  expect(teacher.page.data.pushUrl).toMatch(rtmp);
+
+  const student = loadPage('openid-page-s');
+  await student.open({ userId: 'student', room: 'lesson-2', nickName: 'Stu' });
+  expect(student.page.data.players).toEqual([{ userId: 'teacher', url: expect.stringMatching(rtmp) }]);
+  expect(student.page.data.counts).toEqual({ total: 2, broadcasterCount: 1, audienceCount: 1 });
+  await until(() => student.page.data.notice === 'Ms T joined', 'UserJoinedRoom');
+
+  // A custom signal to the room; the teacher answers to the student alone.
+  await expect(student.page.raiseHand()).resolves.toEqual({
+    code: 200,
+    data: { eventName: 'raiseHand', nickName: 'Stu', userId: 'student', data: { seat: 3 } },
+    reason: '',
+  });
+  await until(() => teacher.page.data.notice === 'Stu raised a hand', 'the room signal');
+  await until(() => student.page.data.notice === 'Ms T saw your hand', 'the peer signal');
+
+  await teacher.page.lists();
+  expect(teacher.page.data).toMatchObject({
+    anchors: [{ userId: 'teacher', nickName: 'Ms T', roomId: 'lesson-2', role: 1, peerId: 'teacher', hasAudio: true }],
+    audience: [{ userId: 'student', nickName: 'Stu', roomId: 'lesson-2', role: 2, peerId: 'student' }],
+    more: false,
+  });
+
+  // The teacher leaves: the student hears its stream stop and its departure.
+  await teacher.page.onUnload();
+  await until(() => (student.page.data.players as unknown[]).length === 0 && student.page.data.notice === 'Ms T left', 'UserLeavedRoom');
+  await student.page.onUnload();
+  delete g.wx;
+  await cloud.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 test('README example: test a page flow against the local cloud', async () => {
   // --- README example starts here ---
@@ -19,7 +207,7 @@ test('README example: test a page flow against the local cloud', async () => {
   /** One simulated WeChat user: its own `wx.cloud`, an SDK client, a token from the jrtc function. */
   async function enter(openid: string, userId: string, role: 1 | 2) {
     const wxCloud = createCloudClient({ url: cloud.url, openid });
-    const client = await JRTCMiniappClient.init({ ...config, cloud: wxCloud });
+    const client = JRTCMiniappClient.init({ ...config, cloud: wxCloud });
     const issued = await wxCloud.callFunction({
       name: 'jrtc',
       data: { action: 'issueToken', appId: config.appId, userRoomId: 'lesson-1', userId, owner: role === 1 },

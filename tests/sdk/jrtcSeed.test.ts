@@ -287,7 +287,7 @@ describe("the seed's JRTC API, verbatim, on the local cloud", () => {
       return c;
     })();
     await peerApp.joinRoom(joinParams('bad-1', 'bad-peer', 1));
-    const peerHeard = listen(peerApp, ['x', 'ok']);
+    const peerHeard = listen(peerApp, ['x', 'ok', 'onError', 'UserJoinedRoom']);
     const counts = await app.getRoomMemberCount();
     const before = double.actions.length;
 
@@ -323,6 +323,9 @@ describe("the seed's JRTC API, verbatim, on the local cloud", () => {
     // Nothing changed: same role, same counts, no signal reached the peer, the room still works.
     expect(room.role).toBe(2);
     expect(await app.getRoomMemberCount()).toEqual(counts);
+    // A Room-API signal named like a client event does not pass for it on the JRTC side.
+    await room.sendSignal({ type: 'onError', payload: { code: 200 } });
+    await room.sendSignal({ type: 'UserJoinedRoom', payload: null });
     await app.customSignalToRoom({ customEventName: 'ok', data: null });
     await until(() => peerHeard.length === 1, 'the good signal');
     expect(peerHeard).toEqual([['ok', { eventName: 'ok', nickName: 'B', userId: 'bad-in', data: null }]]);

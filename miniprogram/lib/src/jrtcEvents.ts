@@ -120,7 +120,10 @@ export function bridgeRoom(room: Room, emit: JRTCEmit): void {
   room.on('memberUpdated', (m, previous) => {
     if (m.stream.adminMuted !== previous.stream.adminMuted) emit(m.stream.adminMuted ? 'AssignPeerMute' : 'CancelAssignPeerMute', user(m));
   });
-  room.on('signal', (s) => emit(s.type, toSignal(s)));
+  // A Room-API signal named like one of the client's events must not pass for it (a forged onError).
+  room.on('signal', (s) => {
+    if (JRTC_EVENT_NAMES.indexOf(s.type as keyof JRTCEventCallbacks) < 0) emit(s.type, toSignal(s));
+  });
   room.on('error', (e) => emit('onError', new JRTCFailure(e)));
   room.on('connectionStateChanged', (state, reason) => {
     const failure = state === 'disconnected' && reason ? endFailure(reason) : null;

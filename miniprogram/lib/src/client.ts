@@ -9,6 +9,7 @@ import { JRTC_EVENT_NAMES, bridgeRoom, toUser } from './jrtcEvents';
 import type { JRTCEventCallbacks, JRTCSignal, JRTCUser } from './jrtcEvents';
 import { ClientCore } from './clientCore';
 import type { Member } from '../../../shared/common';
+import { Limits, SYSTEM_SIGNAL_PREFIX } from '../../../shared/constants';
 import type { Role } from '../../../shared/constants';
 import { JrtcCode } from '../../../shared/errors';
 import { JRTCError, JRTCFailure } from './errors';
@@ -26,11 +27,13 @@ export type JRTCReply<T> = { code: 200; reason: string } & T;
 /** Listeners of the client: JRTC's events, and custom signals by the name their sender gave. */
 type ClientEvents = { [K in keyof JRTCEventCallbacks | 'signal']: (payload: never) => void };
 
-const SIGNAL_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
+/** The protocol's signal type (shared/actions.ts signalTypeSchema), which a customEventName becomes. */
+const SIGNAL_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** Throws ARGUMENT_INVALIDATE unless `name` can name a custom signal (and is none of the client's events). */
 function checkEventName(name: unknown): void {
-  check(typeof name === 'string' && SIGNAL_NAME.test(name) && name.indexOf('jrtc.') !== 0 && JRTC_EVENT_NAMES.indexOf(name as never) < 0, 'customEventName');
+  const ok = typeof name === 'string' && name.length <= Limits.signalTypeMaxLength && SIGNAL_NAME.test(name);
+  check(ok && (name as string).indexOf(SYSTEM_SIGNAL_PREFIX) !== 0 && JRTC_EVENT_NAMES.indexOf(name as never) < 0, 'customEventName');
 }
 
 /** The JRTC entry point: `const jrtcMiniapp = JRTCMiniappClient.init({appId, pushDomain, pullDomain})`. */

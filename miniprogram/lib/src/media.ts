@@ -46,10 +46,23 @@ export function pickSpeaker(current: string | null, volumes: Record<string, numb
 /** How long a volume reading counts: a player that stopped reporting is silent. */
 export const VOLUME_TTL_MS = 1500;
 
-/** Feeds volumes in and reports speaker changes; readings older than VOLUME_TTL_MS are dropped. */
-export function speakerTracker(now: () => number, onChange: (userId: string | null) => void, options?: SpeakerOptions): (userId: string, volume: number) => void {
+/** audioVolumes comes at most this often (volume reports arrive several times a second per component). */
+export const AUDIO_VOLUMES_INTERVAL_MS = 500;
+
+/**
+ * Feeds volumes in and reports speaker changes; readings older than VOLUME_TTL_MS are dropped. With
+ * `onVolumes`, everyone's current volume, loudest first, goes there too, at most every
+ * AUDIO_VOLUMES_INTERVAL_MS (the same readings: one book for the speaker and the volumes).
+ */
+export function speakerTracker(
+  now: () => number,
+  onChange: (userId: string | null) => void,
+  options?: SpeakerOptions,
+  onVolumes?: (volumes: AudioVolume[]) => void,
+): (userId: string, volume: number) => void {
   const readings: Record<string, { volume: number; at: number }> = {};
   let current: string | null = null;
+  let reported = -AUDIO_VOLUMES_INTERVAL_MS;
   return (userId, volume) => {
     const t = now();
     readings[userId] = { volume: Number(volume) || 0, at: t };
@@ -60,30 +73,10 @@ export function speakerTracker(now: () => number, onChange: (userId: string | nu
     }
     const next = pickSpeaker(current, volumes, options);
     if (next !== current) onChange((current = next));
-  };
-}
-
-/** audioVolumes comes at most this often (volume reports arrive several times a second per component). */
-export const AUDIO_VOLUMES_INTERVAL_MS = 500;
-
-/**
- * Feeds volumes in and reports everyone's current volume, loudest first, at most every
- * AUDIO_VOLUMES_INTERVAL_MS; readings older than VOLUME_TTL_MS are dropped (that member went silent).
- */
-export function volumeReporter(now: () => number, report: (volumes: AudioVolume[]) => void): (userId: string, volume: number) => void {
-  const readings: Record<string, { volume: number; at: number }> = {};
-  let last = -AUDIO_VOLUMES_INTERVAL_MS;
-  return (userId, volume) => {
-    const t = now();
-    readings[userId] = { volume: Number(volume) || 0, at: t };
-    if (t - last < AUDIO_VOLUMES_INTERVAL_MS) return;
-    last = t;
-    const volumes: AudioVolume[] = [];
-    for (const id of Object.keys(readings)) {
-      if (t - readings[id].at > VOLUME_TTL_MS) delete readings[id];
-      else volumes.push({ userId: id, volume: readings[id].volume });
+    if (onVolumes && t - reported >= AUDIO_VOLUMES_INTERVAL_MS) {
+      reported = t;
+      onVolumes(Object.keys(volumes).map((id) => ({ userId: id, volume: volumes[id] })).sort((x, y) => y.volume - x.volume));
     }
-    report(volumes.sort((a, b) => b.volume - a.volume));
   };
 }
 

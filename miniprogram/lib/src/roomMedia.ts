@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../../shared/errors';
 import { JRTCError } from './errors';
 import { RoomFeed } from './feed';
-import { codeOf, speakerTracker, volumeOf, volumeReporter } from './media';
+import { codeOf, speakerTracker, volumeOf } from './media';
 import type { MediaEvent, MediaHandlers } from './media';
 import { check, isId } from './validate';
 
@@ -11,7 +11,6 @@ import { check, isId } from './validate';
  */
 export class RoomMedia extends RoomFeed {
   private speaker?: (userId: string, volume: number) => void;
-  private volumes?: (userId: string, volume: number) => void;
 
   /**
    * Handlers for `<live-pusher bindstatechange bindaudiovolumenotify binderror>`: when the pusher
@@ -61,10 +60,15 @@ export class RoomMedia extends RoomFeed {
 
   private feedVolume(userId: string, volume: number): void {
     const { timers } = this.config;
-    this.speaker = this.speaker || speakerTracker(() => timers.now(), (id) => this.emit('activeSpeakerChanged', id));
+    this.speaker =
+      this.speaker ||
+      speakerTracker(
+        () => timers.now(),
+        (id) => this.emit('activeSpeakerChanged', id),
+        undefined,
+        (list) => this.emit('audioVolumes', list),
+      );
     this.speaker(userId, volume);
-    this.volumes = this.volumes || volumeReporter(() => timers.now(), (list) => this.emit('audioVolumes', list));
-    this.volumes(userId, volume);
   }
 
   private mediaError(e: MediaEvent): void {

@@ -12,6 +12,7 @@ import { FunctionsHost } from './functionsHost';
 import { defaultIndexes } from './indexes';
 import { mediaAuthFromEnv } from './media/authConfig';
 import { MediaService } from './media/mediaService';
+import { RealtimeGateway } from './realtime/gateway';
 import { RuleEngine, loadRules } from './rules';
 import { HttpServer } from './server';
 import type { EmulatorService } from './service';
@@ -112,13 +113,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
   const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch];
-  const server = new HttpServer({
+  const clientDb = new ClientDatabase(store, access);
+  const realtime = new RealtimeGateway({ watch, clientDb, url: () => server.url });
+  const server: HttpServer = new HttpServer({
     port: options.port ?? 0,
     functions,
     timers,
     clock,
     watch,
-    clientDb: new ClientDatabase(store, access),
+    clientDb,
+    realtime,
     info: () => Object.fromEntries(services.map((s) => [s.name, s.getInfo()])),
     // The console signs pull URLs exactly as the jrtc function does; its page is always this repo's build.
     console: new RoomConsole({

@@ -12,6 +12,8 @@ import type { EmulatorClock } from './clock';
 import { CONSOLE_PULL_ROUTE, isConsolePath } from './console/roomConsole';
 import type { RoomConsole } from './console/roomConsole';
 import type { FunctionsHost } from './functionsHost';
+import type { RealtimeGateway } from './realtime/gateway';
+import { WebApiError } from './realtime/gateway';
 import type { EmulatorService } from './service';
 import { DatabaseError } from './store';
 import type { TimerService } from './timers';
@@ -32,6 +34,8 @@ export interface HttpServerOptions {
   clock: EmulatorClock;
   watch: WatchService;
   clientDb: ClientDatabase;
+  /** The vendor client's endpoints: the realtime WebSocket and POST /web. */
+  realtime: RealtimeGateway;
   /** GET /v1/admin/info. */
   info: () => Record<string, unknown>;
   /** The room console (GET /console, POST /v1/admin/console/pull); omitted = not served. */
@@ -62,6 +66,7 @@ export class HttpServer implements EmulatorService {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (options.realtime.takesUpgrade(url.pathname)) return options.realtime.handleUpgrade(req, socket, head);
       if (url.pathname !== '/v1/watch') {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
@@ -103,6 +108,7 @@ export class HttpServer implements EmulatorService {
   /** Drops watch sockets and open connections, then closes. */
   stop(): Promise<void> {
     this.sockets.close();
+    this.options.realtime.close();
     if (!this.server.listening) return Promise.resolve();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
@@ -112,7 +118,7 @@ export class HttpServer implements EmulatorService {
 
   /** The URL and the open watch sockets. */
   getInfo(): Record<string, unknown> {
-    return { url: this.url, watchSockets: this.sockets.connections };
+    return { url: this.url, watchSockets: this.sockets.connections, realtime: this.options.realtime.getInfo() };
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -123,6 +129,7 @@ export class HttpServer implements EmulatorService {
       send(res, status, body);
     } catch (err) {
       if (err instanceof HttpError) return send(res, err.status, err.body);
+      if (err instanceof WebApiError) return send(res, 400, { errCode: INVALID_PARAMETERS, errMsg: err.errMsg });
       if (err instanceof PermissionDeniedError) return send(res, 403, { errCode: err.errCode, errMsg: err.errMsg });
       if (err instanceof DocumentNotFoundError) return send(res, 404, { errCode: -502001, errMsg: err.message });
       if (err instanceof DatabaseError) {
@@ -148,6 +155,9 @@ export class HttpServer implements EmulatorService {
       const result = await this.options.functions.invokeForWire(decode(fn[1]), body.data ?? {}, { openid: openidOf(req) });
       if (result.ok) return [200, callFunctionAnswer(result.resultJson, result.requestId)];
       return [result.errCode === -501000 ? 404 : 500, { errCode: result.errCode, errMsg: result.errMsg, requestId: result.requestId }];
+    }
+    if (this.options.realtime.takesRequest(path)) {
+      return [200, await this.options.realtime.handleRequest(await readJson(req), req.headers.authorization)];
     }
     if (path === '/v1/db') {
       const body = parse(dbBody, await readJson(req));

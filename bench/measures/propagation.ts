@@ -15,7 +15,7 @@ export async function measurePropagation(cloud: LocalCloud, watchers: number, jo
   const roomKey = roomKeyOf(APP_ID, room);
   const pending = new Map<string, { start: number; left: number; done: () => void }>();
   const samples: number[] = [];
-  const handles: Array<{ close(): Promise<void> }> = [];
+  const handles: Array<{ close(): unknown }> = [];
   let ready = 0;
   await new Promise<void>((resolve) => {
     for (let w = 0; w < watchers; w++) {
@@ -26,7 +26,7 @@ export async function measurePropagation(cloud: LocalCloud, watchers: number, jo
           .where({ roomKey, role: 1 })
           .watch({
             onChange: (snapshot: { type?: string; docChanges: Array<{ queueType: string; docId: string }> }) => {
-              if (snapshot.type === 'init') {
+              if (snapshot.type === 'init' || snapshot.docChanges[0]?.queueType === 'init') {
                 if (++ready === watchers) resolve();
                 return;
               }

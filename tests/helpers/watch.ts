@@ -31,7 +31,9 @@ export class WatchRecorder {
 
   /** The docs of the latest snapshot. */
   get docs(): Record<string, unknown>[] {
-    return this.snapshots.length ? this.snapshots[this.snapshots.length - 1].docs : [];
+    const last = this.snapshots[this.snapshots.length - 1];
+    // The vendor types `docs` as one record; it is the array of the result.
+    return last ? (last.docs as Record<string, unknown>[]) : [];
   }
 
   /** Every change seen so far, in order. */

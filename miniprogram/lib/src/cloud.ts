@@ -16,7 +16,7 @@ export interface WatchChange {
 
 /** A watch snapshot (the fields of CloudBase's `DB.ISnapshot` the SDK reads). */
 export interface WatchSnapshot {
-  /** 'init' on the first snapshot of every watch, including each re-watch. */
+  /** 'init' on the first snapshot of a watch when it is empty (read it through `isInit`). */
   type?: string;
   docChanges: WatchChange[];
   /**
@@ -29,6 +29,15 @@ export interface WatchSnapshot {
 /** A snapshot's documents as the array they are. */
 export function docsOf(snapshot: WatchSnapshot): Record<string, unknown>[] {
   return Array.isArray(snapshot.docs) ? snapshot.docs : [];
+}
+
+/**
+ * True for a watch's first, full snapshot. CloudBase's realtime client marks only an empty one
+ * `type: 'init'`; a non-empty one comes without `type`, its changes all `queueType: 'init'`.
+ */
+export function isInit(snapshot: WatchSnapshot): boolean {
+  const first = snapshot.docChanges[0];
+  return snapshot.type === 'init' || (!!first && first.queueType === 'init');
 }
 
 /** A running watch. */

@@ -1,7 +1,7 @@
 import type { Member, RoomSummary } from '../../../shared/common';
 import { Role, SystemSignal } from '../../../shared/constants';
 import { ErrorCode } from '../../../shared/errors';
-import { docsOf } from './cloud';
+import { docsOf, isInit } from './cloud';
 import type { WatchSnapshot } from './cloud';
 import { JRTCError } from './errors';
 import { RoomControl } from './roomControl';
@@ -12,7 +12,7 @@ import type { SignalInbox } from './signals';
 
 /** A watch snapshot folded into a roster (a re-watch's full snapshot is diffed, changes applied). */
 function fold(roster: Roster, snapshot: WatchSnapshot) {
-  return snapshot.type === 'init' ? applySnapshot(roster, docsOf(snapshot)) : applyChanges(roster, snapshot.docChanges);
+  return isInit(snapshot) ? applySnapshot(roster, docsOf(snapshot)) : applyChanges(roster, snapshot.docChanges);
 }
 
 /**
@@ -71,7 +71,7 @@ export class RoomFeed extends RoomControl {
     this.roster = update.roster;
     update.events.forEach((e) => this.report(e));
     // Your own member enters the roster silently; a page that draws from `members` redraws here.
-    if (snapshot.type === 'init') this.emit('rosterSynced');
+    if (isInit(snapshot)) this.emit('rosterSynced');
   }
 
   /** @internal Hands entering the watch are raised, hands leaving it lowered. */

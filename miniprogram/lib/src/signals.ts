@@ -6,7 +6,7 @@
  * before you joined: they are remembered, not delivered.
  */
 import { SIGNAL_TO_ROOM } from '../../../shared/constants';
-import { docsOf } from './cloud';
+import { docsOf, isInit } from './cloud';
 import type { WatchSnapshot } from './cloud';
 import type { ReceivedSignal } from './events';
 
@@ -44,7 +44,7 @@ const order = (a: Doc, b: Doc): number => Number(a.createdAt) - Number(b.created
 export function takeSignals(inbox: SignalInbox, snapshot: WatchSnapshot, selfId: string): { inbox: SignalInbox; signals: ReceivedSignal[] } {
   const seen = new Set(inbox.seen);
   let fresh: Doc[] = [];
-  if (snapshot.type === 'init') {
+  if (isInit(snapshot)) {
     // The snapshot is the whole live set: ids absent from it have expired and can be forgotten.
     seen.clear();
     for (const doc of docsOf(snapshot)) {
@@ -64,5 +64,5 @@ export function takeSignals(inbox: SignalInbox, snapshot: WatchSnapshot, selfId:
   }
   fresh = fresh.filter((d) => d.from !== selfId);
   const signals = fresh.map(toSignal).filter((s): s is ReceivedSignal => s !== null);
-  return { inbox: { seen, primed: inbox.primed || snapshot.type === 'init' }, signals };
+  return { inbox: { seen, primed: inbox.primed || isInit(snapshot) }, signals };
 }

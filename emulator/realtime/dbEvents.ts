@@ -1,0 +1,36 @@
+/**
+ * The watch engine's docChanges (watch.ts) as events of the realtime protocol. The engine decides
+ * what changed; this only says it in the vendor's words, and leaves `Doc` empty where the client
+ * already holds the document (an update inside the result, a removal, a document pushed out of a
+ * limited window) because the vendor client rebuilds it from its own copy there, as it does
+ * against CloudBase: an update sends `UpdatedFields` / `removedFields` and the client applies them.
+ */
+import type { DocChange } from '../watch';
+import type { DbEvent } from './protocol';
+
+/** Documents are stored as JSON values only (docData.ts), so their JSON text is also their relaxed EJSON. */
+const text = (value: unknown): string => JSON.stringify(value);
+
+/** Whether the client rebuilds this change's document itself (CloudBase sends `Doc: ''` for these). */
+function clientHoldsDoc(c: DocChange): boolean {
+  if (c.dataType === 'remove') return true;
+  if (c.dataType === 'update') return c.queueType === 'update' || c.queueType === 'dequeue';
+  return c.dataType === 'limit' && c.queueType === 'dequeue';
+}
+
+/** One engine change as a protocol event numbered `id` (the watch's own event number). */
+export function toDbEvent(c: DocChange, id: number): DbEvent {
+  const event: DbEvent = {
+    ID: id,
+    DataType: c.dataType,
+    QueueType: c.queueType,
+    DocID: c.docId,
+    Doc: clientHoldsDoc(c) ? '' : text(c.doc),
+  };
+  if (c.dataType === 'update') {
+    event.UpdatedFields = text(c.updatedFields ?? {});
+    // Lower case: the vendor client reads `removedFields` (a TODO in its source awaits the rename).
+    event.removedFields = text(c.removedFields ?? []);
+  }
+  return event;
+}

@@ -8,7 +8,8 @@ import { ClientDatabase } from './clientDatabase';
 import { RoomConsole } from './console/roomConsole';
 import { EmulatorClock } from './clock';
 import { loadCloudConfig } from './cloudConfig';
-import { FunctionsHost } from './functionsHost';
+import { wxServerSdkEnv } from './adminApi/sdkEnv';
+import { FunctionsHost } from './functions/functionsHost';
 import { defaultIndexes } from './indexes';
 import { mediaAuthFromEnv } from './media/authConfig';
 import { MediaService } from './media/mediaService';
@@ -33,6 +34,8 @@ export interface LocalCloudOptions {
   functionEnv?: Record<string, string>;
   /** Run timer triggers on their schedule (default true); `fire` works either way. */
   timers?: boolean;
+  /** Instances per function at most (FunctionsHostOptions.maxInstances). */
+  functionInstances?: number;
   /** Where services log (default: stderr). */
   log?: (line: string) => void;
   /**
@@ -88,8 +91,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes, journalLimitBytes: options.journalLimitBytes });
   const clock = new EmulatorClock();
   const access = new ClientAccess(rules, new RuleEngine(rules));
-  // The media server starts before the functions load (env vars exist only while a bundle loads),
-  // so the ports it picks reach the jrtc function's config.
+  // The media server starts before the functions, so the ports it picks reach the jrtc function's config.
   let media: MediaService | null = null;
   if (options.media) {
     const jrtcEnv = config.functions.find((f) => f.name === 'jrtc')?.envVariables ?? {};
@@ -108,7 +110,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   }
   const envOverrides = { ...localFunctionEnv, ...media?.functionEnv(), ...options.functionEnv };
-  const functions = new FunctionsHost({ store, config, envOverrides, log: options.log });
+  // The server's port is known once it listens; instances start later, on their first event.
+  let adminUrl = '';
+  const functions = new FunctionsHost({
+    config,
+    runtimeFile: path.join(defaultRepoRoot(), 'dist', 'emulator', 'functions', 'instanceRuntime.js'),
+    platformEnv: () => wxServerSdkEnv({ adminUrl, envId: config.envId }),
+    envOverrides,
+    clockOffsetMs: () => clock.offset,
+    maxInstances: options.functionInstances,
+    log: options.log,
+  });
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
   const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch];
@@ -145,6 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (s === media) continue;
       await s.start();
       started.push(s);
+      if (s === server) adminUrl = `${server.url}/admin`;
     }
   } catch (err) {
     await stop();

@@ -11,7 +11,7 @@ import { ClientDatabase, DocumentNotFoundError } from './clientDatabase';
 import type { EmulatorClock } from './clock';
 import { CONSOLE_PULL_ROUTE, isConsolePath } from './console/roomConsole';
 import type { RoomConsole } from './console/roomConsole';
-import type { FunctionsHost } from './functionsHost';
+import type { FunctionsHost } from './functions/functionsHost';
 import type { EmulatorService } from './service';
 import { DatabaseError } from './store';
 import type { TimerService } from './timers';

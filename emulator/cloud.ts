@@ -4,6 +4,7 @@
  */
 import path from 'path';
 import { ClientAccess } from './access';
+import { ADMIN_PATH, AdminApi } from './adminApi/adminApi';
 import { ClientDatabase } from './clientDatabase';
 import { RoomConsole } from './console/roomConsole';
 import { EmulatorClock } from './clock';
@@ -49,6 +50,13 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /**
+   * `http://127.0.0.1:<port>/admin`: the Admin API the real wx-server-sdk talks to when run with
+   * `wxServerSdkEnv({adminUrl, envId})` (emulator/adminApi/sdkEnv.ts).
+   */
+  adminUrl: string;
+  /** The env id the local cloud serves (cloudbaserc.json's envId, else 'local'). */
+  envId: string;
   port: number;
   store: DocumentStore;
   clock: EmulatorClock;
@@ -123,7 +131,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
-  const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch];
+  // serverDate() follows the emulator clock, so time travel in tests moves it too.
+  const admin = new AdminApi({ store, envId: config.envId, now: () => clock.now(), log: options.log });
+  const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch, admin];
   const server = new HttpServer({
     port: options.port ?? 0,
     functions,
@@ -139,6 +149,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       now: () => clock.now(),
       assetsDir: path.join(defaultRepoRoot(), 'dist', 'console'),
     }),
+    admin,
     log: options.log,
   });
   services.push(server);
@@ -163,5 +174,5 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await stop();
     throw err;
   }
-  return { url: server.url, port: server.port, store, clock, functions, timers, watch, media, stop };
+  return { url: server.url, adminUrl: `${server.url}${ADMIN_PATH}`, envId: config.envId, port: server.port, store, clock, functions, timers, watch, media, stop };
 }

@@ -168,7 +168,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (s === media) continue;
       await s.start();
       started.push(s);
-      if (s === server) adminUrl = `${server.url}/admin`;
+      if (s === server) adminUrl = `${server.url}${ADMIN_PATH}`;
     }
   } catch (err) {
     await stop();

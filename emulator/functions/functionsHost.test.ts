@@ -62,6 +62,13 @@ describe('functions host: instance processes with the real wx-server-sdk', () =>
     expect(await cloud.functions.invoke('nope', {}, { openid: 'o' })).toMatchObject({ ok: false, errCode: -501000 });
   });
 
+  test('divergence: the real wx-server-sdk refuses database calls before cloud.init() (the shim did not)', async () => {
+    const res = await cloud.functions.invoke('noInit', {}, { openid: 'o' });
+    expect(res).toMatchObject({ ok: false, errCode: -504002 });
+    expect(!res.ok && res.errMsg).toMatch(/please call init first/);
+    expect(await cloud.store.get('notes', 'no-init')).toBeNull();
+  });
+
   test('warm reuse: sequential events share an instance and its module state', async () => {
     const first = resultOf(await cloud.functions.invoke('counter', {}, { openid: 'o' }));
     const second = resultOf(await cloud.functions.invoke('counter', {}, { openid: 'o' }));

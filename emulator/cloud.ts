@@ -35,6 +35,8 @@ export interface LocalCloudOptions {
   functionEnv?: Record<string, string>;
   /** Run timer triggers on their schedule (default true); `fire` works either way. */
   timers?: boolean;
+  /** A simulated round trip of every database request the functions make, in ms (AdminApiOptions.latencyMs). */
+  databaseLatencyMs?: number;
   /** Instances per function at most (FunctionsHostOptions.maxInstances). */
   functionInstances?: number;
   /** Where services log (default: stderr). */
@@ -63,6 +65,8 @@ export interface LocalCloud {
   functions: FunctionsHost;
   timers: TimerService;
   watch: WatchService;
+  /** The Admin API the functions' wx-server-sdk talks to (its stats count database round trips). */
+  admin: AdminApi;
   /** The media server, when started with `media`. */
   media: MediaService | null;
   /** Stops every service in reverse order; safe to call twice. */
@@ -132,7 +136,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
   // serverDate() follows the emulator clock, so time travel in tests moves it too.
-  const admin = new AdminApi({ store, envId: config.envId, now: () => clock.now(), log: options.log });
+  const admin = new AdminApi({ store, envId: config.envId, now: () => clock.now(), latencyMs: options.databaseLatencyMs, log: options.log });
   const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch, admin];
   const server = new HttpServer({
     port: options.port ?? 0,
@@ -174,5 +178,5 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await stop();
     throw err;
   }
-  return { url: server.url, adminUrl: `${server.url}${ADMIN_PATH}`, envId: config.envId, port: server.port, store, clock, functions, timers, watch, media, stop };
+  return { url: server.url, adminUrl: `${server.url}${ADMIN_PATH}`, envId: config.envId, port: server.port, store, clock, functions, timers, watch, admin, media, stop };
 }

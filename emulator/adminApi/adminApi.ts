@@ -28,6 +28,12 @@ export interface AdminApiOptions {
   now: () => number;
   /** How long a transaction may stay open (default 30 s). */
   txTimeoutMs?: number;
+  /**
+   * A simulated network round trip to the database, in ms (default 0): half before the action
+   * runs, half after, as between a function and CloudBase's database. The bench measures joins
+   * against it.
+   */
+  latencyMs?: number;
   /** Timer of transaction timeouts (tests inject one). */
   schedule?: Scheduler;
   log?: (line: string) => void;
@@ -52,6 +58,7 @@ export class AdminApi implements EmulatorService {
   readonly transactions: RemoteTransactions;
   private readonly context: ActionContext;
   private requests = 0;
+  private readonly byAction = new Map<string, number>();
 
   constructor(private readonly options: AdminApiOptions) {
     this.transactions = new RemoteTransactions(options.store, { timeoutMs: options.txTimeoutMs, schedule: options.schedule });
@@ -65,7 +72,12 @@ export class AdminApi implements EmulatorService {
   }
 
   getInfo(): Record<string, unknown> {
-    return { path: ADMIN_PATH, envId: this.options.envId, requests: this.requests, openTransactions: this.transactions.size };
+    return { path: ADMIN_PATH, envId: this.options.envId, ...this.stats(), openTransactions: this.transactions.size };
+  }
+
+  /** Requests answered so far (each is one database round trip of a function), in all and by action. */
+  stats(): { requests: number; byAction: Record<string, number> } {
+    return { requests: this.requests, byAction: Object.fromEntries([...this.byAction].sort(([a], [b]) => a.localeCompare(b))) };
   }
 
   /** Answers one request; never throws. */
@@ -73,10 +85,14 @@ export class AdminApi implements EmulatorService {
     this.requests += 1;
     const requestId = randomBytes(8).toString('hex');
     if (request.method !== 'POST') return { status: 405, body: { code: 'INVALID_PARAM', message: 'use POST', requestId } };
+    const half = (this.options.latencyMs ?? 0) / 2;
     try {
+      if (half > 0) await sleep(half);
       const result = await this.run(request);
+      if (half > 0) await sleep(half);
       return { status: 200, body: { ...result, requestId } };
     } catch (err) {
+      if (half > 0) await sleep(half);
       const failure = toFailure(err);
       if (failure.code === 'SYS_ERR') this.options.log?.(`[admin] ${(err as Error)?.stack ?? String(err)}`);
       return { status: 200, body: { code: failure.code, message: failure.message, requestId } };
@@ -99,6 +115,7 @@ export class AdminApi implements EmulatorService {
     const envelope = envelopeSchema.safeParse(body);
     if (!envelope.success) throw invalidParam('body must be a JSON object with a string action');
     const { action, envName } = envelope.data;
+    this.byAction.set(action, (this.byAction.get(action) ?? 0) + 1);
     if (envName !== undefined && envName !== '' && envName !== this.options.envId) {
       throw new AdminFailure('INVALID_ENV', `env ${envName} is not served here (this local cloud is ${this.options.envId})`);
     }
@@ -124,4 +141,8 @@ export class AdminApi implements EmulatorService {
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -5,5 +5,7 @@ module.exports = {
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/tests/globalSetup.js',
+  // In-band runs too: this process refuses non-loopback lookups and connects.
+  setupFiles: ['<rootDir>/tests/fixtures/noNetwork.js'],
   testTimeout: 30000,
 };

@@ -1,11 +1,11 @@
-import { dateTargets } from './bundleRealm';
 import type { EmulatorService } from './service';
 
 /**
- * A controllable clock for the emulator process. The cloud functions run unchanged and read
- * `Date.now()`, so the only way to move their time is to patch `Date.now` itself. Nothing else is
- * patched: `new Date()`, timers and performance.now keep real time (timer triggers reschedule on
- * advance instead).
+ * A controllable clock for the local cloud. The cloud functions run unchanged and read
+ * `Date.now()`, so the only way to move their time is to patch `Date.now` itself: here in the
+ * emulator's process, and in each function instance, which gets the offset with every event
+ * (functions/instanceRuntime.ts). Nothing else is patched: `new Date()`, timers and performance.now
+ * keep real time (timer triggers reschedule on advance instead).
  */
 export class EmulatorClock implements EmulatorService {
   readonly name = 'clock';
@@ -38,11 +38,11 @@ export class EmulatorClock implements EmulatorService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Patches `Date.now` (ours and the function bundles', see bundleRealm.ts) to run ahead by the offset. */
+  /** Patches this process's `Date.now` to run ahead by the offset. */
   async start(): Promise<void> {
     if (this.active) return;
     this.active = true;
-    for (const date of dateTargets()) {
+    for (const date of [Date]) {
       const previous = date.now;
       // Once stopped, a patch that another clock has since covered passes time through unchanged.
       const patched = (): number => previous.call(date) + (this.active ? this.offsetMs : 0);

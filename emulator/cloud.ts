@@ -4,11 +4,13 @@
  */
 import path from 'path';
 import { ClientAccess } from './access';
+import { ADMIN_PATH, AdminApi } from './adminApi/adminApi';
 import { ClientDatabase } from './clientDatabase';
 import { RoomConsole } from './console/roomConsole';
 import { EmulatorClock } from './clock';
 import { loadCloudConfig } from './cloudConfig';
-import { FunctionsHost } from './functionsHost';
+import { wxServerSdkEnv } from './adminApi/sdkEnv';
+import { FunctionsHost } from './functions/functionsHost';
 import { defaultIndexes } from './indexes';
 import { mediaAuthFromEnv } from './media/authConfig';
 import { MediaService } from './media/mediaService';
@@ -34,6 +36,10 @@ export interface LocalCloudOptions {
   functionEnv?: Record<string, string>;
   /** Run timer triggers on their schedule (default true); `fire` works either way. */
   timers?: boolean;
+  /** A simulated round trip of every database request the functions make, in ms (AdminApiOptions.latencyMs). */
+  databaseLatencyMs?: number;
+  /** Instances per function at most (FunctionsHostOptions.maxInstances). */
+  functionInstances?: number;
   /** Where services log (default: stderr). */
   log?: (line: string) => void;
   /**
@@ -47,12 +53,21 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /**
+   * `http://127.0.0.1:<port>/admin`: the Admin API the real wx-server-sdk talks to when run with
+   * `wxServerSdkEnv({adminUrl, envId})` (emulator/adminApi/sdkEnv.ts).
+   */
+  adminUrl: string;
+  /** The env id the local cloud serves (cloudbaserc.json's envId, else 'local'). */
+  envId: string;
   port: number;
   store: DocumentStore;
   clock: EmulatorClock;
   functions: FunctionsHost;
   timers: TimerService;
   watch: WatchService;
+  /** The Admin API the functions' wx-server-sdk talks to (its stats count database round trips). */
+  admin: AdminApi;
   /** The media server, when started with `media`. */
   media: MediaService | null;
   /** Stops every service in reverse order; safe to call twice. */
@@ -89,8 +104,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes, journalLimitBytes: options.journalLimitBytes });
   const clock = new EmulatorClock();
   const access = new ClientAccess(rules, new RuleEngine(rules));
-  // The media server starts before the functions load (env vars exist only while a bundle loads),
-  // so the ports it picks reach the jrtc function's config.
+  // The media server starts before the functions, so the ports it picks reach the jrtc function's config.
   let media: MediaService | null = null;
   if (options.media) {
     const jrtcEnv = config.functions.find((f) => f.name === 'jrtc')?.envVariables ?? {};
@@ -109,10 +123,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   }
   const envOverrides = { ...localFunctionEnv, ...media?.functionEnv(), ...options.functionEnv };
-  const functions = new FunctionsHost({ store, config, envOverrides, log: options.log });
+  // The server's port is known once it listens; instances start later, on their first event.
+  let adminUrl = '';
+  const functions = new FunctionsHost({
+    config,
+    runtimeFile: path.join(defaultRepoRoot(), 'dist', 'emulator', 'functions', 'instanceRuntime.js'),
+    platformEnv: () => wxServerSdkEnv({ adminUrl, envId: config.envId }),
+    envOverrides,
+    clockOffsetMs: () => clock.offset,
+    maxInstances: options.functionInstances,
+    log: options.log,
+  });
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
-  const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch];
+  // serverDate() follows the emulator clock, so time travel in tests moves it too.
+  const admin = new AdminApi({ store, envId: config.envId, now: () => clock.now(), latencyMs: options.databaseLatencyMs, log: options.log });
+  const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch, admin];
   const clientDb = new ClientDatabase(store, access);
   const realtime = new RealtimeGateway({ watch, clientDb, url: () => server.url });
   const server: HttpServer = new HttpServer({
@@ -131,6 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       now: () => clock.now(),
       assetsDir: path.join(defaultRepoRoot(), 'dist', 'console'),
     }),
+    admin,
     log: options.log,
   });
   services.push(server);
@@ -149,10 +176,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (s === media) continue;
       await s.start();
       started.push(s);
+      if (s === server) adminUrl = `${server.url}${ADMIN_PATH}`;
     }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url: server.url, port: server.port, store, clock, functions, timers, watch, media, stop };
+  return { url: server.url, adminUrl: `${server.url}${ADMIN_PATH}`, envId: config.envId, port: server.port, store, clock, functions, timers, watch, admin, media, stop };
 }

@@ -201,10 +201,11 @@ export const STEPS: readonly DemoStep[] = [
     async run(c, note) {
       const db = createCloudClient({ url: c.cloud.url, openid: 'demo-openid-observer' }).database();
       const roomKey = roomKeyOf(c.teacher.client.appId, c.roomId);
-      const room = (await db.collection(Collections.rooms).doc(roomKey).get()).data;
+      // The vendor's doc(id).get() answers a one-document array (wx.cloud's answers the document).
+      const [room] = (await db.collection(Collections.rooms).doc(roomKey).get()).data as Array<{ broadcasterCount?: number; audienceCount?: number }>;
       const { total } = await db.collection(Collections.members).where({ roomKey }).count();
-      if (room.broadcasterCount !== 0 || room.audienceCount !== 0 || total !== 0) {
-        throw new Error(`room not empty: ${String(room.broadcasterCount)} anchors, ${String(room.audienceCount)} audience, ${total} member documents`);
+      if (room?.broadcasterCount !== 0 || room.audienceCount !== 0 || total !== 0) {
+        throw new Error(`room not empty: ${String(room?.broadcasterCount)} anchors, ${String(room?.audienceCount)} audience, ${total} member documents`);
       }
       note(`room empty: 0 anchors, 0 audience, 0 member documents`);
     },

@@ -25,13 +25,35 @@ export type DatabaseErrorCode =
  */
 export class DatabaseError extends Error {
   readonly code: DatabaseErrorCode;
+  /**
+   * The `errCode` wx-server-sdk's error carries for the same refusal from the platform (its
+   * TCB_ERR_CODE table: -502001 database request failed, -501007 invalid parameter, -501001
+   * system error; -1 for a missing document with throwOnNotFound), so code that reads
+   * `err.errCode` sees the same number locally as in the cloud. `errMsg` is the message.
+   */
+  readonly errCode: number;
+  readonly errMsg: string;
 
-  constructor(code: DatabaseErrorCode, message: string) {
+  constructor(code: DatabaseErrorCode, message: string, errCode: number = wxErrCodes[code]) {
     super(message);
     this.name = 'DatabaseError';
     this.code = code;
+    this.errCode = errCode;
+    this.errMsg = message;
   }
 }
+
+/** DatabaseError.errCode by default, per code. */
+const wxErrCodes: Record<DatabaseErrorCode, number> = {
+  DB_INVALID_ARGUMENT: -502001,
+  DB_NOT_FOUND: -1,
+  DB_DUPLICATE_ID: -502001,
+  DB_NESTED_WRITE: -501001,
+  DB_CLOSED: -501001,
+};
+
+/** wx-server-sdk's errCode of an invalid parameter (e.g. a collection name), TCB_ERR_CODE.INVALID_PARAM. */
+export const INVALID_PARAM_ERRCODE = -501007;
 
 const collectionNamePattern = /^[A-Za-z0-9_-]{1,100}$/;
 const maxDepth = 64;
@@ -191,7 +213,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 /** Checks a collection name: 1-100 of A-Z a-z 0-9 _ - (it also names the `<collection>.db` file). */
 export function assertCollectionName(name: string): void {
   if (typeof name !== 'string' || !collectionNamePattern.test(name)) {
-    throw invalid(`invalid collection name ${JSON.stringify(name)} (1-100 of A-Z a-z 0-9 _ -)`);
+    throw new DatabaseError(
+      'DB_INVALID_ARGUMENT',
+      `invalid collection name ${JSON.stringify(name)} (1-100 of A-Z a-z 0-9 _ -)`,
+      INVALID_PARAM_ERRCODE,
+    );
   }
 }
 

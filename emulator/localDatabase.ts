@@ -218,11 +218,16 @@ async function setIn(
   collection: string,
   id: string,
   data: Record<string, unknown>,
+  inTransaction = false,
 ): Promise<{ _id: string; stats: { updated: number; created: number } }> {
   const seen = tx.peek(collection, id);
   const existed = (seen === undefined ? await tx.get(collection, id) : seen) !== null;
   tx.put(collection, id, data);
-  return setResult(id, existed);
+  const result = setResult(id, existed);
+  // wx-server-sdk reads `created` from the reply's upsertedId, which @cloudbase/database only
+  // passes on outside a transaction: inside one, a set that creates reports created: 0.
+  if (inTransaction) result.stats.created = 0;
+  return result;
 }
 
 /**
@@ -250,7 +255,7 @@ class TxDocument implements DbDocument {
 
   set(options: { data: DocData }): Promise<unknown> {
     try {
-      return setIn(this.tx, this.collection, this.id, dataForSet(options, 'set'));
+      return setIn(this.tx, this.collection, this.id, dataForSet(options, 'set'), true);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -7,11 +7,12 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import type { z } from 'zod';
 import { PermissionDeniedError } from './access';
+import { ADMIN_PATH, type AdminApi } from './adminApi/adminApi';
 import { ClientDatabase, DocumentNotFoundError } from './clientDatabase';
 import type { EmulatorClock } from './clock';
 import { CONSOLE_PULL_ROUTE, isConsolePath } from './console/roomConsole';
 import type { RoomConsole } from './console/roomConsole';
-import type { FunctionsHost } from './functionsHost';
+import type { FunctionsHost } from './functions/functionsHost';
 import type { RealtimeGateway } from './realtime/gateway';
 import { WebApiError } from './realtime/gateway';
 import type { EmulatorService } from './service';
@@ -40,6 +41,8 @@ export interface HttpServerOptions {
   info: () => Record<string, unknown>;
   /** The room console (GET /console, POST /v1/admin/console/pull); omitted = not served. */
   console?: RoomConsole;
+  /** The Admin API the real wx-server-sdk posts to (POST /admin); omitted = not served. */
+  admin?: AdminApi;
   log?: (line: string) => void;
 }
 
@@ -125,6 +128,7 @@ export class HttpServer implements EmulatorService {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (this.options.console && isConsolePath(url.pathname)) return this.options.console.serve(req, res, url.pathname);
+      if (this.options.admin && url.pathname === ADMIN_PATH) return await this.options.admin.serve(req, res);
       const [status, body] = await this.route(req, url);
       send(res, status, body);
     } catch (err) {

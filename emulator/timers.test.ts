@@ -1,9 +1,10 @@
 import { EmulatorClock } from './clock';
 import { loadCloudConfig } from './cloudConfig';
-import { FunctionsHost } from './functionsHost';
-import { DocumentStore } from './store';
+import type { LocalCloud } from './cloud';
+import type { FunctionsHost } from './functions/functionsHost';
+import type { DocumentStore } from './store';
 import { TimerService, nextFireTime, toSixFieldCron } from './timers';
-import { eventually, fixtureRoot } from './__fixtures__/fixtureCloud';
+import { eventually, fixtureRoot, startFixtureCloud } from './__fixtures__/fixtureCloud';
 
 describe('cron helpers', () => {
   test('7-field CloudBase crons lose their year field; anything else is refused', () => {
@@ -32,23 +33,22 @@ describe('emulator clock', () => {
 });
 
 describe('timer service', () => {
+  // A whole fixture cloud (its own timers off): the tick function writes through the real
+  // wx-server-sdk, so it needs the admin API and the store behind it.
+  let cloud: LocalCloud;
   let store: DocumentStore;
   let host: FunctionsHost;
   let clock: EmulatorClock;
   let timers: TimerService | undefined;
 
   beforeEach(async () => {
-    store = await DocumentStore.open({});
-    host = new FunctionsHost({ store, config: loadCloudConfig(fixtureRoot), log: () => undefined });
-    clock = new EmulatorClock();
-    await clock.start();
-    await host.start();
+    cloud = await startFixtureCloud();
+    ({ store, functions: host, clock } = cloud);
   });
   afterEach(async () => {
     await timers?.stop();
-    await host.stop();
-    await clock.stop();
-    await store.close();
+    timers = undefined;
+    await cloud.stop();
   });
 
   const start = async (enabled: boolean): Promise<TimerService> => {

@@ -7,7 +7,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { CronExpression } from 'cron-parser';
 import type { EmulatorClock } from './clock';
 import type { TimerTriggerConfig } from './cloudConfig';
-import type { FunctionsHost, InvokeResult } from './functionsHost';
+import type { FunctionsHost, InvokeResult } from './functions/functionsHost';
 import type { EmulatorService } from './service';
 
 /** Options of the timer service. */

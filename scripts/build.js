@@ -50,7 +50,13 @@ async function main() {
       }),
     ),
     esbuild.build({
-      entryPoints: [path.join(root, 'emulator', 'main.ts'), path.join(root, 'cli', 'jrtc.ts'), path.join(root, 'bench', 'run.ts')],
+      entryPoints: [
+        path.join(root, 'emulator', 'main.ts'),
+        // Forked by the functions host as each function instance's bootstrap.
+        path.join(root, 'emulator', 'functions', 'instanceRuntime.ts'),
+        path.join(root, 'cli', 'jrtc.ts'),
+        path.join(root, 'bench', 'run.ts'),
+      ],
       outdir: path.join(root, 'dist'),
       outbase: root,
       bundle: true,

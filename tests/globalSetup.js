@@ -4,6 +4,12 @@ const { execFileSync } = require('child_process');
 const path = require('path');
 
 module.exports = async function globalSetup() {
+  // Every process the tests start (jest's workers, function instances, child clouds) refuses to
+  // reach anything but loopback; the workers inherit this env, and their children from them.
+  const preload = `--require ${path.join(__dirname, 'fixtures', 'noNetwork.js')}`;
+  if (!(process.env.NODE_OPTIONS || '').includes(preload)) {
+    process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' ');
+  }
   execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.js'), '--quiet'], {
     stdio: 'inherit',
   });

@@ -120,7 +120,8 @@ describe('room control through the local cloud', () => {
     );
     for (const w of [snoop, stolen, either]) {
       await w.until((r) => r.errors.length >= 1 || r.snapshots.length >= 1);
-      expect(w.errors[0]).toMatchObject({ errCode: -502003 });
+      // The vendor client hands onError the server's ERROR message first (CloudBase's code for -502003).
+      expect(w.errors[0]).toMatchObject({ msgType: 'ERROR', msgData: { code: 'COLLECTION_PERMISSION_DENIED' } });
       expect(w.snapshots).toEqual([]);
     }
 

@@ -48,13 +48,24 @@ export interface VendorSocket {
   close(code?: number, reason?: string): void;
 }
 
+/** One socket of a phone; `failOnOpen` when fail() came while it was still connecting. */
+interface SocketEntry {
+  ws: WebSocket;
+  socket: VendorSocket;
+  failOnOpen: boolean;
+}
+
 /** The close code CloudBase's server uses when it ends a socket's authentication (ws-event.ts). */
 const SERVER_CLOSE_NO_AUTHENTICATION = 3050;
 
 /** One phone's network: its sockets (so tests can drop or fail them) and its requests. */
 export class NodePlatform {
-  private readonly sockets = new Set<{ ws: WebSocket; socket: VendorSocket }>();
+  private readonly sockets = new Set<SocketEntry>();
   private token: Promise<string> | null = null;
+  /** A socket was lost and the vendor client has not dialled again yet (it first fetches a ticket). */
+  private reconnecting = false;
+  /** fail() came while reconnecting: the next socket fails as soon as it opens. */
+  private failOnOpen = false;
 
   constructor(
     /** The local cloud, `http://127.0.0.1:<port>`. */
@@ -104,13 +115,21 @@ export class NodePlatform {
    * vendor client does not reconnect but fails each of its watches (onError); new watches start over.
    */
   fail(): void {
+    // Between a lost socket and the next one there is no socket to end: end that next one.
+    if (this.sockets.size === 0 && this.reconnecting) this.failOnOpen = true;
     for (const entry of [...this.sockets]) {
-      this.sockets.delete(entry);
-      entry.ws.removeAllListeners();
-      entry.ws.on('error', () => undefined);
-      entry.ws.terminate();
-      entry.socket.onclose?.({ code: SERVER_CLOSE_NO_AUTHENTICATION, reason: 'the local cloud failed the watches (test)' });
+      // A server can only end a socket it has accepted: one still connecting is ended once open.
+      if (entry.ws.readyState === WebSocket.CONNECTING) entry.failOnOpen = true;
+      else this.failSocket(entry);
     }
+  }
+
+  private failSocket(entry: SocketEntry): void {
+    this.sockets.delete(entry);
+    entry.ws.removeAllListeners();
+    entry.ws.on('error', () => undefined);
+    entry.ws.terminate();
+    entry.socket.onclose?.({ code: SERVER_CLOSE_NO_AUTHENTICATION, reason: 'the local cloud failed the watches (test)' });
   }
 
   private connect(url: string): VendorSocket {
@@ -132,13 +151,20 @@ export class NodePlatform {
       send: (data) => ws.send(data),
       close: (code, reason) => ws.close(code, reason),
     };
-    const entry = { ws, socket };
+    const entry: SocketEntry = { ws, socket, failOnOpen: this.failOnOpen };
     this.sockets.add(entry);
-    ws.on('open', () => socket.onopen?.({}));
+    this.reconnecting = false;
+    this.failOnOpen = false;
+    ws.on('open', () => {
+      socket.onopen?.({});
+      if (entry.failOnOpen) this.failSocket(entry);
+    });
     ws.on('message', (data: RawData) => socket.onmessage?.({ data: data.toString() }));
     ws.on('error', (err) => socket.onerror?.(err));
     ws.on('close', (code, reason) => {
       this.sockets.delete(entry);
+      // 3000/3001: the client closed it itself (to reconnect at once, or having no watch left).
+      this.reconnecting = code !== 3000 && code !== 3001;
       socket.onclose?.({ code, reason: reason.toString() });
     });
     return socket;

@@ -5,11 +5,11 @@
  * client), getRoomMemberCount and the paged lists agree exactly; nobody is listed twice; presence and
  * member documents correspond one to one (no ghost) with the sessions the replies acknowledged.
  * cloudfunctions/jrtc/src/concurrency.test.ts proves the same in-process at 200; this is the full
- * path (HTTP, functions host, persistence) at 1,000.
+ * path (HTTP, function instances running the real wx-server-sdk, the Admin API, persistence) at 1,000.
  *
- * The cloud runs with support/dbRoundTrip.js: each database call of the functions takes an event-loop
- * turn each way, as CloudBase's network round trip does. Without it the local store answers within
- * one turn, so a read made outside a transaction could never go stale here.
+ * Every database call of the functions is an HTTP round trip to the Admin API from another process,
+ * as in CloudBase, so reads made outside a transaction can go stale and transactions on the room
+ * document conflict for real (transact.ts retries them with backoff).
  *
  * Checked to fail with each of these defects injected (one at a time):
  * - store `transact` runs `fn` without the write lock (transactions interleave: lost count updates);
@@ -18,7 +18,6 @@
  * - setRole changes the member's role but not the room's counts;
  * - joinRoom counts a rejoin as a new member (caught by the concurrent double joins).
  */
-import path from 'path';
 import { createCloudClient } from '../../emulator/client';
 import { Collections, memberIdOf, roomKeyOf } from '../../shared';
 import type { Member } from '../../shared';
@@ -34,7 +33,7 @@ const N = 1000;
 
 let cloud: CloudProcess;
 beforeAll(async () => {
-  cloud = await startCloudProcess({ nodeArgs: ['-r', path.join(__dirname, 'support', 'dbRoundTrip.js')] });
+  cloud = await startCloudProcess();
 });
 afterAll(async () => {
   await cloud.stop();

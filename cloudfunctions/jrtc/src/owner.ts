@@ -11,6 +11,7 @@ import type { MemberDoc, RoomDoc } from './records';
 import { authenticate } from './session';
 import type { Session, SessionRef } from './session';
 import { trySweepRoom } from './sweep';
+import { transact } from './transact';
 
 /** The owner's authenticated session and its room. */
 export interface OwnerSession {
@@ -57,7 +58,7 @@ export async function runAsOwner<T>(
   body: (tx: DbTransaction, owner: OwnerSession, now: number) => Promise<T>,
 ): Promise<T> {
   const now = deps.clock.now();
-  const result = await deps.db.runTransaction(async (tx) => body(tx, await authenticateOwner(tx, caller, ref, now), now));
+  const result = await transact(deps.db, async (tx) => body(tx, await authenticateOwner(tx, caller, ref, now), now));
   await trySweepRoom(deps, roomKeyOf(ref.appId, ref.userRoomId));
   return result;
 }

@@ -74,6 +74,8 @@ export interface Database {
   /**
    * Runs `fn` as one transaction; throwing inside rolls it back and rethrows.
    * The platform may run `fn` more than once on conflict, so it must have no other side effects.
+   * `retries`: the platform's immediate retries after a write conflict (@cloudbase/database: 3 by
+   * default; 0 = one attempt). transact.ts retries with backoff instead.
    */
   runTransaction<T>(fn: (tx: DbTransaction) => Promise<T>, retries?: number): Promise<T>;
 }

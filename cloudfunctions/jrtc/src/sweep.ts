@@ -9,6 +9,7 @@ import type { CoreDeps, SweepDeps } from './deps';
 import type { Database } from './ports';
 import { parseDoc, presenceDocSchema, readDoc } from './records';
 import { removeMember } from './roster';
+import { transact } from './transact';
 
 /** What a full sweep removed. */
 export interface SweepStats {
@@ -28,7 +29,7 @@ const BATCH = 100;
  * still the same expired session: a rejoin or heartbeat that landed after the query wins.
  */
 async function removeGhost(db: Database, memberId: string, sessionId: string, now: number): Promise<boolean> {
-  return db.runTransaction(async (tx) => {
+  return transact(db, async (tx) => {
     const presence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
     if (!presence || presence.sessionId !== sessionId || presence.expiresAt >= now) return false;
     await removeMember(tx, presence.roomKey, memberId, now);

@@ -8,11 +8,12 @@ import { authenticate } from '../session';
 import type { SessionRef } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 /** Sets the caller's hand; an unchanged hand writes nothing (no watch traffic, no version bump). */
 async function setHand(deps: CoreDeps, caller: CallerContext, ref: SessionRef, raised: boolean): Promise<MemberDoc> {
   const now = deps.clock.now();
-  const { member, roomKey } = await deps.db.runTransaction(async (tx) => {
+  const { member, roomKey } = await transact(deps.db, async (tx) => {
     const session = await authenticate(tx, caller, ref, now);
     const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
     if (!current) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');

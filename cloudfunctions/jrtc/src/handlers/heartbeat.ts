@@ -15,6 +15,7 @@ import { authenticate, tokenExpired } from '../session';
 import type { SessionRef } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 /**
  * The live phases of a small room (at most SPREAD_MAX_MEMBERS members), for spreadPhase; null for a
@@ -56,7 +57,7 @@ export const heartbeat: Handler<'heartbeat'> = async (request, { caller, deps })
   const now = deps.clock.now();
   const maxShiftMs = maxPhaseShiftMs(config.heartbeatMs, config.leaseMs);
   const phases = await smallRoomPhases(deps, request, now);
-  const outcome = await deps.db.runTransaction(async (tx) => {
+  const outcome = await transact(deps.db, async (tx) => {
     const s = await authenticate(tx, caller, request, now);
     if (tokenExpired(s.presence, now)) {
       await removeMember(tx, s.roomKey, s.memberId, now);

@@ -34,6 +34,7 @@ import { streamIdOf } from '../streamId';
 import { trySweepRoom } from '../sweep';
 import { checkNonce, consumeNonce, useOwnerGrant, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 interface Admission {
   request: ActionRequest<'joinRoom'>;
@@ -180,7 +181,7 @@ export const joinRoom: Handler<'joinRoom'> = async (request, { caller, deps }) =
 
   // Drawn outside the transaction, which the platform may run more than once.
   const sessionId = deps.random.id(16);
-  const admitted = await db.runTransaction((tx) =>
+  const admitted = await transact(db, (tx) =>
     admit(tx, { request, openid: caller.OPENID, sessionId, now, config }),
   );
   await trySweepRoom(deps, admitted.room.roomKey);

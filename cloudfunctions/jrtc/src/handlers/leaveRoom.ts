@@ -4,6 +4,7 @@ import { removeMember } from '../roster';
 import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 /** Errors that mean "already out": never joined, left, swept, kicked, or replaced by a newer join. */
 const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.KICKED, ErrorCode.SESSION_REPLACED]);
@@ -15,7 +16,7 @@ const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.KICKED, Err
  */
 export const leaveRoom: Handler<'leaveRoom'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
-  const left = await deps.db.runTransaction(async (tx) => {
+  const left = await transact(deps.db, async (tx) => {
     try {
       const session = await authenticate(tx, caller, request, now);
       await removeMember(tx, session.roomKey, session.memberId, now);

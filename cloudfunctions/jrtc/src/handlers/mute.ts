@@ -17,6 +17,7 @@ import type { MemberDoc, RoomDoc } from '../records';
 import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 /** Which mute cause to change. */
 type MuteCause = { selfMuted: boolean } | { adminMuted: boolean };
@@ -48,7 +49,7 @@ export const mute: Handler<'mute'> = async (request, { caller, deps }) => {
 /** setMuted: the caller's own mute; `stream.muted` stays true while the owner's mute holds. */
 export const setMuted: Handler<'setMuted'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
-  const { member, roomKey } = await deps.db.runTransaction(async (tx) => {
+  const { member, roomKey } = await transact(deps.db, async (tx) => {
     const session = await authenticate(tx, caller, request, now);
     const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
     if (!current) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');

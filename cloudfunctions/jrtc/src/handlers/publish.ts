@@ -11,6 +11,7 @@ import { authenticate } from '../session';
 import type { SessionRef } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 /** Sets the member's `stream.publishing` (a no-op write when unchanged); anchors only when starting. */
 async function setPublishing(
@@ -20,7 +21,7 @@ async function setPublishing(
   publishing: boolean,
 ): Promise<{ member: MemberDoc; roomKey: string }> {
   const now = deps.clock.now();
-  return deps.db.runTransaction(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const session = await authenticate(tx, caller, ref, now);
     const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
     if (!current) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');

@@ -5,6 +5,7 @@ import { authenticate, tokenExpired } from '../session';
 import { trySweepRoom } from '../sweep';
 import { checkNonce, consumeNonce, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 /**
  * renewToken: the token must pass the checks joinRoom makes (TOKEN_INVALID, TOKEN_EXPIRED,
@@ -16,7 +17,7 @@ import type { Handler } from './types';
 export const renewToken: Handler<'renewToken'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
   verifyTokenFields(deps.config, request, now);
-  const outcome = await deps.db.runTransaction(async (tx) => {
+  const outcome = await transact(deps.db, async (tx) => {
     const session = await authenticate(tx, caller, request, now);
     if (tokenExpired(session.presence, now)) {
       await removeMember(tx, session.roomKey, session.memberId, now);

@@ -5,6 +5,7 @@ import { authenticate } from '../session';
 import { writeSignal } from '../signals';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 /**
  * sendSignal: without `toUserId` every member's room-wide watch receives it (the sender's too);
@@ -14,7 +15,7 @@ import type { Handler } from './types';
 export const sendSignal: Handler<'sendSignal'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
   const id = deps.random.id(12);
-  const { written, roomKey } = await deps.db.runTransaction(async (tx) => {
+  const { written, roomKey } = await transact(deps.db, async (tx) => {
     const session = await authenticate(tx, caller, request, now);
     let to: { userId: string; openid: string } | undefined;
     if (request.toUserId !== undefined) {

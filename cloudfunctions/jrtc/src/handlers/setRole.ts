@@ -6,6 +6,7 @@ import { addToCounts, checkStageSeat, writeCounts } from '../roster';
 import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
+import { transact } from '../transact';
 
 /**
  * setRole (see the file comment). Taking the stage in an `invite` room is for the owner and the
@@ -16,7 +17,7 @@ import type { Handler } from './types';
  */
 export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
-  const { member, roomKey } = await deps.db.runTransaction(async (tx) => {
+  const { member, roomKey } = await transact(deps.db, async (tx) => {
     const session = await authenticate(tx, caller, request, now);
     const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
     const room = await readDoc(tx, Collections.rooms, session.roomKey, roomDocSchema);

@@ -1,5 +1,6 @@
 // Fixture timer function: records each trigger event.
 const cloud = require('wx-server-sdk');
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 
 exports.main = async (event) => {
   const db = cloud.database();

@@ -1,0 +1,114 @@
+// Runs in a child process with the env of wxServerSdkEnv and tests/fixtures/noNetwork.js
+// preloaded: the REAL wx-server-sdk against the local cloud's Admin API. Each scenario returns
+// what the SDK answered (errors as {errCode, errMsg}); the parent asserts on it and on the store.
+// Plain JS so the child needs no compiler; Dates are sent back as {date: ms}.
+'use strict';
+const cloud = require('wx-server-sdk');
+
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+const db = cloud.database({ throwOnNotFound: false });
+const _ = db.command;
+
+/** A JSON-safe copy (Dates → {date: ms}) for IPC. */
+function plain(value) {
+  if (value instanceof Date) return { date: value.getTime() };
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+    return out;
+  }
+  return value;
+}
+
+async function attempt(fn) {
+  try {
+    return { ok: plain(await fn()) };
+  } catch (err) {
+    return { err: { errCode: err && err.errCode, errMsg: err && err.errMsg, message: err && err.message } };
+  }
+}
+
+const scenarios = {
+  async crud() {
+    const c = db.collection('items');
+    const r = {};
+    r.add = await attempt(() => c.add({ data: { n: 1, s: 'a', tags: ['x', 'y'], nested: { deep: { v: 1.5 } }, when: new Date(1700000000000) } }));
+    r.addWithId = await attempt(() => c.add({ data: { _id: 'fixed', n: 2, s: 'b' } }));
+    r.addDuplicate = await attempt(() => c.add({ data: { _id: 'fixed', n: 99 } }));
+    r.getMissing = await attempt(() => c.doc('nope').get());
+    r.getFixed = await attempt(() => c.doc('fixed').get());
+    r.getAdded = await attempt(() => c.doc(r.add.ok._id).get());
+    r.setNew = await attempt(() => c.doc('setme').set({ data: { n: 3, s: 'c', gone: true } }));
+    r.setExisting = await attempt(() => c.doc('setme').set({ data: { n: 4, s: 'c', gone: true, nested: { a: 1, b: 2 } } }));
+    r.update = await attempt(() =>
+      c.doc('setme').update({ data: { n: _.inc(10), gone: _.remove(), at: db.serverDate(), nested: { b: 3 } } }),
+    );
+    r.getUpdated = await attempt(() => c.doc('setme').get());
+    r.updateMissing = await attempt(() => c.doc('nope').update({ data: { n: 1 } }));
+    r.query = await attempt(() => c.where({ n: _.gte(1) }).orderBy('n', 'desc').skip(1).limit(2).field({ n: true, s: true }).get());
+    r.queryIn = await attempt(() => c.where({ s: _.in(['a', 'b']), n: _.neq(5) }).orderBy('n', 'asc').get());
+    r.queryOr = await attempt(() => c.where(_.or([{ n: 1 }, { s: 'c' }])).orderBy('n', 'asc').get());
+    r.queryDate = await attempt(() => c.where({ when: _.lt(new Date(1800000000000)) }).get());
+    r.queryExists = await attempt(() => c.where({ at: _.exists(true) }).count());
+    r.queryAll = await attempt(() => c.get());
+    r.count = await attempt(() => c.where({ n: _.gt(1) }).count());
+    r.whereUpdate = await attempt(() => c.where({ n: _.lt(5) }).update({ data: { small: true } }));
+    r.countSmall = await attempt(() => c.where({ small: true }).count());
+    r.whereRemove = await attempt(() => c.where({ small: true }).remove());
+    r.docRemove = await attempt(() => c.doc('setme').remove());
+    r.docRemoveMissing = await attempt(() => c.doc('setme').remove());
+    r.countLeft = await attempt(() => c.count());
+    r.badCollection = await attempt(() => db.collection('bad name!').add({ data: { n: 1 } }));
+    r.badOperator = await attempt(() => c.doc('x').update({ data: { list: _.push(1) } }));
+    return r;
+  },
+
+  async transactions() {
+    const c = db.collection('accounts');
+    const r = {};
+    await c.add({ data: { _id: 'alice', balance: 100 } });
+    await c.add({ data: { _id: 'bob', balance: 0 } });
+    r.commit = await attempt(() =>
+      db.runTransaction(async (tx) => {
+        const alice = await tx.collection('accounts').doc('alice').get();
+        const ghost = await tx.collection('accounts').doc('ghost').get();
+        await tx.collection('accounts').doc('alice').update({ data: { balance: _.inc(-30) } });
+        await tx.collection('accounts').doc('bob').update({ data: { balance: _.inc(30) } });
+        const seen = await tx.collection('accounts').doc('alice').get();
+        const set = await tx.collection('accounts').doc('carol').set({ data: { balance: 5 } });
+        const added = await tx.collection('accounts').add({ data: { _id: 'dave', balance: 1 } });
+        const removed = await tx.collection('accounts').doc('dave').remove();
+        return { alice, ghost, seen, set, added, removed };
+      }),
+    );
+    r.abort = await attempt(() =>
+      db.runTransaction(async (tx) => {
+        await tx.collection('accounts').doc('alice').update({ data: { balance: _.inc(-1000) } });
+        await tx.collection('accounts').doc('erin').set({ data: { balance: 1 } });
+        throw new Error('insufficient funds');
+      }),
+    );
+    // A write outside the transaction to a document it read: the first commit conflicts and
+    // @cloudbase/database's runTransaction runs the callback again.
+    let runs = 0;
+    r.conflict = await attempt(() =>
+      db.runTransaction(async (tx) => {
+        runs += 1;
+        const bob = await tx.collection('accounts').doc('bob').get();
+        if (runs === 1) await c.doc('bob').update({ data: { balance: _.inc(1) } });
+        await tx.collection('accounts').doc('bob').update({ data: { balance: bob.data.balance + 1 } });
+        return runs;
+      }),
+    );
+    r.runs = runs;
+    r.final = await attempt(() => c.orderBy('_id', 'asc').get());
+    return r;
+  },
+};
+
+process.on('message', async (name) => {
+  const scenario = scenarios[name];
+  const result = scenario ? await attempt(scenario) : { err: { errMsg: `no scenario ${name}` } };
+  process.send({ result, networkAttempts: globalThis.__networkAttempts || null }, () => process.exit(0));
+});

@@ -1,0 +1,212 @@
+/**
+ * The database actions of POST /admin: each takes the parsed body and answers the `data` (or
+ * top-level fields) of the success reply, or throws an AdminFailure. Every action validates all
+ * of its input before it writes, so a refused request changes nothing.
+ */
+import { randomBytes } from 'crypto';
+import type { z } from 'zod';
+import { isPlainObject } from '../docData';
+import { applyUpdate, checkUpdate } from '../docUpdate';
+import type { DocumentStore } from '../store';
+import type { MongoQuery, MongoUpdate, StoredDoc } from '../storeTypes';
+import { describeIssues } from '../wire';
+import { decodeEjson, encodeEjson, type DecodeContext } from './ejson';
+import { AdminFailure, invalidParam, requestFailed } from './failures';
+import { toProjector, toReplacement, toSort, toStoreQuery, toStoreUpdate } from './translate';
+import type { RemoteTransaction, RemoteTransactions } from './transactions';
+import { countSchema, finishTxSchema, getSchema, insertSchema, modifySchema, removeSchema } from './wireSchemas';
+
+/** What an action needs: the store, the open transactions and the clock (through DecodeContext). */
+export interface ActionContext extends DecodeContext {
+  store: DocumentStore;
+  transactions: RemoteTransactions;
+}
+
+/** The fields a success reply carries besides `requestId`. */
+export type ActionResult = Record<string, unknown>;
+
+/** A server-side get returns at most 1000 documents, 100 when no limit is given (as @cloudbase/database asks). */
+const LIMITS = { default: 100, max: 1000 } as const;
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw invalidParam(describeIssues(parsed.error));
+  return parsed.data;
+}
+
+function decodeQuery(text: string | undefined, ctx: ActionContext): MongoQuery {
+  if (text === undefined || text === '') return {};
+  return toStoreQuery(decodeEjson(text, 'query', ctx));
+}
+
+/** The `_id` of a DOC query (`{"_id": id}`, as doc() sends it). */
+function docIdOf(text: string | undefined, ctx: ActionContext): string {
+  const query = text === undefined || text === '' ? undefined : decodeEjson(text, 'query', ctx);
+  if (!isPlainObject(query) || typeof query._id !== 'string' || query._id === '' || Object.keys(query).length !== 1) {
+    throw invalidParam('query: a DOC query must be {"_id": "<non-empty string>"}');
+  }
+  return query._id;
+}
+
+/** The open transaction a request names; transactions hold document operations only (a CloudBase rule). */
+function txOf(body: { transactionId?: string; queryType?: 'DOC' | 'WHERE' }, ctx: ActionContext): RemoteTransaction | null {
+  if (body.transactionId === undefined) return null;
+  if (body.queryType === 'WHERE') throw requestFailed('transactions support document operations (doc(id)) only');
+  return ctx.transactions.get(body.transactionId);
+}
+
+function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** database.insertDocument → `{insertedIds}`; an `_id` already taken fails the whole request. */
+async function insertDocument(body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  const req = parse(insertSchema, body);
+  const docs = req.data.map((text, i) => {
+    const doc = decodeEjson(text, `data[${i}]`, ctx);
+    if (!isPlainObject(doc)) throw requestFailed(`data[${i}]: a document must be an object`);
+    const { _id: given, ...fields } = doc;
+    if (given !== undefined && (typeof given !== 'string' || given === '')) throw requestFailed(`data[${i}]._id must be a non-empty string`);
+    return { id: typeof given === 'string' ? given : newId(), fields };
+  });
+  const duplicate = (id: string): AdminFailure => requestFailed(`E11000 duplicate key error: a document with _id ${id} already exists`);
+  const tx = txOf(req, ctx);
+  if (tx) {
+    for (const d of docs) if ((await tx.read(req.collectionName, d.id)) !== null) throw duplicate(d.id);
+    for (const d of docs) await tx.put(req.collectionName, d.id, d.fields);
+  } else {
+    await ctx.store.transact(async (stx) => {
+      for (const d of docs) {
+        if ((await stx.get(req.collectionName, d.id)) !== null) throw duplicate(d.id);
+        stx.put(req.collectionName, d.id, d.fields);
+      }
+    });
+  }
+  return { data: { insertedIds: docs.map((d) => d.id) } };
+}
+
+/** database.getDocument → `{list: [EJSON string...], limit, offset}`. */
+async function getDocument(body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  const req = parse(getSchema, body);
+  const project = toProjector(req.projection === undefined ? undefined : decodeEjson(req.projection, 'projection', ctx));
+  let docs: StoredDoc[];
+  const limit = Math.min(req.limit ?? LIMITS.default, LIMITS.max);
+  const offset = req.offset ?? 0;
+  if (req.queryType === 'DOC') {
+    const id = docIdOf(req.query, ctx);
+    const tx = txOf(req, ctx);
+    const doc = tx ? await tx.read(req.collectionName, id) : await ctx.store.get(req.collectionName, id);
+    docs = doc ? [doc] : [];
+  } else {
+    txOf(req, ctx);
+    const sort = toSort(req.order === undefined ? undefined : decodeEjson(req.order, 'order', ctx));
+    docs = await ctx.store.find(req.collectionName, decodeQuery(req.query, ctx), { sort, skip: offset, limit });
+  }
+  return { data: { list: docs.map((d) => encodeEjson(project(d))), limit, offset } };
+}
+
+function updateOf(req: z.infer<typeof modifySchema>, ctx: ActionContext): MongoUpdate {
+  const update = toStoreUpdate(decodeEjson(req.data, 'data', ctx));
+  checkUpdate(update); // refused now, before anything is read or written
+  return update;
+}
+
+/** database.modifyDocument → `{updated, upsert_id?}` (upsert_id only when a set created the document). */
+async function modifyDocument(body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  const req = parse(modifySchema, body);
+  const merge = req.merge ?? true;
+  const c = req.collectionName;
+  if (req.queryType === 'WHERE') {
+    txOf(req, ctx);
+    if (!merge) throw requestFailed('a WHERE modify must merge (replacing many documents is not supported)');
+    if (req.upsert === true) throw requestFailed('upsert is not supported for WHERE updates by the local cloud');
+    const query = decodeQuery(req.query, ctx);
+    const update = updateOf(req, ctx);
+    if (req.multi ?? true) return { data: { updated: await ctx.store.updateWhere(c, query, update) } };
+    const [first] = await ctx.store.find(c, query, { limit: 1 });
+    return { data: { updated: first && (await ctx.store.patch(c, first._id, update)) ? 1 : 0 } };
+  }
+  const id = docIdOf(req.query, ctx);
+  const upsert = req.upsert ?? false;
+  const decoded = decodeEjson(req.data, 'data', ctx);
+  // What the write makes of the document as it is now (null = leave it alone).
+  const next: (current: StoredDoc | null) => Record<string, unknown> | null = merge
+    ? (() => {
+        const checked = checkUpdate(toStoreUpdate(decoded));
+        return (current: StoredDoc | null) => (current || upsert ? applyUpdate(current ?? { _id: id }, checked) : null);
+      })()
+    : (() => {
+        const doc = toReplacement(decoded, id);
+        return (current: StoredDoc | null) => (current || upsert ? doc : null);
+      })();
+  const answer = (existed: boolean, wrote: boolean): ActionResult => ({
+    data: existed ? { updated: wrote ? 1 : 0 } : { updated: 0, ...(wrote ? { upsert_id: id } : {}) },
+  });
+  const tx = txOf(req, ctx);
+  if (tx) {
+    const current = await tx.read(c, id);
+    const doc = next(current);
+    if (doc) await tx.put(c, id, doc);
+    return answer(current !== null, doc !== null);
+  }
+  return ctx.store.transact(async (stx) => {
+    const current = await stx.get(c, id);
+    const doc = next(current);
+    if (doc) stx.put(c, id, doc);
+    return answer(current !== null, doc !== null);
+  });
+}
+
+/** database.removeDocument → `{deleted}`. */
+async function removeDocument(body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  const req = parse(removeSchema, body);
+  const c = req.collectionName;
+  if (req.queryType === 'WHERE') {
+    txOf(req, ctx);
+    const query = decodeQuery(req.query, ctx);
+    if (req.multi ?? true) return { data: { deleted: await ctx.store.deleteWhere(c, query) } };
+    const [first] = await ctx.store.find(c, query, { limit: 1 });
+    return { data: { deleted: first && (await ctx.store.delete(c, first._id)) ? 1 : 0 } };
+  }
+  const id = docIdOf(req.query, ctx);
+  const tx = txOf(req, ctx);
+  if (tx) {
+    const existed = (await tx.read(c, id)) !== null;
+    await tx.delete(c, id);
+    return { data: { deleted: existed ? 1 : 0 } };
+  }
+  return { data: { deleted: (await ctx.store.delete(c, id)) ? 1 : 0 } };
+}
+
+/** database.calculateDocument → `{total}` (skip and limit do not apply). */
+async function calculateDocument(body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  const req = parse(countSchema, body);
+  return { data: { total: await ctx.store.count(req.collectionName, decodeQuery(req.query, ctx)) } };
+}
+
+/** database.startTransaction → top-level `transactionId`. */
+async function startTransaction(_body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  return { transactionId: ctx.transactions.start() };
+}
+
+async function commitTransaction(body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  await ctx.transactions.commit(parse(finishTxSchema, body).transactionId);
+  return {};
+}
+
+async function abortTransaction(body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  ctx.transactions.abort(parse(finishTxSchema, body).transactionId);
+  return {};
+}
+
+/** Every action this API implements, by its wire name. */
+export const actions: Readonly<Record<string, (body: unknown, ctx: ActionContext) => Promise<ActionResult>>> = {
+  'database.insertDocument': insertDocument,
+  'database.getDocument': getDocument,
+  'database.modifyDocument': modifyDocument,
+  'database.removeDocument': removeDocument,
+  'database.calculateDocument': calculateDocument,
+  'database.startTransaction': startTransaction,
+  'database.commitTransaction': commitTransaction,
+  'database.abortTransaction': abortTransaction,
+};

@@ -1,0 +1,148 @@
+/**
+ * The local cloud's Admin API: the HTTP endpoint the real wx-server-sdk (node-sdk's
+ * TcbApiHttpRequester) posts to when TCB_CONTEXT_CNFG points it here (sdkEnv.ts). Every reply is
+ * HTTP 200 JSON, success `{requestId, ...}` or failure `{code, message, requestId}`, because that
+ * is what node-sdk parses: any other status becomes an error without our message.
+ */
+import { randomBytes } from 'crypto';
+import type http from 'http';
+import type { EmulatorService } from '../service';
+import type { DocumentStore } from '../store';
+import { actions, type ActionContext } from './actions';
+import { AdminFailure, invalidParam, toFailure } from './failures';
+import { RemoteTransactions, type Scheduler } from './transactions';
+import { envelopeSchema } from './wireSchemas';
+
+/** The path node-sdk posts to (with `?env=...&seqId=...`, which carries nothing we need). */
+export const ADMIN_PATH = '/admin';
+
+/** The largest body accepted (CloudBase's request limit). */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+/** Options of AdminApi. */
+export interface AdminApiOptions {
+  store: DocumentStore;
+  /** The env this local cloud serves: requests naming another fail with INVALID_ENV. */
+  envId: string;
+  /** The local cloud's time (EmulatorClock.now), for `db.serverDate()`. */
+  now: () => number;
+  /** How long a transaction may stay open (default 30 s). */
+  txTimeoutMs?: number;
+  /**
+   * A simulated network round trip to the database, in ms (default 0): half before the action
+   * runs, half after, as between a function and CloudBase's database. The bench measures joins
+   * against it.
+   */
+  latencyMs?: number;
+  /** Timer of transaction timeouts (tests inject one). */
+  schedule?: Scheduler;
+  log?: (line: string) => void;
+}
+
+/** A reply: always HTTP 200 for a POST; the body says success or failure. */
+export interface AdminReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** The request the API sees: headers and raw body text. */
+export interface AdminRequest {
+  method: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** The Admin API over one store; an EmulatorService so the cloud stops it (aborting open transactions). */
+export class AdminApi implements EmulatorService {
+  readonly name = 'admin';
+  readonly transactions: RemoteTransactions;
+  private readonly context: ActionContext;
+  private requests = 0;
+  private readonly byAction = new Map<string, number>();
+
+  constructor(private readonly options: AdminApiOptions) {
+    this.transactions = new RemoteTransactions(options.store, { timeoutMs: options.txTimeoutMs, schedule: options.schedule });
+    this.context = { store: options.store, transactions: this.transactions, now: options.now };
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.transactions.abortAll();
+  }
+
+  getInfo(): Record<string, unknown> {
+    return { path: ADMIN_PATH, envId: this.options.envId, ...this.stats(), openTransactions: this.transactions.size };
+  }
+
+  /** Requests answered so far (each is one database round trip of a function), in all and by action. */
+  stats(): { requests: number; byAction: Record<string, number> } {
+    return { requests: this.requests, byAction: Object.fromEntries([...this.byAction].sort(([a], [b]) => a.localeCompare(b))) };
+  }
+
+  /** Answers one request; never throws. */
+  async handle(request: AdminRequest): Promise<AdminReply> {
+    this.requests += 1;
+    const requestId = randomBytes(8).toString('hex');
+    if (request.method !== 'POST') return { status: 405, body: { code: 'INVALID_PARAM', message: 'use POST', requestId } };
+    const half = (this.options.latencyMs ?? 0) / 2;
+    try {
+      if (half > 0) await sleep(half);
+      const result = await this.run(request);
+      if (half > 0) await sleep(half);
+      return { status: 200, body: { ...result, requestId } };
+    } catch (err) {
+      if (half > 0) await sleep(half);
+      const failure = toFailure(err);
+      if (failure.code === 'SYS_ERR') this.options.log?.(`[admin] ${(err as Error)?.stack ?? String(err)}`);
+      return { status: 200, body: { code: failure.code, message: failure.message, requestId } };
+    }
+  }
+
+  private async run(request: AdminRequest): Promise<Record<string, unknown>> {
+    // The SDK signs with TC3-HMAC-SHA256; any secret will do here, but a request without the
+    // header did not come from a configured SDK.
+    const auth = request.headers.authorization;
+    if (typeof auth !== 'string' || !auth.startsWith('TC3-HMAC-SHA256 ') || !auth.includes('Credential=')) {
+      throw new AdminFailure('SIGN_PARAM_INVALID', 'missing or malformed Authorization header (TC3-HMAC-SHA256 expected)');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body) as unknown;
+    } catch {
+      throw invalidParam('body is not valid JSON');
+    }
+    const envelope = envelopeSchema.safeParse(body);
+    if (!envelope.success) throw invalidParam('body must be a JSON object with a string action');
+    const { action, envName } = envelope.data;
+    this.byAction.set(action, (this.byAction.get(action) ?? 0) + 1);
+    if (envName !== undefined && envName !== '' && envName !== this.options.envId) {
+      throw new AdminFailure('INVALID_ENV', `env ${envName} is not served here (this local cloud is ${this.options.envId})`);
+    }
+    const handler = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
+    if (!handler) throw new AdminFailure('INVALID_ACTION', `action ${action} is not supported by the local cloud`);
+    return handler(body, this.context);
+  }
+
+  /** Serves POST /admin on the local cloud's HTTP server. */
+  async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // Read to the end even when too large: answering mid-upload would reset the client's connection.
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    }
+    const reply =
+      size > MAX_BODY_BYTES
+        ? { status: 200, body: { code: 'INVALID_PARAM', message: 'request body too large', requestId: '' } }
+        : await this.handle({ method: req.method ?? 'GET', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    const text = JSON.stringify(reply.body);
+    res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,61 @@
+/**
+ * The failures of the Admin API, in CloudBase's style: HTTP 200 with `{code, message, requestId}`.
+ * node-sdk turns such a reply into a thrown TcbError, and wx-server-sdk maps `code` through its
+ * TCB_ERR_CODE table to the `errCode` of the error it throws (an unknown code becomes -501001), so
+ * the codes used here are the ones that table knows wherever one fits.
+ */
+import { DatabaseError, INVALID_PARAM_ERRCODE } from '../docData';
+
+/** The `code` strings this API answers with. */
+export type AdminFailureCode =
+  /** The body or one of its fields is malformed (wx-server-sdk: -501007). */
+  | 'INVALID_PARAM'
+  /** The request names an env this local cloud does not serve (not in TCB_ERR_CODE: -501001). */
+  | 'INVALID_ENV'
+  /** No TC3 Authorization header (not in TCB_ERR_CODE: -501001). */
+  | 'SIGN_PARAM_INVALID'
+  /** An action this API does not implement (-501001). */
+  | 'INVALID_ACTION'
+  /** The database refused the request: bad query, update or data, duplicate _id (-502001). */
+  | 'DATABASE_REQUEST_FAILED'
+  /** A transaction id that is unknown, finished or timed out (-502001 family, not in the table: -501001). */
+  | 'DATABASE_TRANSACTION_FAIL'
+  /** A document the transaction read was changed by someone else before commit; the SDK retries. */
+  | 'DATABASE_TRANSACTION_CONFLICT'
+  /** Anything unexpected (-501001). */
+  | 'SYS_ERR';
+
+/** A refusal that becomes a `{code, message}` reply; nothing was changed. */
+export class AdminFailure extends Error {
+  constructor(
+    readonly code: AdminFailureCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AdminFailure';
+  }
+}
+
+/** Shorthand for the most common failure, a malformed parameter. */
+export function invalidParam(message: string): AdminFailure {
+  return new AdminFailure('INVALID_PARAM', message);
+}
+
+/** Shorthand for a refusal of the database itself. */
+export function requestFailed(message: string): AdminFailure {
+  return new AdminFailure('DATABASE_REQUEST_FAILED', message);
+}
+
+/**
+ * Any error of a handler as a failure. The store's DatabaseErrors are the caller's fault (bad
+ * names, queries, values) except a closed store; everything else is our bug and reported as such.
+ */
+export function toFailure(err: unknown): AdminFailure {
+  if (err instanceof AdminFailure) return err;
+  if (err instanceof DatabaseError) {
+    if (err.code === 'DB_CLOSED') return new AdminFailure('SYS_ERR', err.message);
+    if (err.errCode === INVALID_PARAM_ERRCODE) return invalidParam(err.message);
+    return requestFailed(err.message);
+  }
+  return new AdminFailure('SYS_ERR', 'internal error of the local admin API');
+}

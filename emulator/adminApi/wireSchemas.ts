@@ -1,0 +1,71 @@
+/**
+ * The request bodies of POST /admin, as node-sdk 3.17.2 / @cloudbase/database 1.4.3 send them
+ * (see PROTOCOL.md). node-sdk adds `envName`, the wx tokens and `action` to every body; EJSON
+ * fields (query, data, order, projection) are strings, decoded later (ejson.ts).
+ */
+import { z } from 'zod';
+
+const ejsonText = z.string().max(6 * 1024 * 1024);
+const collectionName = z.string().min(1);
+const transactionId = z.string().min(1).optional();
+const queryType = z.enum(['DOC', 'WHERE']);
+// The SDK leaves `query` out (or empty) for an unfiltered collection.
+const query = ejsonText.optional();
+
+/** Fields every action carries. */
+export const envelopeSchema = z.object({
+  action: z.string().min(1),
+  envName: z.string().optional(),
+});
+
+/** database.insertDocument: collection.add / doc.create, one EJSON string per document. */
+export const insertSchema = z.object({
+  collectionName,
+  data: z.array(ejsonText).min(1).max(1000),
+  transactionId,
+});
+
+/** database.getDocument: doc.get (DOC, query `{_id}`) and where().get() (WHERE). */
+export const getSchema = z.object({
+  collectionName,
+  query,
+  queryType,
+  multi: z.boolean().optional(),
+  transactionId,
+  order: ejsonText.optional(),
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).optional(),
+  projection: ejsonText.optional(),
+});
+
+/** database.modifyDocument: doc.set (merge false, upsert true), doc.update and where().update() (merge true). */
+export const modifySchema = z.object({
+  collectionName,
+  query,
+  queryType,
+  data: ejsonText,
+  multi: z.boolean().optional(),
+  merge: z.boolean().optional(),
+  upsert: z.boolean().optional(),
+  transactionId,
+});
+
+/** database.removeDocument: doc.remove (DOC) and where().remove() (WHERE). */
+export const removeSchema = z.object({
+  collectionName,
+  query,
+  queryType,
+  multi: z.boolean().optional(),
+  transactionId,
+});
+
+/** database.calculateDocument: count(). */
+export const countSchema = z.object({
+  collectionName,
+  query,
+  queryType,
+});
+
+/** database.commitTransaction / database.abortTransaction. */
+export const finishTxSchema = z.object({ transactionId: z.string().min(1) });
+

@@ -1,0 +1,202 @@
+/**
+ * Runs the cloud functions listed in cloudbaserc.json from their built, deployable bundles
+ * (`<functionRoot>/<name>/index.js`), unchanged, each in instance processes of its own as on SCF
+ * (instancePool.ts), with the real wx-server-sdk: its env points it at the local cloud's admin
+ * API, and each event's caller context is set the way the platform sets it (wxContextEnv.ts).
+ */
+import crypto from 'crypto';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import type { CloudConfig, FunctionConfig } from '../cloudConfig';
+import type { EmulatorService } from '../service';
+import { describeError } from './describeError';
+import { InstancePool } from './instancePool';
+import type { PoolOutcome } from './instancePool';
+import { LOCAL_APPID, wxContextEnv } from './wxContextEnv';
+import type { CallerInfo } from './wxContextEnv';
+
+export { LOCAL_APPID } from './wxContextEnv';
+export type { CallerInfo } from './wxContextEnv';
+export { describeError } from './describeError';
+
+/** The outcome of one invocation: the function's return value, or a wx.cloud-style failure. */
+export type InvokeResult =
+  | { ok: true; result: unknown; requestId: string }
+  | { ok: false; errCode: number; errMsg: string; requestId: string };
+
+/**
+ * `InvokeResult` as the HTTP server sends it: the return value as the platform serialised it
+ * (undefined when the function returned nothing), so it is not parsed back only to be serialised
+ * again for the response.
+ */
+export type WireInvokeResult =
+  | { ok: true; resultJson: string | undefined; requestId: string }
+  | { ok: false; errCode: number; errMsg: string; requestId: string };
+
+/** Options of the functions host. */
+export interface FunctionsHostOptions {
+  config: CloudConfig;
+  /** The instance bootstrap, built to dist/emulator/functions/instanceRuntime.js. */
+  runtimeFile: string;
+  /**
+   * Env vars of every instance, read when an instance starts (the admin API's address is known
+   * only once the server listens): where wx-server-sdk finds the local cloud.
+   */
+  platformEnv: () => Record<string, string>;
+  /** Env vars for every function, over those of cloudbaserc.json. */
+  envOverrides?: Record<string, string>;
+  /** How far the local cloud's clock runs ahead, sent with each event (default 0). */
+  clockOffsetMs?: () => number;
+  /** Instances per function at most (default: twice the cores, at least 2). */
+  maxInstances?: number;
+  /** An idle instance is stopped after this long (default 5 minutes). */
+  idleMs?: number;
+  /** Where function logs and failures go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** wx-server-sdk's code for a function that threw. */
+const FUNCTION_EXECUTE_FAIL = -504002;
+/** The platform's code for an event that ran past the function's timeout. */
+const FUNCTION_TIMEOUT = -504003;
+/** The platform's code for a function that does not exist. */
+const FUNCTION_NOT_FOUND = -501000;
+
+/** What the instances' env keeps from the host's: how to run node, and test preloads (NODE_OPTIONS). */
+const INHERITED_ENV = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'NODE_OPTIONS', 'SYSTEMROOT'];
+
+/** Hosts the functions of one local cloud. */
+export class FunctionsHost implements EmulatorService {
+  readonly name = 'functions';
+  private readonly pools = new Map<string, { config: FunctionConfig; pool: InstancePool }>();
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: FunctionsHostOptions) {
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  /** Checks every bundle exists (instances start on demand); rejects naming the first that is missing. */
+  async start(): Promise<void> {
+    if (!fs.existsSync(this.options.runtimeFile)) {
+      throw new Error(`functions: ${this.options.runtimeFile} not found (run \`npm run build\` first)`);
+    }
+    for (const fn of this.options.config.functions) {
+      const [fileBase, exportName] = splitHandler(fn);
+      const file = path.join(fn.dir, `${fileBase}.js`);
+      if (!fs.existsSync(file)) throw new Error(`function ${fn.name}: ${file} not found (run \`npm run build\` first)`);
+      const pool = new InstancePool(
+        () => ({
+          functionName: fn.name,
+          runtimeFile: this.options.runtimeFile,
+          bundleFile: file,
+          exportName,
+          env: this.instanceEnv(fn),
+          log: this.log,
+        }),
+        { maxInstances: this.options.maxInstances ?? Math.max(2, os.cpus().length * 2), idleMs: this.options.idleMs ?? 300_000 },
+      );
+      this.pools.set(fn.name, { config: fn, pool });
+    }
+  }
+
+  /** Stops every instance. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.pools.values()].map(({ pool }) => pool.stop()));
+    this.pools.clear();
+  }
+
+  /** The names of the hosted functions. */
+  names(): string[] {
+    return [...this.pools.keys()];
+  }
+
+  /** Function names, their env var names (values may be secrets) and their instances. */
+  getInfo(): Record<string, unknown> {
+    return {
+      functions: [...this.pools.values()].map(({ config, pool }) => ({
+        name: config.name,
+        env: Object.keys({ ...config.envVariables, ...this.options.envOverrides }).sort(),
+        instances: pool.stats(),
+      })),
+    };
+  }
+
+  /**
+   * Invokes `name` with `data` as the platform does: a client call gets `userInfo: {appId, openId}`
+   * added to its event. Never rejects: a throwing function becomes an `ok: false` result.
+   */
+  async invoke(name: string, data: Record<string, unknown>, caller: CallerInfo): Promise<InvokeResult> {
+    const wire = await this.invokeForWire(name, data, caller);
+    if (!wire.ok) return wire;
+    // The platform serialises the return value; parsing it gives callers exactly what they would get.
+    return { ok: true, requestId: wire.requestId, result: wire.resultJson === undefined ? undefined : JSON.parse(wire.resultJson) };
+  }
+
+  /** `invoke`, with the return value left as the JSON text the platform made of it. */
+  async invokeForWire(name: string, data: Record<string, unknown>, caller: CallerInfo): Promise<WireInvokeResult> {
+    const requestId = crypto.randomUUID();
+    const entry = this.pools.get(name);
+    if (!entry) {
+      return failure(requestId, FUNCTION_NOT_FOUND, `[ResourceNotFound.Function] function ${name} not found`);
+    }
+    const source = caller.source ?? 'wx_client';
+    const appid = caller.appid ?? LOCAL_APPID;
+    const event = source === 'wx_client' ? { ...data, userInfo: { appId: appid, openId: caller.openid } } : { ...data };
+    const env = wxContextEnv(caller);
+    const timeoutMs = entry.config.timeoutSeconds * 1000;
+    const context = {
+      request_id: requestId,
+      function_name: name,
+      function_version: '$LATEST',
+      namespace: this.options.config.envId,
+      time_limit_in_ms: timeoutMs,
+      memory_limit_in_mb: 256,
+      // The platform also hands the caller context to the handler; node-sdk reads it from here first.
+      environment: JSON.stringify(env),
+    };
+    let outcome: PoolOutcome;
+    try {
+      outcome = await entry.pool.run({ event, context, env, clockOffsetMs: this.options.clockOffsetMs?.() ?? 0 }, timeoutMs);
+    } catch (err) {
+      outcome = { kind: 'lost', error: describeError(err), coldStart: false };
+    }
+    if (outcome.kind === 'done') return { ok: true, requestId, resultJson: outcome.resultJson };
+    if (outcome.kind === 'timeout') {
+      const text = `Invoking task timed out after ${entry.config.timeoutSeconds} seconds`;
+      this.log(`[functions] ${name} (${requestId}) ${text}`);
+      return failure(requestId, FUNCTION_TIMEOUT, text, 'functions invoke timeout');
+    }
+    this.log(`[functions] ${name} (${requestId}) failed: ${outcome.error}`);
+    return failure(requestId, FUNCTION_EXECUTE_FAIL, outcome.error, 'functions execute fail');
+  }
+
+  private instanceEnv(fn: FunctionConfig): Record<string, string> {
+    const inherited: Record<string, string> = {};
+    for (const key of INHERITED_ENV) {
+      const value = process.env[key];
+      if (value !== undefined) inherited[key] = value;
+    }
+    return {
+      ...inherited,
+      SCF_FUNCTIONNAME: fn.name,
+      SCF_FUNCTIONVERSION: '$LATEST',
+      ...this.options.platformEnv(),
+      ...fn.envVariables,
+      ...this.options.envOverrides,
+    };
+  }
+}
+
+/** A callFunction failure as wx.cloud words it. */
+function failure(requestId: string, errCode: number, text: string, summary?: string): WireInvokeResult {
+  const head = summary ? `errCode: ${errCode} ${summary}` : `errCode: ${errCode}`;
+  return { ok: false, requestId, errCode, errMsg: `cloud.callFunction:fail Error: ${head} | errMsg: ${text}` };
+}
+
+/** `index.main` → ['index', 'main']. */
+function splitHandler(fn: FunctionConfig): [string, string] {
+  const handler = fn.handler;
+  const dot = handler.lastIndexOf('.');
+  return dot > 0 ? [handler.slice(0, dot), handler.slice(dot + 1)] : [handler, 'main'];
+}

@@ -1,0 +1,125 @@
+/**
+ * One instance process of a function: forked with the function's env, loads the bundle once
+ * (the cold start), then runs one event at a time until it is stopped, crashes or times out.
+ */
+import { fork } from 'child_process';
+import type { ChildProcess } from 'child_process';
+import readline from 'readline';
+import { instanceMessage } from './instanceMessages';
+import type { InstanceMessage, InvokeMessage } from './instanceMessages';
+
+/** How an event ended in an instance. */
+export type EventOutcome =
+  | { kind: 'done'; resultJson: string | undefined }
+  | { kind: 'failed'; error: string }
+  | { kind: 'timeout' }
+  | { kind: 'lost'; error: string };
+
+/** What an instance is forked with. */
+export interface InstanceSpec {
+  functionName: string;
+  /** The instance bootstrap (dist/emulator/functions/instanceRuntime.js). */
+  runtimeFile: string;
+  bundleFile: string;
+  exportName: string;
+  /** The process's whole env. */
+  env: Record<string, string>;
+  /** Receives the instance's stdout and stderr, a line at a time. */
+  log: (line: string) => void;
+}
+
+let nextEventId = 1;
+
+/** A running instance process. */
+export class FunctionInstance {
+  /** Resolves once the bundle loaded, or rejects with why it did not. */
+  readonly ready: Promise<number>;
+  private readonly child: ChildProcess;
+  private pending: { id: number; resolve: (outcome: EventOutcome) => void } | null = null;
+  private exited = false;
+  /** Killed or crashing: it takes no more events, even before its process is gone. */
+  private retired = false;
+
+  constructor(readonly spec: InstanceSpec, readonly label: string) {
+    this.child = fork(spec.runtimeFile, [spec.bundleFile, spec.exportName], {
+      env: spec.env,
+      // The host's own flags (jest's, inspector ports) are not the function's.
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (stream) readline.createInterface({ input: stream }).on('line', (line) => spec.log(`[functions] ${label}: ${line}`));
+    }
+    this.ready = new Promise<number>((resolve, reject) => {
+      this.child.on('message', (raw: unknown) => {
+        const parsed = instanceMessage.safeParse(raw);
+        if (!parsed.success) {
+          spec.log(`[functions] ${label}: ignored a malformed message from the instance`);
+          return;
+        }
+        const message: InstanceMessage = parsed.data;
+        if (message.type === 'ready') resolve(message.loadMs);
+        else if (message.type === 'loadFailed') reject(new Error(message.error));
+        else if (message.type === 'done') this.settle(message.id, { kind: 'done', resultJson: message.resultJson });
+        else {
+          if (message.fatal) this.retired = true;
+          this.settle(message.id, { kind: 'failed', error: message.error });
+        }
+      });
+      this.child.on('exit', (code, signal) => {
+        this.exited = true;
+        const why = `instance exited (${signal ?? `code ${code}`})`;
+        reject(new Error(why));
+        if (this.pending) this.settle(this.pending.id, { kind: 'lost', error: why });
+      });
+      this.child.on('error', (err) => spec.log(`[functions] ${label}: ${err.message}`));
+    });
+    // A load failure is reported through invocations; nothing else awaits `ready` for it.
+    this.ready.catch(() => undefined);
+  }
+
+  /** True while the process runs and can take events. */
+  get alive(): boolean {
+    return !this.exited && !this.retired && this.child.connected;
+  }
+
+  /** Runs one event; the instance is killed when it takes longer than `timeoutMs`. */
+  run(message: Omit<InvokeMessage, 'type' | 'id'>, timeoutMs: number): Promise<EventOutcome> {
+    if (this.pending) throw new Error(`${this.label} is busy: one event at a time`);
+    const id = nextEventId++;
+    return new Promise<EventOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        this.settle(id, { kind: 'timeout' });
+        this.kill();
+      }, timeoutMs);
+      this.pending = {
+        id,
+        resolve: (outcome) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        },
+      };
+      this.child.send({ type: 'invoke', id, ...message } satisfies InvokeMessage, (err) => {
+        if (err) this.settle(id, { kind: 'lost', error: `could not reach the instance: ${err.message}` });
+      });
+    });
+  }
+
+  /** Ends the process (SIGKILL: a function gets no say, as on SCF). Resolves once it exited. */
+  kill(): Promise<void> {
+    this.retired = true;
+    if (this.exited) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGKILL');
+    });
+  }
+
+  private settle(id: number, outcome: EventOutcome): void {
+    if (!this.pending || this.pending.id !== id) return;
+    const { resolve } = this.pending;
+    this.pending = null;
+    resolve(outcome);
+  }
+}

@@ -1,5 +1,5 @@
 import type { Database, DbTransaction } from './ports';
-import { MAX_ATTEMPTS, TRANSACTION_CONFLICT, isConflict, transact } from './transact';
+import { RETRY_BUDGET_MS, TRANSACTION_CONFLICT, isConflict, transact } from './transact';
 
 /** A database whose transactions lose `conflicts` write conflicts, then commit. */
 function contendedDb(conflicts: number, other?: Error) {
@@ -15,10 +15,15 @@ function contendedDb(conflicts: number, other?: Error) {
   return { db, calls };
 }
 
+/** Backoff on a fake clock that only the waits move, each one the ceiling of its attempt. */
 function recordingBackoff() {
   const waits: number[] = [];
-  // The largest jitter draw, so each wait is the ceiling of its attempt.
-  return { waits, ports: { sleep: async (ms: number) => void waits.push(ms), random: () => 0.999999 } };
+  let clock = 0;
+  const sleep = async (ms: number): Promise<void> => {
+    waits.push(ms);
+    clock += ms;
+  };
+  return { waits, ports: { sleep, random: () => 0.999999, now: () => clock } };
 }
 
 describe('transact: write conflicts are retried with backoff', () => {
@@ -39,12 +44,22 @@ describe('transact: write conflicts are retried with backoff', () => {
     expect(backoff.waits).toEqual([]);
   });
 
-  test(`after ${MAX_ATTEMPTS} lost conflicts the conflict is let through`, async () => {
+  test('a busy room: 28 lost conflicts in a row still commit, inside the budget', async () => {
+    const { db, calls } = contendedDb(28);
+    const backoff = recordingBackoff();
+    await expect(transact(db, async () => 'committed', backoff.ports)).resolves.toBe('committed');
+    expect(calls).toHaveLength(29);
+  });
+
+  test(`after ${RETRY_BUDGET_MS} ms of lost conflicts the conflict is let through`, async () => {
     const { db, calls } = contendedDb(Number.POSITIVE_INFINITY);
     const backoff = recordingBackoff();
     const failure = await transact(db, async () => 1, backoff.ports).catch((err: unknown) => err);
     expect(isConflict(failure)).toBe(true);
-    expect(calls).toHaveLength(MAX_ATTEMPTS);
+    const waited = backoff.waits.reduce((a, b) => a + b, 0);
+    expect(waited).toBeLessThanOrEqual(RETRY_BUDGET_MS);
+    expect(waited).toBeGreaterThan(RETRY_BUDGET_MS - 200);
+    expect(calls).toHaveLength(backoff.waits.length + 1);
     expect(Math.max(...backoff.waits)).toBeLessThanOrEqual(200);
   });
 });

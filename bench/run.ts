@@ -12,6 +12,7 @@ import { measureJoinLatency } from './measures/joinLatency';
 import { measureModuleLoad } from './measures/moduleLoad';
 import { measurePropagation } from './measures/propagation';
 import { measureRoomScale } from './measures/roomScale';
+import { SIMULATED_RTT_MS, measureRoundTrips, measureSlowDatabaseJoin } from './measures/roundTrips';
 import { SDK_GZIP_BUDGET, measureSdkSize, peerGzipBytes } from './measures/sdkSize';
 import { round } from './stats';
 
@@ -26,6 +27,8 @@ const plan = {
   cpmParticipants: quick ? 5 : 20,
   cpmMinutes: quick ? 2 : 5,
   moduleRuns: quick ? 3 : 10,
+  roundTripSamples: quick ? 10 : 50,
+  slowJoinSamples: quick ? 20 : 100,
 };
 
 interface Row {
@@ -64,6 +67,8 @@ async function main(): Promise<void> {
       bar(`propagation to ${plan.watchers} watchers`, plan.propagationJoins),
     );
     const cpm = await measureCallsPerMinute(cloud, plan.cpmParticipants, plan.cpmMinutes, bar('calls per participant-minute', plan.cpmMinutes));
+    const trips = await measureRoundTrips(cloud, plan.roundTripSamples, bar('database round trips per action', plan.roundTripSamples));
+    const slow = await measureSlowDatabaseJoin(plan.slowJoinSamples, bar(`joinRoom at ${SIMULATED_RTT_MS} ms database round trip`, plan.slowJoinSamples));
     bars.stop();
 
     const rows: Row[] = [
@@ -100,6 +105,20 @@ async function main(): Promise<void> {
         met: cpm.perParticipantMinute <= 2 && cpm.stillConnected === cpm.participants,
       },
       {
+        figure: 'database round trips per action',
+        value: `join ${trips.join}, heartbeat ${trips.heartbeat}, leave ${trips.leave} (join: ${Object.entries(trips.joinByAction)
+          .map(([a, n]) => `${n} ${a.replace(/^database\./, '')}`)
+          .join(', ')})`,
+        goal: 'join ≤ 8, heartbeat ≤ 3, leave ≤ 8',
+        met: trips.join <= 8 && trips.heartbeat <= 3 && trips.leave <= 8,
+      },
+      {
+        figure: `joinRoom at ${SIMULATED_RTT_MS} ms DB RTT ÷ round-trip floor`,
+        value: `p50 ${round(slow.ratioP50)} (${round(slow.p50)} / ${slow.floorMs} ms), p99 ${round(slow.ratioP99)} (${round(slow.p99)} ms; ${slow.roundTrips} round trips)`,
+        goal: 'p50 ≤ 1.3',
+        met: slow.ratioP50 <= 1.3,
+      },
+      {
         figure: 'function module load ÷ wx-server-sdk alone',
         value: `${round(moduleLoad.ratio)} (${round(moduleLoad.functionMs)} / ${round(moduleLoad.wxServerSdkMs)} ms)`,
         goal: '≤ 1.3',
@@ -108,7 +127,7 @@ async function main(): Promise<void> {
     ];
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}${quick ? ', --quick' : ''}`;
     printTable(rows, machine);
-    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, rows };
+    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, roundTrips: trips, slowDatabaseJoin: slow, rows };
     fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
     fs.writeFileSync(path.join(root, 'bench', 'RESULTS.md'), markdown(rows, machine));
   } finally {

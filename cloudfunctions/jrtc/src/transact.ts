@@ -53,7 +53,7 @@ export async function transact<T>(db: Database, fn: (tx: DbTransaction) => Promi
       return await db.runTransaction(fn, 0);
     } catch (err) {
       if (!isConflict(err)) throw err;
-      const wait = Math.floor(backoff.random() * Math.min(CAP_MS, BASE_MS * 2 ** Math.min(attempt, 16)));
+      const wait = Math.floor(backoff.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt));
       if (backoff.now() - started + wait > RETRY_BUDGET_MS) throw err;
       await backoff.sleep(wait);
     }

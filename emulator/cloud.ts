@@ -3,24 +3,24 @@
  * in that order and stopped in reverse (firebase-tools' emulator registry, in small).
  */
 import path from 'path';
-import { ClientAccess } from './access';
+import { ClientAccess } from './rules/access';
 import { ADMIN_PATH, AdminApi } from './adminApi/adminApi';
-import { ClientDatabase } from './clientDatabase';
+import { ClientDatabase } from './database/clientDatabase';
 import { RoomConsole } from './console/roomConsole';
-import { EmulatorClock } from './clock';
+import { EmulatorClock } from './timers/clock';
 import { loadCloudConfig } from './cloudConfig';
 import { wxServerSdkEnv } from './adminApi/sdkEnv';
 import { FunctionsHost } from './functions/functionsHost';
-import { defaultIndexes } from './indexes';
+import { defaultIndexes } from './store/indexes';
 import { mediaAuthFromEnv } from './media/authConfig';
 import { MediaService } from './media/mediaService';
 import { RealtimeGateway } from './realtime/gateway';
-import { RuleEngine, loadRules } from './rules';
+import { RuleEngine, loadRules } from './rules/rules';
 import { HttpServer } from './server';
 import type { EmulatorService } from './service';
-import { DocumentStore } from './store';
-import { TimerService } from './timers';
-import { WatchService } from './watch';
+import { DocumentStore } from './store/store';
+import { TimerService } from './timers/timers';
+import { WatchService } from './watch/watch';
 
 /** Options of `startLocalCloud`. */
 export interface LocalCloudOptions {

@@ -1,7 +1,7 @@
 /**
  * `node dist/emulator/main.js [--port N] [--data DIR] [--no-timers] [--rtmp-port N] [--http-port N]
- * [--no-media] [--media-provider P] [--demo] [--once]`: runs the local cloud, with its media server
- * unless --no-media, until SIGINT/SIGTERM. With --demo it plays the demo class (emulator/demo.ts: a
+ * [--no-media] [--media-provider P] [--db-latency MS] [--demo] [--once]`: runs the local cloud, with its media server
+ * unless --no-media, until SIGINT/SIGTERM. With --demo it plays the demo class (cli/demo/demo.ts: a
  * teacher and 20 students as SDK clients); with --once as well it exits when the demo ends (status 0
  * when the demo ended as it should).
  */
@@ -12,9 +12,9 @@ import type { MediaProvider } from '../shared/signers';
 import { startLocalCloud } from './cloud';
 import type { LocalCloud } from './cloud';
 import { CONSOLE_PATH } from './console/roomConsole';
-import { runDemo } from './demo';
-import { startLiveClass } from './demoLive';
-import type { LiveClass } from './demoLive';
+import { runDemo } from '../cli/demo/demo';
+import { startLiveClass } from '../cli/demo/demoLive';
+import type { LiveClass } from '../cli/demo/demoLive';
 
 interface CliOptions {
   port: number;
@@ -26,6 +26,7 @@ interface CliOptions {
   mediaProvider?: MediaProvider;
   demo?: boolean;
   journalLimit?: number;
+  dbLatency?: number;
   once?: boolean;
 }
 
@@ -38,6 +39,12 @@ function parsePort(value: string): number {
 function parseBytes(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive number of bytes');
+  return n;
+}
+
+function parseMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 60_000) throw new InvalidArgumentError('milliseconds from 0 to 60000');
   return n;
 }
 
@@ -57,6 +64,7 @@ async function main(): Promise<void> {
     .option('--http-port <n>', 'media server HTTP-FLV port (0 = any free port)', parsePort, 8000)
     .option('--no-media', 'do not run the local media server')
     .option('--media-provider <name>', `URL signing format the function issues and the media server checks (${MEDIA_PROVIDERS.join(', ')})`, parseProvider)
+    .option('--db-latency <ms>', 'delay every database request of the functions by this round trip, as the network to CloudBase paces it', parseMs)
     .option('--demo', 'play the demo class: a teacher and 20 students as SDK clients')
     .option('--once', 'with --demo: exit when the demo ends')
     .parse();
@@ -68,6 +76,7 @@ async function main(): Promise<void> {
       port: opts.port,
       dataDir: path.resolve(opts.data),
       journalLimitBytes: opts.journalLimit,
+      databaseLatencyMs: opts.dbLatency,
       timers: opts.timers,
       media: opts.media ? { rtmpPort: opts.rtmpPort, httpPort: opts.httpPort } : false,
       functionEnv: opts.mediaProvider ? { JRTC_MEDIA_PROVIDER: opts.mediaProvider } : undefined,

@@ -6,20 +6,20 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import type { z } from 'zod';
-import { PermissionDeniedError } from './access';
+import { PermissionDeniedError } from './rules/access';
 import { ADMIN_PATH, type AdminApi } from './adminApi/adminApi';
-import { ClientDatabase, DocumentNotFoundError } from './clientDatabase';
-import type { EmulatorClock } from './clock';
+import { ClientDatabase, DocumentNotFoundError } from './database/clientDatabase';
+import type { EmulatorClock } from './timers/clock';
 import { CONSOLE_PULL_ROUTE, isConsolePath } from './console/roomConsole';
 import type { RoomConsole } from './console/roomConsole';
 import type { FunctionsHost } from './functions/functionsHost';
 import type { RealtimeGateway } from './realtime/gateway';
 import { WebApiError } from './realtime/gateway';
 import type { EmulatorService } from './service';
-import { DatabaseError } from './store';
-import type { TimerService } from './timers';
-import { WatchSocketServer } from './watchSocket';
-import type { WatchService } from './watch';
+import { DatabaseError } from './store/store';
+import type { TimerService } from './timers/timers';
+import { WatchSocketServer } from './watch/watchSocket';
+import type { WatchService } from './watch/watch';
 import type { ErrorBody } from './wire';
 import { INVALID_PARAMETERS, OPENID_HEADER, callFunctionBody, clockBody, dbBody, describeIssues, openidSchema } from './wire';
 
@@ -77,6 +77,12 @@ export class HttpServer implements EmulatorService {
       this.sockets.handleUpgrade(req, socket, head, url);
     });
     this.server.on('clientError', (_err, socket) => socket.destroy());
+    // Idle keep-alive sockets outlive every client's own idle timeout (undici's: the server's hint
+    // minus 2 s, timed in a process that may lag under load), so a client never sends a request on a
+    // socket the server is closing at that moment: that race surfaced as "fetch failed" under the
+    // 1,000-call test. Gateways in front of CloudBase keep idle connections for about a minute too.
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
   }
 
   /** The bound port (after start). */

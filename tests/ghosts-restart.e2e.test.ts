@@ -2,7 +2,7 @@
  * Ghost removal (with the emulator's movable clock) and durability across restarts, through the
  * wx.cloud-shaped client against a local cloud in its own process.
  */
-import { createCloudClient } from '../emulator/client';
+import { createCloudClient } from '../emulator/client/client';
 import { Collections, roomKeyOf, Timing } from '../shared';
 import { startCloudProcess, CloudProcess } from './helpers/cloudProcess';
 import { APP_ID, call, callOk, joinAs } from './helpers/room';

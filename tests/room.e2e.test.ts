@@ -2,7 +2,7 @@
  * The foundation, end to end: the built cloud functions run unchanged on the local cloud (its own process),
  * and everything here goes through the wx.cloud-shaped client only.
  */
-import { createCloudClient } from '../emulator/client';
+import { createCloudClient } from '../emulator/client/client';
 import { Collections, roomKeyOf } from '../shared';
 import { startCloudProcess, CloudProcess } from './helpers/cloudProcess';
 import { APP_ID, call, callOk, joinAs, joinParams } from './helpers/room';

@@ -1,8 +1,8 @@
 /** Cloud calls per participant-minute in steady state, counted on SDK clients. */
 import type { LocalCloud } from '../../emulator/cloud';
-import { createCloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
 import { localFunctionEnv } from '../../emulator/cloud';
-import { ManualTimers } from '../../emulator/manualTimers';
+import { ManualTimers } from '../../emulator/client/manualTimers';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import { joinParams } from '../fixtures';
 

@@ -1,6 +1,6 @@
 /** Join → memberJoined-style watch event at many watching clients. */
 import type { LocalCloud } from '../../emulator/cloud';
-import { createCloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
 import { Collections, roomKeyOf } from '../../shared';
 import { APP_ID, call, clientFor, joinParams } from '../fixtures';
 import { p50p99 } from '../stats';

@@ -6,7 +6,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import type { CloudClient } from '../../emulator/client';
+import type { CloudClient } from '../../emulator/client/client';
 import { startLocalCloud } from '../../emulator/cloud';
 import type { LocalCloud } from '../../emulator/cloud';
 import { call, clientFor, joinParams } from '../fixtures';

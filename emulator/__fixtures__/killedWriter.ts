@@ -16,7 +16,7 @@ export async function runKilledWriter(dir: string, writes: string, killAfter: nu
   try {
     const bundle = path.join(work, 'store.js');
     esbuild.buildSync({
-      entryPoints: [path.join(__dirname, '..', 'store.ts')],
+      entryPoints: [path.join(__dirname, '..', 'store', 'store.ts')],
       outfile: bundle,
       bundle: true,
       platform: 'node',

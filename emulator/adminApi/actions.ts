@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'crypto';
 import type { z } from 'zod';
-import { isPlainObject } from '../docData';
-import { applyUpdate, checkUpdate } from '../docUpdate';
-import type { DocumentStore } from '../store';
-import type { MongoQuery, MongoUpdate, StoredDoc } from '../storeTypes';
+import { isPlainObject } from '../store/docData';
+import { applyUpdate, checkUpdate } from '../store/docUpdate';
+import type { DocumentStore } from '../store/store';
+import type { MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
 import { describeIssues } from '../wire';
 import { decodeEjson, encodeEjson, type DecodeContext } from './ejson';
 import { AdminFailure, invalidParam, requestFailed } from './failures';

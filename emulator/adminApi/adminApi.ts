@@ -7,7 +7,7 @@
 import { randomBytes } from 'crypto';
 import type http from 'http';
 import type { EmulatorService } from '../service';
-import type { DocumentStore } from '../store';
+import type { DocumentStore } from '../store/store';
 import { actions, type ActionContext } from './actions';
 import { AdminFailure, invalidParam, toFailure } from './failures';
 import { RemoteTransactions, type Scheduler } from './transactions';

@@ -9,7 +9,7 @@
  * storable). Equality compares it as a whole, and range queries on a date are rewritten to its
  * `#date` number (translate.ts), so both behave as on CloudBase.
  */
-import { isPlainObject } from '../docData';
+import { isPlainObject } from '../store/docData';
 import { AdminFailure, invalidParam } from './failures';
 
 /** The field of the stored form of a date. */

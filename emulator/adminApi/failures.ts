@@ -4,7 +4,7 @@
  * TCB_ERR_CODE table to the `errCode` of the error it throws (an unknown code becomes -501001), so
  * the codes used here are the ones that table knows wherever one fits.
  */
-import { DatabaseError, INVALID_PARAM_ERRCODE } from '../docData';
+import { DatabaseError, INVALID_PARAM_ERRCODE } from '../store/docData';
 
 /** The `code` strings this API answers with. */
 export type AdminFailureCode =

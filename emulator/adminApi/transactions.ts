@@ -12,9 +12,9 @@
  * @cloudbase/database's runTransaction answers by running the callback again (up to 3 times).
  */
 import { randomBytes } from 'crypto';
-import { assertCollectionName, assertDocId, copyJson, jsonEqual, toStoredDoc } from '../docData';
-import type { DocumentStore } from '../store';
-import type { StoredDoc } from '../storeTypes';
+import { assertCollectionName, assertDocId, copyJson, jsonEqual, toStoredDoc } from '../store/docData';
+import type { DocumentStore } from '../store/store';
+import type { StoredDoc } from '../store/storeTypes';
 import { AdminFailure } from './failures';
 
 /** Starts a timer; returns its cancel. Injectable so tests can fire a timeout without waiting. */

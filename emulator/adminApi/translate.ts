@@ -6,8 +6,8 @@
  * that only operators the store matches as CloudBase does get through, plus the rewrite of dates
  * (see ejson.ts). The store validates the result once more (assertMongoQuery, checkUpdate).
  */
-import { isPlainObject } from '../docData';
-import type { FindOptions, MongoQuery, MongoUpdate, StoredDoc } from '../storeTypes';
+import { isPlainObject } from '../store/docData';
+import type { FindOptions, MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
 import { DATE_KEY, isStoredDate } from './ejson';
 import { requestFailed } from './failures';
 

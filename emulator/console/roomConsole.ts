@@ -17,7 +17,7 @@ import { loadConfig } from '../../cloudfunctions/jrtc/src/config';
 import { memberDocSchema } from '../../cloudfunctions/jrtc/src/records';
 import { Collections, ErrorCode, Role, memberIdOf } from '../../shared';
 import { signPullUrls } from '../../shared/signers';
-import type { DocumentStore } from '../store';
+import type { DocumentStore } from '../store/store';
 import { INVALID_PARAMETERS, describeIssues } from '../wire';
 
 /** Where the page is served. */

@@ -13,7 +13,7 @@ type Handler = (event: unknown, context: unknown) => unknown;
 const [, , file, exportName] = process.argv;
 const realNow = Date.now.bind(Date);
 let clockOffsetMs = 0;
-// Only Date.now moves, as in the host (emulator/clock.ts): the functions read time through it.
+// Only Date.now moves, as in the host (emulator/timers/clock.ts): the functions read time through it.
 Date.now = (): number => realNow() + clockOffsetMs;
 
 /** The env keys the previous event set, removed before the next one sets its own. */

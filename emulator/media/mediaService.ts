@@ -14,7 +14,7 @@
  */
 import type { MediaProvider } from '../../shared/signers';
 import type { EmulatorService } from '../service';
-import type { DocumentStore } from '../store';
+import type { DocumentStore } from '../store/store';
 import { installGate, unguessableSecret, type Gate } from './gate';
 import { loadNms, type NmsConfig, type NmsInstance, type NmsSession } from './nmsTypes';
 import { MEDIA_HOST, choosePort, whenListening } from './ports';

@@ -5,7 +5,7 @@
  * or leaves (unpublish, kick, ghost sweep).
  */
 import { Collections } from '../../shared';
-import type { ChangeEvent, DocumentStore, StoredDoc } from '../store';
+import type { ChangeEvent, DocumentStore, StoredDoc } from '../store/store';
 
 /** The stream id of a member doc when it is publishing, else null. */
 function publishingStream(doc: StoredDoc | null): string | null {

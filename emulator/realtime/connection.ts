@@ -3,15 +3,15 @@
  * any number of watches, each a QuerySession. A message that fails validation, comes before LOGIN
  * or names a query the socket may not use is answered with a typed ERROR and changes nothing.
  */
-import { isPlainObject } from '../docData';
-import { toMongoQuery } from '../query';
-import type { WatchService, WatchSpec } from '../watch';
-import type { OrderBy } from '../watchOrder';
+import { isPlainObject } from '../store/docData';
+import { toMongoQuery } from '../database/query';
+import type { WatchService, WatchSpec } from '../watch/watch';
+import type { OrderBy } from '../watch/watchOrder';
 import type { RealtimeErrorCode, RealtimeReply, RealtimeRequestOf } from './protocol';
 import { describeProblem, realtimeRequest } from './protocol';
 import { QuerySession } from './querySession';
 import type { LocalTokens } from './tokens';
-import { parseWatchQuery } from './vendorQuery';
+import { parseWatchQuery } from '../database/vendorQuery';
 
 /** What a connection needs from its server. */
 export interface ConnectionContext {

@@ -5,7 +5,7 @@
  * limited window) because the vendor client rebuilds it from its own copy there, as it does
  * against CloudBase: an update sends `UpdatedFields` / `removedFields` and the client applies them.
  */
-import type { DocChange } from '../watch';
+import type { DocChange } from '../watch/watch';
 import type { DbEvent } from './protocol';
 
 /** Documents are stored as JSON values only (docData.ts), so their JSON text is also their relaxed EJSON. */

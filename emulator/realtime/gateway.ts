@@ -4,14 +4,14 @@
  */
 import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
-import type { ClientDatabase } from '../clientDatabase';
-import type { WatchService } from '../watch';
+import type { ClientDatabase } from '../database/clientDatabase';
+import type { WatchService } from '../watch/watch';
 import { REALTIME_PATH, RealtimeSocketServer } from './socketServer';
 import { LocalTokens } from './tokens';
-import { WEB_API_PATH, WebApi } from './webApi';
+import { WEB_API_PATH, WebApi } from '../database/webApi';
 
 export { REALTIME_PATH } from './socketServer';
-export { WEB_API_PATH, WebApiError } from './webApi';
+export { WEB_API_PATH, WebApiError } from '../database/webApi';
 
 /** What the gateway is built from. */
 export interface RealtimeGatewayOptions {

@@ -7,7 +7,7 @@
  * new watch (the vendor client then reports the error and the SDK re-watches).
  */
 import crypto from 'crypto';
-import type { WatchError, WatchHandle, WatchService, WatchSpec } from '../watch';
+import type { WatchError, WatchHandle, WatchService, WatchSpec } from '../watch/watch';
 import { toDbEvent } from './dbEvents';
 import type { DbEvent, RealtimeErrorCode, RealtimeReply } from './protocol';
 

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
-import type { WatchService } from '../watch';
+import type { WatchService } from '../watch/watch';
 import { RealtimeConnection } from './connection';
 import type { RealtimeReply } from './protocol';
 import type { QuerySession } from './querySession';

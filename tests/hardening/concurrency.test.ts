@@ -18,7 +18,7 @@
  * - setRole changes the member's role but not the room's counts;
  * - joinRoom counts a rejoin as a new member (caught by the concurrent double joins).
  */
-import { createCloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
 import { Collections, memberIdOf, roomKeyOf } from '../../shared';
 import type { Member } from '../../shared';
 import { startCloudProcess } from '../helpers/cloudProcess';

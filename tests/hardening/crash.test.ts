@@ -7,7 +7,7 @@
  * The journal limit is small, so the store checkpoints (rewrites collection files, empties the
  * journal) every few commits and kills also land in the middle of checkpoints.
  */
-import { createCloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
 import { Collections, roomKeyOf } from '../../shared';
 import { startCloudProcess } from '../helpers/cloudProcess';
 import type { CloudProcess } from '../helpers/cloudProcess';

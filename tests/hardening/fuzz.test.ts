@@ -16,7 +16,7 @@
 import fc from 'fast-check';
 import { ErrorCode, actions, isErrorCode } from '../../shared';
 import type { ActionName, Reply } from '../../shared';
-import type { StoredDoc } from '../../emulator/store';
+import type { StoredDoc } from '../../emulator/store/store';
 import { APP_ID, T0, createTestCloud, joinAs, ownerProofFor, tokenFields } from '../../cloudfunctions/jrtc/src/testkit';
 import type { TestCloud } from '../../cloudfunctions/jrtc/src/testkit';
 

@@ -9,8 +9,8 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { createCloudClient } from '../../emulator/client';
-import type { CloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
+import type { CloudClient } from '../../emulator/client/client';
 import { startLocalCloud } from '../../emulator/cloud';
 import type { LocalCloud } from '../../emulator/cloud';
 import { Collections, SIGNAL_TO_ROOM, roomKeyOf } from '../../shared';

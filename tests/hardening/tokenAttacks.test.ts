@@ -4,7 +4,7 @@
  * (read from the data dir directly). tests/room.e2e.test.ts shows the basic refusals once; these go
  * further: each attack is tried on every door it could use (joinRoom, renewToken, session calls).
  */
-import { createCloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
 import { ErrorCode } from '../../shared';
 import type { ActionName, ActionRequest, Reply } from '../../shared';
 import { computeOwnerProof } from '../../shared/ownerProof';

@@ -12,8 +12,8 @@
  * tests/sdk/recovery.test.ts shows one break around a few sequential changes; this breaks while
  * concurrent writes are landing.
  */
-import { createCloudClient } from '../../emulator/client';
-import type { CloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
+import type { CloudClient } from '../../emulator/client/client';
 import { Collections, roomKeyOf } from '../../shared';
 import type { ActionName, ActionRequest } from '../../shared';
 import { DefaultReconnectPolicy } from '../../miniprogram/lib/src/index';

@@ -1,4 +1,4 @@
-import { createCloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
 import { computeToken } from '../../shared/token';
 import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../shared';
 

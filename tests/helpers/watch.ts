@@ -1,4 +1,4 @@
-import type { WatchDocChange, WatchSnapshot } from '../../emulator/client';
+import type { WatchDocChange, WatchSnapshot } from '../../emulator/client/client';
 
 /** One change in a watch snapshot (the local cloud client's shape: CloudBase's ISingleDBEvent). */
 export type DocChange = WatchDocChange;

@@ -1,5 +1,5 @@
 /**
- * jest-environment-jsdom has no `fetch`; the local cloud's client (emulator/client.ts) posts with
+ * jest-environment-jsdom has no `fetch`; the local cloud's client (emulator/client/client.ts) posts with
  * it. This is the part of fetch that client uses (POST a string body, read status and JSON), over
  * Node's http module, for 127.0.0.1 only.
  */

@@ -10,7 +10,7 @@
  * Tokens live 60 s (JRTC_TOKEN_TTL_SECONDS, the shortest the function allows) and the pages are
  * compiled with `tokenWillExpireLeadMs` 58.5 s, so the SDK warns about 1.5 s after each token is
  * issued. Time past the first token's expiry comes from the local cloud's clock, which moves
- * `Date.now` for the functions and the pages alike (emulator/clock.ts), as a device's clock agrees
+ * `Date.now` for the functions and the pages alike (emulator/timers/clock.ts), as a device's clock agrees
  * with the server's. It moves in steps shorter than a token's life: a renewal needs the page's
  * (real) timer to fire before the token it replaces ran out on the moved clock.
  */

@@ -7,7 +7,7 @@ import { ErrorCode, JRTCError } from '../../miniprogram/lib/src/index';
 import type { ReceivedSignal, Room } from '../../miniprogram/lib/src/index';
 import { APP_ID, EventLog, joinParams, provenJoinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
-import { ManualTimers } from '../../emulator/manualTimers';
+import { ManualTimers } from '../../emulator/client/manualTimers';
 import { platformDouble } from './platformDouble';
 
 let ctx: SdkTestContext;

@@ -6,7 +6,7 @@
  */
 import JRTCMiniappClient from '../../miniprogram/lib/jrtc-miniapp.min';
 import type { JRTCEventCallbacks, JRTCFailure, Room } from '../../miniprogram/lib/jrtc-miniapp.min';
-import type { CloudClient } from '../../emulator/client';
+import type { CloudClient } from '../../emulator/client/client';
 import { APP_ID, PULL_DOMAIN, PUSH_DOMAIN, joinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
 import { platformDouble } from './platformDouble';

@@ -8,7 +8,7 @@ import { Collections } from '../../shared/constants';
 import { EventLog, joinParams, provenJoinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
 import { FakePlatform } from './fakePlatform';
-import { ManualTimers } from '../../emulator/manualTimers';
+import { ManualTimers } from '../../emulator/client/manualTimers';
 import { platformDouble } from './platformDouble';
 
 let ctx: SdkTestContext;

@@ -5,8 +5,8 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { createCloudClient } from '../../emulator/client';
-import type { CloudClient } from '../../emulator/client';
+import { createCloudClient } from '../../emulator/client/client';
+import type { CloudClient } from '../../emulator/client/client';
 import { localFunctionEnv, startLocalCloud } from '../../emulator/cloud';
 import type { LocalCloud } from '../../emulator/cloud';
 import { computeOwnerProof } from '../../shared/ownerProof';

@@ -3,7 +3,7 @@
  * wx.cloud does: break every watch at once, refuse re-watches (-402002, as CloudBase does right after
  * close()) until released, and count the function calls that reach the cloud.
  */
-import type { CloudClient } from '../../emulator/client';
+import type { CloudClient } from '../../emulator/client/client';
 import type { CloudLike, WatchableLike, WatchHandlers, WatcherLike } from '../../miniprogram/lib/src/index';
 
 interface LiveWatch {

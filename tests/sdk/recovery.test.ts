@@ -6,7 +6,7 @@ import { ErrorCode, DefaultReconnectPolicy } from '../../miniprogram/lib/src/ind
 import type { Member, Room } from '../../miniprogram/lib/src/index';
 import { EventLog, joinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
-import { ManualTimers } from '../../emulator/manualTimers';
+import { ManualTimers } from '../../emulator/client/manualTimers';
 import { platformDouble } from './platformDouble';
 
 let ctx: SdkTestContext;

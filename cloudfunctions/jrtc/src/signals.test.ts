@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Collections, ErrorCode, Limits, actions, signalSchema } from '../../../shared';
-import { RuleEngine, loadRules } from '../../../emulator/rules';
-import type { StoredDoc } from '../../../emulator/store';
+import { RuleEngine, loadRules } from '../../../emulator/rules/rules';
+import type { StoredDoc } from '../../../emulator/store/store';
 import { sweepAll } from './sweep';
 import { codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';

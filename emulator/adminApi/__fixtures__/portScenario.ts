@@ -1,7 +1,7 @@
 /**
  * The Database port (cloudfunctions/jrtc/src/ports.ts) used the way the jrtc core uses it,
  * returning what it saw as JSON. The test runs it twice: over the local cloud's in-process
- * database (emulator/localDatabase.ts) and, in a child process, over platformDatabase() — the
+ * database (emulator/database/localDatabase.ts) and, in a child process, over platformDatabase() — the
  * real wx-server-sdk talking to the Admin API — and expects the same answers: any difference is
  * a divergence between what the core assumes and what the platform does.
  */

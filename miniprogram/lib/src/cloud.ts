@@ -66,7 +66,7 @@ export interface DatabaseLike {
 
 /**
  * The part of `wx.cloud` the SDK uses. The global `wx.cloud` satisfies it, and so does the local
- * cloud's client (emulator/client.ts) in tests and the terminal demo.
+ * cloud's client (emulator/client/client.ts) in tests and the terminal demo.
  */
 export interface CloudLike {
   callFunction(options: { name: string; data: Record<string, unknown> }): Promise<{ result?: unknown }>;

@@ -1,5 +1,5 @@
 /**
- * Reads a local cloud's data dir the way the store loads it (emulator/store.ts): each
+ * Reads a local cloud's data dir the way the store loads it (emulator/store/store.ts): each
  * `<collection>.db` is a NeDB log of JSON lines (the last line of an `_id` wins, `$$deleted` removes
  * it, `$$indexCreated` / `$$indexRemoved` lines are bookkeeping), then the commits of
  * `commits.journal` (one JSON array of `{collection, id, doc}` per line, doc null for a removal) are

@@ -5,8 +5,8 @@
  * again: no heartbeat, no leave, as a phone whose mini program was killed.
  * bench/measures/callsPerMinute.ts drives clients the same way with fixed one-second steps.
  */
-import { createCloudClient } from '../../../emulator/client';
-import type { CloudClient } from '../../../emulator/client';
+import { createCloudClient } from '../../../emulator/client/client';
+import type { CloudClient } from '../../../emulator/client/client';
 import type { LocalCloud } from '../../../emulator/cloud';
 import type { Timers } from '../../../miniprogram/lib/src/timers';
 

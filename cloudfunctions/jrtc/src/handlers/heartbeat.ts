@@ -28,7 +28,7 @@ async function smallRoomPhases(deps: CoreDeps, ref: SessionRef, now: number): Pr
   const room = await readDoc(deps.db, Collections.rooms, roomKey, roomDocSchema);
   if (!room || room.broadcasterCount + room.audienceCount > SPREAD_MAX_MEMBERS) return null;
   const members = deps.db.collection(Collections.members);
-  // One query per role: the members index is {roomKey, role} (emulator/indexes.ts).
+  // One query per role: the members index is {roomKey, role} (emulator/store/indexes.ts).
   const pages = await Promise.all(
     [Role.ANCHOR, Role.AUDIENCE].map((role) => members.where({ roomKey, role }).limit(SPREAD_MAX_MEMBERS + 1).get()),
   );

@@ -1,0 +1,217 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Database } from '../../cloudfunctions/jrtc/src/ports';
+import { defaultIndexes } from '../store/indexes';
+import { createLocalDatabase } from './localDatabase';
+import type { ChangeEvent } from '../store/store';
+import { DocumentStore } from '../store/store';
+
+let store: DocumentStore;
+let db: Database;
+
+beforeEach(async () => {
+  store = await DocumentStore.open({ indexes: defaultIndexes });
+  db = createLocalDatabase(store, { throwOnNotFound: false });
+});
+
+afterEach(async () => {
+  await store.close();
+});
+
+async function seedMembers(): Promise<void> {
+  for (let i = 0; i < 12; i += 1) {
+    await db
+      .collection('jrtc_members')
+      .doc(`r:u${String(i).padStart(2, '0')}`)
+      .set({ data: { roomKey: 'r', userId: `u${String(i).padStart(2, '0')}`, role: i < 2 ? 1 : 2, n: i } });
+  }
+}
+
+describe('documents', () => {
+  it('set, get, update, remove with wx-server-sdk result shapes', async () => {
+    const doc = db.collection('jrtc_rooms').doc('app:r');
+    expect(await doc.get()).toEqual({ data: null });
+    expect(await doc.set({ data: { count: 1, stage: { policy: 'open', locked: false } } })).toEqual({
+      _id: 'app:r',
+      stats: { updated: 0, created: 1 },
+    });
+    expect(await doc.set({ data: { count: 2, stage: { policy: 'open', locked: false } } })).toEqual({
+      _id: 'app:r',
+      stats: { updated: 1, created: 0 },
+    });
+    expect(await doc.update({ data: { stage: { locked: true }, count: db.command.inc(3) } })).toEqual({ stats: { updated: 1 } });
+    expect(await doc.get()).toEqual({ data: { _id: 'app:r', count: 5, stage: { policy: 'open', locked: true } } });
+    expect(await doc.update({ data: { stage: db.command.remove() } })).toEqual({ stats: { updated: 1 } });
+    expect(await doc.get()).toEqual({ data: { _id: 'app:r', count: 5 } });
+    expect(await doc.remove()).toEqual({ stats: { removed: 1 } });
+    expect(await doc.remove()).toEqual({ stats: { removed: 0 } });
+    expect(await doc.update({ data: { count: 1 } })).toEqual({ stats: { updated: 0 } });
+    expect(await doc.get()).toEqual({ data: null });
+  });
+
+  it('set replaces the whole document and refuses _id and commands in data', async () => {
+    const doc = db.collection('c').doc('a');
+    await doc.set({ data: { a: 1, b: 2 } });
+    await doc.set({ data: { c: 3 } });
+    expect(await doc.get()).toEqual({ data: { _id: 'a', c: 3 } });
+    await expect(doc.set({ data: { _id: 'a', c: 4 } })).rejects.toThrow(/must not contain _id/);
+    await expect(doc.set({ data: { n: db.command.inc(1) } })).rejects.toThrow(/only allowed in where\(\) and update\(\)/);
+    expect(await doc.get()).toEqual({ data: { _id: 'a', c: 3 } });
+  });
+
+  it('add returns a random 32-hex _id, or the given one, and refuses a taken one', async () => {
+    const { _id } = await db.collection('c').add({ data: { v: 1 } });
+    expect(_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(await db.collection('c').doc(_id).get()).toEqual({ data: { _id, v: 1 } });
+    expect(await db.collection('c').add({ data: { _id: 'mine', v: 2 } })).toEqual({ _id: 'mine' });
+    await expect(db.collection('c').add({ data: { _id: 'mine', v: 3 } })).rejects.toThrow(/already exists/);
+    expect(await db.collection('c').count()).toEqual({ total: 2 });
+  });
+
+  it('rejects doc.get of a missing document when throwOnNotFound is true (the default)', async () => {
+    const strict = createLocalDatabase(store);
+    await expect(strict.collection('c').doc('nope').get()).rejects.toThrow('document with _id nope does not exist');
+    await strict.collection('c').doc('yes').set({ data: { v: 1 } });
+    expect(await strict.collection('c').doc('yes').get()).toEqual({ data: { _id: 'yes', v: 1 } });
+  });
+
+  it('hands out copies: mutating a result changes nothing stored', async () => {
+    await db.collection('c').doc('a').set({ data: { nested: { v: 1 } } });
+    const { data } = await db.collection('c').doc('a').get();
+    (data?.nested as { v: number }).v = 99;
+    expect(await db.collection('c').doc('a').get()).toEqual({ data: { _id: 'a', nested: { v: 1 } } });
+  });
+});
+
+describe('queries', () => {
+  it('where/orderBy/skip/limit/get/count with commands, immutably', async () => {
+    await seedMembers();
+    const _ = db.command;
+    const audience = db.collection('jrtc_members').where({ roomKey: 'r', role: 2 });
+    const page = audience.orderBy('userId', 'asc').limit(3);
+    expect((await page.get()).data.map((d) => d.userId)).toEqual(['u02', 'u03', 'u04']);
+    // The builder is immutable: page is unchanged by deriving another query from it.
+    const next = page.where({ roomKey: 'r', role: 2, userId: _.gt('u04') });
+    expect((await next.get()).data.map((d) => d.userId)).toEqual(['u05', 'u06', 'u07']);
+    expect((await page.get()).data.map((d) => d.userId)).toEqual(['u02', 'u03', 'u04']);
+    expect((await audience.orderBy('n', 'desc').skip(2).limit(2).get()).data.map((d) => d.n)).toEqual([9, 8]);
+    expect(await audience.count()).toEqual({ total: 10 });
+    expect(await db.collection('jrtc_members').where({ n: _.gte(3), role: _.neq(1) }).count()).toEqual({ total: 9 });
+    expect(await db.collection('jrtc_members').where({ n: _.in([0, 5]) }).count()).toEqual({ total: 2 });
+    expect(await db.collection('jrtc_members').where({ n: _.nin([0, 5]), role: _.lte(1) }).count()).toEqual({ total: 1 });
+    expect(await db.collection('jrtc_members').where({ n: _.lt(1) }).count()).toEqual({ total: 1 });
+  });
+
+  it('returns at most 100 documents by default and 1000 at most', async () => {
+    await store.transact(async (tx) => {
+      for (let i = 0; i < 1100; i += 1) tx.put('many', `d${String(i).padStart(4, '0')}`, { i });
+    });
+    const many = db.collection('many');
+    expect((await many.get()).data).toHaveLength(100);
+    expect((await many.limit(5000).get()).data).toHaveLength(1000);
+    expect((await many.orderBy('i', 'asc').skip(1095).limit(10).get()).data.map((d) => d.i)).toEqual([1095, 1096, 1097, 1098, 1099]);
+    expect(() => many.limit(0)).toThrow(/positive integer/);
+    expect(() => many.skip(-1)).toThrow(/non-negative integer/);
+    expect(() => many.orderBy('i', 'up' as 'asc')).toThrow(/'asc' or 'desc'/);
+  });
+
+  it('update and remove on a query, with nested merge semantics', async () => {
+    await seedMembers();
+    const _ = db.command;
+    const events: ChangeEvent[] = [];
+    store.onChange((e) => events.push(e));
+    const anchors = db.collection('jrtc_members').where({ roomKey: 'r', role: 1 });
+    expect(await anchors.update({ data: { stream: { publishing: true }, n: _.inc(100) } })).toEqual({ stats: { updated: 2 } });
+    expect(await anchors.update({ data: { stream: { muted: false } } })).toEqual({ stats: { updated: 2 } });
+    expect((await anchors.orderBy('userId', 'asc').get()).data[0]).toEqual({
+      _id: 'r:u00',
+      roomKey: 'r',
+      userId: 'u00',
+      role: 1,
+      n: 100,
+      stream: { publishing: true, muted: false },
+    });
+    expect(events[2].updatedFields).toEqual({ 'stream.muted': false });
+    expect(await db.collection('jrtc_members').where({ stream: { publishing: true } }).count()).toEqual({ total: 2 });
+    expect(await db.collection('jrtc_members').where({ n: _.gte(100) }).remove()).toEqual({ stats: { removed: 2 } });
+    expect(await db.collection('jrtc_members').count()).toEqual({ total: 10 });
+  });
+
+  it('refuses unsupported operators with a clear error', async () => {
+    const members = db.collection('jrtc_members');
+    expect(() => members.where({ n: { $regex: 'a' } })).toThrow(/unsupported operator \$regex/);
+    await expect(members.update({ data: { $set: { n: 1 } } })).rejects.toThrow(/unsupported operator \$set/);
+  });
+});
+
+describe('transactions', () => {
+  it('commits doc-level writes together, and nothing when fn throws', async () => {
+    await db.collection('jrtc_rooms').doc('r').set({ data: { audienceCount: 0 } });
+    const result = await db.runTransaction(async (tx) => {
+      const room = await tx.collection('jrtc_rooms').doc('r').get();
+      await tx.collection('jrtc_members').doc('r:u1').set({ data: { role: 2 } });
+      await tx.collection('jrtc_rooms').doc('r').update({ data: { audienceCount: db.command.inc(1) } });
+      const added = await tx.collection('log').add({ data: { what: 'join' } });
+      // Reads inside see the transaction's own writes.
+      const after = await tx.collection('jrtc_rooms').doc('r').get();
+      return { before: room.data?.audienceCount, after: after.data?.audienceCount, added: added._id };
+    });
+    expect(result.before).toBe(0);
+    expect(result.after).toBe(1);
+    expect((await db.collection('log').doc(result.added).get()).data).toEqual({ _id: result.added, what: 'join' });
+
+    const events: ChangeEvent[] = [];
+    store.onChange((e) => events.push(e));
+    await expect(
+      db.runTransaction(async (tx) => {
+        await tx.collection('jrtc_members').doc('r:u1').remove();
+        await tx.collection('jrtc_rooms').doc('r').update({ data: { audienceCount: db.command.inc(-1) } });
+        throw new Error('policy says no');
+      }),
+    ).rejects.toThrow('policy says no');
+    expect(events).toEqual([]);
+    expect((await db.collection('jrtc_rooms').doc('r').get()).data).toEqual({ _id: 'r', audienceCount: 1 });
+    expect((await db.collection('jrtc_members').doc('r:u1').get()).data).toEqual({ _id: 'r:u1', role: 2 });
+  });
+
+  it('keeps a counter exact under 200 concurrent transactions', async () => {
+    await db.collection('jrtc_rooms').doc('r').set({ data: { count: 0 } });
+    await Promise.all(
+      Array.from({ length: 200 }, () =>
+        db.runTransaction(async (tx) => {
+          const { data } = await tx.collection('jrtc_rooms').doc('r').get();
+          await tx.collection('jrtc_rooms').doc('r').set({ data: { count: (data?.count as number) + 1 } });
+        }),
+      ),
+    );
+    expect((await db.collection('jrtc_rooms').doc('r').get()).data).toEqual({ _id: 'r', count: 200 });
+  });
+
+  it('honours throwOnNotFound inside transactions too', async () => {
+    const strict = createLocalDatabase(store, { throwOnNotFound: true });
+    await expect(strict.runTransaction((tx) => tx.collection('c').doc('missing').get())).rejects.toThrow(
+      'document with _id missing does not exist',
+    );
+    expect(await db.runTransaction((tx) => tx.collection('c').doc('missing').get())).toEqual({ data: null });
+  });
+});
+
+describe('with a persistent store', () => {
+  it('reads back what it wrote after a reopen', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-localdb-'));
+    try {
+      const first = await DocumentStore.open({ dir, indexes: defaultIndexes });
+      const { _id } = await createLocalDatabase(first).collection('jrtc_bindings').add({ data: { openid: 'o1' } });
+      await first.close();
+      const second = await DocumentStore.open({ dir, indexes: defaultIndexes });
+      try {
+        expect(await createLocalDatabase(second).collection('jrtc_bindings').doc(_id).get()).toEqual({ data: { _id, openid: 'o1' } });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,313 @@
+import { randomBytes } from 'crypto';
+import type {
+  Database,
+  DbCollection,
+  DbDocument,
+  DbQuery,
+  DbTransaction,
+  DocData,
+  TxCollection,
+} from '../../cloudfunctions/jrtc/src/ports';
+import { isCommandMarker, localCommand, toCheckedUpdate, toMongoQuery, toMongoUpdate } from './query';
+import { DatabaseError, assertFieldPath, copyJson, isPlainObject } from '../store/docData';
+import type { DocumentStore } from '../store/store';
+import type { MongoQuery, StoreTx } from '../store/storeTypes';
+
+/** What a server-side `get()` returns at most: 100 without `limit`, never more than 1000 (ARCHITECTURE §6). */
+export const serverGetLimits = { default: 100, max: 1000 } as const;
+
+/** Options of the local database. */
+export interface LocalDatabaseOptions {
+  /**
+   * As `cloud.database({throwOnNotFound})`: true (the default) makes `doc(id).get()` of a missing
+   * document reject; false makes it resolve `{data: null}`.
+   */
+  throwOnNotFound?: boolean;
+}
+
+function invalid(message: string): DatabaseError {
+  return new DatabaseError('DB_INVALID_ARGUMENT', message);
+}
+
+function notFound(id: string): DatabaseError {
+  // The wording of wx-server-sdk, which callers may match on.
+  return new DatabaseError('DB_NOT_FOUND', `document.get:fail document with _id ${id} does not exist`);
+}
+
+function assertId(id: string): void {
+  if (typeof id !== 'string' || id === '') throw invalid(`doc(): id must be a non-empty string, got ${JSON.stringify(id)}`);
+}
+
+/** A random document id: 32 hex characters, like CloudBase's. */
+function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** `{data}` of add/set/update calls, checked to be a plain object. */
+function dataOf(options: { data: Record<string, unknown> }, call: string): Record<string, unknown> {
+  if (!isPlainObject(options) || !isPlainObject(options.data)) throw invalid(`${call}: options.data must be a plain object`);
+  return options.data;
+}
+
+/**
+ * add/set store data as given: update commands there are a mistake, not data. The path of the
+ * offending value is only spelled out when there is one (every set passes through here).
+ */
+function assertNoCommands(value: unknown, where: string, path: Array<string | number> = []): void {
+  if (isCommandMarker(value)) {
+    throw invalid(`${[where, ...path].join('.')}: db.command operators are only allowed in where() and update()`);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      path.push(i);
+      assertNoCommands(value[i], where, path);
+      path.pop();
+    }
+  } else if (isPlainObject(value)) {
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      path.push(key);
+      assertNoCommands(value[key], where, path);
+      path.pop();
+    }
+  }
+}
+
+function dataForSet(options: { data: DocData }, call: string): Record<string, unknown> {
+  const data = dataOf(options, call);
+  if (Object.prototype.hasOwnProperty.call(data, '_id')) throw invalid(`${call}: data must not contain _id`);
+  assertNoCommands(data, `${call}.data`);
+  return data;
+}
+
+/** The parts of a query builder; each builder call copies it. */
+interface QueryState {
+  collection: string;
+  where: MongoQuery;
+  sort: Array<[string, 1 | -1]>;
+  skip: number;
+  limit: number | undefined;
+}
+
+/** An immutable query over one collection, as wx-server-sdk's `Query`. */
+class LocalQuery implements DbQuery {
+  constructor(
+    protected readonly store: DocumentStore,
+    protected readonly state: QueryState,
+  ) {}
+
+  /** Replaces the condition (as wx-server-sdk does). */
+  where(condition: Record<string, unknown>): DbQuery {
+    return new LocalQuery(this.store, { ...this.state, where: toMongoQuery(condition) });
+  }
+
+  orderBy(field: string, order: 'asc' | 'desc'): DbQuery {
+    assertFieldPath(field, 'orderBy');
+    if (order !== 'asc' && order !== 'desc') throw invalid(`orderBy: order must be 'asc' or 'desc', got ${String(order)}`);
+    const sort = this.state.sort.filter(([f]) => f !== field);
+    sort.push([field, order === 'asc' ? 1 : -1]);
+    return new LocalQuery(this.store, { ...this.state, sort });
+  }
+
+  skip(offset: number): DbQuery {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw invalid(`skip: needs a non-negative integer, got ${offset}`);
+    return new LocalQuery(this.store, { ...this.state, skip: offset });
+  }
+
+  /** Caps at 1000, the platform's maximum. */
+  limit(max: number): DbQuery {
+    if (!Number.isSafeInteger(max) || max < 1) throw invalid(`limit: needs a positive integer, got ${max}`);
+    return new LocalQuery(this.store, { ...this.state, limit: Math.min(max, serverGetLimits.max) });
+  }
+
+  async get(): Promise<{ data: DocData[] }> {
+    const { collection, where, sort, skip, limit } = this.state;
+    const data = await this.store.find(collection, where, {
+      sort: sort.length > 0 ? Object.fromEntries(sort) : undefined,
+      skip,
+      limit: limit ?? serverGetLimits.default,
+    });
+    return { data };
+  }
+
+  /** Counts every match (skip and limit do not apply, as on the platform). */
+  async count(): Promise<{ total: number }> {
+    return { total: await this.store.count(this.state.collection, this.state.where) };
+  }
+
+  /** Updates every match; `updated` counts the matched documents. */
+  async update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }> {
+    const update = toMongoUpdate(dataOf(options, 'update'));
+    return { stats: { updated: await this.store.updateWhere(this.state.collection, this.state.where, update) } };
+  }
+
+  async remove(): Promise<{ stats: { removed: number } }> {
+    return { stats: { removed: await this.store.deleteWhere(this.state.collection, this.state.where) } };
+  }
+}
+
+/** A collection: the unfiltered query plus document access. */
+class LocalCollection extends LocalQuery implements DbCollection {
+  constructor(
+    store: DocumentStore,
+    collection: string,
+    private readonly throwOnNotFound: boolean,
+  ) {
+    super(store, { collection, where: {}, sort: [], skip: 0, limit: undefined });
+  }
+
+  doc(id: string): DbDocument {
+    assertId(id);
+    return new LocalDocument(this.store, this.state.collection, id, this.throwOnNotFound);
+  }
+
+  /** Uses `data._id` when given (as CloudBase does), else a random id; a taken id rejects. */
+  async add(options: { data: DocData }): Promise<{ _id: string }> {
+    return this.store.transact((tx) => addIn(tx, this.state.collection, options));
+  }
+}
+
+async function addIn(tx: StoreTx, collection: string, options: { data: DocData }): Promise<{ _id: string }> {
+  const { _id: given, ...data } = dataOf(options, 'add');
+  if (given !== undefined && (typeof given !== 'string' || given === '')) throw invalid('add: data._id must be a non-empty string');
+  assertNoCommands(data, 'add.data');
+  const id = typeof given === 'string' ? given : newId();
+  if (await tx.get(collection, id)) throw new DatabaseError('DB_DUPLICATE_ID', `add: a document with _id ${id} already exists`);
+  tx.put(collection, id, data);
+  return { _id: id };
+}
+
+/** One document, outside a transaction. */
+class LocalDocument implements DbDocument {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly collection: string,
+    private readonly id: string,
+    private readonly throwOnNotFound: boolean,
+  ) {}
+
+  async get(): Promise<{ data: DocData | null }> {
+    const doc = await this.store.get(this.collection, this.id);
+    if (!doc && this.throwOnNotFound) throw notFound(this.id);
+    return { data: doc };
+  }
+
+  /** Resolves `{_id, stats: {updated, created}}` as wx-server-sdk does. */
+  async set(options: { data: DocData }): Promise<unknown> {
+    const data = dataForSet(options, 'set');
+    return this.store.transact((tx) => setIn(tx, this.collection, this.id, data));
+  }
+
+  async update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }> {
+    const update = toMongoUpdate(dataOf(options, 'update'));
+    return { stats: { updated: (await this.store.patch(this.collection, this.id, update)) ? 1 : 0 } };
+  }
+
+  async remove(): Promise<{ stats: { removed: number } }> {
+    return { stats: { removed: (await this.store.delete(this.collection, this.id)) ? 1 : 0 } };
+  }
+}
+
+/** `{_id, stats: {updated, created}}`, as wx-server-sdk answers a set. */
+function setResult(id: string, existed: boolean): { _id: string; stats: { updated: number; created: number } } {
+  return { _id: id, stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 } };
+}
+
+async function setIn(
+  tx: StoreTx,
+  collection: string,
+  id: string,
+  data: Record<string, unknown>,
+  inTransaction = false,
+): Promise<{ _id: string; stats: { updated: number; created: number } }> {
+  const seen = tx.peek(collection, id);
+  const existed = (seen === undefined ? await tx.get(collection, id) : seen) !== null;
+  tx.put(collection, id, data);
+  const result = setResult(id, existed);
+  // wx-server-sdk reads `created` from the reply's upsertedId, which @cloudbase/database only
+  // passes on outside a transaction: inside one, a set that creates reports created: 0.
+  if (inTransaction) result.stats.created = 0;
+  return result;
+}
+
+/**
+ * One document inside a transaction: reads see the transaction's writes, writes wait for its commit.
+ * get and set are not `async` functions: a transaction's reads and writes are synchronous once
+ * its collections are open, and each answers with one settled promise (the joinRoom benchmark).
+ */
+class TxDocument implements DbDocument {
+  constructor(
+    private readonly tx: StoreTx,
+    private readonly collection: string,
+    private readonly id: string,
+    private readonly throwOnNotFound: boolean,
+  ) {}
+
+  get(): Promise<{ data: DocData | null }> {
+    try {
+      const doc = this.tx.peek(this.collection, this.id);
+      if (doc !== undefined) return Promise.resolve(this.found(doc && copyJson(doc)));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.tx.get(this.collection, this.id).then((doc) => this.found(doc));
+  }
+
+  set(options: { data: DocData }): Promise<unknown> {
+    try {
+      return setIn(this.tx, this.collection, this.id, dataForSet(options, 'set'), true);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }> {
+    try {
+      const update = toCheckedUpdate(dataOf(options, 'update'));
+      return this.tx.patchChecked(this.collection, this.id, update).then((updated) => ({ stats: { updated: updated ? 1 : 0 } }));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async remove(): Promise<{ stats: { removed: number } }> {
+    const existed = (await this.tx.get(this.collection, this.id)) !== null;
+    this.tx.delete(this.collection, this.id);
+    return { stats: { removed: existed ? 1 : 0 } };
+  }
+
+  private found(doc: DocData | null): { data: DocData | null } {
+    if (!doc && this.throwOnNotFound) throw notFound(this.id);
+    return { data: doc };
+  }
+}
+
+/**
+ * The ports.Database implementation over the store, with wx-server-sdk's result shapes.
+ * Transactions are serialised with every other write, so they never conflict and `fn` runs
+ * exactly once (`retries` is accepted and unused).
+ */
+export function createLocalDatabase(store: DocumentStore, options: LocalDatabaseOptions = {}): Database {
+  const throwOnNotFound = options.throwOnNotFound ?? true;
+  return {
+    command: localCommand,
+    collection(name: string): DbCollection {
+      return new LocalCollection(store, name, throwOnNotFound);
+    },
+    runTransaction<T>(fn: (tx: DbTransaction) => Promise<T>): Promise<T> {
+      return store.transact((tx) =>
+        fn({
+          collection(name: string): TxCollection {
+            return {
+              doc(id: string): DbDocument {
+                assertId(id);
+                return new TxDocument(tx, name, id, throwOnNotFound);
+              },
+              add: (addOptions: { data: DocData }) => addIn(tx, name, addOptions),
+            };
+          },
+        }),
+      );
+    },
+  };
+}

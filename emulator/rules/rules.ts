@@ -1,0 +1,339 @@
+import * as fs from 'fs';
+import jsep from 'jsep';
+import { isPlainObject, jsonEqual } from '../store/docData';
+import type { StoredDoc } from '../store/storeTypes';
+
+/**
+ * CloudBase database security rules, as the local cloud enforces them for client reads and
+ * writes (cloud functions bypass rules, as on the platform).
+ *
+ * A rule is `true`, `false`, or an expression string over `auth.openid`, `doc.<path>` and `now`,
+ * with literals (strings, numbers, true, false, null), `== != === !== < <= > >=`, `&& || !` and
+ * parentheses. Anything else (calls, ternaries, other identifiers) is refused when the rules
+ * are loaded, never at request time.
+ *
+ * Evaluation: a missing field reads as null; `==` and `===` are the same strict, structural
+ * equality (no type coercion); `<`-style comparisons are true only between two numbers or two
+ * strings; `! && ||` use JavaScript truthiness; access is granted only when the whole
+ * expression evaluates to exactly `true`.
+ *
+ * Which document `doc` is: for read, the document read; for create, the document to be
+ * written; for update and delete, the document as stored before the write (so a rule such as
+ * `doc.owner == auth.openid` cannot be bypassed by writing a new owner).
+ */
+
+/** A rule: allow/deny outright, or an expression (see above). */
+export type Rule = boolean | string;
+/** The rules of one collection; `write` is the fallback for create/update/delete. */
+export interface CollectionRules {
+  read: Rule;
+  write: Rule;
+  create?: Rule;
+  update?: Rule;
+  delete?: Rule;
+}
+/** collection name -> its rules. */
+export type RuleSet = Record<string, CollectionRules>;
+
+/** What an expression can see. */
+interface RuleContext {
+  auth: { openid: string };
+  doc: StoredDoc | null;
+  now: number;
+}
+
+type Evaluator = (ctx: RuleContext) => unknown;
+
+const ruleKeys = new Set(['read', 'write', 'create', 'update', 'delete']);
+const comparisons = new Set(['==', '!=', '===', '!==', '<', '<=', '>', '>=']);
+
+/** Turns an expression into a function, refusing every construct outside the rule language. */
+function compileExpression(source: string, where: string): Evaluator {
+  let ast: jsep.Expression;
+  try {
+    ast = jsep(source);
+  } catch (err) {
+    throw new Error(`${where}: cannot parse rule ${JSON.stringify(source)}: ${(err as Error).message}`);
+  }
+  const fail = (what: string): never => {
+    throw new Error(`${where}: rule ${JSON.stringify(source)}: ${what}`);
+  };
+
+  /** `auth.openid` / `doc.a.b` / `doc['a']` as [root, ...segments]. */
+  const memberPath = (node: jsep.Expression): string[] => {
+    if (node.type === 'Identifier') return [(node as jsep.Identifier).name];
+    if (node.type !== 'MemberExpression') return fail(`unsupported ${node.type} in a member access`);
+    const m = node as jsep.MemberExpression;
+    if (m.optional) fail('optional chaining is not supported');
+    let key: string;
+    if (!m.computed && m.property.type === 'Identifier') key = (m.property as jsep.Identifier).name;
+    else if (m.computed && m.property.type === 'Literal' && typeof (m.property as jsep.Literal).value === 'string') {
+      key = (m.property as jsep.Literal).value as string;
+    } else return fail('only fixed field names may be accessed');
+    return [...memberPath(m.object), key];
+  };
+
+  const build = (node: jsep.Expression): Evaluator => {
+    switch (node.type) {
+      case 'Literal': {
+        const value = (node as jsep.Literal).value;
+        if (value instanceof RegExp) return fail('regular expressions are not supported');
+        return () => value;
+      }
+      case 'Identifier': {
+        const name = (node as jsep.Identifier).name;
+        if (name === 'now') return (ctx) => ctx.now;
+        return fail(`unknown identifier '${name}' (use auth.openid, doc.<field> or now)`);
+      }
+      case 'MemberExpression': {
+        const [root, ...segments] = memberPath(node);
+        if (root === 'auth') {
+          if (segments.length !== 1 || segments[0] !== 'openid') fail('auth.openid is the only auth field');
+          return (ctx) => ctx.auth.openid ?? null;
+        }
+        if (root === 'doc') return (ctx) => readPath(ctx.doc, segments);
+        return fail(`unknown identifier '${root}' (use auth.openid, doc.<field> or now)`);
+      }
+      case 'UnaryExpression': {
+        const u = node as jsep.UnaryExpression;
+        if (u.operator === '-' && u.argument.type === 'Literal' && typeof (u.argument as jsep.Literal).value === 'number') {
+          const value = -((u.argument as jsep.Literal).value as number);
+          return () => value;
+        }
+        if (u.operator !== '!') return fail(`unsupported operator ${u.operator}`);
+        const arg = build(u.argument);
+        return (ctx) => !arg(ctx);
+      }
+      case 'BinaryExpression': {
+        const b = node as jsep.BinaryExpression;
+        const left = build(b.left);
+        const right = build(b.right);
+        if (b.operator === '&&') return (ctx) => Boolean(left(ctx)) && Boolean(right(ctx));
+        if (b.operator === '||') return (ctx) => Boolean(left(ctx)) || Boolean(right(ctx));
+        if (!comparisons.has(b.operator)) return fail(`unsupported operator ${b.operator}`);
+        const op = b.operator;
+        return (ctx) => compare(op, left(ctx), right(ctx));
+      }
+      default:
+        return fail(`unsupported syntax (${node.type})`);
+    }
+  };
+  return build(ast);
+}
+
+function readPath(doc: StoredDoc | null, segments: string[]): unknown {
+  let node: unknown = doc;
+  for (const key of segments) {
+    if (!isPlainObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return null;
+    node = node[key];
+  }
+  return node === undefined ? null : node;
+}
+
+function compare(op: string, a: unknown, b: unknown): boolean {
+  switch (op) {
+    case '==':
+    case '===':
+      return jsonEqual(a, b);
+    case '!=':
+    case '!==':
+      return !jsonEqual(a, b);
+    default: {
+      const comparable = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+      if (!comparable) return false;
+      const x = a as number | string;
+      const y = b as number | string;
+      if (op === '<') return x < y;
+      if (op === '<=') return x <= y;
+      if (op === '>') return x > y;
+      return x >= y;
+    }
+  }
+}
+
+function compileRule(rule: unknown, where: string): Evaluator {
+  if (typeof rule === 'boolean') return () => rule;
+  if (typeof rule === 'string' && rule.trim() !== '') return compileExpression(rule, where);
+  throw new Error(`${where}: a rule must be true, false or a non-empty expression string`);
+}
+
+/** Checks the shape of a rule set and compiles every rule; throws a clear Error on the first fault. */
+function compileRuleSet(raw: unknown, source: string): Map<string, Map<string, Evaluator>> {
+  if (!isPlainObject(raw)) throw new Error(`${source}: rules must be a JSON object of collection -> rules`);
+  const compiled = new Map<string, Map<string, Evaluator>>();
+  for (const [collection, rules] of Object.entries(raw)) {
+    const where = `${source}: ${collection}`;
+    if (!isPlainObject(rules)) throw new Error(`${where}: must be an object like {"read": ..., "write": ...}`);
+    for (const key of ['read', 'write']) {
+      if (!Object.prototype.hasOwnProperty.call(rules, key)) throw new Error(`${where}: missing "${key}"`);
+    }
+    const byKind = new Map<string, Evaluator>();
+    for (const [key, rule] of Object.entries(rules)) {
+      if (!ruleKeys.has(key)) throw new Error(`${where}: unknown key "${key}" (read, write, create, update, delete)`);
+      byKind.set(key, compileRule(rule, `${where}.${key}`));
+    }
+    compiled.set(collection, byKind);
+  }
+  return compiled;
+}
+
+/**
+ * Reads and validates a rules file such as shared/database-rules.json. Throws an Error naming
+ * the file and the fault when it is unreadable, not JSON, or not a valid rule set.
+ */
+export function loadRules(path: string): RuleSet {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read rules file ${path}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`rules file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  compileRuleSet(raw, `rules file ${path}`);
+  return raw as RuleSet;
+}
+
+/**
+ * One equality a query can pin down: `doc.<path> == auth.openid` (`openid`) or `doc.<path> == value`
+ * (`value`, a string, number, boolean or null literal). `path` is dotted, as query keys are.
+ */
+export type RuleAtom =
+  | { path: string; kind: 'openid' }
+  | { path: string; kind: 'value'; value: string | number | boolean | null };
+
+/**
+ * A rule as alternatives (disjunctive normal form): a document is readable when every atom of any
+ * one clause holds. `[]` never holds (the rule is `false`, or no clause is made only of equalities);
+ * `[[]]` always holds (the rule is `true`).
+ */
+export type RuleClauses = RuleAtom[][];
+
+/** Past this many clauses the rest are dropped: the check then allows less, never more. */
+const MAX_CLAUSES = 64;
+
+/** `doc.a.b` / `doc['a']` as ['a', 'b']; null for anything else. */
+function docPath(node: jsep.Expression): string[] | null {
+  const segments: string[] = [];
+  let at = node;
+  while (at.type === 'MemberExpression') {
+    const m = at as jsep.MemberExpression;
+    const p = m.property;
+    if (!m.computed && p.type === 'Identifier') segments.unshift((p as jsep.Identifier).name);
+    else if (m.computed && p.type === 'Literal' && typeof (p as jsep.Literal).value === 'string') segments.unshift((p as jsep.Literal).value as string);
+    else return null;
+    at = m.object;
+  }
+  return at.type === 'Identifier' && (at as jsep.Identifier).name === 'doc' && segments.length > 0 ? segments : null;
+}
+
+/** The literal an expression is (a negative number is `-` applied to one); undefined for a non-literal. */
+function literalOf(node: jsep.Expression): string | number | boolean | null | undefined {
+  if (node.type === 'UnaryExpression') {
+    const u = node as jsep.UnaryExpression;
+    const n = u.operator === '-' && u.argument.type === 'Literal' ? (u.argument as jsep.Literal).value : undefined;
+    return typeof n === 'number' ? -n : undefined;
+  }
+  if (node.type !== 'Literal') return undefined;
+  const value = (node as jsep.Literal).value;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : undefined;
+}
+
+/** `doc.x == auth.openid` or `doc.x == literal` with `side` the doc path; null when it is neither. */
+function equalityAtom(side: jsep.Expression, other: jsep.Expression): RuleAtom | null {
+  const path = docPath(side);
+  if (!path) return null;
+  if (other.type === 'MemberExpression') {
+    const o = other as jsep.MemberExpression;
+    const isOpenid =
+      !o.computed &&
+      o.object.type === 'Identifier' &&
+      (o.object as jsep.Identifier).name === 'auth' &&
+      o.property.type === 'Identifier' &&
+      (o.property as jsep.Identifier).name === 'openid';
+    return isOpenid ? { path: path.join('.'), kind: 'openid' } : null;
+  }
+  const value = literalOf(other);
+  return value === undefined ? null : { path: path.join('.'), kind: 'value', value };
+}
+
+/**
+ * The clauses of a (valid) rule. Only `true`, `false`, `||`, `&&` and the equalities of RuleAtom
+ * are understood; any other part (`!`, `<`, `!=`, `now`, `auth.openid == 'x'`) can never be implied
+ * by a query, so a clause that needs it is dropped: the check fails closed.
+ */
+export function ruleClauses(rule: Rule): RuleClauses {
+  if (typeof rule === 'boolean') return rule ? [[]] : [];
+  const walk = (node: jsep.Expression): RuleClauses => {
+    if (node.type === 'Literal') return (node as jsep.Literal).value === true ? [[]] : [];
+    if (node.type !== 'BinaryExpression') return [];
+    const b = node as jsep.BinaryExpression;
+    if (b.operator === '||') return walk(b.left).concat(walk(b.right)).slice(0, MAX_CLAUSES);
+    if (b.operator === '&&') {
+      const right = walk(b.right);
+      return walk(b.left)
+        .flatMap((l) => right.map((r) => l.concat(r)))
+        .slice(0, MAX_CLAUSES);
+    }
+    if (b.operator !== '==' && b.operator !== '===') return [];
+    const atom = equalityAtom(b.left, b.right) ?? equalityAtom(b.right, b.left);
+    return atom ? [[atom]] : [];
+  };
+  return walk(jsep(rule));
+}
+
+/** Decides client reads and writes by a rule set. Unknown collections are denied. */
+export class RuleEngine {
+  private readonly rules: Map<string, Map<string, Evaluator>>;
+  private readonly reads = new Map<string, RuleClauses>();
+
+  /** Compiles every rule now; throws on a malformed rule set. */
+  constructor(rules: RuleSet) {
+    this.rules = compileRuleSet(rules, 'rules');
+    for (const [collection, r] of Object.entries(rules)) this.reads.set(collection, ruleClauses(r.read));
+  }
+
+  /** The read rule of `collection` as clauses (see RuleClauses); `[]` for an unknown collection. */
+  readClauses(collection: string): RuleClauses {
+    return this.reads.get(collection) ?? [];
+  }
+
+  /** May `auth` read `doc` of `collection`? */
+  canRead(collection: string, doc: StoredDoc, auth: { openid: string }, now: number): boolean {
+    return this.decide(collection, 'read', { auth, doc, now });
+  }
+
+  /**
+   * May `auth` create, update or delete this document? `doc` in the rule is `after` for a
+   * create and `before` for an update or a delete.
+   */
+  canWrite(
+    kind: 'create' | 'update' | 'delete',
+    collection: string,
+    before: StoredDoc | null,
+    after: StoredDoc | null,
+    auth: { openid: string },
+    now: number,
+  ): boolean {
+    if (kind !== 'create' && kind !== 'update' && kind !== 'delete') return false;
+    const rules = this.rules.get(collection);
+    if (!rules) return false;
+    const kindRule = rules.has(kind) ? kind : 'write';
+    return this.decide(collection, kindRule, { auth, doc: kind === 'create' ? after : before, now });
+  }
+
+  private decide(collection: string, key: string, ctx: RuleContext): boolean {
+    const rule = this.rules.get(collection)?.get(key);
+    if (!rule) return false;
+    try {
+      return rule(ctx) === true;
+    } catch {
+      // A rule that cannot be evaluated denies: rules fail closed.
+      return false;
+    }
+  }
+}

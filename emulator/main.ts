@@ -27,6 +27,7 @@ interface CliOptions {
   demo?: boolean;
   journalLimit?: number;
   dbLatency?: number;
+  env: Record<string, string>;
   once?: boolean;
 }
 
@@ -48,6 +49,13 @@ function parseMs(value: string): number {
   return n;
 }
 
+/** `KEY=VALUE`, added to the variables gathered so far (the option repeats). */
+function collectEnv(value: string, previous: Record<string, string>): Record<string, string> {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
+  if (!m) throw new InvalidArgumentError('KEY=VALUE, KEY a variable name');
+  return { ...previous, [m[1]]: m[2] };
+}
+
 function parseProvider(value: string): MediaProvider {
   if (!isMediaProvider(value)) throw new InvalidArgumentError(`one of ${MEDIA_PROVIDERS.join(', ')}`);
   return value;
@@ -65,6 +73,7 @@ async function main(): Promise<void> {
     .option('--no-media', 'do not run the local media server')
     .option('--media-provider <name>', `URL signing format the function issues and the media server checks (${MEDIA_PROVIDERS.join(', ')})`, parseProvider)
     .option('--db-latency <ms>', 'delay every database request of the functions by this round trip, as the network to CloudBase paces it', parseMs)
+    .option('--env <KEY=VALUE>', "set an environment variable of the functions over cloudbaserc.json's envVariables (repeatable)", collectEnv, {})
     .option('--demo', 'play the demo class: a teacher and 20 students as SDK clients')
     .option('--once', 'with --demo: exit when the demo ends')
     .parse();
@@ -79,7 +88,7 @@ async function main(): Promise<void> {
       databaseLatencyMs: opts.dbLatency,
       timers: opts.timers,
       media: opts.media ? { rtmpPort: opts.rtmpPort, httpPort: opts.httpPort } : false,
-      functionEnv: opts.mediaProvider ? { JRTC_MEDIA_PROVIDER: opts.mediaProvider } : undefined,
+      functionEnv: { ...opts.env, ...(opts.mediaProvider ? { JRTC_MEDIA_PROVIDER: opts.mediaProvider } : {}) },
     });
   } catch (err) {
     console.error(`JRTC local cloud failed to start: ${(err as Error).message}`);

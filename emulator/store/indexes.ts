@@ -22,11 +22,13 @@ export const defaultIndexes: Record<string, string[][]> = {
    */
   [Collections.members]: [['roomKey', 'role']],
   /**
-   * Sweeps ask `{expiresAt: {$lt: now}}` or `{roomKey, expiresAt: {$lt: now}}`: the range index on
-   * expiresAt yields only the expired documents. An index on roomKey would take precedence (rule 1)
-   * and hand over every member of the room instead, so there is none.
+   * A heartbeat reads the live phases of its room: `{roomKey, expiresAt: {$gte: now}}`, at most 13.
+   * The roomKey index serves it (rule 1) and stops after 13 matches. The global sweep asks
+   * `{expiresAt: {$lt: now}}`: the range index yields only the expired documents. A room sweep
+   * (`{roomKey, expiresAt: {$lt: now}}`, at most once a second per room and instance, sweepGate.ts)
+   * goes through the room's documents by the roomKey index, checking each lease.
    */
-  [Collections.presence]: [['expiresAt']],
+  [Collections.presence]: [['roomKey'], ['expiresAt']],
   /** By id (user key) only. */
   [Collections.bindings]: [],
   /** By id (nonce), and purged with `{expiresAt: {$lt: now}}`. */

@@ -344,21 +344,27 @@ describe('indexes (NeDB candidate selection)', () => {
     });
   }
 
-  it('serves get-by-id and the presence sweep from narrow candidate sets in 10,000 docs', async () => {
+  it('serves get-by-id, the heartbeat phase read and the sweeps from narrow candidate sets in 10,000 docs', async () => {
     const store = await open({ indexes: defaultIndexes });
     await seedPresence(store);
-    const query = { roomKey: 'r1', expiresAt: { $lt: now } };
     expect(await store.explain(Collections.presence, { _id: 'p4242' })).toBe(1);
-    expect(await store.explain(Collections.presence, query)).toBe(40);
+    // A heartbeat's live phases: the roomKey index hands over one room (100), not the 9,960 live leases.
+    const live = { roomKey: 'r1', expiresAt: { $gte: now } };
+    expect(await store.explain(Collections.presence, live)).toBe(100);
+    expect(await store.find(Collections.presence, live, { limit: 13 })).toHaveLength(13);
+    // The global sweep: the range index yields only the 40 expired leases.
     expect(await store.explain(Collections.presence, { expiresAt: { $lt: now } })).toBe(40);
-    expect((await store.find(Collections.presence, query)).map((d) => d._id).sort()).toEqual(
+    // A room sweep (gated to once a second per room) goes through its room.
+    const roomSweep = { roomKey: 'r1', expiresAt: { $lt: now } };
+    expect(await store.explain(Collections.presence, roomSweep)).toBe(100);
+    expect((await store.find(Collections.presence, roomSweep)).map((d) => d._id).sort()).toEqual(
       Array.from({ length: 20 }, (_, k) => `p${k * 500 + 1}`).sort(),
     );
 
-    // The same query touches whole rooms once roomKey is indexed: the trap the default indexes avoid.
-    const naive = await open({ indexes: { [Collections.presence]: [['roomKey'], ['expiresAt']] } });
-    await seedPresence(naive);
-    expect(await naive.explain(Collections.presence, query)).toBe(100);
+    // Without the roomKey index the heartbeat's read would walk every live lease of every room.
+    const rangeOnly = await open({ indexes: { [Collections.presence]: [['expiresAt']] } });
+    await seedPresence(rangeOnly);
+    expect(await rangeOnly.explain(Collections.presence, live)).toBe(9_960);
   });
 
   it('counts the matcher calls of a find: only the candidates are matched', async () => {
@@ -368,7 +374,12 @@ describe('indexes (NeDB candidate selection)', () => {
     await seedPresence(store);
     const spy = jest.spyOn(model, 'match');
     try {
-      await store.find(Collections.presence, { roomKey: 'r1', expiresAt: { $lt: now } });
+      // A limited find stops matching at its limit: a heartbeat's phase read matches its 13 plus the
+      // room's expired leases it passes on the way (at most 20 here), not its room of 100.
+      await store.find(Collections.presence, { roomKey: 'r1', expiresAt: { $gte: now } }, { limit: 13 });
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(13 + 20);
+      spy.mockClear();
+      await store.find(Collections.presence, { expiresAt: { $lt: now } });
       expect(spy.mock.calls.length).toBeLessThanOrEqual(40);
       spy.mockClear();
       // A get by id is answered from the _id index without running the matcher at all.

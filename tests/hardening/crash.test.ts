@@ -21,8 +21,12 @@ const ROUNDS = 10;
 const IN_FLIGHT = 48;
 /** The kill comes once this many writes of the round were acknowledged. */
 const KILL_AFTER = 60;
-/** A checkpoint every dozen or so joins (the store's default is 8 MiB). */
-const JOURNAL_LIMIT = ['--journal-limit', '16384'];
+/**
+ * A checkpoint every dozen or so joins (the store's default is 8 MiB). Leases of an hour: no member
+ * here beats, and on a loaded machine the rounds outlast the default 40 s lease, whose room sweep
+ * would then rightly remove the first members.
+ */
+const CLOUD_ARGS = ['--journal-limit', '16384', '--env', 'JRTC_LEASE_MS=3600000'];
 
 type Role = 1 | 2;
 /** A member as the store may hold it, or 'left'. */
@@ -45,7 +49,7 @@ function loadRoom(dataDir: string): Map<string, { role: number; sessionId: strin
 
 describe('SIGKILL during load', () => {
   test(`${ROUNDS} kills mid-load: no acknowledged write lost, counts consistent with member documents`, async () => {
-    let cloud: CloudProcess = await startCloudProcess({ args: JOURNAL_LIMIT });
+    let cloud: CloudProcess = await startCloudProcess({ args: CLOUD_ARGS });
     const dataDir = cloud.dataDir;
     /**
      * What the store may hold for each user: the last acknowledged state, plus the state a write in
@@ -98,7 +102,7 @@ describe('SIGKILL during load', () => {
         await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
         await killing;
 
-        cloud = await startCloudProcess({ dataDir, args: JOURNAL_LIMIT });
+        cloud = await startCloudProcess({ dataDir, args: CLOUD_ARGS });
         const held = loadRoom(dataDir);
         for (const [userId, states] of allowed) {
           const state: State = held.get(userId) ?? 'left';

@@ -3,11 +3,52 @@ import { verifyNmsSign, verifyTencentTxSecret } from '../../../shared/signers';
 import { codeOf, createTestCloud, joinAs, tokenFields } from './testkit';
 import { LEASE_GRACE_MS } from './heartbeatSchedule';
 import type { TestCloud } from './testkit';
+import type { Database, DbQuery } from './ports';
 
 let cloud: TestCloud;
 afterEach(async () => {
   await cloud.close();
 });
+
+/**
+ * Runs `race` once, between the heartbeat's session read and its conditioned presence update: the
+ * window the handler's `where({_id, sessionId, expiresAt}).update` closes without a transaction.
+ * The real database is put back before `race` runs, so the race's own calls are not intercepted.
+ */
+function raceBeforePresenceUpdate(cloud: TestCloud, race: () => Promise<void>): void {
+  const real: Database = cloud.deps.db;
+  const wrapQuery = (q: DbQuery): DbQuery =>
+    new Proxy(q, {
+      get(target, key, receiver) {
+        if (key === 'where') return (c: Record<string, unknown>) => wrapQuery(target.where(c));
+        if (key === 'update') {
+          return async (options: { data: Record<string, unknown> }) => {
+            cloud.deps.db = real;
+            await race();
+            return target.update(options);
+          };
+        }
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+  cloud.deps.db = new Proxy(real, {
+    get(target, key, receiver) {
+      if (key === 'collection') {
+        return (name: string) => {
+          const c = target.collection(name);
+          if (name !== Collections.presence) return c;
+          return new Proxy(c, {
+            get(ct, ck, cr) {
+              if (ck === 'where') return (cond: Record<string, unknown>) => wrapQuery(ct.where(cond));
+              return Reflect.get(ct, ck, cr) as unknown;
+            },
+          });
+        };
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
 
@@ -191,6 +232,30 @@ describe('actions', () => {
     const after = await cloud.snapshot();
     for (const c of Object.values(Collections)) if (c !== Collections.presence) expect(after[c]).toEqual(before[c]);
     expect(after[Collections.presence]).not.toEqual(before[Collections.presence]);
+  });
+
+  it('heartbeat racing a rejoin answers SESSION_REPLACED and leaves the new session as it was', async () => {
+    cloud.clock.advance(1_000);
+    let fresh: Session | undefined;
+    let afterJoin: unknown;
+    raceBeforePresenceUpdate(cloud, async () => {
+      fresh = (await joinAs(cloud, 'openid-b', 'room-1', 'bob', 2)).session;
+      afterJoin = (await cloud.snapshot())[Collections.presence];
+    });
+    expect(codeOf(await cloud.call('openid-b', 'heartbeat', bob))).toBe(ErrorCode.SESSION_REPLACED);
+    expect(fresh?.sessionId).not.toBe(bob.sessionId);
+    expect((await cloud.snapshot())[Collections.presence]).toEqual(afterJoin);
+  });
+
+  it('heartbeat racing a leave answers NOT_IN_ROOM and brings back neither member nor presence', async () => {
+    cloud.clock.advance(1_000);
+    raceBeforePresenceUpdate(cloud, async () => {
+      expect(await cloud.ok('openid-b', 'leaveRoom', bob)).toEqual({ left: true });
+    });
+    expect(codeOf(await cloud.call('openid-b', 'heartbeat', bob))).toBe(ErrorCode.NOT_IN_ROOM);
+    const snap = await cloud.snapshot();
+    expect(snap[Collections.presence].map((p) => p.userId)).toEqual(['alice']);
+    expect(snap[Collections.members].map((m) => m.userId)).toEqual(['alice']);
   });
 
   it('getBroadcasterList lists anchors by joinedAt', async () => {

@@ -33,7 +33,10 @@ const N = 1000;
 
 let cloud: CloudProcess;
 beforeAll(async () => {
-  cloud = await startCloudProcess();
+  // Leases of an hour: no member here beats, and on a loaded machine (CI runs the suites side by
+  // side) the test outlasts the default 40 s lease, whose room sweep would rightly remove the first
+  // joiners and make the roster differ from the acknowledged one.
+  cloud = await startCloudProcess({ args: ['--env', 'JRTC_LEASE_MS=3600000'] });
 });
 afterAll(async () => {
   await cloud.stop();

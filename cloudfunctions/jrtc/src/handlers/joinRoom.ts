@@ -84,7 +84,9 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, ownerUserId, r.userId, existing);
   // A new anchor only: a rejoin that keeps its seat passes even when the stage is full.
   if (room && r.role === Role.ANCHOR && existing?.role !== Role.ANCHOR) checkStageSeat(room, ownerUserId, r.userId);
-  const oldPresence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
+  // Member and presence documents come and go together (one transaction each time), so only a rejoin
+  // has a presence to keep the phase of: a new member saves the read, one database round trip.
+  const oldPresence = existing ? await readDoc(tx, Collections.presence, memberId, presenceDocSchema) : null;
 
   // All checks passed: write.
   await consumeNonce(tx, nonce, holder, r.timestamp);

@@ -20,12 +20,11 @@ export const Collections = {
   members: 'jrtc_members',
   /** Private: liveness and session of each member (heartbeats write here, so they cause no watch traffic). */
   presence: 'jrtc_presence',
-  /** Private: userId → OPENID bindings. */
-  bindings: 'jrtc_bindings',
-  /** Private: consumed token nonces, kept while their token lives. */
-  nonces: 'jrtc_nonces',
-  /** Private: revoked tokens and kicked users. */
-  revocations: 'jrtc_revocations',
+  /**
+   * Private: one record per user of an app: its userId → OPENID binding, the nonces its tokens
+   * consumed (kept while their token lives) and its kicks (cloudfunctions/jrtc/src/records.ts).
+   */
+  users: 'jrtc_users',
   /**
    * Client-readable by rule: custom signals, kept for `Timing.signalTtlMs`. A room-wide signal
    * (`to: '*'`) is readable by everyone; a peer signal carries its recipient's OPENID in `_openid`

@@ -149,7 +149,7 @@ describe('a room through the local cloud', () => {
       errCode: -502003,
     });
     await expect(db.collection(Collections.presence).where({}).get()).rejects.toMatchObject({ errCode: -502003 });
-    await expect(db.collection(Collections.bindings).where({}).get()).rejects.toMatchObject({ errCode: -502003 });
+    await expect(db.collection(Collections.users).where({}).get()).rejects.toMatchObject({ errCode: -502003 });
     const still = await callOk(a.client, 'getBroadcasterList', a.session);
     expect(still.members[0].role).toBe(1);
   });

@@ -202,11 +202,11 @@ describe('with a persistent store', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-localdb-'));
     try {
       const first = await DocumentStore.open({ dir, indexes: defaultIndexes });
-      const { _id } = await createLocalDatabase(first).collection('jrtc_bindings').add({ data: { openid: 'o1' } });
+      const { _id } = await createLocalDatabase(first).collection('jrtc_users').add({ data: { openid: 'o1' } });
       await first.close();
       const second = await DocumentStore.open({ dir, indexes: defaultIndexes });
       try {
-        expect(await createLocalDatabase(second).collection('jrtc_bindings').doc(_id).get()).toEqual({ data: { _id, openid: 'o1' } });
+        expect(await createLocalDatabase(second).collection('jrtc_users').doc(_id).get()).toEqual({ data: { _id, openid: 'o1' } });
       } finally {
         await second.close();
       }

@@ -81,7 +81,7 @@ describe('ClientAccess.assertQueryAllowed with the repo rules', () => {
       expect(() => repo.assertQueryAllowed(c, { roomKey: 'a:r', role: 1 }, ALICE)).not.toThrow();
       expect(() => repo.assertQueryAllowed(c, { _id: 'a:r' }, ALICE)).not.toThrow();
     }
-    for (const c of [Collections.presence, Collections.bindings, Collections.nonces, Collections.revocations, 'jrtc_other']) {
+    for (const c of [Collections.presence, Collections.users, 'jrtc_other']) {
       expect(() => repo.assertQueryAllowed(c, { _openid: ALICE }, ALICE)).toThrow(PermissionDeniedError);
     }
   });

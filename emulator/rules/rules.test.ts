@@ -25,7 +25,7 @@ describe('the repo rules (shared/database-rules.json)', () => {
   });
 
   it('keeps the private collections admin-only', () => {
-    for (const c of [Collections.presence, Collections.bindings, Collections.nonces, Collections.revocations]) {
+    for (const c of [Collections.presence, Collections.users]) {
       expect(engine.canRead(c, member, alice, now)).toBe(false);
       expect(engine.canWrite('create', c, null, member, alice, now)).toBe(false);
       expect(engine.canWrite('delete', c, member, null, alice, now)).toBe(false);

@@ -29,12 +29,8 @@ export const defaultIndexes: Record<string, string[][]> = {
    * goes through the room's documents by the roomKey index, checking each lease.
    */
   [Collections.presence]: [['roomKey'], ['expiresAt']],
-  /** By id (user key) only. */
-  [Collections.bindings]: [],
-  /** By id (nonce), and purged with `{expiresAt: {$lt: now}}`. */
-  [Collections.nonces]: [['expiresAt']],
-  /** By id (roomKey:userId), and purged with `{expiresAt: {$lt: now}}`. */
-  [Collections.revocations]: [['expiresAt']],
+  /** By id (appId:userId), and records binding no OPENID purged with `{purgeAt: {$lt: now}}`. */
+  [Collections.users]: [['purgeAt']],
   /**
    * Clients watch `{roomKey, to: '*'}` (room-wide) and `{roomKey, _openid}` (their inbox): a compound
    * index serves each. The sweep purges `{expiresAt: {$lt: now}}` through the range index; no

@@ -191,7 +191,7 @@ describe('no client-readable document contains an OPENID', () => {
   });
 
   test('the private collections that do hold OPENIDs are closed to every client', async () => {
-    for (const collection of [Collections.presence, Collections.bindings, Collections.nonces, Collections.revocations]) {
+    for (const collection of [Collections.presence, Collections.users]) {
       expect(readable).not.toContain(collection);
       await expect(clients.alice.database().collection(collection).where({}).get()).rejects.toMatchObject({ errCode: -502003 });
     }

@@ -115,11 +115,11 @@ test('a refused renewal is the notice, the page keeps working, and a retry renew
 
   // issueToken now refuses this user: its userId is bound to another WeChat user (IDENTITY_MISMATCH).
   // Bindings are read only by joinRoom and issueToken, so the live session itself is untouched.
-  const bindingId = `${APP_ID}:renew-b`;
-  const stored = await ctx.cloud.store.get(Collections.bindings, bindingId);
+  const userId = `${APP_ID}:renew-b`;
+  const stored = await ctx.cloud.store.get(Collections.users, userId);
   expect(stored).toMatchObject({ openid: 'openid-renew-b' });
-  const { _id, ...binding } = stored!;
-  await ctx.cloud.store.put(Collections.bindings, bindingId, { ...binding, openid: 'openid-someone-else' });
+  const { _id, ...record } = stored!;
+  await ctx.cloud.store.put(Collections.users, userId, { ...record, openid: 'openid-someone-else' });
 
   const failed = await waitForData(page, (d) => String(d.notice).startsWith('token renewal failed:'), 'the renewal failure notice');
   expect(failed.notice).toMatch(/^token renewal failed: IDENTITY_MISMATCH: .* \(retrying\)$/);
@@ -130,7 +130,7 @@ test('a refused renewal is the notice, the page keeps working, and a retry renew
   await waitForData(page, (d) => d.muted === true, 'the member muted');
 
   // The binding is back: a retry renews and the notice goes.
-  await ctx.cloud.store.put(Collections.bindings, bindingId, binding);
+  await ctx.cloud.store.put(Collections.users, userId, record);
   await waitForServer(async () => (await presence('renew-2', 'renew-b')).tokenExpiresAt > first.tokenExpiresAt, 'a renewal on retry');
   await waitForData(page, (d) => d.notice === '', 'the notice cleared');
   expect(page.data.state).toBe('connected');

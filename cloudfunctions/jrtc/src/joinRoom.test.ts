@@ -14,7 +14,8 @@ describe('joinRoom', () => {
   });
 
   it('creates the room, the member and its private presence', async () => {
-    const reply = await cloud.ok('openid-a', 'joinRoom', joinPayload(cloud, 'room-1', 'alice', 1, { nickName: 'Alice' }));
+    const first = joinPayload(cloud, 'room-1', 'alice', 1, { nickName: 'Alice' });
+    const reply = await cloud.ok('openid-a', 'joinRoom', first);
     expect(actions.joinRoom.response.parse(reply)).toEqual(reply);
     const roomKey = `${APP_ID}:room-1`;
     expect(reply.roomKey).toBe(roomKey);
@@ -54,9 +55,16 @@ describe('joinRoom', () => {
     expect(snap[Collections.presence]).toEqual([
       expect.objectContaining({ _id: `${roomKey}:alice`, openid: 'openid-a', sessionId: reply.sessionId }),
     ]);
-    expect(snap[Collections.bindings]).toEqual([expect.objectContaining({ _id: `${APP_ID}:alice`, openid: 'openid-a' })]);
-    expect(snap[Collections.nonces]).toHaveLength(1);
-    expect(snap[Collections.revocations]).toEqual([]);
+    // One private record of the user: its binding and the consumed nonce, no kicks.
+    expect(snap[Collections.users]).toEqual([
+      {
+        _id: `${APP_ID}:alice`,
+        openid: 'openid-a',
+        nonces: [{ id: `${APP_ID}:${first.nonce}`, openid: 'openid-a', roomKey, expiresAt: first.timestamp }],
+        bans: [],
+        updatedAt: cloud.clock.now(),
+      },
+    ]);
   });
 
   it('counts anchors and audience and staggers heartbeat phases by join order', async () => {
@@ -169,7 +177,11 @@ describe('joinRoom', () => {
     cloud = await createTestCloud({ JRTC_BIND_USER_TO_OPENID: 'false' });
     const first = await joinAs(cloud, 'openid-a', 'room-1', 'alice', 2);
     const second = await joinAs(cloud, 'openid-b', 'room-1', 'alice', 2);
-    expect((await cloud.snapshot())[Collections.bindings]).toEqual([]);
+    // No binding: the record holds the nonces only, and the sweep may drop it once they expire.
+    const record = await cloud.userRecord('alice');
+    expect(record).not.toHaveProperty('openid');
+    expect(record?.nonces).toHaveLength(2);
+    expect(record?.purgeAt).toBe(Math.max(...(record?.nonces as { expiresAt: number }[]).map((n) => n.expiresAt)));
     expect(codeOf(await cloud.call('openid-a', 'heartbeat', first.session))).toBe(ErrorCode.SESSION_REPLACED);
     expect(codeOf(await cloud.call('openid-a', 'heartbeat', second.session))).toBe(ErrorCode.IDENTITY_MISMATCH);
   });

@@ -35,9 +35,10 @@ describe('kick', () => {
     expect(snap[Collections.members].map((m) => m.userId).sort()).toEqual(['alice', 'carol']);
     expect(snap[Collections.presence].map((m) => m.userId).sort()).toEqual(['alice', 'carol']);
     expect(snap[Collections.rooms][0]).toMatchObject({ broadcasterCount: 1, audienceCount: 1 });
-    expect(snap[Collections.revocations]).toEqual([
+    const record = snap[Collections.users].find((u) => u._id === `${APP_ID}:bob`);
+    expect(record?.bans).toEqual([
       expect.objectContaining({
-        _id: `${APP_ID}:room-1:bob`,
+        roomKey: `${APP_ID}:room-1`,
         sessionId: bob.sessionId,
         nonceId: `${APP_ID}:${bobJoin.nonce}`,
         reason: 'spam',
@@ -46,7 +47,7 @@ describe('kick', () => {
         expiresAt: bobJoin.timestamp, // the token outlives the ban
       }),
     ]);
-    expect(snap[Collections.nonces].find((n) => n._id === `${APP_ID}:${bobJoin.nonce}`)).toMatchObject({ revoked: true });
+    expect(record?.nonces).toEqual([expect.objectContaining({ id: `${APP_ID}:${bobJoin.nonce}`, revoked: true })]);
     expect(snap[Collections.signals]).toEqual([
       expect.objectContaining({
         to: 'bob',
@@ -86,8 +87,14 @@ describe('kick', () => {
     const renewed = tokenFields(cloud.clock.now(), 'room-1', 'bob', { ttlMs: 7_200_000 });
     await cloud.ok('openid-b', 'renewToken', { ...bob, token: renewed.token, nonce: renewed.nonce, timestamp: renewed.timestamp });
     await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
-    const revocation = (await cloud.snapshot())[Collections.revocations][0];
-    expect(revocation).toMatchObject({ nonceId: `${APP_ID}:${renewed.nonce}`, expiresAt: renewed.timestamp });
+    const record = await cloud.userRecord('bob');
+    expect(record?.bans).toEqual([expect.objectContaining({ nonceId: `${APP_ID}:${renewed.nonce}`, expiresAt: renewed.timestamp })]);
+    // Both tokens' nonces are kept; the renewed one, which the session held, is the revoked one.
+    expect(record?.nonces).toEqual([
+      expect.objectContaining({ id: `${APP_ID}:${bobJoin.nonce}` }),
+      expect.objectContaining({ id: `${APP_ID}:${renewed.nonce}`, revoked: true }),
+    ]);
+    expect(codeOf(await cloud.call('openid-b', 'joinRoom', bobJoin))).toBe(ErrorCode.KICKED);
     expect(codeOf(await cloud.call('openid-b', 'joinRoom', { ...renewed, role: 2 }))).toBe(ErrorCode.TOKEN_REVOKED);
   });
 
@@ -97,26 +104,33 @@ describe('kick', () => {
     expect(await cloud.snapshot()).toEqual(before);
   });
 
-  it('the sweep drops the revocation once both the ban and the kicked token have ended', async () => {
+  it('the kick record lasts until both the ban and the kicked token have ended, then goes with the next write', async () => {
     await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
     cloud.clock.advance(600_001);
     // The jrtc.kicked signal is long gone (60 s); the kicked token lives on (1 h), so the record stays.
-    expect(await sweepAll(cloud.deps)).toMatchObject({ removedRevocations: 0, removedSignals: 1 });
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 0, removedSignals: 1 });
+    expect(codeOf(await cloud.call('openid-b', 'heartbeat', bob))).toBe(ErrorCode.KICKED);
     cloud.clock.advance(3_600_000);
-    expect(await sweepAll(cloud.deps)).toMatchObject({ removedRevocations: 1, removedSignals: 0 });
-    expect((await cloud.snapshot())[Collections.revocations]).toEqual([]);
+    // A binding keeps the record; the kick no longer speaks for the old session.
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 0, removedSignals: 0 });
+    expect(codeOf(await cloud.call('openid-b', 'heartbeat', bob))).toBe(ErrorCode.NOT_IN_ROOM);
+    const back = joinPayload(cloud, 'room-1', 'bob', 2);
+    await cloud.ok('openid-b', 'joinRoom', back);
+    expect(await cloud.userRecord('bob')).toMatchObject({
+      bans: [],
+      nonces: [expect.objectContaining({ id: `${APP_ID}:${back.nonce}` })],
+    });
   });
-});
 
-describe('kick with JRTC_KICK_BAN_SECONDS=0', () => {
-  beforeEach(() => setup({ JRTC_KICK_BAN_SECONDS: '0' }));
-
-  it('revokes the token but lets the user back with a new one at once', async () => {
-    const reply = await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
-    expect(reply.bannedUntil).toBe(cloud.clock.now());
-    expect(codeOf(await cloud.call('openid-b', 'joinRoom', bobJoin))).toBe(ErrorCode.TOKEN_REVOKED);
-    await cloud.ok('openid-b', 'joinRoom', joinPayload(cloud, 'room-1', 'bob', 2));
-    // The new join holds the seat now, so the kicked session answers as any replaced one.
-    expect(codeOf(await cloud.call('openid-b', 'heartbeat', bob))).toBe(ErrorCode.SESSION_REPLACED);
+  it('with binding off, the sweep deletes a kicked user record once nothing in it lives', async () => {
+    await cloud.close();
+    await setup({ JRTC_BIND_USER_TO_OPENID: 'false' });
+    await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
+    cloud.clock.advance(600_001);
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 0 });
+    cloud.clock.advance(3_600_000);
+    // alice's and carol's records (their tokens ended too) and bob's.
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 3 });
+    expect((await cloud.snapshot())[Collections.users]).toEqual([]);
   });
 });

@@ -62,21 +62,23 @@ describe('owner grants: issueToken with owner: true', () => {
     expect(codeOf(await cloud.call('openid-t', 'issueToken', { appId: APP_ID, userRoomId: 'class-1', userId: 'teacher', owner: true }))).toBe(
       ErrorCode.POLICY_DENIED,
     );
-    expect((await cloud.snapshot())[Collections.nonces]).toEqual([]);
+    expect((await cloud.snapshot())[Collections.users]).toEqual([]);
   });
 
   it('records the grant on the nonce, made out to the caller; the join that creates the room uses it', async () => {
     const plain = await issue('openid-s', 'student', false);
-    expect((await cloud.snapshot())[Collections.nonces]).toEqual([]);
+    expect((await cloud.snapshot())[Collections.users]).toEqual([]);
     const t = await issue('openid-t', 'teacher', true);
     expect(actions.issueToken.response.parse(t)).toEqual(t);
-    expect((await cloud.snapshot())[Collections.nonces]).toEqual([
-      { _id: `${APP_ID}:${t.nonce}`, openid: 'openid-t', userId: 'teacher', roomKey: ROOM_KEY, expiresAt: t.timestamp, owner: true },
+    expect((await cloud.userRecord('teacher'))?.nonces).toEqual([
+      { id: `${APP_ID}:${t.nonce}`, openid: 'openid-t', roomKey: ROOM_KEY, expiresAt: t.timestamp, owner: true },
     ]);
     const { reply } = await joinWith('openid-t', t, 1);
     expect(reply.room).toMatchObject({ ownerUserId: 'teacher', version: 1 });
-    const nonces = (await cloud.snapshot())[Collections.nonces];
-    expect(nonces).toEqual([expect.objectContaining({ _id: `${APP_ID}:${t.nonce}`, owner: false })]);
+    const record = await cloud.userRecord('teacher');
+    expect(record?.nonces).toEqual([expect.objectContaining({ id: `${APP_ID}:${t.nonce}`, owner: false })]);
+    // The grant's record binds nothing; the join binds the teacher to its OPENID.
+    expect(record).toMatchObject({ openid: 'openid-t' });
     // A plain token joins as before and changes no owner.
     expect((await joinWith('openid-s', plain, 2)).reply.room.ownerUserId).toBe('teacher');
   });
@@ -156,8 +158,8 @@ describe("owner proofs: tokens from the deployer's own server", () => {
     const payload = serverJoin('teacher', 1);
     const { reply } = await join('openid-t', payload);
     expect(reply.room).toMatchObject({ ownerUserId: 'teacher', version: 1 });
-    expect((await cloud.snapshot())[Collections.nonces]).toEqual([
-      { _id: `${APP_ID}:${payload.nonce}`, openid: 'openid-t', userId: 'teacher', roomKey: ROOM_KEY, expiresAt: payload.timestamp, owner: false },
+    expect((await cloud.userRecord('teacher'))?.nonces).toEqual([
+      { id: `${APP_ID}:${payload.nonce}`, openid: 'openid-t', roomKey: ROOM_KEY, expiresAt: payload.timestamp, owner: false },
     ]);
   });
 
@@ -232,7 +234,9 @@ describe("owner proofs: tokens from the deployer's own server", () => {
     expect(ownerProof).toBeDefined();
     expect((await join('openid-t', plain)).reply.room.ownerUserId).toBe('student');
     expect((await join('openid-t', proven)).reply.room.ownerUserId).toBe('student');
-    expect((await cloud.snapshot())[Collections.nonces].find((n) => n._id === `${APP_ID}:${proven.nonce}`)).not.toHaveProperty('owner');
+    const entry = ((await cloud.userRecord('teacher'))?.nonces as { id: string }[]).find((n) => n.id === `${APP_ID}:${proven.nonce}`);
+    expect(entry).toBeDefined();
+    expect(entry).not.toHaveProperty('owner');
   });
 });
 

@@ -47,18 +47,16 @@ export const presenceDocSchema = z.object({
 /** A stored presence record. */
 export type PresenceDoc = z.infer<typeof presenceDocSchema>;
 
-/** jrtc_bindings/{appId:userId}: the OPENID a userId is bound to. */
-export const bindingDocSchema = z.object({ openid: z.string(), createdAt: z.number() });
-/** A stored binding. */
-export type BindingDoc = z.infer<typeof bindingDocSchema>;
-
 /**
- * jrtc_nonces/{appId:nonce}: a consumed token nonce, kept until the token expires. issueToken writes
- * it ahead of any join for a token with an owner grant, so the grant never travels in the token.
+ * A token nonce a join or renewal consumed, kept on its user's record until the token expires: a
+ * later presentation of the token by another caller, or for another room, answers TOKEN_REPLAYED.
+ * issueToken writes one ahead of any join for a token with an owner grant, so the grant never travels
+ * in the token.
  */
-export const nonceDocSchema = z.object({
+export const nonceEntrySchema = z.object({
+  /** nonceIdOf(appId, nonce): what a presence's `nonceId` names. */
+  id: z.string(),
   openid: z.string(),
-  userId: z.string(),
   roomKey: z.string(),
   expiresAt: z.number(),
   /** Set when the session holding this token was kicked: the token cannot join again. */
@@ -67,24 +65,22 @@ export const nonceDocSchema = z.object({
    * true: an owner grant not used yet (issueToken with `owner: true`): the token's first joinRoom
    * makes its holder the room's owner and sets it false, so that a reconnect with the same token
    * cannot undo a transferOwnership made since. false: the grant was used, an issued one or an owner
-   * proof's (whose first join writes the record with false at once).
+   * proof's (whose first join writes the entry with false at once).
    */
   owner: z.boolean().optional(),
 });
-/** A stored nonce. */
-export type NonceDoc = z.infer<typeof nonceDocSchema>;
+/** A consumed nonce. */
+export type NonceEntry = z.infer<typeof nonceEntrySchema>;
 
 /**
- * jrtc_revocations/{roomKey:userId}: the last kick of a user from a room. While `bannedUntil` is
- * ahead the user cannot rejoin (KICKED); while the document lives the kicked session's calls answer
- * KICKED rather than NOT_IN_ROOM. The sweep deletes it at `expiresAt`.
+ * The last kick of a user from a room. While `bannedUntil` is ahead the user cannot rejoin
+ * (KICKED); until `expiresAt` the kicked session's calls answer KICKED rather than NOT_IN_ROOM.
  */
-export const revocationDocSchema = z.object({
+export const banSchema = z.object({
   roomKey: z.string(),
-  userId: z.string(),
   /** The kicked session. */
   sessionId: z.string(),
-  /** The nonce document of the token that session held (marked revoked). */
+  /** The nonce of the token that session held (marked revoked). */
   nonceId: z.string(),
   reason: z.string().nullable(),
   kickedBy: z.string(),
@@ -93,23 +89,41 @@ export const revocationDocSchema = z.object({
   /** The later of bannedUntil and the kicked token's expiry. */
   expiresAt: z.number(),
 });
-/** A stored revocation. */
-export type RevocationDoc = z.infer<typeof revocationDocSchema>;
+/** A kick record. */
+export type Ban = z.infer<typeof banSchema>;
+
+/**
+ * jrtc_users/{appId:userId}: everything a join must check about its user, in one document so that
+ * checking costs one read (one database round trip on CloudBase) rather than three: the OPENID the
+ * userId is bound to (JRTC_BIND_USER_TO_OPENID), the nonces its tokens consumed, and its kicks.
+ * Entries past their `expiresAt` are dropped whenever the document is written. `purgeAt`, present
+ * only on a document that binds no OPENID, is when its last entry expires: the timer sweep deletes
+ * it then.
+ */
+export const userDocSchema = z.object({
+  openid: z.string().optional(),
+  nonces: z.array(nonceEntrySchema),
+  bans: z.array(banSchema),
+  purgeAt: z.number().optional(),
+  updatedAt: z.number(),
+});
+/** A stored user record. */
+export type UserDoc = z.infer<typeof userDocSchema>;
 
 /** jrtc_signals/{random id}: a signal; a peer signal adds its recipient's OPENID as `_openid`. */
 export const signalDocSchema = signalSchema.extend({ _openid: z.string().optional() });
 /** A stored signal. */
 export type SignalDoc = z.infer<typeof signalDocSchema>;
 
-/** The id of a binding document. */
-export function bindingIdOf(appId: string, userId: string): string {
+/** The id of a user record. */
+export function userDocIdOf(appId: string, userId: string): string {
   return `${appId}:${userId}`;
 }
 
 /**
- * The id of a nonce document: `appId:nonce` for nonces made of [A-Za-z0-9_-] (what generateNonce and
+ * The id of a nonce entry: `appId:nonce` for nonces made of [A-Za-z0-9_-] (what generateNonce and
  * JRTC produce), else `appId:#` + SHA-256 hex of the nonce. The protocol lets a nonce be any short
- * string, and free text (dots, slashes, `$`) has no business in a document id.
+ * string, and free text (dots, slashes, `$`) has no business in an id.
  */
 export function nonceIdOf(appId: string, nonce: string): string {
   if (/^[A-Za-z0-9_-]+$/.test(nonce)) return `${appId}:${nonce}`;

@@ -63,11 +63,17 @@ describe('token expiry and renewToken', () => {
     expect(await code('openid-b', renewal(-1))).toBe(ErrorCode.TOKEN_EXPIRED);
     expect(await code('openid-b', { ...renewal(60_000), appId: 'app-x' })).toBe(ErrorCode.APP_UNKNOWN);
     expect(await cloud.snapshot()).toEqual(before);
-    // A nonce carol already used is a replay for bob.
-    const used = joinPayload(cloud, 'room-1', 'carol', 2);
-    await cloud.ok('openid-c', 'joinRoom', used);
+    // A nonce bob's token for another room used is a replay here: a nonce names one token of its user.
+    const used = joinPayload(cloud, 'room-2', 'bob', 2);
+    await cloud.ok('openid-b', 'joinRoom', used);
+    const afterUse = await cloud.snapshot();
     const replayed = renewal(3_600_000, { nonce: used.nonce });
     expect(await code('openid-b', replayed)).toBe(ErrorCode.TOKEN_REPLAYED);
+    expect(await cloud.snapshot()).toEqual(afterUse);
+    // Nonces are per user: the same nonce in a token for another user is another token (every token
+    // signs its userId, and only the deployer's key signs), so it is no replay.
+    const carols = { ...tokenFields(cloud.clock.now(), 'room-1', 'carol', { nonce: used.nonce }), role: 2 as const };
+    expect(codeOf(await cloud.call('openid-c', 'joinRoom', carols))).toBeUndefined();
   });
 
   it('refuses a token a kick revoked (TOKEN_REVOKED)', async () => {

@@ -4,8 +4,9 @@
  */
 import { Collections, ErrorCode, ProtocolError, memberIdOf, roomKeyOf } from '../../../shared';
 import type { CallerContext } from './ports';
-import { presenceDocSchema, readDoc, revocationDocSchema } from './records';
-import type { DocReader, PresenceDoc, RevocationDoc } from './records';
+import { presenceDocSchema, readDoc } from './records';
+import type { Ban, DocReader, PresenceDoc } from './records';
+import { banOf, readUser } from './userRecord';
 
 /** The fields that name a session (shared `sessionFields`). */
 export interface SessionRef {
@@ -24,10 +25,10 @@ export interface Session {
 }
 
 /** The KICKED error of a kick, with the reason and the end of the ban as details. */
-export function kickedError(revocation: RevocationDoc): ProtocolError {
+export function kickedError(ban: Ban): ProtocolError {
   return new ProtocolError(ErrorCode.KICKED, 'removed from this room by its owner', {
-    reason: revocation.reason,
-    bannedUntil: revocation.bannedUntil,
+    reason: ban.reason,
+    bannedUntil: ban.bannedUntil,
   });
 }
 
@@ -40,7 +41,7 @@ export function tokenExpired(presence: PresenceDoc, now: number): boolean {
  * Authenticates `ref` for `caller` at time `now`, reading through `reader` (the database, or a
  * transaction when the action then writes, so the check and the write see the same state).
  * Throws NOT_IN_ROOM (no live presence, including one whose lease ran out but is not yet swept),
- * KICKED (no presence because the owner kicked this very session; only then is the revocation
+ * KICKED (no presence because the owner kicked this very session; only then is the user record
  * read, so the common path costs one read), SESSION_REPLACED (a newer join holds the seat) or
  * IDENTITY_MISMATCH (right session, wrong OPENID).
  * The session is compared first: after a join from another device, even under another OPENID when
@@ -56,8 +57,8 @@ export async function authenticate(
   const memberId = memberIdOf(roomKey, ref.userId);
   const presence = await readDoc(reader, Collections.presence, memberId, presenceDocSchema);
   if (!presence) {
-    const revocation = await readDoc(reader, Collections.revocations, memberId, revocationDocSchema);
-    if (revocation && revocation.sessionId === ref.sessionId) throw kickedError(revocation);
+    const ban = banOf(await readUser(reader, ref.appId, ref.userId), roomKey);
+    if (ban && ban.sessionId === ref.sessionId && ban.expiresAt >= now) throw kickedError(ban);
     throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
   }
   if (presence.sessionId !== ref.sessionId) {

@@ -1,6 +1,6 @@
 import { Collections } from '../../../shared';
 import { sweepAll, sweepRoom } from './sweep';
-import { APP_ID, codeOf, createTestCloud, joinAs } from './testkit';
+import { APP_ID, codeOf, createTestCloud, joinAs, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
 
 let cloud: TestCloud;
@@ -67,7 +67,7 @@ describe('sweepRoom', () => {
 });
 
 describe('sweepAll', () => {
-  it('sweeps every room in batches and purges nonces of expired tokens', async () => {
+  it('sweeps every room in batches; user records that bind an OPENID stay', async () => {
     for (let i = 0; i < 120; i += 1) await joinAs(cloud, `o-${i}`, `room-${i % 7}`, `u${i}`, i % 3 === 0 ? 1 : 2);
     const live = (await joinAs(cloud, 'o-live', 'room-0', 'live', 2)).session;
     cloud.clock.advance(39_000);
@@ -75,8 +75,8 @@ describe('sweepAll', () => {
     cloud.clock.advance(1_001);
 
     const oneBatch = await sweepAll(cloud.deps, { maxBatches: 1 });
-    expect(oneBatch).toEqual({ removedMembers: 100, removedNonces: 0, removedSignals: 0, removedRevocations: 0 });
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedNonces: 0, removedSignals: 0, removedRevocations: 0 });
+    expect(oneBatch).toEqual({ removedMembers: 100, removedUsers: 0, removedSignals: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedUsers: 0, removedSignals: 0 });
 
     const snap = await cloud.snapshot();
     expect(snap[Collections.members].map((m) => m.userId)).toEqual(['live']);
@@ -85,7 +85,20 @@ describe('sweepAll', () => {
     }
 
     cloud.clock.advance(3_600_000); // every token (1 h) has expired now
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedNonces: 121, removedSignals: 0, removedRevocations: 0 });
-    expect((await cloud.snapshot())[Collections.nonces]).toEqual([]);
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0 });
+    expect((await cloud.snapshot())[Collections.users]).toHaveLength(121);
+  });
+
+  it('with binding off, purges the user records once their tokens have expired', async () => {
+    await cloud.close();
+    cloud = await createTestCloud({ JRTC_BIND_USER_TO_OPENID: 'false' });
+    for (let i = 0; i < 30; i += 1) await joinAs(cloud, `o-${i}`, 'room-0', `u${i}`, 2);
+    cloud.clock.advance(1_800_000);
+    const late = { ...tokenFields(cloud.clock.now(), 'room-0', 'late', { ttlMs: 7_200_000 }), role: 2 as const };
+    await cloud.ok('o-late', 'joinRoom', late);
+    cloud.clock.advance(1_800_001); // the first 30 tokens (1 h) have expired, the late one (2 h) has not
+    // (The late join swept some of the 30 ghosts itself, so only the user records are counted here.)
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 30, removedSignals: 0 });
+    expect((await cloud.snapshot())[Collections.users]).toEqual([expect.objectContaining({ _id: `${APP_ID}:late` })]);
   });
 });

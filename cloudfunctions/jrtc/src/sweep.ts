@@ -14,11 +14,13 @@ import { transact } from './transact';
 /** What a full sweep removed. */
 export interface SweepStats {
   removedMembers: number;
-  removedNonces: number;
+  /**
+   * User records that bind no OPENID and whose every nonce and kick has expired (records that bind
+   * one stay, and drop their expired entries whenever they are written).
+   */
+  removedUsers: number;
   /** Signals past their TTL (Timing.signalTtlMs). */
   removedSignals: number;
-  /** Kick records whose ban and token have both ended. */
-  removedRevocations: number;
 }
 
 /** Documents per query of the timer sweep. */
@@ -87,9 +89,9 @@ export async function trySweepRoom(deps: SweepDeps & Pick<CoreDeps, 'sweepGate'>
 
 /**
  * The timer's sweep: ghosts of every room, `BATCH` at a time for at most `maxBatches` batches (the
- * rest waits for the next run, so one run stays within the function's time limit), then the nonces
- * of tokens that have expired (a replay of those fails TOKEN_EXPIRED anyway), expired signals, and
- * revocations whose ban and kicked token have both ended.
+ * rest waits for the next run, so one run stays within the function's time limit), then the user
+ * records left with nothing live (no binding; every nonce's token and every ban ended: a replay of
+ * an expired token fails TOKEN_EXPIRED anyway), and expired signals.
  */
 export async function sweepAll(deps: SweepDeps, options: { maxBatches?: number } = {}): Promise<SweepStats> {
   const maxBatches = options.maxBatches ?? 10;
@@ -105,12 +107,11 @@ export async function sweepAll(deps: SweepDeps, options: { maxBatches?: number }
     removedMembers += await removeGhosts(deps.db, data, now);
     if (data.length < BATCH) break;
   }
-  const purge = async (collection: string): Promise<number> =>
-    (await deps.db.collection(collection).where({ expiresAt: _.lt(now) }).remove()).stats.removed;
+  const purge = async (collection: string, field = 'expiresAt'): Promise<number> =>
+    (await deps.db.collection(collection).where({ [field]: _.lt(now) }).remove()).stats.removed;
   return {
     removedMembers,
-    removedNonces: await purge(Collections.nonces),
+    removedUsers: await purge(Collections.users, 'purgeAt'),
     removedSignals: await purge(Collections.signals),
-    removedRevocations: await purge(Collections.revocations),
   };
 }

@@ -57,6 +57,8 @@ export interface TestCloud {
   ok<A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>): Promise<ActionResponse<A>>;
   /** Every document of every jrtc collection, sorted by id (for before/after comparisons). */
   snapshot(): Promise<Record<string, StoredDoc[]>>;
+  /** The stored user record (jrtc_users) of `userId` in the test app, or null. */
+  userRecord(userId: string): Promise<StoredDoc | null>;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,9 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
         out[name] = docs.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
       }
       return out;
+    },
+    async userRecord(userId) {
+      return (await store.find(Collections.users, { _id: `${APP_ID}:${userId}` }))[0] ?? null;
     },
     close: () => store.close(),
   };

@@ -1,17 +1,17 @@
 /**
  * The token checks joinRoom and renewToken share: signature, owner proof and expiry (no database),
- * then the nonce record inside the action's transaction (revoked by a kick, or already used by
- * another caller), and finally consuming the nonce.
+ * then the nonce's entry on the user record the action's transaction read (revoked by a kick, or
+ * already used by another caller), and finally the entry that consumes the nonce.
  */
-import { Collections, ErrorCode, ProtocolError } from '../../../shared';
+import { ErrorCode, ProtocolError } from '../../../shared';
 import { verifyOwnerProof } from '../../../shared/ownerProof';
 import { verifyToken } from '../../../shared/token';
 import { appKeyOf } from './config';
 import { nodeTokenCodec } from './nodeTokenCodec';
 import type { JrtcConfig } from './config';
-import type { DbTransaction } from './ports';
-import { nonceDocSchema, nonceIdOf, readDoc } from './records';
-import type { NonceDoc } from './records';
+import { nonceIdOf } from './records';
+import type { NonceEntry, UserDoc } from './records';
+import { nonceEntryOf } from './userRecord';
 
 /** The JRTC token and the parameters it signs (`roomId` is the userRoomId). */
 export interface TokenFields {
@@ -32,14 +32,14 @@ export interface TokenHolder {
   roomKey: string;
 }
 
-/** A token's nonce record as read inside the transaction. */
+/** A token's nonce entry as read inside the transaction. */
 export interface NonceCheck {
   nonceId: string;
   /**
    * The record when the nonce was used before, or issued with an owner grant (by or for this same
    * holder: anyone else failed the check).
    */
-  existing: NonceDoc | null;
+  existing: NonceEntry | null;
   /**
    * This join makes the holder the owner: the token carries an owner grant not used yet (issueToken
    * with `owner: true`), or a verified owner proof came with the token's first join.
@@ -70,48 +70,36 @@ export function verifyTokenFields(config: JrtcConfig, fields: TokenFields, now: 
 }
 
 /**
- * Reads the nonce record: TOKEN_REVOKED when a kick revoked it, TOKEN_REPLAYED when another caller
- * (or the same caller for another user or room) used it. The same holder may present its token
- * again while it lives (a reconnect).
+ * Checks the token's nonce against the user record `user` (read in the action's transaction):
+ * TOKEN_REVOKED when a kick revoked it, TOKEN_REPLAYED when another caller (or the same caller for
+ * another room) used it. The same holder may present its token again while it lives (a reconnect).
+ * The token signs its userId, so a use for another user is another token: only this user's record
+ * can hold this token's nonce.
  *
  * `proven` says a verified owner proof came with the token. It counts only while the nonce has no
- * record, i.e. on the token's first join: the SDK's rejoins present the same token and proof, and
- * must not take the room back after a transferOwnership (the same reason useOwnerGrant spends an
+ * entry, i.e. on the token's first join: the SDK's rejoins present the same token and proof, and
+ * must not take the room back after a transferOwnership (the same reason spentNonce spends an
  * issued grant).
  */
-export async function checkNonce(
-  tx: DbTransaction,
-  appId: string,
-  nonce: string,
-  holder: TokenHolder,
-  proven = false,
-): Promise<NonceCheck> {
+export function checkNonce(user: UserDoc | null, appId: string, nonce: string, holder: TokenHolder, proven = false): NonceCheck {
   const nonceId = nonceIdOf(appId, nonce);
-  const existing = await readDoc(tx, Collections.nonces, nonceId, nonceDocSchema);
+  const existing = nonceEntryOf(user, nonceId);
   if (existing?.revoked) throw new ProtocolError(ErrorCode.TOKEN_REVOKED, 'this token was revoked');
-  if (existing && (existing.openid !== holder.openid || existing.userId !== holder.userId || existing.roomKey !== holder.roomKey)) {
+  if (existing && (existing.openid !== holder.openid || existing.roomKey !== holder.roomKey)) {
     throw new ProtocolError(ErrorCode.TOKEN_REPLAYED, 'this token was already used by another caller');
   }
   return { nonceId, existing, ownerGrant: existing ? existing.owner === true : proven };
 }
 
 /**
- * Uses up the token's owner grant (joinRoom, once it made the holder the owner): the grant takes
- * effect on the first join only, so that the SDK's rejoin with the same token cannot take the room
- * back after the owner handed it on (transferOwnership).
+ * The nonce entry once the token is used: recorded until the token expires (a repeat presentation
+ * keeps the entry as it is). An owner grant that made this use the owner is spent (`owner: false`),
+ * whether it was issued (issueToken) or came as an owner proof on the first join: one marker, which
+ * keeps a reconnect with the same token from taking the room back after a transferOwnership.
  */
-export async function useOwnerGrant(tx: DbTransaction, check: NonceCheck): Promise<void> {
-  // A proven first join has no record yet: consumeNonce writes the spent marker with it.
-  if (check.ownerGrant && check.existing) await tx.collection(Collections.nonces).doc(check.nonceId).update({ data: { owner: false } });
-}
-
-/**
- * Records the nonce as used until the token expires (once; a repeat presentation writes nothing).
- * A first join that an owner proof made owner records the grant as spent (`owner: false`), as
- * useOwnerGrant does for an issued one: one marker, whichever way the grant came.
- */
-export async function consumeNonce(tx: DbTransaction, check: NonceCheck, holder: TokenHolder, expiresAt: number): Promise<void> {
-  if (check.existing) return;
-  const spent = check.ownerGrant ? { owner: false } : {};
-  await tx.collection(Collections.nonces).doc(check.nonceId).set({ data: { ...holder, expiresAt, ...spent } });
+export function spentNonce(check: NonceCheck, holder: TokenHolder, expiresAt: number): NonceEntry {
+  if (check.existing) return check.ownerGrant ? { ...check.existing, owner: false } : check.existing;
+  const entry: NonceEntry = { id: check.nonceId, openid: holder.openid, roomKey: holder.roomKey, expiresAt };
+  if (check.ownerGrant) entry.owner = false;
+  return entry;
 }

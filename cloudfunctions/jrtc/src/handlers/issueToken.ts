@@ -1,11 +1,13 @@
 /** issueToken: a JRTC token for the calling OPENID, if the deployer's policy allows it. */
-import { Collections, ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
+import { ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
 import { computeToken, generateNonce } from '../../../../shared/token';
 import { appKeyOf } from '../config';
 import type { IssuePolicy } from '../deps';
-import { bindingDocSchema, bindingIdOf, nonceIdOf, readDoc } from '../records';
-import type { NonceDoc } from '../records';
+import { nonceIdOf } from '../records';
+import type { NonceEntry } from '../records';
+import { transact } from '../transact';
 import type { Handler } from './types';
+import { changedUser, readUser, writeUser } from '../userRecord';
 
 /**
  * The default policy: anyone may get a token for any room, for a userId that is unbound or bound to
@@ -18,13 +20,8 @@ import type { Handler } from './types';
  */
 export const defaultIssuePolicy: IssuePolicy = async (request, { db, config }) => {
   if (!config.bindUserToOpenid) return true;
-  const binding = await readDoc(
-    db,
-    Collections.bindings,
-    bindingIdOf(request.appId, request.userId),
-    bindingDocSchema,
-  );
-  if (binding && binding.openid !== request.caller.OPENID) {
+  const user = await readUser(db, request.appId, request.userId);
+  if (user?.openid !== undefined && user.openid !== request.caller.OPENID) {
     throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is bound to another WeChat user');
   }
   return true;
@@ -35,8 +32,9 @@ export const defaultIssuePolicy: IssuePolicy = async (request, { db, config }) =
  * deployer's own server or the CLI); otherwise the policy hook decides. The token expires at
  * now + ttlSeconds (request, else JRTC_TOKEN_TTL_SECONDS) and carries a fresh nonce.
  *
- * An owner grant cannot ride in the token (the JRTC token signs no role), so it is written on the
- * token's nonce record, made out to the caller as if the token had been used already: joinRoom
+ * An owner grant cannot ride in the token (the JRTC token signs no role), so it is written as the
+ * token's nonce entry on the user's record, made out to the caller as if the token had been used
+ * already (in a transaction, since the record is read, changed and written whole): joinRoom
  * finds it there, and anyone else presenting the token gets TOKEN_REPLAYED. Written only once the
  * policy agreed, so a refusal changes nothing.
  */
@@ -52,7 +50,8 @@ export const issueToken: Handler<'issueToken'> = async (request, { caller, deps 
   );
   if (!allowed) throw new ProtocolError(ErrorCode.POLICY_DENIED, 'the policy refused this token');
   const nonce = generateNonce();
-  const timestamp = deps.clock.now() + ttlSeconds * 1000;
+  const now = deps.clock.now();
+  const timestamp = now + ttlSeconds * 1000;
   const token = computeToken({
     appId: request.appId,
     appKey,
@@ -62,14 +61,18 @@ export const issueToken: Handler<'issueToken'> = async (request, { caller, deps 
     nonce,
   });
   if (owner) {
-    const grant: NonceDoc = {
+    const grant: NonceEntry = {
+      id: nonceIdOf(request.appId, nonce),
       openid: caller.OPENID,
-      userId: request.userId,
       roomKey: roomKeyOf(request.appId, request.userRoomId),
       expiresAt: timestamp,
       owner: true,
     };
-    await deps.db.collection(Collections.nonces).doc(nonceIdOf(request.appId, nonce)).set({ data: { ...grant } });
+    await transact(deps.db, async (tx) => {
+      const user = await readUser(tx, request.appId, request.userId);
+      const next = changedUser(user, { nonce: grant }, now);
+      if (next) await writeUser(tx, request.appId, request.userId, next);
+    });
   }
   return { appId: request.appId, userRoomId: request.userRoomId, userId: request.userId, nonce, timestamp, token };
 };

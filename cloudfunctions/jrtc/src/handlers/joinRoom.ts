@@ -16,25 +16,16 @@ import type { ActionRequest, StagePolicy } from '../../../../shared';
 import type { JrtcConfig } from '../config';
 import { firstHeartbeatInMs, maxPhaseShiftMs, phaseForJoin } from '../heartbeatSchedule';
 import type { DbTransaction } from '../ports';
-import {
-  bindingDocSchema,
-  bindingIdOf,
-  memberDocSchema,
-  presenceDocSchema,
-  readDoc,
-  revocationDocSchema,
-  roomDocSchema,
-  toPublicMember,
-  toRoomSummary,
-} from '../records';
+import { memberDocSchema, presenceDocSchema, readDoc, roomDocSchema, toPublicMember, toRoomSummary } from '../records';
 import type { MemberDoc, PresenceDoc, RoomDoc } from '../records';
 import { addToCounts, checkStageSeat } from '../roster';
 import { kickedError } from '../session';
 import { streamIdOf } from '../streamId';
 import { trySweepRoom } from '../sweep';
-import { checkNonce, consumeNonce, useOwnerGrant, verifyTokenFields } from '../tokenCheck';
+import { checkNonce, spentNonce, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
 import { transact } from '../transact';
+import { banOf, changedUser, readUser, writeUser } from '../userRecord';
 
 interface Admission {
   request: ActionRequest<'joinRoom'>;
@@ -67,13 +58,13 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   const memberId = memberIdOf(roomKey, r.userId);
   const holder = { openid, userId: r.userId, roomKey };
 
+  // One read for everything about the user: binding, nonces, kicks (records.ts, userDocSchema).
+  const user = await readUser(tx, r.appId, r.userId);
   // The proof, when present, verified in verifyTokenFields before this transaction began.
-  const nonce = await checkNonce(tx, r.appId, r.nonce, holder, r.ownerProof !== undefined);
-  const revocation = await readDoc(tx, Collections.revocations, memberId, revocationDocSchema);
-  if (revocation && revocation.bannedUntil > now) throw kickedError(revocation);
-  const bindingId = bindingIdOf(r.appId, r.userId);
-  const binding = config.bindUserToOpenid ? await readDoc(tx, Collections.bindings, bindingId, bindingDocSchema) : null;
-  if (binding && binding.openid !== openid) {
+  const nonce = checkNonce(user, r.appId, r.nonce, holder, r.ownerProof !== undefined);
+  const ban = banOf(user, roomKey);
+  if (ban && ban.bannedUntil > now) throw kickedError(ban);
+  if (config.bindUserToOpenid && user?.openid !== undefined && user.openid !== openid) {
     throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is bound to another WeChat user');
   }
   const room = await readDoc(tx, Collections.rooms, roomKey, roomDocSchema);
@@ -89,11 +80,12 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   const oldPresence = existing ? await readDoc(tx, Collections.presence, memberId, presenceDocSchema) : null;
 
   // All checks passed: write.
-  await consumeNonce(tx, nonce, holder, r.timestamp);
-  if (nonce.ownerGrant) await useOwnerGrant(tx, nonce);
-  if (config.bindUserToOpenid && !binding) {
-    await tx.collection(Collections.bindings).doc(bindingId).set({ data: { openid, createdAt: now } });
-  }
+  const nextUser = changedUser(
+    user,
+    { nonce: spentNonce(nonce, holder, r.timestamp), bindOpenid: config.bindUserToOpenid ? openid : undefined },
+    now,
+  );
+  if (nextUser) await writeUser(tx, r.appId, r.userId, nextUser);
 
   let member: MemberDoc;
   if (existing) {

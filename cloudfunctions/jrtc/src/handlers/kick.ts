@@ -1,15 +1,17 @@
 /**
  * kick (owner): removes a member and keeps it out. In one transaction: the member, its presence and
- * its count go (roster.ts); the nonce of the token its session holds is marked revoked (that token
- * never joins again: TOKEN_REVOKED); a revocation `jrtc_revocations/{roomKey:userId}` bans the
- * user from the room for JRTC_KICK_BAN_SECONDS (KICKED on rejoin with any token) and makes the kicked
- * session's later calls answer KICKED; and a `jrtc.kicked` signal tells the kicked client at once.
+ * its count go (roster.ts); on the user's record (jrtc_users, one write for both) the nonce of the
+ * token its session holds is marked revoked (that token never joins again: TOKEN_REVOKED) and a ban
+ * keeps the user out of the room for JRTC_KICK_BAN_SECONDS (KICKED on rejoin with any token) and
+ * makes the kicked session's later calls answer KICKED; and a `jrtc.kicked` signal tells the kicked
+ * client at once.
  */
 import { Collections, ErrorCode, ProtocolError, SystemSignal } from '../../../../shared';
 import { readTarget, runAsOwner } from '../owner';
-import { nonceDocSchema, presenceDocSchema, readDoc } from '../records';
-import type { RevocationDoc } from '../records';
+import { presenceDocSchema, readDoc } from '../records';
+import type { Ban, NonceEntry } from '../records';
 import { removeMember } from '../roster';
+import { changedUser, nonceEntryOf, readUser, writeUser } from '../userRecord';
 import { writeSignal } from '../signals';
 import type { Handler } from './types';
 
@@ -24,15 +26,14 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
     const { roomKey } = owner.session;
     const target = await readTarget(tx, roomKey, request.targetUserId);
     const presence = await readDoc(tx, Collections.presence, target.memberId, presenceDocSchema);
-    const nonce = presence ? await readDoc(tx, Collections.nonces, presence.nonceId, nonceDocSchema) : null;
+    const user = await readUser(tx, request.appId, request.targetUserId);
 
     // All reads done: write.
     await removeMember(tx, roomKey, target.memberId, now);
     const bannedUntil = now + banMs;
     const reason = request.reason ?? null;
-    const revocation: RevocationDoc = {
+    const ban: Ban = {
       roomKey,
-      userId: request.targetUserId,
       sessionId: presence?.sessionId ?? '',
       nonceId: presence?.nonceId ?? '',
       reason,
@@ -41,10 +42,15 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
       bannedUntil,
       expiresAt: Math.max(bannedUntil, presence?.tokenExpiresAt ?? 0),
     };
-    await tx.collection(Collections.revocations).doc(target.memberId).set({ data: { ...revocation } });
-    if (presence && nonce) {
-      await tx.collection(Collections.nonces).doc(presence.nonceId).update({ data: { revoked: true } });
+    // The session's token, revoked; its entry kept (or made) until the token expires.
+    let revoked: NonceEntry | undefined;
+    if (presence) {
+      const entry = nonceEntryOf(user, presence.nonceId);
+      const base = entry ?? { id: presence.nonceId, openid: presence.openid, roomKey, expiresAt: 0 };
+      revoked = { ...base, expiresAt: Math.max(base.expiresAt, presence.tokenExpiresAt), revoked: true };
     }
+    const nextUser = changedUser(user, revoked ? { ban, nonce: revoked } : { ban }, now);
+    if (nextUser) await writeUser(tx, request.appId, request.targetUserId, nextUser);
     if (presence) {
       const to = { userId: request.targetUserId, openid: presence.openid };
       await writeSignal(tx, owner.session, { id: signalId, type: SystemSignal.KICKED, payload: { reason, bannedUntil }, to }, now);

@@ -3,9 +3,10 @@ import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
 import { removeMember } from '../roster';
 import { authenticate, tokenExpired } from '../session';
 import { trySweepRoom } from '../sweep';
-import { checkNonce, consumeNonce, verifyTokenFields } from '../tokenCheck';
+import { checkNonce, spentNonce, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
 import { transact } from '../transact';
+import { changedUser, readUser, writeUser } from '../userRecord';
 
 /**
  * renewToken: the token must pass the checks joinRoom makes (TOKEN_INVALID, TOKEN_EXPIRED,
@@ -24,8 +25,10 @@ export const renewToken: Handler<'renewToken'> = async (request, { caller, deps 
       return { roomKey: session.roomKey, expired: true };
     }
     const holder = { openid: caller.OPENID, userId: request.userId, roomKey: session.roomKey };
-    const nonce = await checkNonce(tx, request.appId, request.nonce, holder);
-    await consumeNonce(tx, nonce, holder, request.timestamp);
+    const user = await readUser(tx, request.appId, request.userId);
+    const nonce = checkNonce(user, request.appId, request.nonce, holder);
+    const nextUser = changedUser(user, { nonce: spentNonce(nonce, holder, request.timestamp) }, now);
+    if (nextUser) await writeUser(tx, request.appId, request.userId, nextUser);
     await tx.collection(Collections.presence).doc(session.memberId).update({
       data: { nonceId: nonce.nonceId, tokenExpiresAt: request.timestamp },
     });

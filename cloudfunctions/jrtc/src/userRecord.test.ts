@@ -1,0 +1,62 @@
+import { userDocSchema } from './records';
+import type { Ban, NonceEntry, UserDoc } from './records';
+import { banOf, changedUser, nonceEntryOf } from './userRecord';
+
+const NOW = 1_000_000;
+const nonce = (id: string, expiresAt: number, extra: Partial<NonceEntry> = {}): NonceEntry => ({
+  id,
+  openid: 'o-1',
+  roomKey: 'app:r1',
+  expiresAt,
+  ...extra,
+});
+const ban = (roomKey: string, expiresAt: number): Ban => ({
+  roomKey,
+  sessionId: 's',
+  nonceId: 'app:n',
+  reason: null,
+  kickedBy: 'owner',
+  kickedAt: NOW - 1,
+  bannedUntil: expiresAt,
+  expiresAt,
+});
+
+describe('changedUser', () => {
+  it('makes a first record that binds the OPENID and holds the nonce, with no purge time', () => {
+    const next = changedUser(null, { bindOpenid: 'o-1', nonce: nonce('app:n1', NOW + 10) }, NOW);
+    expect(next).toEqual({ openid: 'o-1', nonces: [nonce('app:n1', NOW + 10)], bans: [], updatedAt: NOW });
+    expect(userDocSchema.parse(next)).toEqual(next);
+  });
+
+  it('returns null when nothing changes: a rejoin with the same token writes nothing', () => {
+    const user: UserDoc = { openid: 'o-1', nonces: [nonce('app:n1', NOW + 10)], bans: [], updatedAt: NOW - 5 };
+    expect(changedUser(user, { bindOpenid: 'o-1', nonce: nonce('app:n1', NOW + 10) }, NOW)).toBeNull();
+    // A bound record keeps its binding: another OPENID never rebinds it.
+    expect(changedUser(user, { bindOpenid: 'o-2' }, NOW)).toBeNull();
+    // A changed entry is a change.
+    expect(changedUser(user, { nonce: nonce('app:n1', NOW + 10, { owner: false }) }, NOW)?.nonces).toEqual([
+      nonce('app:n1', NOW + 10, { owner: false }),
+    ]);
+  });
+
+  it('drops expired entries on write, replaces by id and by room, and keeps the rest', () => {
+    const user: UserDoc = {
+      nonces: [nonce('app:old', NOW - 1), nonce('app:live', NOW), nonce('app:n1', NOW + 10)],
+      bans: [ban('app:r1', NOW - 1), ban('app:r2', NOW + 5)],
+      purgeAt: NOW + 10,
+      updatedAt: NOW - 100,
+    };
+    const next = changedUser(user, { nonce: nonce('app:n1', NOW + 20, { revoked: true }), ban: ban('app:r2', NOW + 30) }, NOW);
+    expect(next?.nonces.map((n) => n.id)).toEqual(['app:live', 'app:n1']);
+    expect(nonceEntryOf(next, 'app:n1')).toMatchObject({ revoked: true, expiresAt: NOW + 20 });
+    expect(next?.bans).toEqual([ban('app:r2', NOW + 30)]);
+    // Unbound: purged once the last entry ends.
+    expect(next?.purgeAt).toBe(NOW + 30);
+    expect(banOf(next, 'app:r1')).toBeNull();
+  });
+
+  it('an unbound record with nothing left is due for purging now', () => {
+    const user: UserDoc = { nonces: [nonce('app:old', NOW - 1)], bans: [], purgeAt: NOW - 1, updatedAt: 0 };
+    expect(changedUser(user, { ban: ban('app:r1', NOW - 1) }, NOW)).toEqual({ nonces: [], bans: [ban('app:r1', NOW - 1)], purgeAt: NOW, updatedAt: NOW });
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * A user's record (jrtc_users/{appId:userId}, records.ts): its OPENID binding, the nonces its tokens
+ * consumed and its kicks. Reading it is the one read a join spends on its user; the changes below
+ * are pure, so an action computes the next record from what its transaction read and writes it
+ * whole, once, and only when something changed.
+ */
+import { Collections } from '../../../shared';
+import type { DbTransaction } from './ports';
+import { readDoc, userDocIdOf, userDocSchema } from './records';
+import type { Ban, DocReader, NonceEntry, UserDoc } from './records';
+
+/** The record of `appId:userId`, or null when the user has none yet. */
+export async function readUser(reader: DocReader, appId: string, userId: string): Promise<UserDoc | null> {
+  return readDoc(reader, Collections.users, userDocIdOf(appId, userId), userDocSchema);
+}
+
+/** The nonce entry `nonceId` of a record, if any. */
+export function nonceEntryOf(user: UserDoc | null, nonceId: string): NonceEntry | null {
+  return user?.nonces.find((n) => n.id === nonceId) ?? null;
+}
+
+/** The kick of `roomKey` a record holds, if any (expired ones included: callers compare the times). */
+export function banOf(user: UserDoc | null, roomKey: string): Ban | null {
+  return user?.bans.find((b) => b.roomKey === roomKey) ?? null;
+}
+
+/** What an action changes on a record. */
+export interface UserChange {
+  /** Bind the userId to this OPENID (only when it binds none yet). */
+  bindOpenid?: string;
+  /** Add this nonce entry, or replace the one with its id. */
+  nonce?: NonceEntry;
+  /** Add this kick, or replace the one of its room. */
+  ban?: Ban;
+}
+
+/**
+ * The record after `change` at `now`, entries past their expiry dropped; null when the change
+ * changes nothing (the caller then writes nothing: a rejoin with the same token costs no write).
+ */
+export function changedUser(user: UserDoc | null, change: UserChange, now: number): UserDoc | null {
+  const bind = change.bindOpenid !== undefined && user?.openid === undefined;
+  const nonceSame = change.nonce === undefined || sameEntry(nonceEntryOf(user, change.nonce.id), change.nonce);
+  if (!bind && nonceSame && change.ban === undefined) return null;
+
+  const live = <T extends { expiresAt: number }>(xs: readonly T[]): T[] => xs.filter((x) => x.expiresAt >= now);
+  let nonces = live(user?.nonces ?? []);
+  if (change.nonce) nonces = [...nonces.filter((n) => n.id !== change.nonce?.id), change.nonce];
+  let bans = live(user?.bans ?? []);
+  if (change.ban) bans = [...bans.filter((b) => b.roomKey !== change.ban?.roomKey), change.ban];
+  const openid = bind ? change.bindOpenid : user?.openid;
+
+  const next: UserDoc = { nonces, bans, updatedAt: now };
+  if (openid !== undefined) next.openid = openid;
+  // A record that binds nothing is worth keeping only while an entry lives.
+  else next.purgeAt = Math.max(now, ...nonces.map((n) => n.expiresAt), ...bans.map((b) => b.expiresAt));
+  return next;
+}
+
+function sameEntry(a: NonceEntry | null, b: NonceEntry): boolean {
+  return (
+    a !== null &&
+    a.openid === b.openid &&
+    a.roomKey === b.roomKey &&
+    a.expiresAt === b.expiresAt &&
+    a.revoked === b.revoked &&
+    a.owner === b.owner
+  );
+}
+
+/** Writes a record computed by changedUser (a whole-document set: entries removed stay removed). */
+export async function writeUser(tx: DbTransaction, appId: string, userId: string, user: UserDoc): Promise<void> {
+  await tx.collection(Collections.users).doc(userDocIdOf(appId, userId)).set({ data: { ...user } });
+}

@@ -21,7 +21,8 @@ import {
  * issueToken: a JRTC token for the calling OPENID (the deployer's policy decides). With `owner: true`
  * (and the policy's consent) the token also grants ownership of the room: its first joinRoom makes
  * the joiner the owner, creating the room or taking it over. The grant is kept server-side, on the
- * token's nonce record, which binds the token to the caller (another OPENID gets TOKEN_REPLAYED).
+ * token's nonce entry on the user's record, which binds the token to the caller (another OPENID gets
+ * TOKEN_REPLAYED).
  */
 export const issueToken = {
   request: z.object({

@@ -32,7 +32,7 @@ export const presenceDocSchema = z.object({
   expiresAt: z.number(),
   /** Where in the heartbeat interval this member's heartbeats should land (ms). */
   phaseMs: z.number(),
-  /** The nonce document of the token the session holds (from joinRoom or the last renewToken): kick revokes it. */
+  /** The nonce entry (nonceIdOf) of the token the session holds (from joinRoom or the last renewToken): kick revokes it. */
   nonceId: z.string(),
   /** That token's expiry (ms): a heartbeat after it ends the session with TOKEN_EXPIRED. */
   tokenExpiresAt: z.number(),

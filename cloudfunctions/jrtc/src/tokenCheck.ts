@@ -25,7 +25,7 @@ export interface TokenFields {
   ownerProof?: string;
 }
 
-/** Who presents a token, for the nonce record. */
+/** Who presents a token, for its nonce entry. */
 export interface TokenHolder {
   openid: string;
   userId: string;

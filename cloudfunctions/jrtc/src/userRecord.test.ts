@@ -1,6 +1,6 @@
 import { userDocSchema } from './records';
 import type { Ban, NonceEntry, UserDoc } from './records';
-import { banOf, changedUser, nonceEntryOf } from './userRecord';
+import { MAX_PLAIN_NONCES, banOf, changedUser, nonceEntryOf } from './userRecord';
 
 const NOW = 1_000_000;
 const nonce = (id: string, expiresAt: number, extra: Partial<NonceEntry> = {}): NonceEntry => ({
@@ -58,5 +58,24 @@ describe('changedUser', () => {
   it('an unbound record with nothing left is due for purging now', () => {
     const user: UserDoc = { nonces: [nonce('app:old', NOW - 1)], bans: [], purgeAt: NOW - 1, updatedAt: 0 };
     expect(changedUser(user, { ban: ban('app:r1', NOW - 1) }, NOW)).toEqual({ nonces: [], bans: [ban('app:r1', NOW - 1)], purgeAt: NOW, updatedAt: NOW });
+  });
+
+  it('keeps at most MAX_PLAIN_NONCES plain entries, dropping those that expire first, never revoked ones or unused grants', () => {
+    const plain = Array.from({ length: MAX_PLAIN_NONCES }, (_, i) => nonce(`app:p${i}`, NOW + 1_000 + i));
+    const user: UserDoc = {
+      openid: 'o-1',
+      nonces: [nonce('app:revoked', NOW + 1, { revoked: true }), nonce('app:grant', NOW + 2, { owner: true }), ...plain],
+      bans: [],
+      updatedAt: NOW,
+    };
+    const next = changedUser(user, { nonce: nonce('app:new', NOW + 5_000) }, NOW);
+    const ids = next?.nonces.map((n) => n.id) ?? [];
+    expect(ids).toHaveLength(MAX_PLAIN_NONCES + 2);
+    expect(ids).not.toContain('app:p0'); // the plain entry that expires first
+    expect(ids).toEqual(expect.arrayContaining(['app:revoked', 'app:grant', 'app:p1', 'app:new']));
+    // The entry being written stays even when it expires first; the next plain one goes.
+    const spent = changedUser(next, { nonce: nonce('app:grant', NOW + 2, { owner: false }) }, NOW)?.nonces.map((n) => n.id) ?? [];
+    expect(spent).toContain('app:grant');
+    expect(spent).not.toContain('app:p1');
   });
 });

@@ -9,6 +9,16 @@ import type { DbTransaction } from './ports';
 import { readDoc, userDocIdOf, userDocSchema } from './records';
 import type { Ban, DocReader, NonceEntry, UserDoc } from './records';
 
+/**
+ * How many plain nonce entries (used, not revoked, no unused owner grant) a record keeps at most.
+ * A user who joins with a fresh token every few minutes under week-long tokens would otherwise grow
+ * its record, which every join of that user reads and writes whole, without bound. Past the cap the
+ * entries that expire first go: a replay of such an old token by another WeChat user is still
+ * refused by the binding (JRTC_BIND_USER_TO_OPENID, on by default). Revoked tokens and unused grants
+ * are never dropped early.
+ */
+export const MAX_PLAIN_NONCES = 256;
+
 /** The record of `appId:userId`, or null when the user has none yet. */
 export async function readUser(reader: DocReader, appId: string, userId: string): Promise<UserDoc | null> {
   return readDoc(reader, Collections.users, userDocIdOf(appId, userId), userDocSchema);
@@ -45,7 +55,7 @@ export function changedUser(user: UserDoc | null, change: UserChange, now: numbe
 
   const live = <T extends { expiresAt: number }>(xs: readonly T[]): T[] => xs.filter((x) => x.expiresAt >= now);
   let nonces = live(user?.nonces ?? []);
-  if (change.nonce) nonces = [...nonces.filter((n) => n.id !== change.nonce?.id), change.nonce];
+  if (change.nonce) nonces = capped([...nonces.filter((n) => n.id !== change.nonce?.id), change.nonce], change.nonce.id);
   let bans = live(user?.bans ?? []);
   if (change.ban) bans = [...bans.filter((b) => b.roomKey !== change.ban?.roomKey), change.ban];
   const openid = bind ? change.bindOpenid : user?.openid;
@@ -55,6 +65,19 @@ export function changedUser(user: UserDoc | null, change: UserChange, now: numbe
   // A record that binds nothing is worth keeping only while an entry lives.
   else next.purgeAt = Math.max(now, ...nonces.map((n) => n.expiresAt), ...bans.map((b) => b.expiresAt));
   return next;
+}
+
+/**
+ * `nonces` without the plain entries past MAX_PLAIN_NONCES that expire first (order kept); the entry
+ * `keepId` being written stays whatever its expiry.
+ */
+function capped(nonces: NonceEntry[], keepId: string): NonceEntry[] {
+  const plain = nonces.filter((n) => n.revoked !== true && n.owner !== true && n.id !== keepId);
+  // Room for the kept entry itself, which counts as plain once spent.
+  const room = MAX_PLAIN_NONCES - 1;
+  if (plain.length <= room) return nonces;
+  const dropped = new Set([...plain].sort((a, b) => a.expiresAt - b.expiresAt).slice(0, plain.length - room));
+  return nonces.filter((n) => !dropped.has(n));
 }
 
 function sameEntry(a: NonceEntry | null, b: NonceEntry): boolean {

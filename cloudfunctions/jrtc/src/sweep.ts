@@ -34,7 +34,7 @@ async function removeGhost(db: Database, memberId: string, sessionId: string, no
   return transact(db, async (tx) => {
     const presence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
     if (!presence || presence.sessionId !== sessionId || presence.expiresAt >= now) return false;
-    await removeMember(tx, presence.roomKey, memberId, now);
+    await removeMember(tx, db.command, presence.roomKey, memberId, now);
     return true;
   });
 }

@@ -69,7 +69,7 @@ export const heartbeat: Handler<'heartbeat'> = async (request, { caller, deps })
     // Rare, and it removes a member: the check and the removal share a transaction.
     await transact(deps.db, async (tx) => {
       const current = await authenticate(tx, caller, request, now);
-      await removeMember(tx, current.roomKey, current.memberId, now);
+      await removeMember(tx, deps.db.command, current.roomKey, current.memberId, now);
     });
     await trySweepRoom(deps, s.roomKey);
     throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token has expired; join again with a new token');

@@ -29,7 +29,7 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
     const user = await readUser(tx, request.appId, request.targetUserId);
 
     // All reads done: write.
-    await removeMember(tx, roomKey, target.memberId, now);
+    await removeMember(tx, deps.db.command, roomKey, target.memberId, now, target.member);
     const bannedUntil = now + banMs;
     const reason = request.reason ?? null;
     const ban: Ban = {

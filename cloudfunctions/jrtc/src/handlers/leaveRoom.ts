@@ -19,7 +19,7 @@ export const leaveRoom: Handler<'leaveRoom'> = async (request, { caller, deps })
   const left = await transact(deps.db, async (tx) => {
     try {
       const session = await authenticate(tx, caller, request, now);
-      await removeMember(tx, session.roomKey, session.memberId, now);
+      await removeMember(tx, deps.db.command, session.roomKey, session.memberId, now);
       return true;
     } catch (err) {
       if (err instanceof ProtocolError && alreadyOut.has(err.code)) return false;

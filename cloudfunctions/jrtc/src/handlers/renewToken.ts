@@ -21,7 +21,7 @@ export const renewToken: Handler<'renewToken'> = async (request, { caller, deps 
   const outcome = await transact(deps.db, async (tx) => {
     const session = await authenticate(tx, caller, request, now);
     if (tokenExpired(session.presence, now)) {
-      await removeMember(tx, session.roomKey, session.memberId, now);
+      await removeMember(tx, deps.db.command, session.roomKey, session.memberId, now);
       return { roomKey: session.roomKey, expired: true };
     }
     const holder = { openid: caller.OPENID, userId: request.userId, roomKey: session.roomKey };

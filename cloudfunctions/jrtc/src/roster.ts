@@ -1,7 +1,7 @@
 /**
- * Roster changes that must keep the room's counts exact. Each runs inside the caller's transaction
- * and writes the room's new counts as absolute values computed from what the transaction read, so
- * member documents and counts always change together.
+ * Roster changes that must keep the room's counts exact. Each runs inside the caller's transaction,
+ * so member documents and counts always change together: role changes write absolute counts computed
+ * from the room the transaction read, a removal decrements them in place (removeMember).
  */
 import { Collections, ErrorCode, ProtocolError, Role } from '../../../shared';
 import type { DbCommand, DbTransaction } from './ports';

@@ -25,10 +25,9 @@ export interface TokenFields {
   ownerProof?: string;
 }
 
-/** Who presents a token, for its nonce entry. */
+/** Who presents a token, for its nonce entry (the user is the record's: a token signs its userId). */
 export interface TokenHolder {
   openid: string;
-  userId: string;
   roomKey: string;
 }
 

@@ -56,7 +56,7 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   const { request: r, openid, now, config } = a;
   const roomKey = roomKeyOf(r.appId, r.userRoomId);
   const memberId = memberIdOf(roomKey, r.userId);
-  const holder = { openid, userId: r.userId, roomKey };
+  const holder = { openid, roomKey };
 
   // One read for everything about the user: binding, nonces, kicks (records.ts, userDocSchema).
   const user = await readUser(tx, r.appId, r.userId);

@@ -24,7 +24,7 @@ export const renewToken: Handler<'renewToken'> = async (request, { caller, deps 
       await removeMember(tx, deps.db.command, session.roomKey, session.memberId, now);
       return { roomKey: session.roomKey, expired: true };
     }
-    const holder = { openid: caller.OPENID, userId: request.userId, roomKey: session.roomKey };
+    const holder = { openid: caller.OPENID, roomKey: session.roomKey };
     const user = await readUser(tx, request.appId, request.userId);
     const nonce = checkNonce(user, request.appId, request.nonce, holder);
     const nextUser = changedUser(user, { nonce: spentNonce(nonce, holder, request.timestamp) }, now);

@@ -53,6 +53,11 @@ export const ErrorCode = {
   TARGET_NOT_IN_ROOM: 'TARGET_NOT_IN_ROOM',
   /** The room's stage is at its cap (setStagePolicy's maxAnchors): no new anchor until one steps down. */
   STAGE_FULL: 'STAGE_FULL',
+  /**
+   * A document the call must write stayed locked by another write for the whole retry budget (e.g. a
+   * transaction of a call that died, which CloudBase releases within 30 s). Nothing changed: retry.
+   */
+  BUSY: 'BUSY',
 } as const;
 
 /** One of the protocol's error codes. */
@@ -163,4 +168,6 @@ export const JRTC_CODE_OF: { readonly [C in ErrorCode]: JrtcCode } = {
   INTERNAL: JrtcCode.INTERNAL,
   TARGET_NOT_IN_ROOM: JrtcCode.NOT_FOUND,
   STAGE_FULL: JrtcCode.BAD_REQUEST,
+  // Retryable, as a timed-out request is.
+  BUSY: JrtcCode.REQUEST_TIMEOUT,
 };

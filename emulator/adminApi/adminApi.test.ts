@@ -118,7 +118,7 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
     expect(await cloud.store.find('items', {})).toEqual([]);
   });
 
-  test('transactions: commit, a throwing callback aborts (nothing written), a conflict is retried', async () => {
+  test('transactions: commit, a throwing callback aborts (nothing written), a conflict fails at the write and the SDK does not retry it', async () => {
     const answer = await runChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'transactions');
     expect(answer.networkAttempts).toEqual([]);
     const r = (answer.result as { ok: Record<string, Attempt | number> }).ok as Record<string, Attempt> & { runs: number };
@@ -133,11 +133,12 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
     });
     expect(r.abort.err?.errMsg).toBeUndefined();
     expect((r.abort.err as { message?: string } | undefined)?.message).toBe('insufficient funds');
-    expect(r.conflict.ok).toBe(2);
-    expect(r.runs).toBe(2);
+    expect(r.conflict.err?.errCode).toBe(-501001);
+    expect(r.conflict.err?.errMsg).toMatch(/^document\.update:fail -501001 resource system error\. write conflict/);
+    expect(r.runs).toBe(1);
     expect(await cloud.store.find('accounts', {}, { sort: { _id: 1 } })).toEqual([
       { _id: 'alice', balance: 70 },
-      { _id: 'bob', balance: 32 },
+      { _id: 'bob', balance: 31 },
       { _id: 'carol', balance: 5 },
     ]);
     expect(await cloud.store.get('accounts', 'erin')).toBeNull(); // the aborted transaction's set
@@ -182,6 +183,28 @@ describe('port contract: platformDatabase() over the real SDK answers as the loc
     expect(real.txThrowRethrowsSameError).toBe(true);
     expect(real.getMissing).toEqual({ ok: { data: null } });
     expect(real.updateMissing).toEqual({ ok: { stats: { updated: 0 } } });
+  });
+
+  test('lock model (小程序云开发 guide, 数据库事务): first writer wins at the write; the loser sees -501001 without a code and the SDK does not retry it', () => {
+    expect(real.lockFirstWriterWins).toEqual({ loser: { errCode: -501001, code: null }, loserRuns: 1, winner: 'committed', n: 1 });
+  });
+
+  test('lock model: a plain write of a locked document waits for the commit, then applies over it', () => {
+    expect(real.lockPlainWriteWaits).toEqual({ order: ['released', 'commit', 'plain write done'], n: 105 });
+  });
+
+  test('lock model: snapshot read (the state at the transaction\'s start) and writing a document changed since conflicts', () => {
+    expect(real.lockSnapshotRead).toEqual({ seen: 0, write: { errCode: -501001, code: null } });
+    expect(real.lockSnapshotAfter).toBe(7);
+  });
+
+  test('lock model: a document only read is no conflict', () => {
+    expect(real.lockReadOnlyNoConflict).toBe('resolved');
+    expect(real.lockReadOnlyAfter).toEqual({ dave: 1, alice: 106 });
+  });
+
+  test('divergence: the real SDK\'s conflict (errCode -501001, no code) is retried by transact(), not answered INTERNAL', () => {
+    expect(real.lockTransactRetries).toEqual({ retried: true, n: 2 });
   });
 
   test('divergence: a refused call rejects with errCode -502001 / -501007 as wx-server-sdk\'s errors do (DatabaseError had no errCode)', () => {

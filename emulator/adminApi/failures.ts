@@ -20,7 +20,11 @@ export type AdminFailureCode =
   | 'DATABASE_REQUEST_FAILED'
   /** A transaction id that is unknown, finished or timed out (-502001 family, not in the table: -501001). */
   | 'DATABASE_TRANSACTION_FAIL'
-  /** A document the transaction read was changed by someone else before commit; the SDK retries. */
+  /**
+   * A write inside a transaction hit a document another open transaction has locked, or one changed
+   * since the transaction began (store/lockTx.ts). wx-server-sdk maps it to -501001 and drops the
+   * code, so @cloudbase/database's runTransaction does not retry it; the caller must.
+   */
   | 'DATABASE_TRANSACTION_CONFLICT'
   /** Anything unexpected (-501001). */
   | 'SYS_ERR';
@@ -54,6 +58,8 @@ export function toFailure(err: unknown): AdminFailure {
   if (err instanceof AdminFailure) return err;
   if (err instanceof DatabaseError) {
     if (err.code === 'DB_CLOSED') return new AdminFailure('SYS_ERR', err.message);
+    if (err.code === 'DB_WRITE_CONFLICT') return new AdminFailure('DATABASE_TRANSACTION_CONFLICT', err.message);
+    if (err.code === 'DB_TX_CLOSED') return new AdminFailure('DATABASE_TRANSACTION_FAIL', err.message);
     if (err.errCode === INVALID_PARAM_ERRCODE) return invalidParam(err.message);
     return requestFailed(err.message);
   }

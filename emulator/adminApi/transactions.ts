@@ -1,20 +1,15 @@
 /**
- * The Admin API's transactions: `database.startTransaction` hands out an id, the document
- * operations that carry it are buffered here, `commitTransaction` applies them in one store
- * transaction and `abortTransaction` (or the timeout) drops them.
- *
- * Why optimistic and not a held lock: the SDK spreads a transaction over several HTTP requests
- * from another process, and holding the store's write lock between them would stall every other
- * writer (and deadlock a function that writes outside its own transaction). Instead, like
- * CloudBase's document-level transactions, each document the transaction touches is remembered
- * as it was first seen; at commit, under the store's write lock, any such document that has
- * changed since makes the commit fail with DATABASE_TRANSACTION_CONFLICT, which
- * @cloudbase/database's runTransaction answers by running the callback again (up to 3 times).
+ * The Admin API's transactions: `database.startTransaction` opens one on the store with CloudBase's
+ * lock model (store/lockTx.ts: snapshot reads, a lock taken at each write, another transaction's
+ * write to a locked document refused at once, plain writes waiting for the lock), the document
+ * operations that carry its id go to it, `commitTransaction` applies its writes and
+ * `abortTransaction` (or the 30 s timeout) drops them. A refused write is answered
+ * `DATABASE_TRANSACTION_CONFLICT` on the wire (failures.ts), which the real wx-server-sdk surfaces
+ * inside the callback as an Error with `errCode: -501001` and no `code` (PROTOCOL.md, "Transactions").
  */
 import { randomBytes } from 'crypto';
-import { assertCollectionName, assertDocId, copyJson, jsonEqual, toStoredDoc } from '../store/docData';
+import type { LockTx } from '../store/lockTx';
 import type { DocumentStore } from '../store/store';
-import type { StoredDoc } from '../store/storeTypes';
 import { AdminFailure } from './failures';
 
 /** Starts a timer; returns its cancel. Injectable so tests can fire a timeout without waiting. */
@@ -27,81 +22,11 @@ export const realScheduler: Scheduler = (fn, ms) => {
   return () => clearTimeout(timer);
 };
 
-/** How long a transaction may stay open by default (CloudBase aborts idle ones too). */
+/** How long a transaction may live (CloudBase aborts it after 30 s; ARCHITECTURE §6). */
 export const DEFAULT_TX_TIMEOUT_MS = 30_000;
 
-interface Touched {
-  collection: string;
-  id: string;
-  /** The document when the transaction first touched it (null = absent). */
-  seen: StoredDoc | null;
-  /** What the transaction makes of it: undefined = unchanged, null = deleted. */
-  next?: StoredDoc | null;
-}
-
-const keyOf = (collection: string, id: string): string => `${collection}\u0000${id}`;
-
-/** One open transaction: reads see its own writes; nothing reaches the store before commit. */
-export class RemoteTransaction {
-  private readonly touched = new Map<string, Touched>();
-
-  constructor(
-    readonly id: string,
-    private readonly store: DocumentStore,
-  ) {}
-
-  private async touch(collection: string, id: string): Promise<Touched> {
-    assertCollectionName(collection);
-    assertDocId(id);
-    const key = keyOf(collection, id);
-    let entry = this.touched.get(key);
-    if (!entry) {
-      const seen = await this.store.get(collection, id);
-      // Two concurrent first reads of one document: the earlier record wins.
-      entry = this.touched.get(key) ?? { collection, id, seen };
-      this.touched.set(key, entry);
-    }
-    return entry;
-  }
-
-  /** The document as this transaction sees it (a copy), or null. */
-  async read(collection: string, id: string): Promise<StoredDoc | null> {
-    const entry = await this.touch(collection, id);
-    const doc = entry.next === undefined ? entry.seen : entry.next;
-    return doc && copyJson(doc);
-  }
-
-  /** Creates or replaces the document (validated now, so a bad value fails this call, not the commit). */
-  async put(collection: string, id: string, doc: Record<string, unknown>): Promise<void> {
-    const entry = await this.touch(collection, id);
-    entry.next = toStoredDoc(id, doc);
-  }
-
-  /** Deletes the document (a no-op if it does not exist). */
-  async delete(collection: string, id: string): Promise<void> {
-    const entry = await this.touch(collection, id);
-    entry.next = null;
-  }
-
-  /** Applies the writes if nothing it touched changed meanwhile; all or nothing. */
-  commit(): Promise<void> {
-    const entries = [...this.touched.values()];
-    return this.store.transact(async (tx) => {
-      for (const e of entries) {
-        if (!jsonEqual(await tx.get(e.collection, e.id), e.seen)) {
-          throw new AdminFailure(
-            'DATABASE_TRANSACTION_CONFLICT',
-            `transaction ${this.id}: document ${e.collection}/${e.id} was changed by another write`,
-          );
-        }
-      }
-      for (const e of entries) {
-        if (e.next === null) tx.delete(e.collection, e.id);
-        else if (e.next !== undefined) tx.put(e.collection, e.id, e.next);
-      }
-    });
-  }
-}
+/** One open transaction, as the actions use it: reads see its snapshot and own writes; writes lock. */
+export type RemoteTransaction = LockTx;
 
 /** Options of RemoteTransactions. */
 export interface RemoteTransactionsOptions {
@@ -111,7 +36,7 @@ export interface RemoteTransactionsOptions {
 
 /** The open transactions of one Admin API, by id. */
 export class RemoteTransactions {
-  private readonly open = new Map<string, { tx: RemoteTransaction; cancel: () => void }>();
+  private readonly open = new Map<string, LockTx>();
   private readonly timeoutMs: number;
   private readonly schedule: Scheduler;
 
@@ -128,41 +53,45 @@ export class RemoteTransactions {
     return this.open.size;
   }
 
-  /** Opens a transaction; it is aborted if neither committed nor aborted within the timeout. */
+  /** Opens a transaction; it is aborted (its locks released) if neither committed nor aborted within the timeout. */
   start(): string {
     const id = randomBytes(16).toString('hex');
-    const cancel = this.schedule(() => this.open.delete(id), this.timeoutMs);
-    this.open.set(id, { tx: new RemoteTransaction(id, this.store), cancel });
+    const tx = this.store.beginLocked({
+      id,
+      timeoutMs: this.timeoutMs,
+      schedule: (fn, ms) =>
+        this.schedule(() => {
+          fn();
+          this.open.delete(id);
+        }, ms),
+    });
+    this.open.set(id, tx);
     return id;
   }
 
   /** The open transaction `id`; DATABASE_TRANSACTION_FAIL when unknown, finished or timed out. */
   get(id: string): RemoteTransaction {
-    const entry = this.open.get(id);
-    if (!entry) throw new AdminFailure('DATABASE_TRANSACTION_FAIL', `transaction ${id} is not open (unknown, finished or timed out)`);
-    return entry.tx;
+    const tx = this.open.get(id);
+    if (!tx || !tx.open) throw new AdminFailure('DATABASE_TRANSACTION_FAIL', `transaction ${id} is not open (unknown, finished or timed out)`);
+    return tx;
   }
 
-  /** Commits and forgets `id`; a failed commit (conflict) forgets it too, as the SDK starts anew. */
+  /** Applies the writes and forgets `id` (a commit cannot conflict: the locks were taken at the writes). */
   async commit(id: string): Promise<void> {
     const tx = this.get(id);
-    this.finish(id);
+    this.open.delete(id);
     await tx.commit();
   }
 
-  /** Drops `id` and its writes. */
+  /** Drops `id`, its writes and its locks. */
   abort(id: string): void {
-    this.get(id);
-    this.finish(id);
+    this.get(id).abort();
+    this.open.delete(id);
   }
 
   /** Drops every open transaction (the local cloud stops). */
   abortAll(): void {
-    for (const id of [...this.open.keys()]) this.finish(id);
-  }
-
-  private finish(id: string): void {
-    this.open.get(id)?.cancel();
-    this.open.delete(id);
+    for (const tx of this.open.values()) tx.abort();
+    this.open.clear();
   }
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Database } from '../../cloudfunctions/jrtc/src/ports';
+import type { Database, DbTransaction } from '../../cloudfunctions/jrtc/src/ports';
+import { transact } from '../../cloudfunctions/jrtc/src/transact';
 import { defaultIndexes } from '../store/indexes';
 import { createLocalDatabase } from './localDatabase';
 import type { ChangeEvent } from '../store/store';
@@ -175,17 +176,21 @@ describe('transactions', () => {
     expect((await db.collection('jrtc_members').doc('r:u1').get()).data).toEqual({ _id: 'r:u1', role: 2 });
   });
 
-  it('keeps a counter exact under 200 concurrent transactions', async () => {
+  it('lock model: 200 concurrent transactions on one document conflict as on CloudBase; retried by transact() the counter is exact', async () => {
     await db.collection('jrtc_rooms').doc('r').set({ data: { count: 0 } });
-    await Promise.all(
-      Array.from({ length: 200 }, () =>
-        db.runTransaction(async (tx) => {
-          const { data } = await tx.collection('jrtc_rooms').doc('r').get();
-          await tx.collection('jrtc_rooms').doc('r').set({ data: { count: (data?.count as number) + 1 } });
-        }),
-      ),
-    );
-    expect((await db.collection('jrtc_rooms').doc('r').get()).data).toEqual({ _id: 'r', count: 200 });
+    const increment = async (tx: DbTransaction): Promise<void> => {
+      const { data } = await tx.collection('jrtc_rooms').doc('r').get();
+      await tx.collection('jrtc_rooms').doc('r').set({ data: { count: (data?.count as number) + 1 } });
+    };
+    const once = await Promise.allSettled(Array.from({ length: 200 }, () => db.runTransaction(increment)));
+    const failed = once.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    // Each conflict is the SDK's shape: -501001 and no code.
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) expect({ errCode: (f.reason as { errCode?: unknown }).errCode, code: (f.reason as { code?: unknown }).code }).toEqual({ errCode: -501001, code: undefined });
+    const committed = once.length - failed.length;
+    expect((await db.collection('jrtc_rooms').doc('r').get()).data).toEqual({ _id: 'r', count: committed });
+    await Promise.all(Array.from({ length: 200 }, () => transact(db, increment)));
+    expect((await db.collection('jrtc_rooms').doc('r').get()).data).toEqual({ _id: 'r', count: committed + 200 });
   });
 
   it('honours throwOnNotFound inside transactions too', async () => {

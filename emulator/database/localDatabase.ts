@@ -11,7 +11,18 @@ import type {
 import { isCommandMarker, localCommand, toCheckedUpdate, toMongoQuery, toMongoUpdate } from './query';
 import { DatabaseError, assertFieldPath, copyJson, isPlainObject } from '../store/docData';
 import type { DocumentStore } from '../store/store';
-import type { MongoQuery, StoreTx } from '../store/storeTypes';
+import type { LockTx } from '../store/lockTx';
+import type { MongoQuery, StoredDoc } from '../store/storeTypes';
+
+/** A transaction's life on CloudBase (ARCHITECTURE §6): then its locks are released. */
+const TX_LIFETIME_MS = 30_000;
+
+/** setTimeout, unref'd: an abandoned transaction never keeps the process alive. */
+function unrefTimer(fn: () => void, ms: number): () => void {
+  const timer = setTimeout(fn, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
 
 /** What a server-side `get()` returns at most: 100 without `limit`, never more than 1000 (ARCHITECTURE §6). */
 export const serverGetLimits = { default: 100, max: 1000 } as const;
@@ -167,7 +178,13 @@ class LocalCollection extends LocalQuery implements DbCollection {
   }
 }
 
-async function addIn(tx: StoreTx, collection: string, options: { data: DocData }): Promise<{ _id: string }> {
+/** What add and set need of a transaction: the store's write buffer or a locked transaction. */
+interface WriteHandle {
+  get(collection: string, id: string): Promise<StoredDoc | null>;
+  put(collection: string, id: string, doc: Record<string, unknown>): void;
+}
+
+async function addIn(tx: WriteHandle, collection: string, options: { data: DocData }): Promise<{ _id: string }> {
   const { _id: given, ...data } = dataOf(options, 'add');
   if (given !== undefined && (typeof given !== 'string' || given === '')) throw invalid('add: data._id must be a non-empty string');
   assertNoCommands(data, 'add.data');
@@ -214,14 +231,13 @@ function setResult(id: string, existed: boolean): { _id: string; stats: { update
 }
 
 async function setIn(
-  tx: StoreTx,
+  tx: WriteHandle,
   collection: string,
   id: string,
   data: Record<string, unknown>,
   inTransaction = false,
 ): Promise<{ _id: string; stats: { updated: number; created: number } }> {
-  const seen = tx.peek(collection, id);
-  const existed = (seen === undefined ? await tx.get(collection, id) : seen) !== null;
+  const existed = (await tx.get(collection, id)) !== null;
   tx.put(collection, id, data);
   const result = setResult(id, existed);
   // wx-server-sdk reads `created` from the reply's upsertedId, which @cloudbase/database only
@@ -231,61 +247,66 @@ async function setIn(
 }
 
 /**
- * One document inside a transaction: reads see the transaction's writes, writes wait for its commit.
- * get and set are not `async` functions: a transaction's reads and writes are synchronous once
- * its collections are open, and each answers with one settled promise (the joinRoom benchmark).
+ * One document inside a transaction (store/lockTx.ts): reads see the transaction's snapshot and its
+ * own writes; a write locks the document at once or fails as CloudBase's does (sdkConflict).
  */
 class TxDocument implements DbDocument {
   constructor(
-    private readonly tx: StoreTx,
+    private readonly tx: LockTx,
     private readonly collection: string,
     private readonly id: string,
     private readonly throwOnNotFound: boolean,
   ) {}
 
-  get(): Promise<{ data: DocData | null }> {
-    try {
-      const doc = this.tx.peek(this.collection, this.id);
-      if (doc !== undefined) return Promise.resolve(this.found(doc && copyJson(doc)));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return this.tx.get(this.collection, this.id).then((doc) => this.found(doc));
+  async get(): Promise<{ data: DocData | null }> {
+    const doc = await sdkConflict('document.get', () => this.tx.get(this.collection, this.id));
+    if (!doc && this.throwOnNotFound) throw notFound(this.id);
+    return { data: doc };
   }
 
   set(options: { data: DocData }): Promise<unknown> {
-    try {
-      return setIn(this.tx, this.collection, this.id, dataForSet(options, 'set'), true);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return sdkConflict('document.set', () => setIn(this.tx, this.collection, this.id, dataForSet(options, 'set'), true));
   }
 
   update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }> {
-    try {
+    return sdkConflict('document.update', async () => {
       const update = toCheckedUpdate(dataOf(options, 'update'));
-      return this.tx.patchChecked(this.collection, this.id, update).then((updated) => ({ stats: { updated: updated ? 1 : 0 } }));
-    } catch (err) {
-      return Promise.reject(err);
+      return { stats: { updated: (await this.tx.patch(this.collection, this.id, update)) ? 1 : 0 } };
+    });
+  }
+
+  remove(): Promise<{ stats: { removed: number } }> {
+    return sdkConflict('document.remove', async () => {
+      const existed = (await this.tx.get(this.collection, this.id)) !== null;
+      this.tx.delete(this.collection, this.id);
+      return { stats: { removed: existed ? 1 : 0 } };
+    });
+  }
+}
+
+/**
+ * Runs a transaction operation; a refused write (DB_WRITE_CONFLICT) or a closed transaction is
+ * rethrown as wx-server-sdk 4.0.2 surfaces the platform's failure (`maybeTransformError` then
+ * `toSDKError`): an Error `<api>:fail -501001 resource system error. <message>` with `errCode`
+ * -501001, `errMsg`, and no `code`. Unit tests thus meet exactly what production code meets.
+ */
+async function sdkConflict<T>(api: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof DatabaseError && (err.code === 'DB_WRITE_CONFLICT' || err.code === 'DB_TX_CLOSED')) {
+      const message = `${api}:fail -501001 resource system error. ${err.message}`;
+      throw Object.assign(new Error(message), { errCode: -501001, errMsg: message });
     }
-  }
-
-  async remove(): Promise<{ stats: { removed: number } }> {
-    const existed = (await this.tx.get(this.collection, this.id)) !== null;
-    this.tx.delete(this.collection, this.id);
-    return { stats: { removed: existed ? 1 : 0 } };
-  }
-
-  private found(doc: DocData | null): { data: DocData | null } {
-    if (!doc && this.throwOnNotFound) throw notFound(this.id);
-    return { data: doc };
+    throw err;
   }
 }
 
 /**
  * The ports.Database implementation over the store, with wx-server-sdk's result shapes.
- * Transactions are serialised with every other write, so they never conflict and `fn` runs
- * exactly once (`retries` is accepted and unused).
+ * Transactions follow CloudBase's lock model (store/lockTx.ts), as the Admin API's do: concurrent
+ * ones conflict at the write, and, as with wx-server-sdk, such a conflict is not retried here
+ * (`retries` is accepted and unused: @cloudbase/database's retry tests a `code` the SDK's error lacks).
  */
 export function createLocalDatabase(store: DocumentStore, options: LocalDatabaseOptions = {}): Database {
   const throwOnNotFound = options.throwOnNotFound ?? true;
@@ -294,20 +315,25 @@ export function createLocalDatabase(store: DocumentStore, options: LocalDatabase
     collection(name: string): DbCollection {
       return new LocalCollection(store, name, throwOnNotFound);
     },
-    runTransaction<T>(fn: (tx: DbTransaction) => Promise<T>): Promise<T> {
-      return store.transact((tx) =>
-        fn({
+    async runTransaction<T>(fn: (tx: DbTransaction) => Promise<T>): Promise<T> {
+      const tx = store.beginLocked({ id: newId(), timeoutMs: TX_LIFETIME_MS, schedule: unrefTimer });
+      try {
+        const result = await fn({
           collection(name: string): TxCollection {
             return {
               doc(id: string): DbDocument {
                 assertId(id);
                 return new TxDocument(tx, name, id, throwOnNotFound);
               },
-              add: (addOptions: { data: DocData }) => addIn(tx, name, addOptions),
+              add: (addOptions: { data: DocData }) => sdkConflict('collection.add', () => addIn(tx, name, addOptions)),
             };
           },
-        }),
-      );
+        });
+        await sdkConflict('runTransaction', () => tx.commit());
+        return result;
+      } finally {
+        tx.abort(); // a no-op after the commit; releases the locks after a throw
+      }
     },
   };
 }

@@ -16,7 +16,14 @@ export type DatabaseErrorCode =
   /** A write or transaction started inside a transaction (it would wait for itself forever). */
   | 'DB_NESTED_WRITE'
   /** The store was closed. */
-  | 'DB_CLOSED';
+  | 'DB_CLOSED'
+  /**
+   * A transaction wrote a document another open transaction has locked, or one changed since the
+   * transaction began (lockTx.ts). CloudBase fails such a write at once (小程序云开发 guide, 数据库事务).
+   */
+  | 'DB_WRITE_CONFLICT'
+  /** A transaction used after its commit, abort or timeout. */
+  | 'DB_TX_CLOSED';
 
 /**
  * An error of the data layer. Its codes are deliberately not protocol codes: a bad query is a bug
@@ -50,6 +57,8 @@ const wxErrCodes: Record<DatabaseErrorCode, number> = {
   DB_DUPLICATE_ID: -502001,
   DB_NESTED_WRITE: -501001,
   DB_CLOSED: -501001,
+  DB_WRITE_CONFLICT: -501001,
+  DB_TX_CLOSED: -501001,
 };
 
 /** wx-server-sdk's errCode of an invalid parameter (e.g. a collection name), TCB_ERR_CODE.INVALID_PARAM. */

@@ -14,6 +14,7 @@ import {
   jsonEqual,
 } from './docData';
 import { checkUpdate } from './docUpdate';
+import { LockTable, LockTx, docKey } from './lockTx';
 import { Mutex } from './mutex';
 import { countInCollection, findInCollection, openCollection, replaceInCollection, storedById, type Collection, type NedbInternals } from './nedbCollection';
 import { nedbModel } from './nedbModel';
@@ -69,6 +70,8 @@ export class DocumentStore {
   /** The commit journal (on-disk stores only). */
   private journal: CommitJournal | null = null;
   private readonly writeLock = new Mutex();
+  /** The open transactions' document locks and snapshots (lockTx.ts). */
+  private readonly locks = new LockTable();
   private readonly inTransaction = new AsyncLocalStorage<true>();
   /** Listener → whether it takes the shared event (true) or its own copy (false). */
   private readonly listeners = new Map<(e: ChangeEvent) => void, boolean>();
@@ -180,33 +183,65 @@ export class DocumentStore {
    * buffered and applied + persisted only if `fn` resolves; if `fn` throws nothing is written and
    * the error is rethrown. Calling a store write inside `fn` throws DB_NESTED_WRITE (it would
    * otherwise wait for its own transaction forever).
+   *
+   * A plain write of a document an open transaction (`beginLocked`) has locked waits until that
+   * transaction commits, aborts or times out, then `fn` runs again on the state it left: CloudBase's
+   * "普通的更新操作会被阻塞，直到事务锁释放或者超时" (lockTx.ts). So `fn` may run more than once and
+   * must have no effect beyond its handle.
    */
-  transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    try {
-      this.assertWritable();
-    } catch (err) {
-      return Promise.reject(err);
+  async transact<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.assertWritable();
+    for (;;) {
+      const outcome = await this.writeLock.run(async (): Promise<{ done: true; result: T } | { done: false; wait: Promise<void> }> => {
+        this.assertOpen();
+        const tx = new BufferedTx(
+          (c, id) => this.readStored(c, id),
+          (c, id) => this.storedNow(c, id),
+        );
+        let result: T;
+        try {
+          result = await this.inTransaction.run(true, () => fn(tx));
+        } finally {
+          tx.finish();
+        }
+        const writes = [...tx.writes.values()];
+        // Collections written for the first time are opened first (the only wait of a commit).
+        if (writes.some((w) => !this.ready.has(w.collection))) {
+          for (const w of writes) await this.datastore(w.collection);
+        }
+        // Checked in the same synchronous step as the commit: no lock can be taken in between.
+        const holder = this.locks.held(writes.map((w) => docKey(w.collection, w.id)));
+        if (holder) return { done: false, wait: holder.released };
+        this.commit(writes);
+        return { done: true, result };
+      });
+      if (outcome.done) return outcome.result;
+      await outcome.wait;
     }
-    return this.writeLock.run(async () => {
-      this.assertOpen();
-      const tx = new BufferedTx(
-        (c, id) => this.readStored(c, id),
-        (c, id) => this.storedNow(c, id),
-      );
-      let result: T;
-      try {
-        result = await this.inTransaction.run(true, () => fn(tx));
-      } finally {
-        tx.finish();
-      }
-      const writes = [...tx.writes.values()];
-      // Collections written for the first time are opened first (the only wait of a commit).
-      if (writes.some((w) => !this.ready.has(w.collection))) {
-        for (const w of writes) await this.datastore(w.collection);
-      }
-      this.commit(writes);
-      return result;
-    });
+  }
+
+  /**
+   * Opens a transaction with CloudBase's lock model (lockTx.ts): snapshot reads, a lock per written
+   * document taken at the write, conflicts at the write, at most `timeoutMs` (30 s) of life.
+   */
+  beginLocked(options: { id: string; timeoutMs: number; schedule: (fn: () => void, ms: number) => () => void }): LockTx {
+    this.assertWritable();
+    return new LockTx(options.id, {
+      locks: this.locks,
+      readStored: (c, id) => this.readStored(c, id),
+      commitLocked: (writes) =>
+        this.writeLock.run(async () => {
+          this.assertOpen();
+          for (const w of writes) if (!this.ready.has(w.collection)) await this.datastore(w.collection);
+          this.commit(writes);
+        }),
+      schedule: options.schedule,
+    }, options.timeoutMs);
+  }
+
+  /** How many documents open transactions hold locked (info route, tests). */
+  get lockedDocuments(): number {
+    return this.locks.size;
   }
 
   /** Creates or replaces a whole document. */
@@ -399,6 +434,8 @@ export class DocumentStore {
     if (changes.length === 0) return;
     // Throws when the line cannot be written: then nothing is applied or announced.
     this.journal?.append(changes.map((c) => ({ collection: c.collection, id: c.id, doc: c.after })));
+    // Open transactions keep seeing what they began with (snapshot reads, lockTx.ts).
+    for (const c of changes) this.locks.recordBefore(docKey(c.collection, c.id), c.before);
     // The buffered docs are fresh copies the finished transaction no longer reaches: the
     // collections own them from here.
     for (const c of changes) {

@@ -1,3 +1,4 @@
+import { ErrorCode, ProtocolError } from '../../../shared';
 import type { Database, DbTransaction } from './ports';
 import { RETRY_BUDGET_MS, TRANSACTION_CONFLICT, isConflict, transact } from './transact';
 
@@ -27,6 +28,15 @@ function recordingBackoff() {
 }
 
 describe('transact: write conflicts are retried with backoff', () => {
+  test('the conflict as wx-server-sdk 4.0.2 surfaces it (errCode -501001, no code) is a conflict; other codes are not', () => {
+    const sdkShape = Object.assign(new Error('document.update:fail -501001 resource system error. write conflict'), { errCode: -501001 });
+    expect(isConflict(sdkShape)).toBe(true);
+    expect(isConflict({ code: TRANSACTION_CONFLICT })).toBe(true);
+    expect(isConflict(Object.assign(new Error('document.update:fail -502001 database request fail.'), { errCode: -502001 }))).toBe(false);
+    expect(isConflict(new Error('NOT_IN_ROOM'))).toBe(false);
+    expect(isConflict(null)).toBe(false);
+  });
+
   test('divergence: CloudBase transactions conflict under contention; a lost conflict is retried after a growing random wait', async () => {
     const { db, calls } = contendedDb(4);
     const backoff = recordingBackoff();
@@ -51,11 +61,12 @@ describe('transact: write conflicts are retried with backoff', () => {
     expect(calls).toHaveLength(29);
   });
 
-  test(`after ${RETRY_BUDGET_MS} ms of lost conflicts the conflict is let through`, async () => {
+  test(`after ${RETRY_BUDGET_MS} ms of lost conflicts the call answers BUSY (typed, retryable), never INTERNAL`, async () => {
     const { db, calls } = contendedDb(Number.POSITIVE_INFINITY);
     const backoff = recordingBackoff();
     const failure = await transact(db, async () => 1, backoff.ports).catch((err: unknown) => err);
-    expect(isConflict(failure)).toBe(true);
+    expect(failure).toBeInstanceOf(ProtocolError);
+    expect((failure as ProtocolError).code).toBe(ErrorCode.BUSY);
     const waited = backoff.waits.reduce((a, b) => a + b, 0);
     expect(waited).toBeLessThanOrEqual(RETRY_BUDGET_MS);
     expect(waited).toBeGreaterThan(RETRY_BUDGET_MS - 200);

@@ -1,13 +1,17 @@
 /**
- * Runs a transaction, retrying when it lost a write conflict. CloudBase's transactions are
- * optimistic at the document level: two that write the same document (a room's counters, on every
- * join and leave) cannot both commit, and the loser fails with DATABASE_TRANSACTION_CONFLICT.
- * @cloudbase/database retries a conflict at once, 3 times, so a busy room makes every retry
- * collide again; here each retry waits a random, growing while first (full-jitter backoff), so
- * contending instances spread out. The platform's own immediate retries are turned off (0).
+ * Runs a transaction, retrying when it lost a write conflict. CloudBase locks a document at a
+ * transaction's write (小程序云开发 guide, 数据库事务: "写操作会给对象加上事务锁", "其他事务的写入会
+ * 直接失败"): the second transaction to write a document fails at that write, inside its callback.
+ * wx-server-sdk 4.0.2 surfaces that as an Error with `errCode: -501001` and no `code`
+ * (`maybeTransformError` + `toSDKError`), so @cloudbase/database's own retry, which tests
+ * `error.code === 'DATABASE_TRANSACTION_CONFLICT'`, never fires: we retry here. Each retry waits a
+ * random, growing while first (full-jitter backoff), so contending instances spread out.
+ * When the budget is spent the call answers BUSY (typed, retryable): a lock that outlives it is
+ * most likely a transaction of a call that died, which CloudBase releases within 30 s.
  * Retries are bounded by time, not by count: how many a join needs grows with how many others
  * contend for the room, while what a caller can wait for is the function's timeout (10 s).
  */
+import { ErrorCode, ProtocolError } from '../../../shared';
 import type { Database, DbTransaction } from './ports';
 
 /** The code @cloudbase/database gives a transaction that lost a conflict. */
@@ -37,9 +41,22 @@ const realBackoff: BackoffPorts = {
   now: () => performance.now(),
 };
 
-/** True for the error a transaction that lost a write conflict fails with. */
+/** wx-server-sdk's errCode for a platform failure it has no number for (TCB_ERR_CODE.SYS_ERR). */
+const SYS_ERR = -501001;
+
+/**
+ * True for the error a transaction that lost a write conflict fails with: the platform's
+ * `{code: 'DATABASE_TRANSACTION_CONFLICT'}` as @cloudbase/database reports it, or any failure
+ * wx-server-sdk translated to -501001 (TCB_ERR_CODE.SYS_ERR: the code dropped, only the message
+ * left). CloudBase does not document the message of a lock conflict, so we do not match on it: the
+ * stricter reading is that every -501001 of a transaction may be one, and re-running a transaction
+ * is always safe (it has no effect beyond its writes, which the platform rolled back). A fault that
+ * persists is answered INTERNAL once RETRY_BUDGET_MS is spent.
+ */
 export function isConflict(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === TRANSACTION_CONFLICT;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; errCode?: unknown };
+  return e.code === TRANSACTION_CONFLICT || e.errCode === SYS_ERR;
 }
 
 /**
@@ -54,7 +71,10 @@ export async function transact<T>(db: Database, fn: (tx: DbTransaction) => Promi
     } catch (err) {
       if (!isConflict(err)) throw err;
       const wait = Math.floor(backoff.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt));
-      if (backoff.now() - started + wait > RETRY_BUDGET_MS) throw err;
+      if (backoff.now() - started + wait > RETRY_BUDGET_MS) {
+        // Typed and retryable, never INTERNAL: the transaction changed nothing.
+        throw new ProtocolError(ErrorCode.BUSY, 'the documents this call writes are held by another write; try again in a few seconds');
+      }
       await backoff.sleep(wait);
     }
   }

@@ -6,6 +6,7 @@
  * a divergence between what the core assumes and what the platform does.
  */
 import type { Database, DocData } from '../../../cloudfunctions/jrtc/src/ports';
+import { transact } from '../../../cloudfunctions/jrtc/src/transact';
 
 /** Removes wx-server-sdk's `errMsg` decorations so both databases' answers compare as the port types them. */
 function portView<T>(value: T): T {
@@ -77,5 +78,126 @@ export async function runPortScenario(db: Database, prefix: string): Promise<Rec
   const finalDocs = (r.final as { ok?: { data: DocData[] } }).ok?.data ?? [];
   // The random id of the first add differs between runs.
   r.final = finalDocs.map((d) => (d.roomKey === 'a' ? { ...d, _id: '<random>' } : d));
+  Object.assign(r, await lockRules(db, prefix));
+  return r;
+}
+
+/** A promise and its resolve, to hold a transaction open at a chosen point. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** How a failure looks to the caller: the errCode, and whether a `code` survived (it must not). */
+async function failure(fn: () => Promise<unknown>): Promise<{ errCode: unknown; code: unknown } | 'resolved'> {
+  try {
+    await fn();
+    return 'resolved';
+  } catch (err) {
+    const e = err as { errCode?: unknown; code?: unknown };
+    return { errCode: e.errCode, code: e.code ?? null };
+  }
+}
+
+/**
+ * CloudBase's transaction lock model (小程序云开发 guide, 数据库事务; store/lockTx.ts), one rule per
+ * key, each observed through the port: the same answers from the in-process database and the real
+ * wx-server-sdk over the Admin API.
+ */
+async function lockRules(db: Database, prefix: string): Promise<Record<string, unknown>> {
+  const _ = db.command;
+  const name = `${prefix}locks`;
+  const docs = db.collection(name);
+  const nOf = async (id: string): Promise<unknown> => (await docs.doc(id).get()).data?.n;
+  for (const id of ['bob', 'alice', 'carol', 'dave', 'frank']) await docs.doc(id).set({ data: { n: 0 } });
+  const r: Record<string, unknown> = {};
+
+  // 1. First writer wins at the write: the second transaction's write fails at once, inside its
+  //    callback, as -501001 without a code, and the platform's own retry (default 3) does not fire.
+  {
+    const wrote = gate();
+    const release = gate();
+    const winner = db.runTransaction(async (tx) => {
+      await tx.collection(name).doc('bob').update({ data: { n: _.inc(1) } });
+      wrote.open();
+      await release.promise;
+      return 'committed';
+    });
+    await wrote.promise;
+    let loserRuns = 0;
+    const loser = await failure(() =>
+      db.runTransaction(async (tx) => {
+        loserRuns += 1;
+        await tx.collection(name).doc('bob').update({ data: { n: _.inc(10) } });
+      }),
+    );
+    release.open();
+    r.lockFirstWriterWins = { loser, loserRuns, winner: await winner, n: await nOf('bob') };
+  }
+
+  // 2. A plain write of a locked document waits for the commit, then applies over it.
+  {
+    const wrote = gate();
+    const release = gate();
+    const order: string[] = [];
+    const holder = db.runTransaction(async (tx) => {
+      await tx.collection(name).doc('alice').set({ data: { n: 100 } });
+      wrote.open();
+      await release.promise;
+      order.push('commit');
+    });
+    await wrote.promise;
+    const plain = docs.doc('alice').update({ data: { n: _.inc(5) } }).then(() => order.push('plain write done'));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    order.push('released');
+    release.open();
+    await Promise.all([holder, plain]);
+    r.lockPlainWriteWaits = { order, n: await nOf('alice') };
+  }
+
+  // 3. Snapshot reads: a document first read after an outside write shows the state at the
+  //    transaction's start, and writing it then conflicts; the transaction itself still commits.
+  {
+    r.lockSnapshotRead = await db.runTransaction(async (tx) => {
+      await docs.doc('carol').update({ data: { n: _.inc(7) } });
+      const seen = (await tx.collection(name).doc('carol').get()).data?.n;
+      const write = await failure(() => tx.collection(name).doc('carol').update({ data: { n: 1 } }));
+      return { seen, write };
+    });
+    r.lockSnapshotAfter = await nOf('carol');
+  }
+
+  // 4. A document only read is no conflict: changed outside, the transaction commits.
+  {
+    r.lockReadOnlyNoConflict = await failure(() =>
+      db.runTransaction(async (tx) => {
+        await tx.collection(name).doc('dave').get();
+        await docs.doc('dave').update({ data: { n: _.inc(1) } });
+        await tx.collection(name).doc('alice').update({ data: { n: _.inc(1) } });
+      }),
+    );
+    r.lockReadOnlyAfter = { dave: await nOf('dave'), alice: await nOf('alice') };
+  }
+
+  // 5. transact() retries the SDK's conflict shape with backoff until the lock is gone.
+  {
+    const wrote = gate();
+    const release = gate();
+    const holder = transact(db, async (tx) => {
+      await tx.collection(name).doc('frank').update({ data: { n: _.inc(1) } });
+      wrote.open();
+      await release.promise;
+    });
+    await wrote.promise;
+    let attempts = 0;
+    const second = transact(db, async (tx) => {
+      attempts += 1;
+      if (attempts === 2) release.open();
+      await tx.collection(name).doc('frank').update({ data: { n: _.inc(1) } });
+    });
+    await Promise.all([holder, second]);
+    r.lockTransactRetries = { retried: attempts >= 2, n: await nOf('frank') };
+  }
   return r;
 }

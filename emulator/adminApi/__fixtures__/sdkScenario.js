@@ -89,8 +89,9 @@ const scenarios = {
         throw new Error('insufficient funds');
       }),
     );
-    // A write outside the transaction to a document it read: the first commit conflicts and
-    // @cloudbase/database's runTransaction runs the callback again.
+    // A write outside the transaction to a document it read, then the transaction writes it: that
+    // write fails at once (snapshot isolation, store/lockTx.ts) as -501001 without a code, so
+    // @cloudbase/database's runTransaction does NOT run the callback again.
     let runs = 0;
     r.conflict = await attempt(() =>
       db.runTransaction(async (tx) => {

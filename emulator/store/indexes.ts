@@ -13,8 +13,11 @@ import { Collections } from '../../shared/constants';
  * `_id` is always indexed, which serves every get/set/update/remove by id.
  */
 export const defaultIndexes: Record<string, string[][]> = {
-  /** Documents are read by id (roomKey) only. */
-  [Collections.rooms]: [],
+  /**
+   * Read by id (roomKey); the timer sweep asks `{countsDirty: true}` for rooms to recount
+   * (cloudfunctions/jrtc/src/sweep.ts reconcileCounts).
+   */
+  [Collections.rooms]: [['countsDirty']],
   /**
    * `{roomKey, role}` (+ `userId: {$gt: cursor}`, sorted by userId) is the roster query. A compound
    * index narrows it to one role of one room. There must be no single-field index on roomKey or

@@ -163,6 +163,9 @@ describe('ghosts: a client killed without leaving', () => {
         const member = await join(sim, roomId, `${roomId}-u0`, 2);
         cases.push({ label: 'alone', roomId, members: [member], victim: member, killOffsetMs: offset, killedAt: null, removedAfterMs: null });
       }
+      // Warm the sweep's instance first: the simulation does not wait for timer-fired calls, so a
+      // cold start (hundreds of ms of real time) would pass as a minute or more of simulated time.
+      await cloud.timers.fire('jrtcSweep');
       const start = cloud.clock.now();
       for (const c of cases) armKill(sim, cloud, c, start + 40_000);
       // One event a second, so the timer sweep (every minute on the emulator clock) runs on time.

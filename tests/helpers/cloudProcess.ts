@@ -10,6 +10,8 @@ const mainJs = path.join(repoRoot, 'dist', 'emulator', 'main.js');
 /** A local cloud running in its own process, as `npm start` runs it. */
 export interface CloudProcess {
   url: string;
+  /** The cloud's process id (its function instances are its child processes). */
+  pid: number;
   dataDir: string;
   /** The media server's ports, when started with `media`. */
   media: { rtmpPort: number; httpPort: number } | null;
@@ -67,6 +69,7 @@ export async function startCloudProcess(options: CloudProcessOptions = {}): Prom
   };
   return {
     url,
+    pid: child.pid as number,
     dataDir,
     media,
     async stop() {
@@ -106,7 +109,9 @@ function waitForUrl(child: ChildProcess): Promise<{ url: string; out: string }> 
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString();
+      if (process.env.DEBUG_CLOUD) process.stderr.write(chunk);
     });
+    if (process.env.DEBUG_CLOUD) child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`local cloud exited with ${code}:\n${out}\n${err}`));

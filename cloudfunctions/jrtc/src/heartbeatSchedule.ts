@@ -30,6 +30,18 @@ export function phaseForJoin(joinSeq: number, intervalMs: number): number {
 }
 
 /**
+ * The phase of a new member: the point of the sequence at the room's `joinSeq` as this join read it,
+ * moved on by a draw from the member's (random) session id. Joins no longer write the room inside
+ * their transaction (roster.ts), so a class arriving at once reads the same joinSeq; without the draw
+ * its heartbeats would all land at one instant of every interval.
+ */
+export function joinPhase(joinSeq: number, sessionId: string, intervalMs: number): number {
+  let h = 0;
+  for (let i = 0; i < sessionId.length; i += 1) h = (Math.imul(h, 31) + sessionId.charCodeAt(i)) >>> 0;
+  return phaseForJoin(joinSeq + (h % 4096), intervalMs);
+}
+
+/**
  * How far one reply may shift a beat: MAX_PHASE_SHIFT_MS, but never so far that the stretched
  * interval eats more than half the slack between interval and lease (the rest covers latency).
  */

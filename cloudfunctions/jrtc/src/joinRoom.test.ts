@@ -1,5 +1,5 @@
 import { Collections, ErrorCode, actions } from '../../../shared';
-import { phaseForJoin } from './heartbeatSchedule';
+import { joinPhase } from './heartbeatSchedule';
 import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
 
@@ -67,13 +67,18 @@ describe('joinRoom', () => {
     ]);
   });
 
-  it('counts anchors and audience and staggers heartbeat phases by join order', async () => {
-    await joinAs(cloud, 'o-a', 'room-1', 'a', 1);
-    await joinAs(cloud, 'o-b', 'room-1', 'b', 2);
+  it('counts anchors and audience and staggers heartbeat phases by join order and session', async () => {
+    const sessions = [
+      (await joinAs(cloud, 'o-a', 'room-1', 'a', 1)).reply.sessionId,
+      (await joinAs(cloud, 'o-b', 'room-1', 'b', 2)).reply.sessionId,
+    ];
     const { reply } = await joinAs(cloud, 'o-c', 'room-1', 'c', 2);
+    sessions.push(reply.sessionId);
     expect(reply.room).toMatchObject({ broadcasterCount: 1, audienceCount: 2, ownerUserId: 'a' });
     const presence = (await cloud.snapshot())[Collections.presence];
-    expect(presence.map((p) => p.phaseMs)).toEqual([0, 1, 2].map((n) => phaseForJoin(n, 30_000)));
+    // The n-th join read joinSeq n; its session id moves it along the sequence.
+    expect(presence.map((p) => p.phaseMs)).toEqual(sessions.map((s, n) => joinPhase(n, s, 30_000)));
+    expect(new Set(presence.map((p) => p.phaseMs)).size).toBe(3);
   });
 
   it('lets the same caller rejoin with the same token: one member, a new session, the old one replaced', async () => {

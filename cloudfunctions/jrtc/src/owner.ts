@@ -11,7 +11,8 @@ import type { MemberDoc, RoomDoc } from './records';
 import { authenticate } from './session';
 import type { Session, SessionRef } from './session';
 import { trySweepRoom } from './sweep';
-import { transact } from './transact';
+import { transactRoster } from './roster';
+import type { RosterScope } from './roster';
 
 /** The owner's authenticated session and its room. */
 export interface OwnerSession {
@@ -48,17 +49,18 @@ export async function readTarget(tx: DbTransaction, roomKey: string, userId: str
 }
 
 /**
- * Runs `body` in one transaction after authenticating the caller as the room's owner, then sweeps
- * the room's ghosts (as every action that touches a room does).
+ * Runs `body` in one roster transaction (roster.ts: count changes applied after the commit) after
+ * authenticating the caller as the room's owner, then sweeps the room's ghosts (as every action that
+ * touches a room does).
  */
 export async function runAsOwner<T>(
   deps: CoreDeps,
   caller: CallerContext,
   ref: SessionRef,
-  body: (tx: DbTransaction, owner: OwnerSession, now: number) => Promise<T>,
+  body: (tx: DbTransaction, owner: OwnerSession, now: number, scope: RosterScope) => Promise<T>,
 ): Promise<T> {
   const now = deps.clock.now();
-  const result = await transact(deps.db, async (tx) => body(tx, await authenticateOwner(tx, caller, ref, now), now));
+  const result = await transactRoster(deps.db, now, async (tx, scope) => body(tx, await authenticateOwner(tx, caller, ref, now), now, scope));
   await trySweepRoom(deps, roomKeyOf(ref.appId, ref.userRoomId));
   return result;
 }

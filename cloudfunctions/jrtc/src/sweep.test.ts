@@ -1,5 +1,5 @@
 import { Collections } from '../../../shared';
-import { sweepAll, sweepRoom } from './sweep';
+import { COUNT_SETTLE_MS, RecountMemory, reconcileCounts, sweepAll, sweepRoom } from './sweep';
 import { APP_ID, codeOf, createTestCloud, joinAs, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
 
@@ -66,6 +66,49 @@ describe('sweepRoom', () => {
   });
 });
 
+describe('reconcileCounts: a function killed between its commit and its increment', () => {
+  const roomDoc = async (): Promise<Record<string, unknown>> =>
+    (await cloud.deps.db.collection(Collections.rooms).doc(ROOM).get()).data as Record<string, unknown>;
+  /** What a killed join leaves: its member committed, the room's increment never sent. */
+  const loseAnIncrement = async (): Promise<void> => {
+    await cloud.deps.db.collection(Collections.rooms).doc(ROOM).update({ data: { audienceCount: cloud.deps.db.command.inc(-1) } });
+  };
+
+  it('recounts a dirty room from its members once the recount has stood COUNT_SETTLE_MS, then it is clean', async () => {
+    const memory = new RecountMemory();
+    const alice = (await joinAs(cloud, 'o-a', 'room-1', 'alice', 1)).session;
+    await joinAs(cloud, 'o-b', 'room-1', 'bob', 2);
+    await loseAnIncrement();
+    expect(await roomDoc()).toMatchObject({ broadcasterCount: 1, audienceCount: 0, countsDirty: true });
+    // getRoomMemberCount counts members: exact even now.
+    expect(await cloud.ok('o-a', 'getRoomMemberCount', alice)).toEqual({ total: 2, broadcasterCount: 1, audienceCount: 1 });
+    expect(await reconcileCounts(cloud.deps, memory)).toBe(0); // counted, not written yet
+    cloud.clock.advance(COUNT_SETTLE_MS - 1);
+    expect(await reconcileCounts(cloud.deps, memory)).toBe(0);
+    cloud.clock.advance(1);
+    expect(await reconcileCounts(cloud.deps, memory)).toBe(1);
+    expect(await roomDoc()).toMatchObject({ broadcasterCount: 1, audienceCount: 1, countsDirty: false });
+    // Nothing dirty is left: the next run does nothing.
+    cloud.clock.advance(COUNT_SETTLE_MS);
+    expect(await reconcileCounts(cloud.deps, memory)).toBe(0);
+    expect(memory.rooms.size).toBe(0);
+  });
+
+  it('never undoes an increment that landed after the count: the room stays dirty and is counted again', async () => {
+    const memory = new RecountMemory();
+    await joinAs(cloud, 'o-a', 'room-1', 'alice', 1);
+    await loseAnIncrement();
+    await reconcileCounts(cloud.deps, memory); // counts alice only
+    await joinAs(cloud, 'o-b', 'room-1', 'bob', 2); // its increment moves the version
+    cloud.clock.advance(COUNT_SETTLE_MS);
+    expect(await reconcileCounts(cloud.deps, memory)).toBe(0);
+    expect(await roomDoc()).toMatchObject({ broadcasterCount: 1, audienceCount: 0, countsDirty: true });
+    cloud.clock.advance(COUNT_SETTLE_MS);
+    expect(await reconcileCounts(cloud.deps, memory)).toBe(1);
+    expect(await roomDoc()).toMatchObject({ broadcasterCount: 1, audienceCount: 1, countsDirty: false });
+  });
+});
+
 describe('sweepAll', () => {
   it('sweeps every room in batches; user records that bind an OPENID stay', async () => {
     for (let i = 0; i < 120; i += 1) await joinAs(cloud, `o-${i}`, `room-${i % 7}`, `u${i}`, i % 3 === 0 ? 1 : 2);
@@ -75,8 +118,8 @@ describe('sweepAll', () => {
     cloud.clock.advance(1_001);
 
     const oneBatch = await sweepAll(cloud.deps, { maxBatches: 1 });
-    expect(oneBatch).toEqual({ removedMembers: 100, removedUsers: 0, removedSignals: 0 });
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedUsers: 0, removedSignals: 0 });
+    expect(oneBatch).toEqual({ removedMembers: 100, removedUsers: 0, removedSignals: 0, recountedRooms: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedUsers: 0, removedSignals: 0, recountedRooms: 0 });
 
     const snap = await cloud.snapshot();
     expect(snap[Collections.members].map((m) => m.userId)).toEqual(['live']);
@@ -85,7 +128,7 @@ describe('sweepAll', () => {
     }
 
     cloud.clock.advance(3_600_000); // every token (1 h) has expired now
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0 });
     expect((await cloud.snapshot())[Collections.users]).toHaveLength(121);
   });
 

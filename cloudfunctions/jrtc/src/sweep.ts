@@ -7,9 +7,10 @@
 import { Collections } from '../../../shared';
 import type { CoreDeps, SweepDeps } from './deps';
 import type { Database } from './ports';
-import { parseDoc, presenceDocSchema, readDoc } from './records';
-import { removeMember } from './roster';
-import { transact } from './transact';
+import { parseDoc, presenceDocSchema, readDoc, roomDocSchema } from './records';
+import type { RoomDoc } from './records';
+import { countMembers, removeMember, transactRoster } from './roster';
+import type { Counts } from './roster';
 
 /** What a full sweep removed. */
 export interface SweepStats {
@@ -21,6 +22,8 @@ export interface SweepStats {
   removedUsers: number;
   /** Signals past their TTL (Timing.signalTtlMs). */
   removedSignals: number;
+  /** Rooms whose counts were off (a function killed between commit and increment) and were corrected. */
+  recountedRooms: number;
 }
 
 /** Documents per query of the timer sweep. */
@@ -31,10 +34,10 @@ const BATCH = 100;
  * still the same expired session: a rejoin or heartbeat that landed after the query wins.
  */
 async function removeGhost(db: Database, memberId: string, sessionId: string, now: number): Promise<boolean> {
-  return transact(db, async (tx) => {
+  return transactRoster(db, now, async (tx, { counts }) => {
     const presence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
     if (!presence || presence.sessionId !== sessionId || presence.expiresAt >= now) return false;
-    await removeMember(tx, db.command, presence.roomKey, memberId, now);
+    await removeMember(tx, counts, presence.roomKey, memberId);
     return true;
   });
 }
@@ -93,7 +96,7 @@ export async function trySweepRoom(deps: SweepDeps & Pick<CoreDeps, 'sweepGate'>
  * records left with nothing live (no binding; every nonce's token and every ban ended: a replay of
  * an expired token fails TOKEN_EXPIRED anyway), and expired signals.
  */
-export async function sweepAll(deps: SweepDeps, options: { maxBatches?: number } = {}): Promise<SweepStats> {
+export async function sweepAll(deps: SweepDeps, options: { maxBatches?: number; recounts?: RecountMemory } = {}): Promise<SweepStats> {
   const maxBatches = options.maxBatches ?? 10;
   const now = deps.clock.now();
   const _ = deps.db.command;
@@ -113,5 +116,68 @@ export async function sweepAll(deps: SweepDeps, options: { maxBatches?: number }
     removedMembers,
     removedUsers: await purge(Collections.users, 'purgeAt'),
     removedSignals: await purge(Collections.signals),
+    recountedRooms: await reconcileCounts(deps, options.recounts ?? new RecountMemory()),
   };
+}
+
+/**
+ * How long a recount must stand before it is written: longer than the jrtc function may run (its
+ * 10 s timeout, cloudbaserc.json), so an increment that was on its way when the members were
+ * counted has landed by then (and moved the room's version) or never will.
+ */
+export const COUNT_SETTLE_MS = 12_000;
+
+/** A room's member counts as counted at `version`, kept between sweep runs. */
+interface Recount {
+  version: number;
+  counts: Counts;
+  at: number;
+}
+
+/**
+ * The recounts a sweep instance remembers between its runs (module state of the timer function: a
+ * warm instance keeps it; a cold one counts again, a minute later). Nothing is written until a
+ * recount has stood for COUNT_SETTLE_MS, so the sweep never sleeps.
+ */
+export class RecountMemory {
+  readonly rooms = new Map<string, Recount>();
+}
+
+/**
+ * Recounts the rooms whose counts moved since they were last checked (`countsDirty`, set by every
+ * increment, roster.ts) from their member documents. A recount is written on a later run, and only
+ * if the room's version has not moved since it was counted (a conditional update): then no
+ * increment landed in between, and none can still be on its way. A busy room stays dirty until it
+ * is quiet. Returns how many rooms had wrong counts and were corrected.
+ */
+export async function reconcileCounts(deps: SweepDeps, memory: RecountMemory, limit = BATCH): Promise<number> {
+  const { db } = deps;
+  const _ = db.command;
+  const now = deps.clock.now();
+  const rooms = db.collection(Collections.rooms);
+  const { data } = await rooms.where({ countsDirty: true }).limit(limit).get();
+  const dirty = new Map<string, RoomDoc>();
+  for (const d of data) {
+    const room = parseDoc(roomDocSchema, d, 'room');
+    if (room) dirty.set(room.roomKey, room);
+  }
+  for (const roomKey of [...memory.rooms.keys()]) if (!dirty.has(roomKey)) memory.rooms.delete(roomKey);
+  let corrected = 0;
+  await Promise.all(
+    [...dirty.values()].map(async (room) => {
+      const seen = memory.rooms.get(room.roomKey);
+      if (!seen || seen.version !== room.version) {
+        memory.rooms.set(room.roomKey, { version: room.version, counts: await countMembers(db, room.roomKey), at: now });
+        return;
+      }
+      if (now - seen.at < COUNT_SETTLE_MS) return;
+      memory.rooms.delete(room.roomKey);
+      const { counts } = seen;
+      const right = room.broadcasterCount === counts.broadcasterCount && room.audienceCount === counts.audienceCount;
+      const update = right ? { countsDirty: false } : { ...counts, countsDirty: false, version: _.inc(1), updatedAt: now };
+      const { stats } = await rooms.where({ _id: room.roomKey, version: room.version }).update({ data: update });
+      if (!right && stats.updated === 1) corrected += 1;
+    }),
+  );
+  return corrected;
 }

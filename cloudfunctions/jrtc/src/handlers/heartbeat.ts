@@ -10,7 +10,7 @@ import {
 } from '../heartbeatSchedule';
 import type { PhaseEntry } from '../heartbeatSchedule';
 import { parseDoc, presenceDocSchema } from '../records';
-import { removeMember } from '../roster';
+import { removeMember, transactRoster } from '../roster';
 import { authenticate, tokenExpired } from '../session';
 import type { SessionRef } from '../session';
 import { trySweepRoom } from '../sweep';
@@ -67,9 +67,9 @@ export const heartbeat: Handler<'heartbeat'> = async (request, { caller, deps })
   ]);
   if (tokenExpired(s.presence, now)) {
     // Rare, and it removes a member: the check and the removal share a transaction.
-    await transact(deps.db, async (tx) => {
+    await transactRoster(deps.db, now, async (tx, { counts }) => {
       const current = await authenticate(tx, caller, request, now);
-      await removeMember(tx, deps.db.command, current.roomKey, current.memberId, now);
+      await removeMember(tx, counts, current.roomKey, current.memberId);
     });
     await trySweepRoom(deps, s.roomKey);
     throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token has expired; join again with a new token');

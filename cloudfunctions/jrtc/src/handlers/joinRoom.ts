@@ -1,7 +1,9 @@
 /**
  * joinRoom: verify the JRTC token, bind the identity, enter the roster. All checks and writes that
- * depend on stored state happen in one transaction, reads first: nothing is written when a check
- * fails, and counts change together with the member. A token a kick revoked answers TOKEN_REVOKED;
+ * depend on stored state happen in one transaction over the joiner's own documents (user record,
+ * member, presence), one wave of reads then one wave of writes: nothing is written when a check
+ * fails, and joins of different users never conflict. The room's counts move after the commit
+ * (roster.ts: why, and how they stay exact). A token a kick revoked answers TOKEN_REVOKED;
  * any token of a user kicked from this room answers KICKED until the ban (JRTC_KICK_BAN_SECONDS) ends.
  * Joining as a new anchor of a room whose stage is at its cap answers STAGE_FULL (roster.ts).
  *
@@ -14,17 +16,17 @@
 import { Collections, ErrorCode, ProtocolError, Role, memberIdOf, roomKeyOf } from '../../../../shared';
 import type { ActionRequest, StagePolicy } from '../../../../shared';
 import type { JrtcConfig } from '../config';
-import { firstHeartbeatInMs, maxPhaseShiftMs, phaseForJoin } from '../heartbeatSchedule';
+import { firstHeartbeatInMs, joinPhase, maxPhaseShiftMs } from '../heartbeatSchedule';
 import type { DbTransaction } from '../ports';
 import { memberDocSchema, presenceDocSchema, readDoc, roomDocSchema, toPublicMember, toRoomSummary } from '../records';
 import type { MemberDoc, PresenceDoc, RoomDoc } from '../records';
-import { addToCounts, checkStageSeat } from '../roster';
+import { addToCounts, transactRoster } from '../roster';
+import type { RosterScope } from '../roster';
 import { kickedError } from '../session';
 import { streamIdOf } from '../streamId';
 import { trySweepRoom } from '../sweep';
 import { checkNonce, spentNonce, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
-import { transact } from '../transact';
 import { banOf, changedUser, readUser, writeUser } from '../userRecord';
 
 interface Admission {
@@ -33,6 +35,8 @@ interface Admission {
   sessionId: string;
   now: number;
   config: JrtcConfig;
+  /** The room as read before the transaction (null: none yet, read again inside). */
+  room: RoomDoc | null;
 }
 
 interface Admitted {
@@ -52,14 +56,21 @@ function checkStage(role: number, policy: StagePolicy, ownerUserId: string, user
 }
 
 /** The transaction body: every read and check, then every write. Safe to retry (no other effects). */
-async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
+async function admit(tx: DbTransaction, { counts, seats }: RosterScope, a: Admission): Promise<Admitted> {
   const { request: r, openid, now, config } = a;
   const roomKey = roomKeyOf(r.appId, r.userRoomId);
   const memberId = memberIdOf(roomKey, r.userId);
   const holder = { openid, roomKey };
 
-  // One read for everything about the user: binding, nonces, kicks (records.ts, userDocSchema).
-  const user = await readUser(tx, r.appId, r.userId);
+  // One wave of reads. The user record holds everything about the user: binding, nonces, kicks
+  // (records.ts). A room read outside found no room: read it here too, inside the snapshot, so that
+  // creating it conflicts with whoever creates it first instead of overwriting it.
+  const [user, existing, oldPresence, room] = await Promise.all([
+    readUser(tx, r.appId, r.userId),
+    readDoc(tx, Collections.members, memberId, memberDocSchema),
+    readDoc(tx, Collections.presence, memberId, presenceDocSchema),
+    a.room ? Promise.resolve(a.room) : readDoc(tx, Collections.rooms, roomKey, roomDocSchema),
+  ]);
   // The proof, when present, verified in verifyTokenFields before this transaction began.
   const nonce = checkNonce(user, r.appId, r.nonce, holder, r.ownerProof !== undefined);
   const ban = banOf(user, roomKey);
@@ -67,25 +78,21 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
   if (config.bindUserToOpenid && user?.openid !== undefined && user.openid !== openid) {
     throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is bound to another WeChat user');
   }
-  const room = await readDoc(tx, Collections.rooms, roomKey, roomDocSchema);
-  const existing = await readDoc(tx, Collections.members, memberId, memberDocSchema);
   // The owner once this join is in: the granted joiner, else the creator, else unchanged.
   const ownerUserId = nonce.ownerGrant || !room ? r.userId : room.ownerUserId;
   const takeOver = room !== null && room.ownerUserId !== ownerUserId;
   checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, ownerUserId, r.userId, existing);
   // A new anchor only: a rejoin that keeps its seat passes even when the stage is full.
-  if (room && r.role === Role.ANCHOR && existing?.role !== Role.ANCHOR) checkStageSeat(room, ownerUserId, r.userId);
-  // Member and presence documents come and go together (one transaction each time), so only a rejoin
-  // has a presence to keep the phase of: a new member saves the read, one database round trip.
-  const oldPresence = existing ? await readDoc(tx, Collections.presence, memberId, presenceDocSchema) : null;
+  if (room && r.role === Role.ANCHOR && existing?.role !== Role.ANCHOR) await seats.take(room, ownerUserId, r.userId);
 
-  // All checks passed: write.
+  // All checks passed: one wave of writes.
+  const writes: Promise<unknown>[] = [];
   const nextUser = changedUser(
     user,
     { nonce: spentNonce(nonce, holder, r.timestamp), bindOpenid: config.bindUserToOpenid ? openid : undefined },
     now,
   );
-  if (nextUser) await writeUser(tx, r.appId, r.userId, nextUser);
+  if (nextUser) writes.push(writeUser(tx, r.appId, r.userId, nextUser));
 
   let member: MemberDoc;
   if (existing) {
@@ -98,15 +105,12 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
       stream: { ...existing.stream, publishing: false },
       version: existing.version + 1,
     };
-    await tx.collection(Collections.members).doc(memberId).update({
-      data: {
-        role: member.role,
-        nickName: member.nickName,
-        peerId: member.peerId,
-        stream: { publishing: false },
-        version: member.version,
-      },
-    });
+    writes.push(
+      tx.collection(Collections.members).doc(memberId).update({
+        data: { role: member.role, nickName: member.nickName, peerId: member.peerId, stream: { publishing: false }, version: member.version },
+      }),
+    );
+    counts.move(roomKey, existing.role, r.role);
   } else {
     member = {
       roomKey,
@@ -118,39 +122,38 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
       joinedAt: now,
       version: 1,
     };
-    await tx.collection(Collections.members).doc(memberId).set({ data: { ...member } });
+    writes.push(tx.collection(Collections.members).doc(memberId).set({ data: { ...member } }));
+    counts.add(roomKey, r.role, 1);
+    counts.joined(roomKey);
   }
 
   const joinSeq = room?.joinSeq ?? 0;
-  // A rejoin keeps its heartbeat phase; only new members take the next point of the sequence.
-  const phaseMs = oldPresence?.phaseMs ?? phaseForJoin(joinSeq, config.heartbeatMs);
-  const before = room ?? { broadcasterCount: 0, audienceCount: 0 };
-  const counts = addToCounts(existing ? addToCounts(before, existing.role, -1) : before, r.role, 1);
   let nextRoom: RoomDoc;
   if (!room) {
+    // Created with empty counts inside the transaction (a concurrent creator conflicts); this join
+    // is counted by the increment after the commit, like every other.
     nextRoom = {
       roomKey,
       appId: r.appId,
       userRoomId: r.userRoomId,
       ownerUserId,
       stagePolicy: config.defaultStagePolicy,
-      ...counts,
-      joinSeq: 1,
-      version: 1,
+      broadcasterCount: 0,
+      audienceCount: 0,
+      joinSeq: 0,
+      // The increment after the commit makes it 1, as a room created with its first member was.
+      version: 0,
       createdAt: now,
       updatedAt: now,
     };
-    await tx.collection(Collections.rooms).doc(roomKey).set({ data: { ...nextRoom } });
-  } else if (!existing || existing.role !== r.role || takeOver) {
-    nextRoom = { ...room, ...counts, ownerUserId, joinSeq: existing ? joinSeq : joinSeq + 1, version: room.version + 1, updatedAt: now };
-    await tx.collection(Collections.rooms).doc(roomKey).update({
-      data: { ...counts, ownerUserId, joinSeq: nextRoom.joinSeq, version: nextRoom.version, updatedAt: now },
-    });
+    writes.push(tx.collection(Collections.rooms).doc(roomKey).set({ data: { ...nextRoom } }));
   } else {
-    // Same member, same role, same owner: the public room document does not change (no watch traffic).
     nextRoom = room;
+    if (takeOver) counts.owner(roomKey, ownerUserId);
   }
 
+  // A rejoin keeps its heartbeat phase (heartbeatSchedule.ts joinPhase for a new member).
+  const phaseMs = oldPresence?.phaseMs ?? joinPhase(joinSeq, a.sessionId, config.heartbeatMs);
   const presence: PresenceDoc = {
     roomKey,
     userId: r.userId,
@@ -163,8 +166,16 @@ async function admit(tx: DbTransaction, a: Admission): Promise<Admitted> {
     tokenExpiresAt: r.timestamp,
     nickName: member.nickName,
   };
-  await tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } });
-  return { member, room: nextRoom, presence };
+  writes.push(tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } }));
+  await Promise.all(writes);
+  const roomChanged = !room || !existing || existing.role !== r.role || takeOver;
+  return { member, room: roomChanged ? withJoin(nextRoom, ownerUserId, existing, r.role) : nextRoom, presence };
+}
+
+/** The room as the joiner's reply shows it: as read, with this join's own change (the increment after the commit). */
+function withJoin(room: RoomDoc, ownerUserId: string, existing: MemberDoc | null, role: number): RoomDoc {
+  const before = existing ? addToCounts(room, existing.role, -1) : room;
+  return { ...room, ...addToCounts(before, role, 1), ownerUserId, version: room.version + 1 };
 }
 
 /** joinRoom (see the file comment); then sweeps the room's ghosts. */
@@ -172,18 +183,23 @@ export const joinRoom: Handler<'joinRoom'> = async (request, { caller, deps }) =
   const { config, db, clock } = deps;
   const now = clock.now();
   verifyTokenFields(config, request, now);
+  const roomKey = roomKeyOf(request.appId, request.userRoomId);
 
-  // Drawn outside the transaction, which the platform may run more than once.
+  // Drawn outside the transaction, which may run more than once.
   const sessionId = deps.random.id(16);
-  const admitted = await transact(db, (tx) =>
-    admit(tx, { request, openid: caller.OPENID, sessionId, now, config }),
+  // The room is read outside the transaction, in parallel with its start (one round trip for both):
+  // its policy, owner and cap decide the checks, and its counts are never written inside.
+  const roomRead = readDoc(db, Collections.rooms, roomKey, roomDocSchema);
+  roomRead.catch(() => undefined); // awaited inside; a failure there fails the join
+  const admitted = await transactRoster(db, now, async (tx, scope) =>
+    admit(tx, scope, { request, openid: caller.OPENID, sessionId, now, config, room: await roomRead }),
   );
-  await trySweepRoom(deps, admitted.room.roomKey);
+  await trySweepRoom(deps, roomKey);
 
   const maxShiftMs = maxPhaseShiftMs(config.heartbeatMs, config.leaseMs);
   return {
     sessionId,
-    roomKey: admitted.room.roomKey,
+    roomKey,
     member: toPublicMember(admitted.member),
     room: toRoomSummary(admitted.room),
     heartbeatIntervalMs: config.heartbeatMs,

@@ -1,6 +1,6 @@
 /**
- * kick (owner): removes a member and keeps it out. In one transaction: the member, its presence and
- * its count go (roster.ts); on the user's record (jrtc_users, one write for both) the nonce of the
+ * kick (owner): removes a member and keeps it out. In one transaction: the member and its presence
+ * go (its count after the commit, roster.ts); on the user's record (jrtc_users, one write for both) the nonce of the
  * token its session holds is marked revoked (that token never joins again: TOKEN_REVOKED) and a ban
  * keeps the user out of the room for JRTC_KICK_BAN_SECONDS (KICKED on rejoin with any token) and
  * makes the kicked session's later calls answer KICKED; and a `jrtc.kicked` signal tells the kicked
@@ -22,14 +22,14 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
   }
   const signalId = deps.random.id(12);
   const banMs = deps.config.kickBanSeconds * 1000;
-  return runAsOwner(deps, caller, request, async (tx, owner, now) => {
+  return runAsOwner(deps, caller, request, async (tx, owner, now, { counts }) => {
     const { roomKey } = owner.session;
     const target = await readTarget(tx, roomKey, request.targetUserId);
     const presence = await readDoc(tx, Collections.presence, target.memberId, presenceDocSchema);
     const user = await readUser(tx, request.appId, request.targetUserId);
 
     // All reads done: write.
-    await removeMember(tx, deps.db.command, roomKey, target.memberId, now, target.member);
+    await removeMember(tx, counts, roomKey, target.memberId, target.member);
     const bannedUntil = now + banMs;
     const reason = request.reason ?? null;
     const ban: Ban = {

@@ -1,10 +1,9 @@
 /** leaveRoom: leave the roster. Idempotent: a caller that is no longer in the room gets `{left: false}`. */
 import { ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
-import { removeMember } from '../roster';
+import { removeMember, transactRoster } from '../roster';
 import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
-import { transact } from '../transact';
 
 /** Errors that mean "already out": never joined, left, swept, kicked, or replaced by a newer join. */
 const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.KICKED, ErrorCode.SESSION_REPLACED]);
@@ -16,10 +15,10 @@ const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.KICKED, Err
  */
 export const leaveRoom: Handler<'leaveRoom'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
-  const left = await transact(deps.db, async (tx) => {
+  const left = await transactRoster(deps.db, now, async (tx, { counts }) => {
     try {
       const session = await authenticate(tx, caller, request, now);
-      await removeMember(tx, deps.db.command, session.roomKey, session.memberId, now);
+      await removeMember(tx, counts, session.roomKey, session.memberId);
       return true;
     } catch (err) {
       if (err instanceof ProtocolError && alreadyOut.has(err.code)) return false;

@@ -2,6 +2,7 @@
  * Read-only roster queries. Each authenticates the caller, sweeps the room's ghosts first so the
  * answer is fresh, then reads. The audience is paged: an audience client never loads the whole room.
  */
+import { countMembers } from '../roster';
 import { Collections, Limits, Role } from '../../../../shared';
 import type { Member } from '../../../../shared';
 import type { DocData } from '../ports';
@@ -56,11 +57,13 @@ export const getAudienceList: Handler<'getAudienceList'> = async (request, ctx) 
   return { members, nextCursor };
 };
 
-/** getRoomMemberCount: the exact counts kept on the room document. */
+/**
+ * getRoomMemberCount: counted from the member documents, the source of truth (two indexed counts in
+ * parallel), so it is exact at every moment, even while the room document's counts catch up after a
+ * burst (roster.ts).
+ */
 export const getRoomMemberCount: Handler<'getRoomMemberCount'> = async (request, ctx) => {
   const roomKey = await enterRoom(request, ctx);
-  const room = await readDoc(ctx.deps.db, Collections.rooms, roomKey, roomDocSchema);
-  const broadcasterCount = room?.broadcasterCount ?? 0;
-  const audienceCount = room?.audienceCount ?? 0;
+  const { broadcasterCount, audienceCount } = await countMembers(ctx.deps.db, roomKey);
   return { total: broadcasterCount + audienceCount, broadcasterCount, audienceCount };
 };

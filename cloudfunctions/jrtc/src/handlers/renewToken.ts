@@ -1,6 +1,6 @@
 /** renewToken: a fresh token for the same user and room extends the session past the old token's expiry. */
 import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
-import { removeMember } from '../roster';
+import { removeMember, transactRoster } from '../roster';
 import { authenticate, tokenExpired } from '../session';
 import { trySweepRoom } from '../sweep';
 import { checkNonce, spentNonce, verifyTokenFields } from '../tokenCheck';
@@ -18,10 +18,10 @@ import { changedUser, readUser, writeUser } from '../userRecord';
 export const renewToken: Handler<'renewToken'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
   verifyTokenFields(deps.config, request, now);
-  const outcome = await transact(deps.db, async (tx) => {
+  const outcome = await transactRoster(deps.db, now, async (tx, { counts }) => {
     const session = await authenticate(tx, caller, request, now);
     if (tokenExpired(session.presence, now)) {
-      await removeMember(tx, deps.db.command, session.roomKey, session.memberId, now);
+      await removeMember(tx, counts, session.roomKey, session.memberId);
       return { roomKey: session.roomKey, expired: true };
     }
     const holder = { openid: caller.OPENID, roomKey: session.roomKey };

@@ -2,11 +2,10 @@
 import { Collections, ErrorCode, ProtocolError, Role } from '../../../../shared';
 import { memberDocSchema, readDoc, roomDocSchema, toPublicMember } from '../records';
 import type { MemberDoc } from '../records';
-import { addToCounts, checkStageSeat, writeCounts } from '../roster';
+import { transactRoster } from '../roster';
 import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
-import { transact } from '../transact';
 
 /**
  * setRole (see the file comment). Taking the stage in an `invite` room is for the owner and the
@@ -17,7 +16,7 @@ import { transact } from '../transact';
  */
 export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
-  const { member, roomKey } = await transact(deps.db, async (tx) => {
+  const { member, roomKey } = await transactRoster(deps.db, now, async (tx, { counts, seats }) => {
     const session = await authenticate(tx, caller, request, now);
     const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
     const room = await readDoc(tx, Collections.rooms, session.roomKey, roomDocSchema);
@@ -27,7 +26,7 @@ export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => 
     if (onStage && room.stagePolicy === 'invite' && room.ownerUserId !== request.userId && current.invited !== true) {
       throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner and invited members may take the stage in this room');
     }
-    if (onStage) checkStageSeat(room, room.ownerUserId, request.userId);
+    if (onStage) await seats.take(room, room.ownerUserId, request.userId);
     const publishing = onStage ? current.stream.publishing : false;
     const next: MemberDoc = {
       ...current,
@@ -42,7 +41,7 @@ export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => 
       data.handRaised = false;
     }
     await tx.collection(Collections.members).doc(session.memberId).update({ data });
-    await writeCounts(tx, room, addToCounts(addToCounts(room, current.role, -1), next.role, 1), now);
+    counts.move(session.roomKey, current.role, next.role);
     return { member: next, roomKey: session.roomKey };
   });
   await trySweepRoom(deps, roomKey);

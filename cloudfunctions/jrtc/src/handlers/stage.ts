@@ -1,6 +1,6 @@
 /**
  * Stage control by the room's owner: the stage policy and cap, invitations, promotion and demotion.
- * Role changes move the room's counts in the same transaction as the member document (roster.ts).
+ * Role changes move the room's counts after the member's transaction commits (roster.ts).
  */
 import { Collections, Role, SystemSignal } from '../../../../shared';
 import type { Role as RoleValue } from '../../../../shared';
@@ -9,7 +9,7 @@ import type { OwnerSession, Target } from '../owner';
 import type { DbTransaction } from '../ports';
 import { presenceDocSchema, readDoc, toPublicMember, toRoomSummary } from '../records';
 import type { MemberDoc, RoomDoc } from '../records';
-import { addToCounts, checkStageSeat, writeCounts } from '../roster';
+import type { RosterScope } from '../roster';
 import { writeSignal } from '../signals';
 import type { Handler } from './types';
 
@@ -73,13 +73,13 @@ async function changeRole(
   { room }: OwnerSession,
   { memberId, member }: Target,
   role: RoleValue,
-  now: number,
+  { counts, seats }: RosterScope,
 ): Promise<MemberDoc> {
   const onStage = role === Role.ANCHOR;
   const publishing = onStage ? member.stream.publishing : false;
   const lowerHand = onStage && member.handRaised === true;
   if (member.role === role && (member.invited === true) === onStage && !lowerHand) return member;
-  if (onStage && member.role !== Role.ANCHOR) checkStageSeat(room, room.ownerUserId, member.userId);
+  if (onStage && member.role !== Role.ANCHOR) await seats.take(room, room.ownerUserId, member.userId);
   const next: MemberDoc = {
     ...member,
     role,
@@ -93,7 +93,7 @@ async function changeRole(
     data.handRaised = false;
   }
   await tx.collection(Collections.members).doc(memberId).update({ data });
-  if (member.role !== role) await writeCounts(tx, room, addToCounts(addToCounts(room, member.role, -1), role, 1), now);
+  counts.move(room.roomKey, member.role, role);
   return next;
 }
 
@@ -103,8 +103,8 @@ async function changeRole(
  * for the owner's promotions too (STAGE_FULL): it is there because pages cannot play more streams.
  */
 export const promote: Handler<'promote'> = async (request, { caller, deps }) => {
-  const member = await runAsOwner(deps, caller, request, async (tx, owner, now) =>
-    changeRole(tx, owner, await readTarget(tx, owner.session.roomKey, request.targetUserId), Role.ANCHOR, now),
+  const member = await runAsOwner(deps, caller, request, async (tx, owner, _now, scope) =>
+    changeRole(tx, owner, await readTarget(tx, owner.session.roomKey, request.targetUserId), Role.ANCHOR, scope),
   );
   return { member: toPublicMember(member) };
 };
@@ -115,8 +115,8 @@ export const promote: Handler<'promote'> = async (request, { caller, deps }) => 
  * audience already withdraws its invitation.
  */
 export const demote: Handler<'demote'> = async (request, { caller, deps }) => {
-  const member = await runAsOwner(deps, caller, request, async (tx, owner, now) =>
-    changeRole(tx, owner, await readTarget(tx, owner.session.roomKey, request.targetUserId), Role.AUDIENCE, now),
+  const member = await runAsOwner(deps, caller, request, async (tx, owner, _now, scope) =>
+    changeRole(tx, owner, await readTarget(tx, owner.session.roomKey, request.targetUserId), Role.AUDIENCE, scope),
   );
   return { member: toPublicMember(member) };
 };

@@ -59,6 +59,9 @@ export class AdminApi implements EmulatorService {
   private readonly context: ActionContext;
   private requests = 0;
   private readonly byAction = new Map<string, number>();
+  /** Requests being answered now, and how many times that went from none to some. */
+  private inflight = 0;
+  private waves = 0;
 
   constructor(private readonly options: AdminApiOptions) {
     this.transactions = new RemoteTransactions(options.store, { timeoutMs: options.txTimeoutMs, schedule: options.schedule });
@@ -75,14 +78,29 @@ export class AdminApi implements EmulatorService {
     return { path: ADMIN_PATH, envId: this.options.envId, ...this.stats(), openTransactions: this.transactions.size };
   }
 
-  /** Requests answered so far (each is one database round trip of a function), in all and by action. */
-  stats(): { requests: number; byAction: Record<string, number> } {
-    return { requests: this.requests, byAction: Object.fromEntries([...this.byAction].sort(([a], [b]) => a.localeCompare(b))) };
+  /**
+   * Requests answered so far (each is one database round trip of a function), in all and by action;
+   * and `waves`: how many times the API went from idle to busy. While one call runs alone, its
+   * waves are its sequential round trips (requests it sends in parallel overlap and count once,
+   * given a `latencyMs` that keeps each in flight that long).
+   */
+  stats(): { requests: number; waves: number; byAction: Record<string, number> } {
+    return { requests: this.requests, waves: this.waves, byAction: Object.fromEntries([...this.byAction].sort(([a], [b]) => a.localeCompare(b))) };
   }
 
   /** Answers one request; never throws. */
   async handle(request: AdminRequest): Promise<AdminReply> {
     this.requests += 1;
+    this.inflight += 1;
+    if (this.inflight === 1) this.waves += 1;
+    try {
+      return await this.answer(request);
+    } finally {
+      this.inflight -= 1;
+    }
+  }
+
+  private async answer(request: AdminRequest): Promise<AdminReply> {
     const requestId = randomBytes(8).toString('hex');
     if (request.method !== 'POST') return { status: 405, body: { code: 'INVALID_PARAM', message: 'use POST', requestId } };
     const half = (this.options.latencyMs ?? 0) / 2;

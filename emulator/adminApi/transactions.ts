@@ -14,7 +14,7 @@
 import { randomBytes } from 'crypto';
 import { assertCollectionName, assertDocId, copyJson, jsonEqual, toStoredDoc } from '../store/docData';
 import type { DocumentStore } from '../store/store';
-import type { StoredDoc } from '../store/storeTypes';
+import type { PutOptions, StoredDoc } from '../store/storeTypes';
 import { AdminFailure } from './failures';
 
 /** Starts a timer; returns its cancel. Injectable so tests can fire a timeout without waiting. */
@@ -37,6 +37,8 @@ interface Touched {
   seen: StoredDoc | null;
   /** What the transaction makes of it: undefined = unchanged, null = deleted. */
   next?: StoredDoc | null;
+  /** Whether a set (not a merge) wrote it: its change event is then a replacement (PutOptions). */
+  replaced?: boolean;
 }
 
 const keyOf = (collection: string, id: string): string => `${collection}\u0000${id}`;
@@ -71,16 +73,22 @@ export class RemoteTransaction {
     return doc && copyJson(doc);
   }
 
-  /** Creates or replaces the document (validated now, so a bad value fails this call, not the commit). */
-  async put(collection: string, id: string, doc: Record<string, unknown>): Promise<void> {
+  /**
+   * Creates or replaces the document (validated now, so a bad value fails this call, not the
+   * commit). `options.merge`: the document is an update the caller applied (PutOptions).
+   */
+  async put(collection: string, id: string, doc: Record<string, unknown>, options: PutOptions = {}): Promise<void> {
     const entry = await this.touch(collection, id);
     entry.next = toStoredDoc(id, doc);
+    // As BufferedWrite.replaced: once set in this transaction, the document stays a replacement.
+    entry.replaced = options.merge !== true || entry.replaced === true;
   }
 
   /** Deletes the document (a no-op if it does not exist). */
   async delete(collection: string, id: string): Promise<void> {
     const entry = await this.touch(collection, id);
     entry.next = null;
+    entry.replaced = false;
   }
 
   /** Applies the writes if nothing it touched changed meanwhile; all or nothing. */
@@ -97,7 +105,7 @@ export class RemoteTransaction {
       }
       for (const e of entries) {
         if (e.next === null) tx.delete(e.collection, e.id);
-        else if (e.next !== undefined) tx.put(e.collection, e.id, e.next);
+        else if (e.next !== undefined) tx.put(e.collection, e.id, e.next, { merge: e.replaced !== true });
       }
     });
   }

@@ -19,10 +19,10 @@ import { countInCollection, findInCollection, openCollection, replaceInCollectio
 import { nedbModel } from './nedbModel';
 import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
 import { BufferedTx, type BufferedWrite } from './storeTx';
-import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
+import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
 
 // Everything this module exported before the split, so `from './store'` imports keep working.
-export type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
+export type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
 export type { DatabaseErrorCode } from './docData';
 export { DatabaseError, assertFieldPath, assertMongoQuery, cloneData, diffDocs, isPlainObject, jsonEqual } from './docData';
 
@@ -49,6 +49,8 @@ interface PendingChange {
   id: string;
   before: StoredDoc | null;
   after: StoredDoc | null;
+  /** An existing document written whole (BufferedWrite.replaced): reported without a diff. */
+  replaced: boolean;
   ds: Collection;
 }
 
@@ -209,9 +211,9 @@ export class DocumentStore {
     });
   }
 
-  /** Creates or replaces a whole document. */
-  async put(collection: string, id: string, doc: Record<string, unknown>): Promise<void> {
-    await this.transact(async (tx) => tx.put(collection, id, doc));
+  /** Creates or replaces a whole document (StoreTx.put). */
+  async put(collection: string, id: string, doc: Record<string, unknown>, options?: PutOptions): Promise<void> {
+    await this.transact(async (tx) => tx.put(collection, id, doc, options));
   }
 
   /** Updates one document; false if it does not exist. */
@@ -394,7 +396,7 @@ export class DocumentStore {
       const before = storedById(ds, w.id);
       // Writes that change nothing are dropped: no journal line, no event.
       if (before === null ? w.doc === null : w.doc !== null && jsonEqual(before, w.doc)) continue;
-      changes.push({ collection: w.collection, id: w.id, before, after: w.doc, ds });
+      changes.push({ collection: w.collection, id: w.id, before, after: w.doc, replaced: w.replaced && before !== null && w.doc !== null, ds });
     }
     if (changes.length === 0) return;
     // Throws when the line cannot be written: then nothing is applied or announced.
@@ -417,7 +419,9 @@ export class DocumentStore {
       before: change.before,
       after: change.after,
     };
-    if (change.before && change.after) Object.assign(event, diffDocs(change.before, change.after));
+    // A replacement carries the whole document and no diff, as CloudBase's `replace` event does.
+    if (change.replaced) event.replaced = true;
+    else if (change.before && change.after) Object.assign(event, diffDocs(change.before, change.after));
     for (const [listener, shared] of [...this.listeners]) {
       try {
         // Each other listener gets its own copy, so one cannot alter what the next one sees.

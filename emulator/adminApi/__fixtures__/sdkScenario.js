@@ -105,6 +105,19 @@ const scenarios = {
     r.final = await attempt(() => c.orderBy('_id', 'asc').get());
     return r;
   },
+
+  // Writes a watch in the parent sees: set over an existing document is a replacement, update a
+  // merge, outside and inside transactions (modifyDocument merge: false / true).
+  async replace() {
+    const c = db.collection('replaced');
+    const r = {};
+    r.create = await attempt(() => c.doc('p').set({ data: { n: 1, gone: true } }));
+    r.set = await attempt(() => c.doc('p').set({ data: { n: 2 } }));
+    r.update = await attempt(() => c.doc('p').update({ data: { n: 3 } }));
+    r.txSet = await attempt(() => db.runTransaction(async (tx) => tx.collection('replaced').doc('p').set({ data: { n: 4, again: true } })));
+    r.txUpdate = await attempt(() => db.runTransaction(async (tx) => tx.collection('replaced').doc('p').update({ data: { n: 5 } })));
+    return r;
+  },
 };
 
 process.on('message', async (name) => {

@@ -179,6 +179,21 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
       handle.close();
     }
   });
+
+  test('null conditions through the real SDK: where({f: null}) and eq(null) match missing fields, neq(null) the rest', async () => {
+    const answer = await runChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'nulls');
+    expect(answer.networkAttempts).toEqual([]);
+    const r = (answer.result as { ok: Record<string, Attempt> }).ok;
+    expect(r.isNull.ok).toEqual(['missing', 'null']);
+    expect(r.eqNull.ok).toEqual(['missing', 'null']);
+    expect(r.neqNull.ok).toEqual(['one']);
+    expect(r.inNull.ok).toEqual(['missing', 'null']);
+    expect(r.countNull.ok).toEqual({ total: 2, errMsg: 'collection.count:ok' });
+    expect(r.updateNull.ok).toEqual({ stats: { updated: 2 }, errMsg: 'collection.update:ok' });
+    expect(r.seen.ok).toEqual(['missing', 'null']);
+    expect(r.removeNeq.ok).toEqual({ stats: { removed: 1 }, errMsg: 'collection.remove:ok' });
+    expect(r.left.ok).toEqual(['missing', 'null']);
+  });
 });
 
 describe('port contract: platformDatabase() over the real SDK answers as the local database does', () => {

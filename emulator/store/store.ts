@@ -17,6 +17,7 @@ import { checkUpdate } from './docUpdate';
 import { Mutex } from './mutex';
 import { countInCollection, findInCollection, openCollection, replaceInCollection, storedById, type Collection, type NedbInternals } from './nedbCollection';
 import { nedbModel } from './nedbModel';
+import { withMongoNulls } from './nullQuery';
 import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
 import { BufferedTx, type BufferedWrite } from './storeTx';
 import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
@@ -135,14 +136,17 @@ export class DocumentStore {
     for (const ds of touched) await ds.compactDatafileAsync();
   }
 
-  /** Finds the documents matching `query` (deep copies). */
+  /**
+   * Finds the documents matching `query` (deep copies). A null condition means null or missing,
+   * as in MongoDB and CloudBase (nullQuery.ts); so in `count`, `matches` and the where-writes.
+   */
   async find(collection: string, query: MongoQuery, options: FindOptions = {}): Promise<StoredDoc[]> {
     assertMongoQuery(query);
     checkFindOptions(options);
     const ds = this.ready.get(collection) ?? (await this.existing(collection));
     this.assertOpen();
     if (!ds || options.limit === 0) return []; // NeDB reads limit 0 as "no limit"
-    return findInCollection(ds, query, options).map((doc) => copyJson(doc));
+    return findInCollection(ds, withMongoNulls(query), options).map((doc) => copyJson(doc));
   }
 
   /** Counts the documents matching `query`. */
@@ -150,7 +154,7 @@ export class DocumentStore {
     assertMongoQuery(query);
     const ds = this.ready.get(collection) ?? (await this.existing(collection));
     this.assertOpen();
-    return ds ? countInCollection(ds, query) : 0;
+    return ds ? countInCollection(ds, withMongoNulls(query)) : 0;
   }
 
   /** One document by id (a deep copy), or null. */
@@ -159,10 +163,10 @@ export class DocumentStore {
     return this.readStored(collection, id);
   }
 
-  /** The same matcher find() uses (for watch filtering). */
+  /** The same matcher find() uses (for watch filtering), null meaning null or missing (nullQuery.ts). */
   matches(doc: StoredDoc, query: MongoQuery): boolean {
     assertMongoQuery(query);
-    return nedbModel.match(doc, query);
+    return nedbModel.match(doc, withMongoNulls(query));
   }
 
   /**
@@ -173,7 +177,7 @@ export class DocumentStore {
     assertMongoQuery(query);
     const ds = await this.existing(collection);
     if (!ds) return 0;
-    const candidates = await (ds as unknown as NedbInternals)._getCandidatesAsync(query, true);
+    const candidates = await (ds as unknown as NedbInternals)._getCandidatesAsync(withMongoNulls(query), true);
     return candidates.length;
   }
 

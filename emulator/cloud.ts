@@ -10,7 +10,7 @@ import { RoomConsole } from './console/roomConsole';
 import { EmulatorClock } from './timers/clock';
 import { loadCloudConfig } from './cloudConfig';
 import { wxServerSdkEnv } from './adminApi/sdkEnv';
-import { FunctionsHost } from './functions/functionsHost';
+import { FunctionsHost, assertFunctionInstances } from './functions/functionsHost';
 import { defaultIndexes } from './store/indexes';
 import { mediaAuthFromEnv } from './media/authConfig';
 import { MediaService } from './media/mediaService';
@@ -38,7 +38,11 @@ export interface LocalCloudOptions {
   timers?: boolean;
   /** A simulated round trip of every database request the functions make, in ms (AdminApiOptions.latencyMs). */
   databaseLatencyMs?: number;
-  /** Instances per function at most (FunctionsHostOptions.maxInstances). */
+  /**
+   * Instances per function at most, a positive integer (FunctionsHostOptions.maxInstances; default
+   * DEFAULT_FUNCTION_INSTANCES, 256: a burst of 200 phones is not queued here, CloudBase itself
+   * runs up to 1,000 instances of a function). Anything else is refused before anything starts.
+   */
   functionInstances?: number;
   /** Where services log (default: stderr). */
   log?: (line: string) => void;
@@ -98,6 +102,8 @@ export function defaultRepoRoot(): string {
 
 /** Starts a local cloud; on any failure, whatever had started is stopped again before rejecting. */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  // Checked first: a bad value must not leave a store open or a media server running.
+  if (options.functionInstances !== undefined) assertFunctionInstances(options.functionInstances);
   const repoRoot = options.repoRoot ?? defaultRepoRoot();
   const config = loadCloudConfig(repoRoot);
   const rules = loadRules(path.join(repoRoot, 'shared', 'database-rules.json'));

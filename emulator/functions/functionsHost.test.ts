@@ -1,8 +1,10 @@
+import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import { defaultRepoRoot } from '../cloud';
 import type { LocalCloud } from '../cloud';
 import { loadCloudConfig } from '../cloudConfig';
-import { FunctionsHost, LOCAL_APPID } from './functionsHost';
+import { DEFAULT_FUNCTION_INSTANCES, FunctionsHost, LOCAL_APPID } from './functionsHost';
 import type { InvokeResult } from './functionsHost';
 import { fixtureRoot, startFixtureCloud } from '../__fixtures__/fixtureCloud';
 
@@ -142,5 +144,53 @@ describe('functions host: instance processes with the real wx-server-sdk', () =>
     await expect(broken.start()).rejects.toThrow(/ghost.*not found/);
     const noRuntime = new FunctionsHost({ config, runtimeFile: '/nonexistent/runtime.js', platformEnv: () => ({}) });
     await expect(noRuntime.start()).rejects.toThrow(/runtime\.js not found/);
+  });
+});
+
+describe('functions host: the instances cap (functionInstances)', () => {
+  type PoolInfo = { functions: Array<{ name: string; instances: { running: number; queued: number; coldStarts: number } }> };
+  const counterPool = (cloud: LocalCloud) => (cloud.functions.getInfo() as PoolInfo).functions.find((f) => f.name === 'counter')?.instances;
+
+  test(`by default ${DEFAULT_FUNCTION_INSTANCES} instances: a burst of concurrent calls gets an instance each, none queues`, async () => {
+    // CloudBase runs up to 1,000 instances of a function at once (functionsHost.ts); the old
+    // default, twice the cores, ran this burst on 4 instances on a 2-core machine.
+    const cloud = await startFixtureCloud();
+    try {
+      expect(cloud.functions.maxInstances).toBe(DEFAULT_FUNCTION_INSTANCES);
+      const burst = Array.from({ length: 12 }, () => cloud.functions.invoke('counter', { holdMs: 300 }, { openid: 'o' }));
+      expect(counterPool(cloud)?.queued).toBe(0);
+      const results = (await Promise.all(burst)).map(resultOf);
+      expect(new Set(results.map((r) => r.pid)).size).toBe(12);
+      expect(counterPool(cloud)).toMatchObject({ running: 12, coldStarts: 12, queued: 0 });
+    } finally {
+      await cloud.stop();
+    }
+  });
+
+  test('a cap of 2 is honoured: the rest of a burst queues and runs on the same two instances', async () => {
+    const cloud = await startFixtureCloud({ functionInstances: 2 });
+    try {
+      const burst = Array.from({ length: 6 }, () => cloud.functions.invoke('counter', { holdMs: 100 }, { openid: 'o' }));
+      expect(counterPool(cloud)).toMatchObject({ running: 2, queued: 4 });
+      const results = (await Promise.all(burst)).map(resultOf);
+      expect(new Set(results.map((r) => r.pid)).size).toBe(2);
+      expect(counterPool(cloud)).toMatchObject({ running: 2, coldStarts: 2, queued: 0 });
+    } finally {
+      await cloud.stop();
+    }
+  });
+
+  test.each([[0], [-3], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY]])('functionInstances %p is refused before anything starts', async (bad) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-instances-'));
+    try {
+      await expect(startFixtureCloud({ functionInstances: bad, dataDir })).rejects.toThrow(/functionInstances must be a positive integer/);
+      // Nothing was left open: the same data directory opens again (a leaked store would refuse it).
+      const cloud = await startFixtureCloud({ dataDir });
+      await cloud.stop();
+      const config = loadCloudConfig(fixtureRoot);
+      expect(() => new FunctionsHost({ config, runtimeFile: '/unused', platformEnv: () => ({}), maxInstances: bad })).toThrow(RangeError);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

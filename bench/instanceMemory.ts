@@ -10,7 +10,9 @@ import { measureInstanceMemory } from './measures/instanceMemory';
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 20);
   if (!Number.isSafeInteger(count) || count < 1) throw new Error('usage: instanceMemory [N], N a positive integer');
-  const cloud = await startLocalCloud({ port: 0, timers: false, functionInstances: count, log: () => undefined });
+  // All N start at once (functionStarts): at the default pace, instances freed by their short
+  // joinRoom would serve the rest of the burst and fewer than N would start.
+  const cloud = await startLocalCloud({ port: 0, timers: false, functionInstances: count, functionStarts: count, log: () => undefined });
   try {
     const m = await measureInstanceMemory(cloud, count);
     const gib = (mib: number): string => (mib / 1024).toFixed(1);

@@ -44,6 +44,12 @@ export interface LocalCloudOptions {
    * runs up to 1,000 instances of a function). Anything else is refused before anything starts.
    */
   functionInstances?: number;
+  /**
+   * Instances of a function starting at once, a positive integer (FunctionsHostOptions.maxStarting;
+   * default the machine's available parallelism): a burst beyond it waits for a start slot or a
+   * freed instance, so that cold starts do not share the CPU until all of them time out.
+   */
+  functionStarts?: number;
   /** Where services log (default: stderr). */
   log?: (line: string) => void;
   /**
@@ -104,6 +110,7 @@ export function defaultRepoRoot(): string {
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   // Checked first: a bad value must not leave a store open or a media server running.
   if (options.functionInstances !== undefined) assertFunctionInstances(options.functionInstances);
+  if (options.functionStarts !== undefined) assertFunctionInstances(options.functionStarts, 'functionStarts');
   const repoRoot = options.repoRoot ?? defaultRepoRoot();
   const config = loadCloudConfig(repoRoot);
   const rules = loadRules(path.join(repoRoot, 'shared', 'database-rules.json'));
@@ -138,6 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     envOverrides,
     clockOffsetMs: () => clock.offset,
     maxInstances: options.functionInstances,
+    maxStarting: options.functionStarts,
     log: options.log,
   });
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });

@@ -51,7 +51,7 @@ export function instancePids(): number[] {
 }
 
 /**
- * Starts `count` jrtc instances on `cloud` (whose functionInstances must allow as many), lets
+ * Starts `count` jrtc instances on `cloud` (whose functionInstances and functionStarts must allow as many), lets
  * them settle idle for `settleMs`, and reads their memory.
  */
 export async function measureInstanceMemory(cloud: LocalCloud, count: number, settleMs = 2000): Promise<InstanceMemory> {

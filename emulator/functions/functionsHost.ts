@@ -6,6 +6,7 @@
  */
 import crypto from 'crypto';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import type { CloudConfig, FunctionConfig } from '../cloudConfig';
 import type { EmulatorService } from '../service';
@@ -51,6 +52,11 @@ export interface FunctionsHostOptions {
   maxInstances?: number;
   /** An idle instance is stopped after this long (default 5 minutes). */
   idleMs?: number;
+  /**
+   * Instances of a function starting at once, at most (default: the machine's available
+   * parallelism, at least 1): a burst waits for a start slot or a freed instance (instancePool.ts).
+   */
+  maxStarting?: number;
   /** Where function logs and failures go (default: stderr). */
   log?: (line: string) => void;
 }
@@ -62,9 +68,10 @@ export interface FunctionsHostOptions {
  * https://developers.weixin.qq.com/community/develop/doc/0002c67d9681f020011c506ff5e400, and the
  * billing guide it points to, https://developers.weixin.qq.com/miniprogram/dev/wxcloud/billing/postpayment.html).
  * The old default, twice the cores, queued a 200-phone join burst behind 4 instances on this
- * machine, which the platform does not do; 256 lets such a burst start an instance per call.
- * Instances start only on demand and stop after `idleMs` idle, so the cap costs nothing until a
- * burst reaches it. What a full cap would cost is INSTANCE_MEMORY_MIB × 256: about 8 GiB.
+ * machine, which the platform does not do; with 256 the pool grows to such a burst, started at the
+ * machine's pace (`maxStarting`, instancePool.ts). Instances start only on demand and stop after
+ * `idleMs` idle, so the cap costs nothing until a burst reaches it. What a full cap would cost is
+ * INSTANCE_MEMORY_MIB × 256: about 8 GiB.
  */
 export const DEFAULT_FUNCTION_INSTANCES = 256;
 
@@ -77,10 +84,13 @@ export const DEFAULT_FUNCTION_INSTANCES = 256;
  */
 export const INSTANCE_MEMORY_MIB = { rss: 78, uss: 33 } as const;
 
-/** Throws unless `n` is a positive integer: the cap of instances per function. */
-export function assertFunctionInstances(n: number): void {
+/**
+ * Throws a RangeError unless `n` is a positive integer. `what` names the setting in the message
+ * (`functionInstances`, the cap of instances per function; `functionStarts`, instances starting at once).
+ */
+export function assertFunctionInstances(n: number, what = 'functionInstances'): void {
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new RangeError(`functionInstances must be a positive integer (instances per function at most), got ${String(n)}`);
+    throw new RangeError(`${what} must be a positive integer, got ${String(n)}`);
   }
 }
 
@@ -102,6 +112,7 @@ export class FunctionsHost implements EmulatorService {
 
   constructor(private readonly options: FunctionsHostOptions) {
     if (options.maxInstances !== undefined) assertFunctionInstances(options.maxInstances);
+    if (options.maxStarting !== undefined) assertFunctionInstances(options.maxStarting, 'functionStarts');
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
@@ -128,7 +139,11 @@ export class FunctionsHost implements EmulatorService {
           env: this.instanceEnv(fn),
           log: this.log,
         }),
-        { maxInstances: this.maxInstances, idleMs: this.options.idleMs ?? 300_000 },
+        {
+          maxInstances: this.maxInstances,
+          idleMs: this.options.idleMs ?? 300_000,
+          maxStarting: this.options.maxStarting ?? Math.max(1, os.availableParallelism()),
+        },
       );
       this.pools.set(fn.name, { config: fn, pool });
     }

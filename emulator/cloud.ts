@@ -10,7 +10,7 @@ import { RoomConsole } from './console/roomConsole';
 import { EmulatorClock } from './timers/clock';
 import { loadCloudConfig } from './cloudConfig';
 import { wxServerSdkEnv } from './adminApi/sdkEnv';
-import { FunctionsHost } from './functions/functionsHost';
+import { FunctionsHost, assertFunctionInstances } from './functions/functionsHost';
 import { defaultIndexes } from './store/indexes';
 import { mediaAuthFromEnv } from './media/authConfig';
 import { MediaService } from './media/mediaService';
@@ -38,8 +38,18 @@ export interface LocalCloudOptions {
   timers?: boolean;
   /** A simulated round trip of every database request the functions make, in ms (AdminApiOptions.latencyMs). */
   databaseLatencyMs?: number;
-  /** Instances per function at most (FunctionsHostOptions.maxInstances). */
+  /**
+   * Instances per function at most, a positive integer (FunctionsHostOptions.maxInstances; default
+   * DEFAULT_FUNCTION_INSTANCES, 256: a burst of 200 phones is not queued here, CloudBase itself
+   * runs up to 1,000 instances of a function). Anything else is refused before anything starts.
+   */
   functionInstances?: number;
+  /**
+   * Instances of a function starting at once, a positive integer (FunctionsHostOptions.maxStarting;
+   * default the machine's available parallelism): a burst beyond it waits for a start slot or a
+   * freed instance, so that cold starts do not share the CPU until all of them time out.
+   */
+  functionStarts?: number;
   /** Where services log (default: stderr). */
   log?: (line: string) => void;
   /**
@@ -98,6 +108,9 @@ export function defaultRepoRoot(): string {
 
 /** Starts a local cloud; on any failure, whatever had started is stopped again before rejecting. */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  // Checked first: a bad value must not leave a store open or a media server running.
+  if (options.functionInstances !== undefined) assertFunctionInstances(options.functionInstances);
+  if (options.functionStarts !== undefined) assertFunctionInstances(options.functionStarts, 'functionStarts');
   const repoRoot = options.repoRoot ?? defaultRepoRoot();
   const config = loadCloudConfig(repoRoot);
   const rules = loadRules(path.join(repoRoot, 'shared', 'database-rules.json'));
@@ -132,6 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     envOverrides,
     clockOffsetMs: () => clock.offset,
     maxInstances: options.functionInstances,
+    maxStarting: options.functionStarts,
     log: options.log,
   });
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });

@@ -1,6 +1,6 @@
 /**
  * `node dist/emulator/main.js [--port N] [--data DIR] [--no-timers] [--rtmp-port N] [--http-port N]
- * [--no-media] [--media-provider P] [--db-latency MS] [--demo] [--once]`: runs the local cloud, with its media server
+ * [--no-media] [--media-provider P] [--db-latency MS] [--function-instances N] [--demo] [--once]`: runs the local cloud, with its media server
  * unless --no-media, until SIGINT/SIGTERM. With --demo it plays the demo class (cli/demo/demo.ts: a
  * teacher and 20 students as SDK clients); with --once as well it exits when the demo ends (status 0
  * when the demo ended as it should).
@@ -12,6 +12,7 @@ import type { MediaProvider } from '../shared/signers';
 import { startLocalCloud } from './cloud';
 import type { LocalCloud } from './cloud';
 import { CONSOLE_PATH } from './console/roomConsole';
+import { DEFAULT_FUNCTION_INSTANCES, INSTANCE_MEMORY_MIB } from './functions/functionsHost';
 import { runDemo } from '../cli/demo/demo';
 import { startLiveClass } from '../cli/demo/demoLive';
 import type { LiveClass } from '../cli/demo/demoLive';
@@ -28,6 +29,7 @@ interface CliOptions {
   journalLimit?: number;
   dbLatency?: number;
   env: Record<string, string>;
+  functionInstances: number;
   once?: boolean;
 }
 
@@ -41,6 +43,26 @@ function parseBytes(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive number of bytes');
   return n;
+}
+
+/** A positive integer, as the instances cap must be (FunctionsHost checks it again). */
+function parseInstances(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('instances of a function at most: a positive integer, e.g. 256');
+  }
+  return n;
+}
+
+/** What `--help` says of --function-instances: the default and what it costs (measured, functionsHost.ts). */
+function instancesHelp(): string {
+  const { rss, uss } = INSTANCE_MEMORY_MIB;
+  const gib = ((uss * DEFAULT_FUNCTION_INSTANCES) / 1024).toFixed(1);
+  return (
+    `instances of each function running at once; more calls queue (CloudBase runs up to 1000). ` +
+    `An idle warm jrtc instance holds about ${rss} MiB RSS, ${uss} MiB of it its own, so ${DEFAULT_FUNCTION_INSTANCES} ` +
+    `instances take about ${gib} GiB; they start only when calls overlap and stop after 5 idle minutes`
+  );
 }
 
 function parseMs(value: string): number {
@@ -73,6 +95,7 @@ async function main(): Promise<void> {
     .option('--no-media', 'do not run the local media server')
     .option('--media-provider <name>', `URL signing format the function issues and the media server checks (${MEDIA_PROVIDERS.join(', ')})`, parseProvider)
     .option('--db-latency <ms>', 'delay every database request of the functions by this round trip, as the network to CloudBase paces it', parseMs)
+    .option('--function-instances <n>', instancesHelp(), parseInstances, DEFAULT_FUNCTION_INSTANCES)
     .option('--env <KEY=VALUE>', "set an environment variable of the functions over cloudbaserc.json's envVariables (repeatable)", collectEnv, {})
     .option('--demo', 'play the demo class: a teacher and 20 students as SDK clients')
     .option('--once', 'with --demo: exit when the demo ends')
@@ -86,6 +109,7 @@ async function main(): Promise<void> {
       dataDir: path.resolve(opts.data),
       journalLimitBytes: opts.journalLimit,
       databaseLatencyMs: opts.dbLatency,
+      functionInstances: opts.functionInstances,
       timers: opts.timers,
       media: opts.media ? { rtmpPort: opts.rtmpPort, httpPort: opts.httpPort } : false,
       functionEnv: { ...opts.env, ...(opts.mediaProvider ? { JRTC_MEDIA_PROVIDER: opts.mediaProvider } : {}) },
@@ -101,7 +125,11 @@ async function main(): Promise<void> {
   }
   console.log(`JRTC local cloud listening on ${cloud.url}`);
   console.log(`  console: ${cloud.url}${CONSOLE_PATH}`);
-  console.log(`  functions: ${cloud.functions.names().join(', ') || '(none)'}`);
+  const cap = cloud.functions.maxInstances;
+  console.log(
+    `  functions: ${cloud.functions.names().join(', ') || '(none)'} (up to ${cap} instances each, ` +
+      `about ${INSTANCE_MEMORY_MIB.uss} MiB per idle warm instance: ${((cap * INSTANCE_MEMORY_MIB.uss) / 1024).toFixed(1)} GiB if a burst starts them all)`,
+  );
   for (const t of cloud.timers.list()) {
     console.log(`  timer ${t.name} -> ${t.functionName} (${t.cron})${opts.timers ? '' : ' [off]'}`);
   }

@@ -56,6 +56,7 @@ async function main() {
         path.join(root, 'emulator', 'functions', 'instanceRuntime.ts'),
         path.join(root, 'cli', 'jrtc.ts'),
         path.join(root, 'bench', 'run.ts'),
+        path.join(root, 'bench', 'instanceMemory.ts'),
       ],
       outdir: path.join(root, 'dist'),
       outbase: root,

@@ -4,15 +4,9 @@
  * value reaches the unchanged function (its join reply carries the lease it read); a malformed
  * option stops the cloud before it starts, naming the expected form.
  */
-import { spawnSync } from 'child_process';
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
 import { createCloudClient } from '../emulator/client/client';
-import { startCloudProcess } from './helpers/cloudProcess';
+import { runRefusedCloud, startCloudProcess } from './helpers/cloudProcess';
 import { callOk, joinParams } from './helpers/room';
-
-const mainJs = path.resolve(__dirname, '..', 'dist', 'emulator', 'main.js');
 
 test('--env sets a function variable over cloudbaserc.json', async () => {
   const cloud = await startCloudProcess({ args: ['--env', 'JRTC_LEASE_MS=60000'] });
@@ -26,15 +20,7 @@ test('--env sets a function variable over cloudbaserc.json', async () => {
 }, 30_000);
 
 test.each([['JRTC_LEASE_MS'], ['=15000'], ['1X=2']])('--env %s is refused before the cloud starts', (value) => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-env-'));
-  try {
-    const run = spawnSync(process.execPath, [mainJs, '--port', '0', '--data', dataDir, '--no-media', '--no-timers', '--env', value], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect({ status: run.status, listening: /listening on/.test(run.stdout) }).toEqual({ status: 1, listening: false });
-    expect(run.stderr).toMatch(/--env <KEY=VALUE>.*KEY=VALUE, KEY a variable name/);
-  } finally {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  const run = runRefusedCloud(['--env', value]);
+  expect({ status: run.status, listening: run.listening }).toEqual({ status: 1, listening: false });
+  expect(run.stderr).toMatch(/--env <KEY=VALUE>.*KEY=VALUE, KEY a variable name/);
 });

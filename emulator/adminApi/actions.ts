@@ -142,17 +142,20 @@ async function modifyDocument(body: unknown, ctx: ActionContext): Promise<Action
   const answer = (existed: boolean, wrote: boolean): ActionResult => ({
     data: existed ? { updated: wrote ? 1 : 0 } : { updated: 0, ...(wrote ? { upsert_id: id } : {}) },
   });
+  // `merge: false` is doc.set() (@cloudbase/database document.js sends it for set, `merge: true`
+  // for update): over an existing document the watch reports it as `dataType: 'replace'`, so the
+  // store is told which of the two this whole-document write is.
   const tx = txOf(req, ctx);
   if (tx) {
     const current = await tx.read(c, id);
     const doc = next(current);
-    if (doc) await tx.put(c, id, doc);
+    if (doc) await tx.put(c, id, doc, { merge });
     return answer(current !== null, doc !== null);
   }
   return ctx.store.transact(async (stx) => {
     const current = await stx.get(c, id);
     const doc = next(current);
-    if (doc) stx.put(c, id, doc);
+    if (doc) stx.put(c, id, doc, { merge });
     return answer(current !== null, doc !== null);
   });
 }

@@ -16,6 +16,7 @@ import { AdminApi } from './adminApi';
 import { DATE_KEY } from './ejson';
 import { runPortScenario } from './__fixtures__/portScenario';
 import { wxServerSdkEnv } from './sdkEnv';
+import { eventually } from '../__fixtures__/fixtureCloud';
 
 jest.setTimeout(60_000);
 
@@ -142,6 +143,57 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
       { _id: 'carol', balance: 5 },
     ]);
     expect(await cloud.store.get('accounts', 'erin')).toBeNull(); // the aborted transaction's set
+  });
+
+  test("a watch sees the SDK's doc(id).set() over an existing document as 'replace' and update() as 'update', also in transactions", async () => {
+    const changes: Array<{ queueType: string; dataType: string; doc: unknown; updatedFields?: unknown }> = [];
+    let ready = false;
+    const handle = cloud.watch.register({ collection: 'replaced', query: {} }, {
+      snapshot: (m) => {
+        if (m.type === 'init') ready = true;
+        else changes.push(...m.docChanges);
+      },
+      error: (e) => {
+        throw new Error(e.errMsg);
+      },
+    });
+    try {
+      await eventually(() => ready);
+      const answer = await runChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'replace');
+      expect(answer.networkAttempts).toEqual([]);
+      const r = (answer.result as { ok: Record<string, Attempt> }).ok;
+      for (const step of ['create', 'set', 'update', 'txSet', 'txUpdate']) expect(r[step].err).toBeUndefined();
+      await eventually(() => changes.length === 5);
+      expect(changes.map((c) => `${c.queueType}/${c.dataType}`)).toEqual([
+        'enqueue/add',
+        'update/replace',
+        'update/update',
+        'update/replace',
+        'update/update',
+      ]);
+      expect(changes[1].doc).toEqual({ _id: 'p', n: 2 });
+      expect(changes[1].updatedFields).toBeUndefined();
+      expect(changes[2].updatedFields).toEqual({ n: 3 });
+      expect(changes[3].doc).toEqual({ _id: 'p', n: 4, again: true });
+      expect(changes[4].updatedFields).toEqual({ n: 5 });
+    } finally {
+      handle.close();
+    }
+  });
+
+  test('null conditions through the real SDK: where({f: null}) and eq(null) match missing fields, neq(null) the rest', async () => {
+    const answer = await runChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'nulls');
+    expect(answer.networkAttempts).toEqual([]);
+    const r = (answer.result as { ok: Record<string, Attempt> }).ok;
+    expect(r.isNull.ok).toEqual(['missing', 'null']);
+    expect(r.eqNull.ok).toEqual(['missing', 'null']);
+    expect(r.neqNull.ok).toEqual(['one']);
+    expect(r.inNull.ok).toEqual(['missing', 'null']);
+    expect(r.countNull.ok).toEqual({ total: 2, errMsg: 'collection.count:ok' });
+    expect(r.updateNull.ok).toEqual({ stats: { updated: 2 }, errMsg: 'collection.update:ok' });
+    expect(r.seen.ok).toEqual(['missing', 'null']);
+    expect(r.removeNeq.ok).toEqual({ stats: { removed: 1 }, errMsg: 'collection.remove:ok' });
+    expect(r.left.ok).toEqual(['missing', 'null']);
   });
 });
 

@@ -5,6 +5,8 @@
  * `{"o.p": true, "$and": [{"a": {"$gt": 1}}, {"a": {"$lt": 5}}]}`, so this is mostly a check
  * that only operators the store matches as CloudBase does get through, plus the rewrite of dates
  * (see ejson.ts). The store validates the result once more (assertMongoQuery, checkUpdate).
+ * `{f: null}` / `{$eq: null}` / `{$ne: null}` pass through as they are: the store gives null its
+ * MongoDB meaning, null or missing, for every caller alike (store/nullQuery.ts).
  */
 import { isPlainObject } from '../store/docData';
 import type { FindOptions, MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';

@@ -52,6 +52,33 @@ describe('cloud client', () => {
     await expect(db.collection('secret').where({}).get()).rejects.toMatchObject({ errCode: -502003 });
   });
 
+  test('client queries: where({f: null}) and eq(null) match documents without f, neq(null) the rest; so does a watch', async () => {
+    // MongoDB's meaning of null, which CloudBase follows (emulator/store/nullQuery.ts).
+    const db = client('alice').database();
+    const _ = db.command;
+    await db.collection('notes').add({ _id: 'null', f: null });
+    await db.collection('notes').add({ _id: 'one', f: 1 });
+    await db.collection('notes').add({ _id: 'missing', g: 1 });
+    const ids = async (condition: Record<string, unknown>): Promise<string[]> =>
+      (await db.collection('notes').where(condition).get()).data.map((d: { _id: string }) => d._id).sort();
+    expect(await ids({ f: null })).toEqual(['missing', 'null']);
+    expect(await ids({ f: _.eq(null) })).toEqual(['missing', 'null']);
+    expect(await ids({ f: _.neq(null) })).toEqual(['one']);
+    expect((await db.collection('notes').where({ f: null }).count()).total).toBe(2);
+    expect(await db.collection('notes').where({ f: _.eq(null) }).update({ seen: true })).toMatchObject({ updated: 2 });
+    expect(await ids({ seen: true })).toEqual(['missing', 'null']);
+
+    const snaps: WatchSnapshot[] = [];
+    const listener = db.collection('notes').where({ f: null }).watch({ onChange: (s) => snaps.push(s), onError: (e) => { throw e; } });
+    closers.push(() => listener.close());
+    await eventually(() => snaps.length === 1);
+    expect(docsOf(snaps[0]).map((d) => d._id).sort()).toEqual(['missing', 'null']);
+    await db.collection('notes').doc('missing').update({ f: 2 }); // now has f: leaves the result
+    await eventually(() => snaps.length === 2);
+    expect(snaps[1].docChanges).toMatchObject([{ queueType: 'dequeue', docId: 'missing' }]);
+    expect(docsOf(snaps[1]).map((d) => d._id)).toEqual(['null']);
+  });
+
   test("divergence: the vendor's doc(id).get() answers a missing document with data: [] (wx.cloud rejects)", async () => {
     const db = client('alice').database();
     expect((await db.collection('notes').doc('nothing').get()).data).toEqual([]);

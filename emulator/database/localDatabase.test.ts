@@ -139,6 +139,24 @@ describe('queries', () => {
     expect(await db.collection('jrtc_members').count()).toEqual({ total: 10 });
   });
 
+  it('null means null or missing: where({f: null}) and eq(null) match documents without f; neq(null) is the complement', async () => {
+    // MongoDB's meaning, which CloudBase follows (emulator/store/nullQuery.ts).
+    const c = db.collection('things');
+    await c.add({ data: { _id: 'null', f: null } });
+    await c.add({ data: { _id: 'one', f: 1 } });
+    await c.add({ data: { _id: 'missing', g: 1 } });
+    const _ = db.command;
+    const ids = async (condition: Record<string, unknown>): Promise<string[]> =>
+      (await c.where(condition).get()).data.map((d) => String(d._id)).sort();
+    expect(await ids({ f: null })).toEqual(['missing', 'null']);
+    expect(await ids({ f: _.eq(null) })).toEqual(['missing', 'null']);
+    expect(await ids({ f: _.neq(null) })).toEqual(['one']);
+    expect(await c.where({ f: null }).count()).toEqual({ total: 2 });
+    expect(await c.where({ f: null }).update({ data: { seen: true } })).toEqual({ stats: { updated: 2 } });
+    expect(await c.where({ f: _.neq(null) }).remove()).toEqual({ stats: { removed: 1 } });
+    expect(await ids({})).toEqual(['missing', 'null']);
+  });
+
   it('refuses unsupported operators with a clear error', async () => {
     const members = db.collection('jrtc_members');
     expect(() => members.where({ n: { $regex: 'a' } })).toThrow(/unsupported operator \$regex/);

@@ -112,7 +112,9 @@ function checkKey(key: string, where: string): void {
 /**
  * `{roomKey: 'a', n: command.lt(3), 'stream.publishing': true}` -> Mongo query. A nested plain
  * object means equality on each of its leaves (CloudBase flattens it to dot paths); arrays are
- * compared as whole values; an empty object matches an empty object. Throws DatabaseError
+ * compared as whole values; an empty object matches an empty object; a null value (or
+ * `command.eq(null)`) matches null or a missing field, `command.neq(null)` a present non-null one
+ * (the store's MongoDB meaning, store/nullQuery.ts). Throws DatabaseError
  * (DB_INVALID_ARGUMENT) on unsupported operators, update commands, undefined values or a path
  * given twice.
  */

@@ -1,8 +1,10 @@
+import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import { defaultRepoRoot } from '../cloud';
 import type { LocalCloud } from '../cloud';
 import { loadCloudConfig } from '../cloudConfig';
-import { FunctionsHost, LOCAL_APPID } from './functionsHost';
+import { DEFAULT_FUNCTION_INSTANCES, FunctionsHost, LOCAL_APPID } from './functionsHost';
 import type { InvokeResult } from './functionsHost';
 import { fixtureRoot, startFixtureCloud } from '../__fixtures__/fixtureCloud';
 
@@ -142,5 +144,74 @@ describe('functions host: instance processes with the real wx-server-sdk', () =>
     await expect(broken.start()).rejects.toThrow(/ghost.*not found/);
     const noRuntime = new FunctionsHost({ config, runtimeFile: '/nonexistent/runtime.js', platformEnv: () => ({}) });
     await expect(noRuntime.start()).rejects.toThrow(/runtime\.js not found/);
+  });
+});
+
+describe('functions host: the instances cap (functionInstances)', () => {
+  type PoolInfo = { functions: Array<{ name: string; instances: { running: number; starting: number; queued: number; coldStarts: number } }> };
+  const counterPool = (cloud: LocalCloud) => (cloud.functions.getInfo() as PoolInfo).functions.find((f) => f.name === 'counter')?.instances;
+
+  test(`by default ${DEFAULT_FUNCTION_INSTANCES} instances: a burst of long calls gets an instance each, started a few at a time`, async () => {
+    // CloudBase runs up to 1,000 instances of a function at once (functionsHost.ts); the old
+    // default, twice the cores, ran this burst on 4 instances on a 2-core machine.
+    const cloud = await startFixtureCloud();
+    try {
+      expect(cloud.functions.maxInstances).toBe(DEFAULT_FUNCTION_INSTANCES);
+      const burst = Array.from({ length: 12 }, () => cloud.functions.invoke('counter', { holdMs: 2500 }, { openid: 'o' }));
+      // Started at the machine's pace (instancePool.ts): the rest waits for a start slot.
+      const slots = Math.min(12, Math.max(1, os.availableParallelism()));
+      expect(counterPool(cloud)).toMatchObject({ running: slots, starting: slots, queued: 12 - slots });
+      const results = (await Promise.all(burst)).map(resultOf);
+      expect(new Set(results.map((r) => r.pid)).size).toBe(12);
+      expect(counterPool(cloud)).toMatchObject({ running: 12, starting: 0, coldStarts: 12, queued: 0 });
+    } finally {
+      await cloud.stop();
+    }
+  });
+
+  test('functionStarts 1: instances start one at a time, and the pool still grows to the burst', async () => {
+    const cloud = await startFixtureCloud({ functionStarts: 1 });
+    try {
+      const burst = Array.from({ length: 4 }, () => cloud.functions.invoke('counter', { holdMs: 1500 }, { openid: 'o' }));
+      expect(counterPool(cloud)).toMatchObject({ running: 1, starting: 1, queued: 3 });
+      const seen = new Set<number>();
+      const timer = setInterval(() => seen.add(counterPool(cloud)?.starting ?? -1), 5);
+      const results = (await Promise.all(burst)).map(resultOf);
+      clearInterval(timer);
+      expect([...seen].every((n) => n <= 1)).toBe(true);
+      expect(new Set(results.map((r) => r.pid)).size).toBe(4);
+    } finally {
+      await cloud.stop();
+    }
+  });
+
+  test('a cap of 2 is honoured: the rest of a burst queues and runs on the same two instances', async () => {
+    const cloud = await startFixtureCloud({ functionInstances: 2 });
+    try {
+      const burst = Array.from({ length: 6 }, () => cloud.functions.invoke('counter', { holdMs: 100 }, { openid: 'o' }));
+      expect(counterPool(cloud)?.running).toBeLessThanOrEqual(2);
+      expect(counterPool(cloud)?.queued).toBeGreaterThanOrEqual(4);
+      const results = (await Promise.all(burst)).map(resultOf);
+      expect(new Set(results.map((r) => r.pid)).size).toBe(2);
+      expect(counterPool(cloud)).toMatchObject({ running: 2, coldStarts: 2, queued: 0 });
+    } finally {
+      await cloud.stop();
+    }
+  });
+
+  test.each([[0], [-3], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY]])('functionInstances / functionStarts %p are refused before anything starts', async (bad) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-instances-'));
+    try {
+      await expect(startFixtureCloud({ functionInstances: bad, dataDir })).rejects.toThrow(/functionInstances must be a positive integer/);
+      await expect(startFixtureCloud({ functionStarts: bad, dataDir })).rejects.toThrow(/functionStarts must be a positive integer/);
+      // Nothing was left open: the same data directory opens again (a leaked store would refuse it).
+      const cloud = await startFixtureCloud({ dataDir });
+      await cloud.stop();
+      const config = loadCloudConfig(fixtureRoot);
+      expect(() => new FunctionsHost({ config, runtimeFile: '/unused', platformEnv: () => ({}), maxInstances: bad })).toThrow(RangeError);
+      expect(() => new FunctionsHost({ config, runtimeFile: '/unused', platformEnv: () => ({}), maxStarting: bad })).toThrow(RangeError);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

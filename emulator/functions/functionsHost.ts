@@ -48,12 +48,50 @@ export interface FunctionsHostOptions {
   envOverrides?: Record<string, string>;
   /** How far the local cloud's clock runs ahead, sent with each event (default 0). */
   clockOffsetMs?: () => number;
-  /** Instances per function at most (default: twice the cores, at least 2). */
+  /** Instances per function at most, a positive integer (default DEFAULT_FUNCTION_INSTANCES). */
   maxInstances?: number;
   /** An idle instance is stopped after this long (default 5 minutes). */
   idleMs?: number;
+  /**
+   * Instances of a function starting at once, at most (default: the machine's available
+   * parallelism, at least 1): a burst waits for a start slot or a freed instance (instancePool.ts).
+   */
+  maxStarting?: number;
   /** Where function logs and failures go (default: stderr). */
   log?: (line: string) => void;
+}
+
+/**
+ * How many instances of one function the local cloud runs at once unless told otherwise (then
+ * events queue). CloudBase runs up to 1,000 instances of a function at once, one event each
+ * (ARCHITECTURE.md §6; WeChat's answer on cloud function concurrency, "统一最大上限 1000":
+ * https://developers.weixin.qq.com/community/develop/doc/0002c67d9681f020011c506ff5e400, and the
+ * billing guide it points to, https://developers.weixin.qq.com/miniprogram/dev/wxcloud/billing/postpayment.html).
+ * The old default, twice the cores, queued a 200-phone join burst behind 4 instances on this
+ * machine, which the platform does not do; with 256 the pool grows to such a burst, started at the
+ * machine's pace (`maxStarting`, instancePool.ts). Instances start only on demand and stop after
+ * `idleMs` idle, so the cap costs nothing until a burst reaches it. What a full cap would cost is
+ * INSTANCE_MEMORY_MIB × 256: about 8 GiB.
+ */
+export const DEFAULT_FUNCTION_INSTANCES = 256;
+
+/**
+ * Memory of one idle warm jrtc instance, MiB, measured with `npm run bench:instances`
+ * (bench/instanceMemory.ts: 20 and 40 instances after a joinRoom each, Node 20.20, Linux x64,
+ * 2026-12-07): RSS 78 (what `ps` shows; it counts the shared Node binary in every process), USS
+ * 33 (its private pages: what each more instance takes; PSS 34). 256 instances ≈ 8.3 GiB.
+ * `--help` prints it (emulator/main.ts); emulator/functions/README.md has the table.
+ */
+export const INSTANCE_MEMORY_MIB = { rss: 78, uss: 33 } as const;
+
+/**
+ * Throws a RangeError unless `n` is a positive integer. `what` names the setting in the message
+ * (`functionInstances`, the cap of instances per function; `functionStarts`, instances starting at once).
+ */
+export function assertFunctionInstances(n: number, what = 'functionInstances'): void {
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new RangeError(`${what} must be a positive integer, got ${String(n)}`);
+  }
 }
 
 /** wx-server-sdk's code for a function that threw. */
@@ -73,7 +111,14 @@ export class FunctionsHost implements EmulatorService {
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: FunctionsHostOptions) {
+    if (options.maxInstances !== undefined) assertFunctionInstances(options.maxInstances);
+    if (options.maxStarting !== undefined) assertFunctionInstances(options.maxStarting, 'functionStarts');
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  /** The most instances of one function that run at once (events beyond it queue). */
+  get maxInstances(): number {
+    return this.options.maxInstances ?? DEFAULT_FUNCTION_INSTANCES;
   }
 
   /** Checks every bundle exists (instances start on demand); rejects naming the first that is missing. */
@@ -94,7 +139,11 @@ export class FunctionsHost implements EmulatorService {
           env: this.instanceEnv(fn),
           log: this.log,
         }),
-        { maxInstances: this.options.maxInstances ?? Math.max(2, os.cpus().length * 2), idleMs: this.options.idleMs ?? 300_000 },
+        {
+          maxInstances: this.maxInstances,
+          idleMs: this.options.idleMs ?? 300_000,
+          maxStarting: this.options.maxStarting ?? Math.max(1, os.availableParallelism()),
+        },
       );
       this.pools.set(fn.name, { config: fn, pool });
     }

@@ -2,6 +2,16 @@
  * The instances of one function, as SCF keeps them: one event at a time per instance, a warm idle
  * instance reused before a new one starts, more instances under concurrency up to a cap (then
  * events queue in arrival order), idle instances reclaimed after a while.
+ *
+ * New instances start at a bounded pace: at most `maxStarting` at once. SCF bounds its scale-up too
+ * (its "function burst", 500 new instances a minute per account and region: 并发概述,
+ * https://cloud.tencent.com/document/product/583/45757), but here the bound is the machine: every
+ * instance is a Node process loading its bundle (~0.45 s of CPU for jrtc), and a burst of 45 calls
+ * starting 45 processes at once on 2 cores ran each cold start past the function's 10 s timeout,
+ * where a few instances reused would have answered all of them in 3 s. Events that find no idle
+ * instance and no free start slot wait for whichever comes first: an instance freed by its event,
+ * or a start slot (then a new instance is started for them), so the pool still grows to the
+ * burst's concurrency, up to `maxInstances`, as fast as the machine starts processes.
  */
 import { FunctionInstance } from './instance';
 import type { EventOutcome, InstanceSpec } from './instance';
@@ -13,6 +23,8 @@ export interface PoolOptions {
   maxInstances: number;
   /** An instance idle this long is stopped (SCF reclaims idle instances after minutes). */
   idleMs: number;
+  /** The most instances starting (loading their bundle) at once; the rest of a burst waits (see above). */
+  maxStarting: number;
 }
 
 /** An event's outcome and whether it paid a cold start. */
@@ -20,7 +32,10 @@ export type PoolOutcome = EventOutcome & { coldStart: boolean };
 
 /** What a pool reports about itself. */
 export interface PoolStats {
+  /** Instances alive (starting, busy or idle). */
   running: number;
+  /** Of them, those still loading their bundle. */
+  starting: number;
   idle: number;
   queued: number;
   coldStarts: number;
@@ -34,6 +49,8 @@ export class InstancePool {
   private readonly idle: Array<{ instance: FunctionInstance; timer: NodeJS.Timeout }> = [];
   private readonly waiters: Waiter[] = [];
   private readonly fresh = new WeakSet<FunctionInstance>();
+  /** Instances started whose bundle has not loaded (or failed to) yet. */
+  private starting = 0;
   private coldStarts = 0;
   private closed = false;
 
@@ -65,7 +82,7 @@ export class InstancePool {
 
   /** Counts for the console and the bench. */
   stats(): PoolStats {
-    return { running: this.instances.size, idle: this.idle.length, queued: this.waiters.length, coldStarts: this.coldStarts };
+    return { running: this.instances.size, starting: this.starting, idle: this.idle.length, queued: this.waiters.length, coldStarts: this.coldStarts };
   }
 
   /** Stops every instance; queued events fail. */
@@ -85,19 +102,35 @@ export class InstancePool {
       if (instance.alive) return Promise.resolve(instance);
       this.instances.delete(instance);
     }
-    if (this.instances.size < this.options.maxInstances) return Promise.resolve(this.spawn());
+    if (this.canStart()) return Promise.resolve(this.spawn());
     return new Promise<FunctionInstance>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Whether another instance may start now: under the cap, and a start slot free. */
+  private canStart(): boolean {
+    return this.instances.size < this.options.maxInstances && this.starting < this.options.maxStarting;
+  }
+
+  /** Starts instances for waiting events while a start slot is free (after a start or an instance ended). */
+  private scaleUp(): void {
+    while (!this.closed && this.waiters.length > 0 && this.canStart()) {
+      (this.waiters.shift() as Waiter).resolve(this.spawn());
+    }
   }
 
   private release(instance: FunctionInstance): void {
     if (!instance.alive) this.instances.delete(instance);
     if (this.closed) return;
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter.resolve(instance.alive ? instance : this.spawn());
+    if (!instance.alive) {
+      // Its place is free: a waiting event gets a new instance when a start slot allows.
+      this.scaleUp();
       return;
     }
-    if (!instance.alive) return;
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve(instance);
+      return;
+    }
     const timer = setTimeout(() => {
       const at = this.idle.findIndex((entry) => entry.instance === instance);
       if (at >= 0) this.idle.splice(at, 1);
@@ -114,6 +147,12 @@ export class InstancePool {
     const instance = new FunctionInstance(spec, `${spec.functionName}#${this.coldStarts}`);
     this.instances.add(instance);
     this.fresh.add(instance);
+    this.starting += 1;
+    const started = (): void => {
+      this.starting -= 1;
+      this.scaleUp();
+    };
+    instance.ready.then(started, started);
     return instance;
   }
 }

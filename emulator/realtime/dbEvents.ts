@@ -11,7 +11,13 @@ import type { DbEvent } from './protocol';
 /** Documents are stored as JSON values only (docData.ts), so their JSON text is also their relaxed EJSON. */
 const text = (value: unknown): string => JSON.stringify(value);
 
-/** Whether the client rebuilds this change's document itself (CloudBase sends `Doc: ''` for these). */
+/**
+ * Whether the client rebuilds this change's document itself (CloudBase sends `Doc: ''` for these).
+ * Never for a `replace` (a doc(id).set() over an existing document): the vendor client closes the
+ * watch with "full doc is not provided with dataType=\"replace\"" when `Doc` is empty, whatever the
+ * queueType, and takes the sent document as it is (@cloudbase/database
+ * dist/commonjs/realtime/virtual-websocket-client.js `_handleServerEvents`, `case 'replace'`).
+ */
 function clientHoldsDoc(c: DocChange): boolean {
   if (c.dataType === 'remove') return true;
   if (c.dataType === 'update') return c.queueType === 'update' || c.queueType === 'dequeue';
@@ -27,6 +33,8 @@ export function toDbEvent(c: DocChange, id: number): DbEvent {
     DocID: c.docId,
     Doc: clientHoldsDoc(c) ? '' : text(c.doc),
   };
+  // Only an update has fields: `getPublicEvent` reads UpdatedFields / removedFields for
+  // DataType 'update' alone, so a replace carries none.
   if (c.dataType === 'update') {
     event.UpdatedFields = text(c.updatedFields ?? {});
     // Lower case: the vendor client reads `removedFields` (a TODO in its source awaits the rename).

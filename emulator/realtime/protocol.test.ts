@@ -1,6 +1,9 @@
 /** The realtime protocol over a raw socket: the messages exactly as the vendor client sends and reads them. */
 import { WebSocket } from 'ws';
 import type { LocalCloud } from '../cloud';
+import { createCloudClient } from '../client/client';
+import type { WatchSnapshot } from '../client/client';
+import { docsOf } from '../../miniprogram/lib/src/cloud';
 import { eventually, startFixtureCloud } from '../__fixtures__/fixtureCloud';
 import type { RealtimeReply } from './protocol';
 
@@ -114,6 +117,53 @@ describe('realtime protocol', () => {
     expect(JSON.parse(u.UpdatedFields)).toEqual({ v: 2, 's.a': 3 });
     expect(JSON.parse(u.removedFields)).toEqual([]);
     expect(remove.msgData).toEqual({ queryID, currEvent: 4, events: [{ ID: 4, DataType: 'remove', QueueType: 'dequeue', DocID: 'y', Doc: '' }] });
+  });
+
+  test("doc(id).set() over an existing document is a 'replace' event: the whole Doc, no UpdatedFields", async () => {
+    await cloud.store.put('notes', 'x', { room: 'r', v: 1, gone: true });
+    const s = await open('w');
+    s.send(initWatch('w1', 'notes', where({ room: 'r' })));
+    await s.reply('init-w1');
+    await cloud.store.put('notes', 'x', { room: 'r', v: 2 }); // set: inside the result
+    await cloud.store.put('notes', 'x', { room: 'elsewhere', v: 3 }); // set: out of the result
+    await eventually(() => s.events('w1').length === 2);
+    const [inside, out] = s.events('w1').map((e) => (e.msgData as unknown as { events: Array<Record<string, unknown>> }).events);
+    // @cloudbase/database's client closes the watch on a replace without Doc, and reads
+    // UpdatedFields / removedFields only for DataType 'update' (realtime/virtual-websocket-client.js).
+    expect(inside).toEqual([{ ID: 2, DataType: 'replace', QueueType: 'update', DocID: 'x', Doc: JSON.stringify({ _id: 'x', room: 'r', v: 2 }) }]);
+    expect(out).toEqual([{ ID: 3, DataType: 'replace', QueueType: 'dequeue', DocID: 'x', Doc: JSON.stringify({ _id: 'x', room: 'elsewhere', v: 3 }) }]);
+  });
+
+  test("the vendor watch client applies a replace made by the vendor client's doc(id).set(): fields the set dropped are gone", async () => {
+    const c = createCloudClient({ url: cloud.url, openid: 'w' });
+    const db = c.database();
+    await db.collection('notes').doc('x').set({ room: 'r', v: 1, nested: { a: 1, b: 2 } });
+    const snaps: WatchSnapshot[] = [];
+    const errors: unknown[] = [];
+    const listener = db.collection('notes').where({ room: 'r' }).watch({ onChange: (snap) => snaps.push(snap), onError: (e) => errors.push(e) });
+    try {
+      await eventually(() => snaps.length === 1);
+      await db.collection('notes').doc('x').set({ room: 'r', v: 2, nested: { a: 1 } });
+      await eventually(() => snaps.length === 2);
+      expect(snaps[1].docChanges).toEqual([
+        expect.objectContaining({ dataType: 'replace', queueType: 'update', docId: 'x', doc: { _id: 'x', _openid: 'w', room: 'r', v: 2, nested: { a: 1 } } }),
+      ]);
+      expect(snaps[1].docChanges[0]).not.toHaveProperty('updatedFields');
+      expect(docsOf(snaps[1])).toEqual([await cloud.store.get('notes', 'x')]);
+      // An update is still an update, applied by the client from its fields onto the replaced doc.
+      await db.collection('notes').doc('x').update({ v: 3 });
+      await eventually(() => snaps.length === 3);
+      expect(snaps[2].docChanges).toEqual([expect.objectContaining({ dataType: 'update', updatedFields: { v: 3 } })]);
+      expect(docsOf(snaps[2])).toEqual([await cloud.store.get('notes', 'x')]);
+      // A set that takes the document out: a dequeue the client accepts (it needs the doc).
+      await db.collection('notes').doc('x').set({ room: 'elsewhere' });
+      await eventually(() => snaps.length === 4);
+      expect(snaps[3].docChanges).toEqual([expect.objectContaining({ dataType: 'replace', queueType: 'dequeue', docId: 'x' })]);
+      expect(docsOf(snaps[3])).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await listener.close();
+    }
   });
 
   test('a doc watch (query {_id}) sees its document only; PING gets PONG', async () => {

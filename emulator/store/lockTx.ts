@@ -22,7 +22,7 @@
 import { assertCollectionName, assertDocId, copyJson, DatabaseError, toStoredDoc } from './docData';
 import { applyUpdate, type CheckedUpdate } from './docUpdate';
 import type { BufferedWrite } from './storeTx';
-import type { StoredDoc } from './storeTypes';
+import type { PutOptions, StoredDoc } from './storeTypes';
 
 /** The key of a document in lock tables and snapshots. */
 export function docKey(collection: string, id: string): string {
@@ -147,10 +147,15 @@ export class LockTx implements LockHolder {
     return this.read(collection, id);
   }
 
-  /** Creates or replaces the whole document; locks it first (DB_WRITE_CONFLICT when it cannot). */
-  put(collection: string, id: string, doc: Record<string, unknown>): void {
+  /**
+   * Creates or replaces the whole document; locks it first (DB_WRITE_CONFLICT when it cannot).
+   * `options.merge`: the document is an update the caller applied, not a set (PutOptions).
+   */
+  put(collection: string, id: string, doc: Record<string, unknown>, options: PutOptions = {}): void {
     const key = this.lock(collection, id);
-    this.writes.set(key, { collection, id, doc: toStoredDoc(id, doc) });
+    // As BufferedWrite.replaced: once set in this transaction, the document stays a replacement.
+    const replaced = options.merge !== true || this.writes.get(key)?.replaced === true;
+    this.writes.set(key, { collection, id, doc: toStoredDoc(id, doc), replaced });
   }
 
   /** Applies a checked update to the document as this transaction sees it; false if it does not exist. */
@@ -158,14 +163,14 @@ export class LockTx implements LockHolder {
     const current = await this.read(collection, id);
     const key = this.lock(collection, id);
     if (!current) return false;
-    this.writes.set(key, { collection, id, doc: applyUpdate(current, update) });
+    this.writes.set(key, { collection, id, doc: applyUpdate(current, update), replaced: this.writes.get(key)?.replaced === true });
     return true;
   }
 
   /** Deletes the document (locks it, even when it does not exist). */
   delete(collection: string, id: string): void {
     const key = this.lock(collection, id);
-    this.writes.set(key, { collection, id, doc: null });
+    this.writes.set(key, { collection, id, doc: null, replaced: false });
   }
 
   /** Applies every write in one commit and releases the locks. */

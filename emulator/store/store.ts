@@ -18,12 +18,13 @@ import { LockTable, LockTx, docKey } from './lockTx';
 import { Mutex } from './mutex';
 import { countInCollection, findInCollection, openCollection, replaceInCollection, storedById, type Collection, type NedbInternals } from './nedbCollection';
 import { nedbModel } from './nedbModel';
+import { withMongoNulls } from './nullQuery';
 import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
 import { BufferedTx, type BufferedWrite } from './storeTx';
-import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
+import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
 
 // Everything this module exported before the split, so `from './store'` imports keep working.
-export type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
+export type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
 export type { DatabaseErrorCode } from './docData';
 export { DatabaseError, assertFieldPath, assertMongoQuery, cloneData, diffDocs, isPlainObject, jsonEqual } from './docData';
 
@@ -50,6 +51,8 @@ interface PendingChange {
   id: string;
   before: StoredDoc | null;
   after: StoredDoc | null;
+  /** An existing document written whole (BufferedWrite.replaced): reported without a diff. */
+  replaced: boolean;
   ds: Collection;
 }
 
@@ -136,14 +139,17 @@ export class DocumentStore {
     for (const ds of touched) await ds.compactDatafileAsync();
   }
 
-  /** Finds the documents matching `query` (deep copies). */
+  /**
+   * Finds the documents matching `query` (deep copies). A null condition means null or missing,
+   * as in MongoDB and CloudBase (nullQuery.ts); so in `count`, `matches` and the where-writes.
+   */
   async find(collection: string, query: MongoQuery, options: FindOptions = {}): Promise<StoredDoc[]> {
     assertMongoQuery(query);
     checkFindOptions(options);
     const ds = this.ready.get(collection) ?? (await this.existing(collection));
     this.assertOpen();
     if (!ds || options.limit === 0) return []; // NeDB reads limit 0 as "no limit"
-    return findInCollection(ds, query, options).map((doc) => copyJson(doc));
+    return findInCollection(ds, withMongoNulls(query), options).map((doc) => copyJson(doc));
   }
 
   /** Counts the documents matching `query`. */
@@ -151,7 +157,7 @@ export class DocumentStore {
     assertMongoQuery(query);
     const ds = this.ready.get(collection) ?? (await this.existing(collection));
     this.assertOpen();
-    return ds ? countInCollection(ds, query) : 0;
+    return ds ? countInCollection(ds, withMongoNulls(query)) : 0;
   }
 
   /** One document by id (a deep copy), or null. */
@@ -160,10 +166,10 @@ export class DocumentStore {
     return this.readStored(collection, id);
   }
 
-  /** The same matcher find() uses (for watch filtering). */
+  /** The same matcher find() uses (for watch filtering), null meaning null or missing (nullQuery.ts). */
   matches(doc: StoredDoc, query: MongoQuery): boolean {
     assertMongoQuery(query);
-    return nedbModel.match(doc, query);
+    return nedbModel.match(doc, withMongoNulls(query));
   }
 
   /**
@@ -174,7 +180,7 @@ export class DocumentStore {
     assertMongoQuery(query);
     const ds = await this.existing(collection);
     if (!ds) return 0;
-    const candidates = await (ds as unknown as NedbInternals)._getCandidatesAsync(query, true);
+    const candidates = await (ds as unknown as NedbInternals)._getCandidatesAsync(withMongoNulls(query), true);
     return candidates.length;
   }
 
@@ -244,9 +250,9 @@ export class DocumentStore {
     return this.locks.size;
   }
 
-  /** Creates or replaces a whole document. */
-  async put(collection: string, id: string, doc: Record<string, unknown>): Promise<void> {
-    await this.transact(async (tx) => tx.put(collection, id, doc));
+  /** Creates or replaces a whole document (StoreTx.put). */
+  async put(collection: string, id: string, doc: Record<string, unknown>, options?: PutOptions): Promise<void> {
+    await this.transact(async (tx) => tx.put(collection, id, doc, options));
   }
 
   /** Updates one document; false if it does not exist. */
@@ -429,7 +435,7 @@ export class DocumentStore {
       const before = storedById(ds, w.id);
       // Writes that change nothing are dropped: no journal line, no event.
       if (before === null ? w.doc === null : w.doc !== null && jsonEqual(before, w.doc)) continue;
-      changes.push({ collection: w.collection, id: w.id, before, after: w.doc, ds });
+      changes.push({ collection: w.collection, id: w.id, before, after: w.doc, replaced: w.replaced && before !== null && w.doc !== null, ds });
     }
     if (changes.length === 0) return;
     // Throws when the line cannot be written: then nothing is applied or announced.
@@ -454,7 +460,9 @@ export class DocumentStore {
       before: change.before,
       after: change.after,
     };
-    if (change.before && change.after) Object.assign(event, diffDocs(change.before, change.after));
+    // A replacement carries the whole document and no diff, as CloudBase's `replace` event does.
+    if (change.replaced) event.replaced = true;
+    else if (change.before && change.after) Object.assign(event, diffDocs(change.before, change.after));
     for (const [listener, shared] of [...this.listeners]) {
       try {
         // Each other listener gets its own copy, so one cannot alter what the next one sees.

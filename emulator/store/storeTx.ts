@@ -1,6 +1,6 @@
 import { assertCollectionName, assertDocId, copyJson, invalid, toStoredDoc } from './docData';
 import { applyUpdate, checkUpdate, type CheckedUpdate } from './docUpdate';
-import type { MongoUpdate, StoredDoc, StoreTx } from './storeTypes';
+import type { MongoUpdate, PutOptions, StoredDoc, StoreTx } from './storeTypes';
 
 /** The transaction handle of the document store: a write buffer committed by `DocumentStore.transact`. */
 
@@ -10,6 +10,12 @@ export interface BufferedWrite {
   id: string;
   /** null = delete. */
   doc: StoredDoc | null;
+  /**
+   * Whether this transaction wrote the document whole (a `put` without `merge`) at some point:
+   * then an existing document's change is a replacement, even if a patch followed (the result is
+   * still a document the set made, not an update of the stored one).
+   */
+  replaced: boolean;
 }
 
 /** A transaction's write buffer; reads fall through to the store. */
@@ -48,9 +54,9 @@ export class BufferedTx implements StoreTx {
     return doc === undefined ? this.readStored(collection, id) : Promise.resolve(doc && copyJson(doc));
   }
 
-  put(collection: string, id: string, doc: Record<string, unknown>): void {
+  put(collection: string, id: string, doc: Record<string, unknown>, options: PutOptions = {}): void {
     this.check(collection, id);
-    this.buffer(collection, id, toStoredDoc(id, doc));
+    this.buffer(collection, id, toStoredDoc(id, doc), options.merge !== true);
   }
 
   patch(collection: string, id: string, update: MongoUpdate): Promise<boolean> {
@@ -85,13 +91,13 @@ export class BufferedTx implements StoreTx {
 
   private applyTo(collection: string, id: string, base: StoredDoc | null, update: CheckedUpdate): boolean {
     if (!base) return false;
-    this.buffer(collection, id, applyUpdate(base, update));
+    this.buffer(collection, id, applyUpdate(base, update), false);
     return true;
   }
 
   delete(collection: string, id: string): void {
     this.check(collection, id);
-    this.buffer(collection, id, null);
+    this.buffer(collection, id, null, false);
   }
 
   /** After the callback settles, the handle is dead: a leaked reference must not write into a later commit. */
@@ -99,9 +105,13 @@ export class BufferedTx implements StoreTx {
     this.active = false;
   }
 
-  private buffer(collection: string, id: string, doc: StoredDoc | null): void {
+  /** Buffers a write; `whole` when it writes the document whole (see BufferedWrite.replaced). */
+  private buffer(collection: string, id: string, doc: StoredDoc | null, whole: boolean): void {
     if (!this.active) throw invalid('transaction already finished');
-    this.writes.set(keyOf(collection, id), { collection, id, doc });
+    const key = keyOf(collection, id);
+    // A delete followed by a put is a replacement too; a put followed by a patch stays one.
+    const replaced = whole || (doc !== null && this.writes.get(key)?.replaced === true);
+    this.writes.set(key, { collection, id, doc, replaced });
   }
 
   private check(collection: string, id: string): void {

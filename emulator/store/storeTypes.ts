@@ -7,7 +7,10 @@ import type { CheckedUpdate } from './docUpdate';
 
 /** A stored document: JSON-like data plus its id. */
 export type StoredDoc = Record<string, unknown> & { _id: string };
-/** A Mongo/NeDB-style query: field equality, dot paths, $lt $lte $gt $gte $ne $in $nin $exists $and $or. */
+/**
+ * A Mongo/NeDB-style query: field equality, dot paths, $lt $lte $gt $gte $ne $in $nin $exists $and $or.
+ * A null condition means null or missing, as in MongoDB and CloudBase (nullQuery.ts), not NeDB's null only.
+ */
 export type MongoQuery = Record<string, unknown>;
 /** A Mongo-style update: $set (dot paths allowed), $inc, $unset. */
 export interface MongoUpdate {
@@ -35,6 +38,24 @@ export interface ChangeEvent {
   updatedFields?: Record<string, unknown>;
   /** For an update of an existing doc: dot paths that no longer exist. */
   removedFields?: string[];
+  /**
+   * True when an existing document was written whole (`doc(id).set()`, `put` without `merge`)
+   * rather than updated: CloudBase's watch reports that as `dataType: 'replace'` with the full
+   * document and no `updatedFields` / `removedFields` (ARCHITECTURE.md §6; @cloudbase/database
+   * dist/commonjs/realtime/virtual-websocket-client.js insists on `doc` for a replace), so such an
+   * event carries neither.
+   */
+  replaced?: true;
+}
+
+/** Options of `StoreTx.put`. */
+export interface PutOptions {
+  /**
+   * The new document is an update the caller applied itself (the Admin API applies a merge
+   * `modifyDocument` so that it can upsert): an existing document is reported as updated, with
+   * its dot-path diff, not as replaced. Default false: `put` is `doc(id).set()`.
+   */
+  merge?: boolean;
 }
 /** The handle a transaction callback receives. Writes are buffered until the callback resolves. */
 export interface StoreTx {
@@ -45,8 +66,11 @@ export interface StoreTx {
    * keep it), or undefined when it can only be read asynchronously (then use `get`).
    */
   peek(collection: string, id: string): StoredDoc | null | undefined;
-  /** Creates or replaces the whole document (`doc._id`, if present, must equal `id`). */
-  put(collection: string, id: string, doc: Record<string, unknown>): void;
+  /**
+   * Creates or replaces the whole document (`doc._id`, if present, must equal `id`). Over an
+   * existing document its change event is a replacement (`replaced`) unless `options.merge`.
+   */
+  put(collection: string, id: string, doc: Record<string, unknown>, options?: PutOptions): void;
   /** Applies an update to an existing document; false if it does not exist. */
   patch(collection: string, id: string, update: MongoUpdate): Promise<boolean>;
   /** `patch` with an update already checked (query.ts `toCheckedUpdate`, docUpdate.ts `checkUpdate`). */

@@ -77,6 +77,58 @@ describe('watch service', () => {
     expect(r.errors).toEqual([]);
   });
 
+  test("doc(id).set() over an existing document is dataType 'replace' (whole doc, no fields); an update stays 'update'", async () => {
+    // CloudBase: "doc().set() over an existing document is replace" (ARCHITECTURE.md §6); the
+    // vendor client then takes `doc` whole (@cloudbase/database realtime/virtual-websocket-client.js).
+    await store.put('notes', 'a', { room: 'r1', n: 1, gone: true });
+    await store.put('notes', 'b', { room: 'r1', n: 1 });
+    const r = watch({ collection: 'notes', query: { room: 'r1' } });
+    await eventually(() => r.messages.length === 1, 5000, 'init');
+    await store.put('notes', 'a', { room: 'r1', n: 2 }); // set over an existing doc, inside the result
+    await store.put('notes', 'a', { room: 'r1', n: 3 }, { merge: true }); // a merge the caller applied
+    await store.patch('notes', 'a', { $set: { n: 4 } });
+    await store.transact(async (tx) => {
+      tx.put('notes', 'b', { room: 'r1', n: 5 });
+      await tx.patch('notes', 'b', { $set: { extra: 1 } }); // set then update in one commit: still a set
+    });
+    await store.put('notes', 'b', { room: 'r2' }); // a set that takes it out of the result
+    await store.put('notes', 'c', { room: 'r2' });
+    await store.put('notes', 'c', { room: 'r1', n: 6 }); // a set that brings an existing doc in
+    await store.transact(async (tx) => {
+      tx.delete('notes', 'c');
+      tx.put('notes', 'c', { room: 'r1', n: 7 }); // removed and set again in one commit: replaced
+    });
+    await eventually(() => r.changes.length === 7, 5000, 'seven changes');
+    expect(r.summary()).toEqual([
+      'update/replace/a',
+      'update/update/a',
+      'update/update/a',
+      'update/replace/b',
+      'dequeue/replace/b',
+      'enqueue/replace/c',
+      'update/replace/c',
+    ]);
+    const [replaced, merged] = r.changes;
+    expect(replaced.doc).toEqual({ _id: 'a', room: 'r1', n: 2 });
+    expect(replaced).not.toHaveProperty('updatedFields');
+    expect(replaced).not.toHaveProperty('removedFields');
+    expect(merged).toMatchObject({ updatedFields: { n: 3 }, removedFields: [] });
+    expect(r.changes[4].doc).toEqual({ _id: 'b', room: 'r2' });
+    expect(r.errors).toEqual([]);
+  });
+
+  test("a client's watch gets the new document of a replace that takes it out only when it may read it", async () => {
+    await store.put('own', 'a1', { _openid: 'alice', v: 1 });
+    const mine = watch({ collection: 'own', query: { _openid: '{openid}' } }, { openid: 'alice' });
+    await eventually(() => mine.messages.length === 1);
+    await store.put('own', 'a1', { _openid: 'bob', v: 2 }); // set to someone else: out of alice's result
+    await eventually(() => mine.changes.length === 1);
+    expect(mine.summary()).toEqual(['dequeue/replace/a1']);
+    // Whole (a replace must carry a document), but as alice last could read it.
+    expect(mine.changes[0].doc).toEqual({ _id: 'a1', _openid: 'alice', v: 1 });
+    expect(mine.errors).toEqual([]);
+  });
+
   test('a doc watch sees only its document; a no-op rewrite delivers nothing', async () => {
     await store.put('notes', 'd1', { v: 1 });
     const r = watch({ collection: 'notes', query: {}, docId: 'd1' });

@@ -33,7 +33,10 @@ export type QueueType = 'init' | 'enqueue' | 'dequeue' | 'update';
 /** What happened to the document itself. */
 export type DataType = 'init' | 'update' | 'replace' | 'add' | 'remove' | 'limit';
 
-/** One change (CloudBase's ISingleDBEvent). `doc` is the document after the change, or the last one held when it left. */
+/**
+ * One change (CloudBase's ISingleDBEvent). `doc` is the document after the change, or the last one
+ * held when it left by an update or a removal (a replace that takes it out carries the new one).
+ */
 export interface DocChange {
   id: number;
   queueType: QueueType;
@@ -239,7 +242,7 @@ class Watch {
     if (before && after) {
       if (!jsonEqual(before, after)) changes.push(this.change(e, 'update', own, after));
     } else if (after) changes.push(this.change(e, 'enqueue', own, after));
-    else if (before) changes.push(this.change(e, 'dequeue', own, before));
+    else if (before) changes.push(this.change(e, 'dequeue', own, this.leftAs(e, own, before)));
     // Documents another document's change pushed into or out of a limited window.
     for (const [docId, doc] of this.held) {
       if (docId !== e.docId && !next.has(docId)) changes.push({ id: e.seq, queueType: 'dequeue', dataType: 'limit', docId, doc });
@@ -272,7 +275,7 @@ class Watch {
       if (this.overCap(this.held.size + 1)) return;
       change = this.change(e, 'enqueue', own, after);
     } else {
-      change = this.change(e, 'dequeue', own, before as StoredDoc);
+      change = this.change(e, 'dequeue', own, this.leftAs(e, own, before as StoredDoc));
     }
     if (after && !this.readable([after])) return;
     if (after) {
@@ -311,6 +314,21 @@ class Watch {
     return [...this.matching.values()].sort(this.compare).slice(0, this.spec.limit).map((d) => d._id);
   }
 
+  /**
+   * The document a dequeue carries: the one the watch held, which an update's fields turn into the
+   * new one (the vendor client does so for `Doc: ''`), except for a replace, which has no fields
+   * and carries the whole new document whatever its queueType (the vendor client refuses a replace
+   * without one: @cloudbase/database realtime/virtual-websocket-client.js, `case 'replace'`). A
+   * client's watch gets the new document only when its read rule lets it read it: what left its
+   * result must not leak through it (then it gets the one it held, still a whole document).
+   */
+  private leftAs(e: ChangeEvent, own: DataType, held: StoredDoc): StoredDoc {
+    if (own !== 'replace' || !e.after) return held;
+    const { access } = this.options;
+    const visible = !this.auth || !access || access.canRead(this.spec.collection, e.after, this.auth.openid);
+    return visible ? e.after : held;
+  }
+
   private overCap(size: number): boolean {
     const max = this.options.maxDocs ?? WATCH_MAX_DOCS;
     if (size <= max) return false;
@@ -334,9 +352,13 @@ class Watch {
   }
 }
 
-/** What happened to the changed document itself. */
+/**
+ * What happened to the changed document itself. An existing document written whole
+ * (`doc(id).set()`) is `replace`, as CloudBase reports it (ARCHITECTURE.md §6; miniprogram-api-typings
+ * `DB.DataType` lists it); the store marks such a change `replaced` (storeTypes.ts ChangeEvent).
+ */
 function ownDataType(e: ChangeEvent): DataType {
   if (!e.before) return 'add';
   if (!e.after) return 'remove';
-  return e.updatedFields !== undefined || e.removedFields !== undefined ? 'update' : 'replace';
+  return e.replaced ? 'replace' : 'update';
 }

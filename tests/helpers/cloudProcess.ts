@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -25,6 +25,8 @@ export interface CloudProcess {
   fireTimer(name: string): Promise<unknown>;
   /** GET /v1/admin/info: each service's facts (e.g. `media.streams`). */
   info(): Promise<Record<string, unknown>>;
+  /** Everything the process printed to stdout so far (the startup lines among it). */
+  output(): string;
 }
 
 /** Options of startCloudProcess. */
@@ -52,6 +54,8 @@ export async function startCloudProcess(options: CloudProcessOptions = {}): Prom
   else args.push('--rtmp-port', '0', '--http-port', '0');
   if (typeof options.media === 'object') args.push('--media-provider', options.media.provider);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const { url, out } = await waitForUrl(child);
   const m = /media server \([^)]*\) rtmp:\/\/127\.0\.0\.1:(\d+) http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
   const media = m ? { rtmpPort: Number(m[1]), httpPort: Number(m[2]) } : null;
@@ -86,6 +90,7 @@ export async function startCloudProcess(options: CloudProcessOptions = {}): Prom
     async fireTimer(name: string) {
       return post(`/v1/admin/timers/${encodeURIComponent(name)}`, {});
     },
+    output: () => stdout,
     async info() {
       const res = await fetch(`${url}/v1/admin/info`);
       if (!res.ok) throw new Error(`/v1/admin/info failed: ${res.status}`);
@@ -117,4 +122,21 @@ function waitForUrl(child: ChildProcess): Promise<{ url: string; out: string }> 
       reject(new Error(`local cloud exited with ${code}:\n${out}\n${err}`));
     });
   });
+}
+
+/**
+ * Runs `dist/emulator/main.js` with `args` on a free port and a fresh temp data dir (removed after),
+ * no media, no timers, and waits for it to exit: for options that must stop it before it starts.
+ */
+export function runRefusedCloud(args: string[]): { status: number | null; stdout: string; stderr: string; listening: boolean } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-refused-'));
+  try {
+    const run = spawnSync(process.execPath, [mainJs, '--port', '0', '--data', dataDir, '--no-media', '--no-timers', ...args], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr, listening: /listening on/.test(run.stdout) };
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }

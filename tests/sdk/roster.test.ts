@@ -39,6 +39,8 @@ const update = (d: Doc, updatedFields?: Record<string, unknown>): WatchChange =>
   updatedFields,
 });
 const remove = (d: Doc): WatchChange => ({ queueType: 'dequeue', dataType: 'remove', docId: d._id, doc: d });
+/** `doc(id).set()` over an existing document, as CloudBase's watch reports it: the whole new document, no fields. */
+const replace = (d: Doc, queueType: 'update' | 'enqueue' | 'dequeue' = 'update'): WatchChange => ({ queueType, dataType: 'replace', docId: d._id, doc: d });
 
 const describeEvents = (events: RosterEvent[]): string[] =>
   events.map((e) => `${e.type}:${e.member.userId}:v${e.member.version}${'moved' in e && e.moved ? ':moved' : ''}`);
@@ -111,6 +113,33 @@ describe('roster sync', () => {
     expect(left.member.role).toBe(2);
   });
 
+  test("a replace (doc(id).set()) inside the result is an update: the whole new document, fields it dropped gone", () => {
+    const a = doc('a', { handRaised: true, invited: true });
+    const { handRaised: _h, invited: _i, ...rest } = a;
+    const set = { ...rest, version: 2, nickName: 'renamed' } as Doc;
+    const { roster, events } = run([[a], [replace(set)], [replace(set)]]);
+    expect(events).toEqual(['joined:a:v1', 'updated:a:v2']);
+    expect(roster.members.get(a._id)).toMatchObject({ nickName: 'renamed', handRaised: false, invited: false, version: 2 });
+  });
+
+  test('entering or leaving a filtered watch by a replace of the same seat is a move; a replace that is a new seat is a leave', () => {
+    const a = doc('a', { role: 2 });
+    const promoted = { ...a, role: 1 as const, version: 2 };
+    const demoted = { ...a, role: 2 as const, version: 3 };
+    const moves = run([[], [replace(promoted, 'enqueue')], [replace(demoted, 'dequeue')]]);
+    expect(moves.events).toEqual(['joined:a:v2:moved', 'left:a:v3:moved']);
+    expect(moves.roster.members.size).toBe(0);
+    const left = applyChanges(applySnapshot(emptyRoster, [promoted]).roster, [replace(demoted, 'dequeue')]).events[0];
+    expect(left.member.role).toBe(2);
+    // The document written again for a later seat (joinedAt 9) and out of the watch: the held seat
+    // left the result, not by a role change.
+    const reseated = doc('a', { role: 2, joinedAt: 9, version: 1 });
+    expect(run([[promoted], [replace(reseated, 'dequeue')]]).events).toEqual(['joined:a:v2', 'left:a:v2']);
+    // An update that takes it out is still a move (its document is the one held, its fields the change).
+    const byUpdate: WatchChange = { queueType: 'dequeue', dataType: 'update', docId: a._id, doc: promoted, updatedFields: { role: 2, version: 3 } };
+    expect(run([[promoted], [byUpdate]]).events).toEqual(['joined:a:v2', 'left:a:v3:moved']);
+  });
+
   test('updates without a doc apply their dot-path fields', () => {
     const a = doc('a');
     const change: WatchChange = {
@@ -170,16 +199,17 @@ describe('roster sync', () => {
 });
 
 /**
- * A model server: members join, update, leave and rejoin; the client sees each change once, twice
- * (duplicated delivery) or not at all (lost while its watch was down, then a re-watch snapshot).
+ * A model server: members join, update, are set whole (a replace), leave and rejoin; the client
+ * sees each change once, twice (duplicated delivery) or not at all (lost while its watch was down,
+ * then a re-watch snapshot).
  * Whatever happens, the events told to the page must fold into exactly the server's roster, with
  * joins and leaves of a member strictly alternating.
  */
 describe('roster sync against a model server', () => {
-  type Op = { kind: 'join' | 'update' | 'leave'; user: number; delivery: 'once' | 'twice' | 'lost' } | { kind: 'rewatch' };
+  type Op = { kind: 'join' | 'update' | 'set' | 'leave'; user: number; delivery: 'once' | 'twice' | 'lost' } | { kind: 'rewatch' };
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({
-      kind: fc.constantFrom<'join' | 'update' | 'leave'>('join', 'update', 'leave'),
+      kind: fc.constantFrom<'join' | 'update' | 'set' | 'leave'>('join', 'update', 'set', 'leave'),
       user: fc.integer({ min: 0, max: 4 }),
       delivery: fc.constantFrom<'once' | 'twice' | 'lost'>('once', 'once', 'twice', 'lost'),
     }),
@@ -232,6 +262,11 @@ describe('roster sync against a model server', () => {
             const d = { ...held, version: held.version + 1, nickName: `n${clock}` };
             server.set(user, d);
             change = update(d);
+          } else if (o.kind === 'set' && held) {
+            // doc(id).set() over the member document: a replace, the same seat, fields dropped.
+            const d = doc(user, { joinedAt: held.joinedAt, version: held.version + 1, role: held.role === 1 ? 2 : 1 });
+            server.set(user, d);
+            change = replace(d);
           } else if (o.kind === 'leave' && held) {
             server.delete(user);
             change = remove(held);

@@ -106,6 +106,39 @@ const scenarios = {
     r.final = await attempt(() => c.orderBy('_id', 'asc').get());
     return r;
   },
+
+  // Writes a watch in the parent sees: set over an existing document is a replacement, update a
+  // merge, outside and inside transactions (modifyDocument merge: false / true).
+  async replace() {
+    const c = db.collection('replaced');
+    const r = {};
+    r.create = await attempt(() => c.doc('p').set({ data: { n: 1, gone: true } }));
+    r.set = await attempt(() => c.doc('p').set({ data: { n: 2 } }));
+    r.update = await attempt(() => c.doc('p').update({ data: { n: 3 } }));
+    r.txSet = await attempt(() => db.runTransaction(async (tx) => tx.collection('replaced').doc('p').set({ data: { n: 4, again: true } })));
+    r.txUpdate = await attempt(() => db.runTransaction(async (tx) => tx.collection('replaced').doc('p').update({ data: { n: 5 } })));
+    return r;
+  },
+
+  // Null conditions as MongoDB and CloudBase read them: null or missing; neq(null) the complement.
+  async nulls() {
+    const c = db.collection('nulls');
+    const r = {};
+    await c.add({ data: { _id: 'null', f: null } });
+    await c.add({ data: { _id: 'one', f: 1 } });
+    await c.add({ data: { _id: 'missing', g: 1 } });
+    const ids = async (condition) => (await c.where(condition).orderBy('_id', 'asc').get()).data.map((d) => d._id);
+    r.isNull = await attempt(() => ids({ f: null }));
+    r.eqNull = await attempt(() => ids({ f: _.eq(null) }));
+    r.neqNull = await attempt(() => ids({ f: _.neq(null) }));
+    r.inNull = await attempt(() => ids({ f: _.in([null]) }));
+    r.countNull = await attempt(() => c.where({ f: null }).count());
+    r.updateNull = await attempt(() => c.where({ f: _.eq(null) }).update({ data: { seen: true } }));
+    r.seen = await attempt(() => ids({ seen: true }));
+    r.removeNeq = await attempt(() => c.where({ f: _.neq(null) }).remove());
+    r.left = await attempt(() => ids({}));
+    return r;
+  },
 };
 
 process.on('message', async (name) => {

@@ -150,7 +150,8 @@ export class RoomFeed extends RoomControl {
     } else if (!self) {
       this.emit(e.type === 'joined' ? 'memberJoined' : 'memberLeft', member);
     } else if (e.type === 'joined' && member.role !== before) {
-      // You entered the anchors watch by a write that replaced your document (the owner promoted you).
+      // You entered the anchors watch without a move the roster saw (a re-watch's full snapshot, or
+      // a new document): the owner promoted you meanwhile.
       this.emit('roleChanged', member, before);
     }
   }

@@ -23,7 +23,8 @@ export interface Roster {
 
 /**
  * What changed for the page. `moved` marks a member that entered or left a filtered watch because of
- * an update (for the anchors-only watch: a role change) rather than by joining or leaving the room.
+ * a write to its document, an update or a replace (for the anchors-only watch: a role change), rather
+ * than by joining or leaving the room.
  */
 export type RosterEvent =
   | { type: 'joined'; member: Member; moved: boolean }
@@ -155,16 +156,22 @@ export function applyChanges(roster: Roster, changes: readonly WatchChange[]): R
       // A removal that names an older seat than the one held is a late echo: the member came back since.
       if (!held || (incoming && held.joinedAt > incoming.joinedAt)) continue;
       members.delete(id);
-      // Left the result set through an update (a role change). The platform sends the document as it
-      // was (the watch no longer holds it), so the update's fields make it what it is now.
-      const moved = change.dataType !== 'remove';
-      const now = moved ? toMember(patch(incoming || held, change.updatedFields, change.removedFields)) : null;
-      events.push({ type: 'left', member: now || held, moved });
+      // Left the result set through a write to the document (a role change): an update, whose
+      // document is the one the watch held and whose fields make it what it is now, or a replace
+      // (`doc(id).set()` over the document), which carries the whole new document and no fields
+      // (CloudBase's watch; @cloudbase/database realtime/virtual-websocket-client.js `case 'replace'`).
+      // Either is a move only for the same seat: a later joinedAt is the old seat leaving, as in `succeed`.
+      const now = change.dataType === 'remove' ? null : toMember(patch(incoming || held, change.updatedFields, change.removedFields));
+      const moved = !!now && now.joinedAt === held.joinedAt;
+      events.push({ type: 'left', member: moved && now ? now : held, moved });
       continue;
     }
     const member = incoming || (held ? toMember(patch(held, change.updatedFields, change.removedFields)) : null);
     if (!member) continue;
-    if (!held) events.push({ type: 'joined', member, moved: change.queueType === 'enqueue' && change.dataType === 'update' });
+    // Entering by an update or a replace: the document existed before (it is not an `add`), so the
+    // member was in the room already and moved into this filtered result.
+    const rewritten = change.dataType === 'update' || change.dataType === 'replace';
+    if (!held) events.push({ type: 'joined', member, moved: change.queueType === 'enqueue' && rewritten });
     else if (!succeed(events, member, held)) continue;
     members.set(id, member);
   }

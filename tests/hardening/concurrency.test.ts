@@ -26,7 +26,6 @@ import type { CloudProcess } from '../helpers/cloudProcess';
 import { APP_ID, call, callOk, joinParams } from '../helpers/room';
 import type { Client } from '../helpers/room';
 import { readCollection } from './support/dataDir';
-import { FORMER_INSTANCE_CAP } from './support/instanceCap';
 
 const ROOM = 'crowd';
 const ROOM_KEY = roomKeyOf(APP_ID, ROOM);
@@ -37,7 +36,7 @@ beforeAll(async () => {
   // Leases of an hour: no member here beats, and on a loaded machine (CI runs the suites side by
   // side) the test outlasts the default 40 s lease, whose room sweep would rightly remove the first
   // joiners and make the roster differ from the acknowledged one.
-  cloud = await startCloudProcess({ args: ['--env', 'JRTC_LEASE_MS=3600000', ...FORMER_INSTANCE_CAP] });
+  cloud = await startCloudProcess({ args: ['--env', 'JRTC_LEASE_MS=3600000'] });
 });
 afterAll(async () => {
   await cloud.stop();

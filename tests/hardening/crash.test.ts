@@ -14,7 +14,6 @@ import { startCloudProcess } from '../helpers/cloudProcess';
 import type { CloudProcess } from '../helpers/cloudProcess';
 import { APP_ID, callOk, joinParams } from '../helpers/room';
 import { readCollection } from './support/dataDir';
-import { FORMER_INSTANCE_CAP } from './support/instanceCap';
 
 const ROOM = 'crash';
 const ROOM_KEY = roomKeyOf(APP_ID, ROOM);
@@ -28,7 +27,7 @@ const KILL_AFTER = 60;
  * here beats, and on a loaded machine the rounds outlast the default 40 s lease, whose room sweep
  * would then rightly remove the first members.
  */
-const CLOUD_ARGS = ['--journal-limit', '16384', '--env', 'JRTC_LEASE_MS=3600000', ...FORMER_INSTANCE_CAP];
+const CLOUD_ARGS = ['--journal-limit', '16384', '--env', 'JRTC_LEASE_MS=3600000'];
 
 type Role = 1 | 2;
 /** A member as the store may hold it, or 'left'. */

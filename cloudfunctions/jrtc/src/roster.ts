@@ -61,6 +61,8 @@ interface RoomChange {
  */
 export class CountLedger {
   readonly rooms = new Map<string, RoomChange>();
+  /** The transaction creates a room document: its counts can only move after the commit. */
+  createsRoom = false;
 
   private change(roomKey: string): RoomChange {
     let c = this.rooms.get(roomKey);
@@ -96,10 +98,15 @@ export class CountLedger {
   }
 }
 
-/** The stage seats a roster action holds (taken before its transaction, kept across its retries). */
-export class StageSeats {
-  /** Seats held, by room. */
-  private readonly held = new Map<string, number>();
+/**
+ * The room changes of one roster action already written to the room documents: a stage seat taken
+ * before its transaction, and each attempt's ledger once its body finished (written while the
+ * platform commits, to save a round trip). A later attempt or a failure writes only the difference,
+ * so the rooms end with exactly the changes of the attempt that committed, or none.
+ */
+export class RoomWriter {
+  private readonly applied = new Map<string, RoomChange>();
+  private readonly writes: Promise<unknown>[] = [];
 
   constructor(
     private readonly db: Database,
@@ -108,13 +115,13 @@ export class StageSeats {
 
   /**
    * Takes a seat on the room's capped stage for `userId`, who is becoming an anchor, or fails with
-   * STAGE_FULL. No cap, or the owner (always admitted, even over the cap), takes no seat. A seat
-   * taken by an earlier attempt of the same action is reused. Callers ask only for a member who is
-   * not an anchor yet, before writing anything.
+   * STAGE_FULL. No cap, or the owner (always admitted, even over the cap), takes no seat; nor does an
+   * attempt after one that already counted an anchor here. Callers ask only for a member who is not
+   * an anchor yet, before writing anything.
    */
-  async take(room: RoomDoc, ownerUserId: string, userId: string): Promise<void> {
+  async takeSeat(room: RoomDoc, ownerUserId: string, userId: string): Promise<void> {
     const cap = room.maxAnchors;
-    if (cap === undefined || userId === ownerUserId || (this.held.get(room.roomKey) ?? 0) > 0) return;
+    if (cap === undefined || userId === ownerUserId || (this.applied.get(room.roomKey)?.broadcasterCount ?? 0) > 0) return;
     const _ = this.db.command;
     // Atomic on CloudBase: check and increment in one single-document update, no transaction.
     const { stats } = await this.db
@@ -124,90 +131,94 @@ export class StageSeats {
     if (stats.updated === 0) {
       throw new ProtocolError(ErrorCode.STAGE_FULL, `the stage is full: ${cap} anchors at most`, { maxAnchors: cap });
     }
-    this.held.set(room.roomKey, 1);
+    const held = this.appliedIn(room.roomKey);
+    held.broadcasterCount += 1;
   }
 
-  /** The rooms this action holds seats in. */
-  rooms(): string[] {
-    return [...this.held.keys()];
-  }
-
-  /** Seats held in `roomKey` (already counted as anchors). */
-  heldIn(roomKey: string): number {
-    return this.held.get(roomKey) ?? 0;
-  }
-
-  /** Gives back every seat (the action failed). */
-  async releaseAll(): Promise<void> {
+  /** Starts writing what `ledger` changes beyond what is written already (see the class comment). */
+  settle(ledger: CountLedger): void {
     const _ = this.db.command;
-    await Promise.all(
-      [...this.held].map(([roomKey, n]) =>
-        this.db.collection(Collections.rooms).doc(roomKey).update({
-          data: { broadcasterCount: _.inc(-n), version: _.inc(1), updatedAt: this.now, countsDirty: true },
-        }),
-      ),
-    );
-    this.held.clear();
+    for (const roomKey of new Set([...ledger.rooms.keys(), ...this.applied.keys()])) {
+      const want = ledger.rooms.get(roomKey) ?? { broadcasterCount: 0, audienceCount: 0, joinSeq: 0 };
+      const have = this.appliedIn(roomKey);
+      const delta = {
+        broadcasterCount: want.broadcasterCount - have.broadcasterCount,
+        audienceCount: want.audienceCount - have.audienceCount,
+        joinSeq: want.joinSeq - have.joinSeq,
+      };
+      const owner = want.ownerUserId !== undefined && want.ownerUserId !== have.ownerUserId ? want.ownerUserId : undefined;
+      this.applied.set(roomKey, { ...want });
+      if (delta.broadcasterCount === 0 && delta.audienceCount === 0 && delta.joinSeq === 0 && owner === undefined) continue;
+      const data: Record<string, unknown> = { version: _.inc(1), updatedAt: this.now, countsDirty: true };
+      if (delta.broadcasterCount !== 0) data.broadcasterCount = _.inc(delta.broadcasterCount);
+      if (delta.audienceCount !== 0) data.audienceCount = _.inc(delta.audienceCount);
+      if (delta.joinSeq !== 0) data.joinSeq = _.inc(delta.joinSeq);
+      if (owner !== undefined) data.ownerUserId = owner;
+      this.writes.push(this.db.collection(Collections.rooms).doc(roomKey).update({ data }));
+    }
+  }
+
+  /** Waits for every room write started so far; rejects with the first that failed. */
+  async flush(): Promise<void> {
+    const writes = this.writes.splice(0);
+    const outcomes = await Promise.allSettled(writes);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private appliedIn(roomKey: string): RoomChange {
+    let c = this.applied.get(roomKey);
+    if (!c) {
+      c = { broadcasterCount: 0, audienceCount: 0, joinSeq: 0 };
+      this.applied.set(roomKey, c);
+    }
+    return c;
   }
 }
 
 /** The handles a roster transaction body gets besides the transaction. */
 export interface RosterScope {
   counts: CountLedger;
-  seats: StageSeats;
+  rooms: RoomWriter;
 }
 
 /**
- * Runs a roster transaction (transact.ts: retried on conflicts), then applies the count changes it
- * recorded, one update per room. Seats taken for it and not used are given back; if it fails,
- * all of them.
+ * Runs a roster transaction (transact.ts: retried on conflicts) and moves the room counts it
+ * recorded, one update per room, sent as soon as its body has finished: it travels with the commit
+ * (one round trip for both; under CloudBase's locks the commit of a transaction whose writes all
+ * succeeded does not conflict). A room the transaction creates is the exception: an update cannot
+ * reach a document before it exists, so its counts move after the commit. A retried attempt writes
+ * only its difference; if the action fails, everything written for it, stage seats included, is
+ * taken back. `alongside`, when given, starts once a body has succeeded (its checks passed), also
+ * with the commit, and is awaited before this returns (joinRoom sweeps the room's ghosts there).
  */
 export async function transactRoster<T>(
   db: Database,
   now: number,
   body: (tx: DbTransaction, scope: RosterScope) => Promise<T>,
+  alongside?: () => Promise<unknown>,
 ): Promise<T> {
-  const seats = new StageSeats(db, now);
-  let counts = new CountLedger();
+  const rooms = new RoomWriter(db, now);
+  let afterCommit: CountLedger | null = null;
+  let side: Promise<unknown> | null = null;
   let result: T;
   try {
-    result = await transact(db, (tx) => {
-      counts = new CountLedger(); // a retry starts from nothing
-      return body(tx, { counts, seats });
+    result = await transact(db, async (tx) => {
+      const counts = new CountLedger(); // a retry starts from nothing
+      const value = await body(tx, { counts, rooms });
+      afterCommit = counts.createsRoom ? counts : null;
+      if (!afterCommit) rooms.settle(counts);
+      side ??= alongside?.() ?? null;
+      return value;
     });
   } catch (err) {
-    await seats.releaseAll().catch((releaseErr: unknown) => console.error('jrtc: giving back a stage seat failed', releaseErr));
+    rooms.settle(new CountLedger());
+    await Promise.all([side, rooms.flush().catch((undoErr: unknown) => console.error('jrtc: taking back room counts failed', undoErr))]);
     throw err;
   }
-  await applyRoomChanges(db, counts, seats, now);
+  if (afterCommit) rooms.settle(afterCommit);
+  await Promise.all([side, rooms.flush()]);
   return result;
-}
-
-/** Writes each room's recorded changes as increments (one plain update per room, in parallel). */
-async function applyRoomChanges(db: Database, ledger: CountLedger, seats: StageSeats, now: number): Promise<void> {
-  const _ = db.command;
-  const writes: Promise<unknown>[] = [];
-  for (const [roomKey, c] of ledger.rooms) {
-    // A seat taken before the transaction is already counted.
-    const anchors = c.broadcasterCount - seats.heldIn(roomKey);
-    if (anchors === 0 && c.audienceCount === 0 && c.joinSeq === 0 && c.ownerUserId === undefined) continue;
-    const data: Record<string, unknown> = { version: _.inc(1), updatedAt: now, countsDirty: true };
-    if (anchors !== 0) data.broadcasterCount = _.inc(anchors);
-    if (c.audienceCount !== 0) data.audienceCount = _.inc(c.audienceCount);
-    if (c.joinSeq !== 0) data.joinSeq = _.inc(c.joinSeq);
-    if (c.ownerUserId !== undefined) data.ownerUserId = c.ownerUserId;
-    writes.push(db.collection(Collections.rooms).doc(roomKey).update({ data }));
-  }
-  // Seats held in rooms the transaction recorded nothing for were not used: give them back.
-  const unused = seats.rooms().filter((k) => !ledger.rooms.has(k));
-  for (const roomKey of unused) {
-    writes.push(
-      db.collection(Collections.rooms).doc(roomKey).update({
-        data: { broadcasterCount: _.inc(-seats.heldIn(roomKey)), version: _.inc(1), updatedAt: now, countsDirty: true },
-      }),
-    );
-  }
-  await Promise.all(writes);
 }
 
 /**

@@ -56,7 +56,7 @@ function checkStage(role: number, policy: StagePolicy, ownerUserId: string, user
 }
 
 /** The transaction body: every read and check, then every write. Safe to retry (no other effects). */
-async function admit(tx: DbTransaction, { counts, seats }: RosterScope, a: Admission): Promise<Admitted> {
+async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admission): Promise<Admitted> {
   const { request: r, openid, now, config } = a;
   const roomKey = roomKeyOf(r.appId, r.userRoomId);
   const memberId = memberIdOf(roomKey, r.userId);
@@ -83,7 +83,7 @@ async function admit(tx: DbTransaction, { counts, seats }: RosterScope, a: Admis
   const takeOver = room !== null && room.ownerUserId !== ownerUserId;
   checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, ownerUserId, r.userId, existing);
   // A new anchor only: a rejoin that keeps its seat passes even when the stage is full.
-  if (room && r.role === Role.ANCHOR && existing?.role !== Role.ANCHOR) await seats.take(room, ownerUserId, r.userId);
+  if (room && r.role === Role.ANCHOR && existing?.role !== Role.ANCHOR) await rooms.takeSeat(room, ownerUserId, r.userId);
 
   // All checks passed: one wave of writes.
   const writes: Promise<unknown>[] = [];
@@ -147,6 +147,7 @@ async function admit(tx: DbTransaction, { counts, seats }: RosterScope, a: Admis
       updatedAt: now,
     };
     writes.push(tx.collection(Collections.rooms).doc(roomKey).set({ data: { ...nextRoom } }));
+    counts.createsRoom = true;
   } else {
     nextRoom = room;
     if (takeOver) counts.owner(roomKey, ownerUserId);
@@ -178,7 +179,7 @@ function withJoin(room: RoomDoc, ownerUserId: string, existing: MemberDoc | null
   return { ...room, ...addToCounts(before, role, 1), ownerUserId, version: room.version + 1 };
 }
 
-/** joinRoom (see the file comment); then sweeps the room's ghosts. */
+/** joinRoom (see the file comment); sweeps the room's ghosts alongside. */
 export const joinRoom: Handler<'joinRoom'> = async (request, { caller, deps }) => {
   const { config, db, clock } = deps;
   const now = clock.now();
@@ -191,10 +192,14 @@ export const joinRoom: Handler<'joinRoom'> = async (request, { caller, deps }) =
   // its policy, owner and cap decide the checks, and its counts are never written inside.
   const roomRead = readDoc(db, Collections.rooms, roomKey, roomDocSchema);
   roomRead.catch(() => undefined); // awaited inside; a failure there fails the join
-  const admitted = await transactRoster(db, now, async (tx, scope) =>
-    admit(tx, scope, { request, openid: caller.OPENID, sessionId, now, config, room: await roomRead }),
+  // The room's ghosts are swept alongside the commit once the join's checks passed (their documents
+  // are not the joiner's): no round trip of its own, and a refused join changes nothing.
+  const admitted = await transactRoster(
+    db,
+    now,
+    async (tx, scope) => admit(tx, scope, { request, openid: caller.OPENID, sessionId, now, config, room: await roomRead }),
+    () => trySweepRoom(deps, roomKey),
   );
-  await trySweepRoom(deps, roomKey);
 
   const maxShiftMs = maxPhaseShiftMs(config.heartbeatMs, config.leaseMs);
   return {

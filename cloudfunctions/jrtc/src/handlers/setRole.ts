@@ -16,7 +16,7 @@ import type { Handler } from './types';
  */
 export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
-  const { member, roomKey } = await transactRoster(deps.db, now, async (tx, { counts, seats }) => {
+  const { member, roomKey } = await transactRoster(deps.db, now, async (tx, { counts, rooms }) => {
     const session = await authenticate(tx, caller, request, now);
     const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
     const room = await readDoc(tx, Collections.rooms, session.roomKey, roomDocSchema);
@@ -26,7 +26,7 @@ export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => 
     if (onStage && room.stagePolicy === 'invite' && room.ownerUserId !== request.userId && current.invited !== true) {
       throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner and invited members may take the stage in this room');
     }
-    if (onStage) await seats.take(room, room.ownerUserId, request.userId);
+    if (onStage) await rooms.takeSeat(room, room.ownerUserId, request.userId);
     const publishing = onStage ? current.stream.publishing : false;
     const next: MemberDoc = {
       ...current,

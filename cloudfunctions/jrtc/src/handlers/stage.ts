@@ -73,13 +73,13 @@ async function changeRole(
   { room }: OwnerSession,
   { memberId, member }: Target,
   role: RoleValue,
-  { counts, seats }: RosterScope,
+  { counts, rooms }: RosterScope,
 ): Promise<MemberDoc> {
   const onStage = role === Role.ANCHOR;
   const publishing = onStage ? member.stream.publishing : false;
   const lowerHand = onStage && member.handRaised === true;
   if (member.role === role && (member.invited === true) === onStage && !lowerHand) return member;
-  if (onStage && member.role !== Role.ANCHOR) await seats.take(room, room.ownerUserId, member.userId);
+  if (onStage && member.role !== Role.ANCHOR) await rooms.takeSeat(room, room.ownerUserId, member.userId);
   const next: MemberDoc = {
     ...member,
     role,

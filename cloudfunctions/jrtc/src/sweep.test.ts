@@ -1,5 +1,5 @@
 import { Collections } from '../../../shared';
-import { COUNT_SETTLE_MS, RecountMemory, reconcileCounts, sweepAll, sweepRoom } from './sweep';
+import { COUNT_SETTLE_MS, HOUSEKEEPING_EVERY_MS, HousekeepingSchedule, RecountMemory, reconcileCounts, sweepAll, sweepRoom } from './sweep';
 import { APP_ID, codeOf, createTestCloud, joinAs, tokenFields } from './testkit';
 import type { TestCloud } from './testkit';
 
@@ -106,6 +106,29 @@ describe('reconcileCounts: a function killed between its commit and its incremen
     cloud.clock.advance(COUNT_SETTLE_MS);
     expect(await reconcileCounts(cloud.deps, memory)).toBe(1);
     expect(await roomDoc()).toMatchObject({ broadcasterCount: 1, audienceCount: 1, countsDirty: false });
+  });
+});
+
+describe('housekeeping: purges and recounts every few minutes, ghosts every run', () => {
+  it('is due on an instance\'s first run, then every HOUSEKEEPING_EVERY_MS, and while a recount waits for its second run', () => {
+    const schedule = new HousekeepingSchedule();
+    const memory = new RecountMemory();
+    expect(schedule.due(0, memory)).toBe(true);
+    expect(schedule.due(60_000, memory)).toBe(false);
+    expect(schedule.due(HOUSEKEEPING_EVERY_MS - 1, memory)).toBe(false);
+    expect(schedule.due(HOUSEKEEPING_EVERY_MS, memory)).toBe(true);
+    memory.rooms.set('r', { version: 1, counts: { broadcasterCount: 0, audienceCount: 0 }, at: 0 });
+    expect(schedule.due(HOUSEKEEPING_EVERY_MS + 60_000, memory)).toBe(true);
+  });
+
+  it('a run without housekeeping removes ghosts and touches nothing else', async () => {
+    await joinAs(cloud, 'o-a', 'room-1', 'alice', 2);
+    const signal = { _id: 'old', roomKey: ROOM, to: '*', expiresAt: 0 };
+    await cloud.deps.db.collection(Collections.signals).add({ data: signal });
+    cloud.clock.advance(40_001);
+    expect(await sweepAll(cloud.deps, { housekeeping: false })).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0 });
+    expect((await cloud.snapshot())[Collections.signals]).toHaveLength(1);
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedSignals: 1 });
   });
 });
 

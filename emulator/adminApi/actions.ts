@@ -3,9 +3,8 @@
  * top-level fields) of the success reply, or throws an AdminFailure. Every action validates all
  * of its input before it writes, so a refused request changes nothing.
  */
-import { randomBytes } from 'crypto';
 import type { z } from 'zod';
-import { isPlainObject } from '../store/docData';
+import { GET_LIMITS, isPlainObject, newDocId } from '../store/docData';
 import { applyUpdate, checkUpdate } from '../store/docUpdate';
 import type { DocumentStore } from '../store/store';
 import type { MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
@@ -26,7 +25,7 @@ export interface ActionContext extends DecodeContext {
 export type ActionResult = Record<string, unknown>;
 
 /** A server-side get returns at most 1000 documents, 100 when no limit is given (as @cloudbase/database asks). */
-const LIMITS = { default: 100, max: 1000 } as const;
+const LIMITS = GET_LIMITS.server;
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
@@ -55,10 +54,6 @@ function txOf(body: { transactionId?: string; queryType?: 'DOC' | 'WHERE' }, ctx
   return ctx.transactions.get(body.transactionId);
 }
 
-function newId(): string {
-  return randomBytes(16).toString('hex');
-}
-
 /** database.insertDocument → `{insertedIds}`; an `_id` already taken fails the whole request. */
 async function insertDocument(body: unknown, ctx: ActionContext): Promise<ActionResult> {
   const req = parse(insertSchema, body);
@@ -67,7 +62,7 @@ async function insertDocument(body: unknown, ctx: ActionContext): Promise<Action
     if (!isPlainObject(doc)) throw requestFailed(`data[${i}]: a document must be an object`);
     const { _id: given, ...fields } = doc;
     if (given !== undefined && (typeof given !== 'string' || given === '')) throw requestFailed(`data[${i}]._id must be a non-empty string`);
-    return { id: typeof given === 'string' ? given : newId(), fields };
+    return { id: typeof given === 'string' ? given : newDocId(), fields };
   });
   const duplicate = (id: string): AdminFailure => requestFailed(`E11000 duplicate key error: a document with _id ${id} already exists`);
   const tx = txOf(req, ctx);

@@ -5,16 +5,16 @@
  * query conditions, and the client's limits (`get` returns at most 20 documents; documents a client
  * adds carry its `_openid`).
  */
-import crypto from 'crypto';
 import { withOpenid } from '../rules/access';
 import type { ClientAccess } from '../rules/access';
 import { toMongoQuery, toMongoUpdate } from './query';
 import type { DocumentStore, FindOptions, MongoQuery, StoredDoc, StoreTx } from '../store/store';
 import { DatabaseError } from '../store/store';
+import { GET_LIMITS, newDocId } from '../store/docData';
 import type { DbBody } from '../wire';
 
 /** A client `get` returns at most this many documents (CloudBase's client cap). */
-export const CLIENT_GET_MAX = 20;
+export const CLIENT_GET_MAX = GET_LIMITS.client.max;
 
 /** A document the client asked for by id does not exist. */
 export class DocumentNotFoundError extends Error {
@@ -96,7 +96,7 @@ export class ClientDatabase {
   private async add(c: string, data: Record<string, unknown>, openid: string): Promise<ClientDbResult> {
     const given = data._id;
     if (given !== undefined && (typeof given !== 'string' || given === '')) throw invalid('data._id must be a non-empty string');
-    const id = typeof given === 'string' ? given : crypto.randomBytes(16).toString('hex');
+    const id = typeof given === 'string' ? given : newDocId();
     const after = { ...data, _id: id, _openid: openid } as StoredDoc;
     await this.store.transact(async (tx) => {
       if (await tx.get(c, id)) throw new DatabaseError('DB_DUPLICATE_ID', `document ${id} already exists in ${c}`);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'crypto';
 import type {
   Database,
   DbCollection,
@@ -9,7 +8,7 @@ import type {
   TxCollection,
 } from '../../cloudfunctions/jrtc/src/ports';
 import { isCommandMarker, localCommand, toCheckedUpdate, toMongoQuery, toMongoUpdate } from './query';
-import { DatabaseError, assertFieldPath, copyJson, isPlainObject } from '../store/docData';
+import { DatabaseError, GET_LIMITS, assertFieldPath, copyJson, isPlainObject, newDocId } from '../store/docData';
 import type { DocumentStore } from '../store/store';
 import type { LockTx } from '../store/lockTx';
 import type { MongoQuery, StoredDoc } from '../store/storeTypes';
@@ -23,9 +22,6 @@ function unrefTimer(fn: () => void, ms: number): () => void {
   timer.unref();
   return () => clearTimeout(timer);
 }
-
-/** What a server-side `get()` returns at most: 100 without `limit`, never more than 1000 (ARCHITECTURE §6). */
-export const serverGetLimits = { default: 100, max: 1000 } as const;
 
 /** Options of the local database. */
 export interface LocalDatabaseOptions {
@@ -47,11 +43,6 @@ function notFound(id: string): DatabaseError {
 
 function assertId(id: string): void {
   if (typeof id !== 'string' || id === '') throw invalid(`doc(): id must be a non-empty string, got ${JSON.stringify(id)}`);
-}
-
-/** A random document id: 32 hex characters, like CloudBase's. */
-function newId(): string {
-  return randomBytes(16).toString('hex');
 }
 
 /** `{data}` of add/set/update calls, checked to be a plain object. */
@@ -128,7 +119,7 @@ class LocalQuery implements DbQuery {
   /** Caps at 1000, the platform's maximum. */
   limit(max: number): DbQuery {
     if (!Number.isSafeInteger(max) || max < 1) throw invalid(`limit: needs a positive integer, got ${max}`);
-    return new LocalQuery(this.store, { ...this.state, limit: Math.min(max, serverGetLimits.max) });
+    return new LocalQuery(this.store, { ...this.state, limit: Math.min(max, GET_LIMITS.server.max) });
   }
 
   async get(): Promise<{ data: DocData[] }> {
@@ -136,7 +127,7 @@ class LocalQuery implements DbQuery {
     const data = await this.store.find(collection, where, {
       sort: sort.length > 0 ? Object.fromEntries(sort) : undefined,
       skip,
-      limit: limit ?? serverGetLimits.default,
+      limit: limit ?? GET_LIMITS.server.default,
     });
     return { data };
   }
@@ -188,7 +179,7 @@ async function addIn(tx: WriteHandle, collection: string, options: { data: DocDa
   const { _id: given, ...data } = dataOf(options, 'add');
   if (given !== undefined && (typeof given !== 'string' || given === '')) throw invalid('add: data._id must be a non-empty string');
   assertNoCommands(data, 'add.data');
-  const id = typeof given === 'string' ? given : newId();
+  const id = typeof given === 'string' ? given : newDocId();
   if (await tx.get(collection, id)) throw new DatabaseError('DB_DUPLICATE_ID', `add: a document with _id ${id} already exists`);
   tx.put(collection, id, data);
   return { _id: id };
@@ -316,7 +307,7 @@ export function createLocalDatabase(store: DocumentStore, options: LocalDatabase
       return new LocalCollection(store, name, throwOnNotFound);
     },
     async runTransaction<T>(fn: (tx: DbTransaction) => Promise<T>): Promise<T> {
-      const tx = store.beginLocked({ id: newId(), timeoutMs: TX_LIFETIME_MS, schedule: unrefTimer });
+      const tx = store.beginLocked({ id: newDocId(), timeoutMs: TX_LIFETIME_MS, schedule: unrefTimer });
       try {
         const result = await fn({
           collection(name: string): TxCollection {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import type { FindOptions, MongoQuery, StoredDoc } from './storeTypes';
 
 /**
@@ -63,6 +64,17 @@ const wxErrCodes: Record<DatabaseErrorCode, number> = {
 
 /** wx-server-sdk's errCode of an invalid parameter (e.g. a collection name), TCB_ERR_CODE.INVALID_PARAM. */
 export const INVALID_PARAM_ERRCODE = -501007;
+
+/**
+ * How many documents a `get` returns (ARCHITECTURE §6): on the server (wx-server-sdk, the Admin
+ * API) 100 without `limit` and never more than 1000; on a client (a mini program) 20 at most.
+ */
+export const GET_LIMITS = { server: { default: 100, max: 1000 }, client: { max: 20 } } as const;
+
+/** A new document id as CloudBase makes them: 32 hex characters. */
+export function newDocId(): string {
+  return randomBytes(16).toString('hex');
+}
 
 const collectionNamePattern = /^[A-Za-z0-9_-]{1,100}$/;
 const maxDepth = 64;

@@ -135,8 +135,11 @@ export class RoomWriter {
     held.broadcasterCount += 1;
   }
 
-  /** Starts writing what `ledger` changes beyond what is written already (see the class comment). */
-  settle(ledger: CountLedger): void {
+  /**
+   * Starts writing what `ledger` changes beyond what is written already (see the class comment).
+   * An owner change is written only when `committed`: unlike a count, it cannot be taken back.
+   */
+  settle(ledger: CountLedger, committed: boolean): void {
     const _ = this.db.command;
     for (const roomKey of new Set([...ledger.rooms.keys(), ...this.applied.keys()])) {
       const want = ledger.rooms.get(roomKey) ?? { broadcasterCount: 0, audienceCount: 0, joinSeq: 0 };
@@ -146,8 +149,8 @@ export class RoomWriter {
         audienceCount: want.audienceCount - have.audienceCount,
         joinSeq: want.joinSeq - have.joinSeq,
       };
-      const owner = want.ownerUserId !== undefined && want.ownerUserId !== have.ownerUserId ? want.ownerUserId : undefined;
-      this.applied.set(roomKey, { ...want });
+      const owner = committed && want.ownerUserId !== undefined && want.ownerUserId !== have.ownerUserId ? want.ownerUserId : undefined;
+      this.applied.set(roomKey, { ...want, ownerUserId: owner ?? have.ownerUserId });
       if (delta.broadcasterCount === 0 && delta.audienceCount === 0 && delta.joinSeq === 0 && owner === undefined) continue;
       const data: Record<string, unknown> = { version: _.inc(1), updatedAt: this.now, countsDirty: true };
       if (delta.broadcasterCount !== 0) data.broadcasterCount = _.inc(delta.broadcasterCount);
@@ -199,24 +202,25 @@ export async function transactRoster<T>(
   alongside?: () => Promise<unknown>,
 ): Promise<T> {
   const rooms = new RoomWriter(db, now);
-  let afterCommit: CountLedger | null = null;
+  let last = new CountLedger();
   let side: Promise<unknown> | null = null;
   let result: T;
   try {
     result = await transact(db, async (tx) => {
       const counts = new CountLedger(); // a retry starts from nothing
       const value = await body(tx, { counts, rooms });
-      afterCommit = counts.createsRoom ? counts : null;
-      if (!afterCommit) rooms.settle(counts);
+      last = counts;
+      if (!counts.createsRoom) rooms.settle(counts, false);
       side ??= alongside?.() ?? null;
       return value;
     });
   } catch (err) {
-    rooms.settle(new CountLedger());
+    rooms.settle(new CountLedger(), false);
     await Promise.all([side, rooms.flush().catch((undoErr: unknown) => console.error('jrtc: taking back room counts failed', undoErr))]);
     throw err;
   }
-  if (afterCommit) rooms.settle(afterCommit);
+  // Committed: what waited for it (a created room's counts, an owner change).
+  rooms.settle(last, true);
   await Promise.all([side, rooms.flush()]);
   return result;
 }

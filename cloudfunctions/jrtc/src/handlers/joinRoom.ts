@@ -170,13 +170,15 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
   writes.push(tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } }));
   await Promise.all(writes);
   const roomChanged = !room || !existing || existing.role !== r.role || takeOver;
-  return { member, room: roomChanged ? withJoin(nextRoom, ownerUserId, existing, r.role) : nextRoom, presence };
+  return { member, room: roomChanged ? withJoin(nextRoom, ownerUserId, existing, r.role, takeOver) : nextRoom, presence };
 }
 
 /** The room as the joiner's reply shows it: as read, with this join's own change (the increment after the commit). */
-function withJoin(room: RoomDoc, ownerUserId: string, existing: MemberDoc | null, role: number): RoomDoc {
+function withJoin(room: RoomDoc, ownerUserId: string, existing: MemberDoc | null, role: number, takeOver: boolean): RoomDoc {
   const before = existing ? addToCounts(room, existing.role, -1) : room;
-  return { ...room, ...addToCounts(before, role, 1), ownerUserId, version: room.version + 1 };
+  // A takeover is its own update after the commit (roster.ts RoomWriter.settle): one more version.
+  const moved = (existing?.role === role ? 0 : 1) + (takeOver ? 1 : 0);
+  return { ...room, ...addToCounts(before, role, 1), ownerUserId, version: room.version + Math.max(1, moved) };
 }
 
 /** joinRoom (see the file comment); sweeps the room's ghosts alongside. */

@@ -105,17 +105,17 @@ async function main(): Promise<void> {
         met: cpm.perParticipantMinute <= 2 && cpm.stillConnected === cpm.participants,
       },
       {
-        figure: 'database round trips per action',
-        value: `join ${trips.join}, heartbeat ${trips.heartbeat}, leave ${trips.leave} (join: ${Object.entries(trips.joinByAction)
+        figure: 'database round trips per action (sequential / requests)',
+        value: `join ${slow.join.sequential} / ${slow.join.requests}, heartbeat ${slow.heartbeat.sequential} / ${slow.heartbeat.requests}, leave ${slow.leave.sequential} / ${slow.leave.requests} (join requests: ${Object.entries(trips.joinByAction)
           .map(([a, n]) => `${n} ${a.replace(/^database\./, '')}`)
           .join(', ')})`,
-        goal: 'join ≤ 8, heartbeat ≤ 3, leave ≤ 8',
-        met: trips.join <= 8 && trips.heartbeat <= 3 && trips.leave <= 8,
+        goal: 'join ≤ 3 sequential, heartbeat ≤ 3, leave ≤ 8 requests',
+        met: slow.join.sequential <= 3 && slow.heartbeat.requests <= 3 && slow.leave.requests <= 8,
       },
       {
         figure: `joinRoom at ${SIMULATED_RTT_MS} ms DB RTT ÷ round-trip floor`,
-        value: `p50 ${round(slow.ratioP50)} (${round(slow.p50)} / ${slow.floorMs} ms), p99 ${round(slow.ratioP99)} (${round(slow.p99)} ms; ${slow.roundTrips} round trips)`,
-        goal: 'p50 ≤ 1.3',
+        value: `p50 ${round(slow.ratioP50)} (${round(slow.p50)} / ${slow.floorMs} ms: ${slow.join.sequential} sequential round trips), p99 ${round(slow.ratioP99)} (${round(slow.p99)} ms); p50 ÷ absolute floor ${slow.absoluteFloorMs} ms = ${round(slow.absoluteRatioP50)}`,
+        goal: 'p50 ≤ 1.3 (of the sequential floor)',
         met: slow.ratioP50 <= 1.3,
       },
       {

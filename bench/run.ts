@@ -7,6 +7,8 @@ import os from 'os';
 import path from 'path';
 import cliProgress from 'cli-progress';
 import { startBenchCloud } from './fixtures';
+import { measureBursts } from './measures/burst';
+import type { Burst, BurstPhase } from './measures/burst';
 import { PERSONAL_PLAN_CALLS_PER_MONTH } from './measures/billing';
 import { measureCallsPerMinute } from './measures/callsPerMinute';
 import { measureIdleDay, measureWatchPushes } from './measures/cost';
@@ -31,6 +33,7 @@ const plan = {
   moduleRuns: quick ? 3 : 10,
   roundTripSamples: quick ? 10 : 50,
   slowJoinSamples: quick ? 20 : 100,
+  bursts: quick ? [50, 100, 200] : [100, 200, 1000],
   sweepRuns: quick ? 3 : 10,
   pushWatchers: quick ? 20 : 100,
   pushJoins: quick ? 3 : 10,
@@ -42,6 +45,32 @@ interface Row {
   goal: string;
   /** null: a figure printed for information, with no goal to meet. */
   met: boolean | null;
+}
+
+/** Goals of a burst's joins by its size (the issue's: a class of 200 in 2 s; 1,000 without failing). */
+const BURST_GOALS: Record<number, { wallMs?: number; p99Ms?: number }> = { 200: { wallMs: 2000, p99Ms: 1500 } };
+
+function failuresText(p: BurstPhase): string {
+  const codes = Object.entries(p.failures).map(([code, n]) => `${n} ${code}`);
+  return codes.length === 0 ? '0 failures' : `${p.failed} failures (${codes.join(', ')})`;
+}
+
+function phaseText(p: BurstPhase): string {
+  return `wall ${round(p.wallMs / 1000)} s, ${round(p.perSecond, 0)}/s, p50 ${round(p.p50, 0)} ms, p99 ${round(p.p99, 0)} ms, ${failuresText(p)}, count ${p.counted ?? '?'}, ${p.coldStarts} cold starts`;
+}
+
+function burstRows(b: Burst): Row[] {
+  const goal = BURST_GOALS[b.phones] ?? {};
+  const joinGoals = [
+    ...(goal.wallMs !== undefined ? [`wall ≤ ${goal.wallMs / 1000} s`] : []),
+    ...(goal.p99Ms !== undefined ? [`p99 ≤ ${goal.p99Ms / 1000} s`] : []),
+    '0 failures',
+  ];
+  const joinMet = b.join.failed === 0 && (goal.wallMs === undefined || b.join.wallMs <= goal.wallMs) && (goal.p99Ms === undefined || b.join.p99 <= goal.p99Ms);
+  return [
+    { figure: `burst: ${b.phones} phones join one room at once, 10 ms DB RTT`, value: phaseText(b.join), goal: joinGoals.join(', '), met: joinMet },
+    { figure: `burst: then all ${b.phones} leave at once`, value: phaseText(b.leave), goal: '0 failures', met: b.leave.failed === 0 },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -77,6 +106,7 @@ async function main(): Promise<void> {
     const slow = await measureSlowDatabaseJoin(plan.slowJoinSamples, bar(`joinRoom at ${SIMULATED_RTT_MS} ms database round trip`, plan.slowJoinSamples));
     const idle = await measureIdleDay(plan.sweepRuns);
     const pushes = await measureWatchPushes(cloud, plan.pushWatchers, plan.pushJoins, bar(`watch pushes at ${plan.pushWatchers} watchers`, plan.pushJoins));
+    const burst = await measureBursts(plan.bursts, bar(`bursts of ${plan.bursts.join(', ')} phones`, 2 * (plan.bursts.length + 1)));
     bars.stop();
 
     const rows: Row[] = [
@@ -145,6 +175,19 @@ async function main(): Promise<void> {
         met: slow.ratioP50 <= 1.3,
       },
       {
+        figure: `cold burst: ${burst.cold.phones} phones join one room, fresh instances`,
+        value: `join wall ${round(burst.cold.join.wallMs / 1000)} s with ${burst.cold.join.coldStarts} cold starts, p99 ${round(burst.cold.join.p99, 0)} ms, ${failuresText(burst.cold.join)}; leave wall ${round(burst.cold.leave.wallMs / 1000)} s, ${failuresText(burst.cold.leave)}`,
+        goal: '(figure only)',
+        met: null,
+      },
+      ...burst.bursts.flatMap(burstRows),
+      {
+        figure: 'burst instances (jrtc)',
+        value: `${burst.peakInstances} at peak, ${burst.instancesAtEnd} at the end; peak RSS of their processes ${burst.peakRssMiB ?? '?'} MiB (summed, shared pages in each)`,
+        goal: '(figure only)',
+        met: null,
+      },
+      {
         figure: 'function module load ÷ wx-server-sdk alone',
         value: `${round(moduleLoad.ratio)} (${round(moduleLoad.functionMs)} / ${round(moduleLoad.wxServerSdkMs)} ms)`,
         goal: '≤ 1.3',
@@ -153,7 +196,7 @@ async function main(): Promise<void> {
     ];
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}${quick ? ', --quick' : ''}`;
     printTable(rows, machine);
-    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, roundTrips: trips, slowDatabaseJoin: slow, idleDay: idle, watchPushes: pushes, rows };
+    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, roundTrips: trips, slowDatabaseJoin: slow, idleDay: idle, watchPushes: pushes, bursts: burst, rows };
     fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
     fs.writeFileSync(path.join(root, 'bench', 'RESULTS.md'), markdown(rows, machine));
   } finally {

@@ -5,6 +5,7 @@ import { localFunctionEnv } from '../../emulator/cloud';
 import { ManualTimers } from '../../emulator/client/manualTimers';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import { joinParams } from '../fixtures';
+import { billingMeter, perUnit } from './billing';
 
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -12,7 +13,8 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
  * `participants` SDK clients join one room and stay; their platform clients count every cloud call.
  * After a warm-up minute, `minutes` of virtual time pass (the cloud's clock moved in step), and the
  * calls made in that window are divided by participant-minutes. Polling the roster every 2 s would
- * cost 30 per participant-minute.
+ * cost 30 per participant-minute. Over the same window the local cloud counts what CloudBase bills
+ * (billing.ts: invocations + database reads + writes), divided alike: `billed`.
  */
 export async function measureCallsPerMinute(cloud: LocalCloud, participants: number, minutes: number, tick: () => void) {
   // Virtual time for the SDK's timers, moved in step with the local cloud's clock.
@@ -54,12 +56,14 @@ export async function measureCallsPerMinute(cloud: LocalCloud, participants: num
   };
   await advance(60_000);
   const before = calls;
+  const meter = billingMeter(cloud);
   for (let m = 0; m < minutes; m++) {
     await advance(60_000);
     tick();
   }
   const perParticipantMinute = (calls - before) / (participants * minutes);
+  const billed = perUnit(meter.read(), participants * minutes);
   const stillIn = clients.filter((c) => c.room?.state === 'connected').length;
   await Promise.all(clients.map((c) => c.destroy()));
-  return { perParticipantMinute, participants, minutes, stillConnected: stillIn, pollingEvery2s: 30 };
+  return { perParticipantMinute, participants, minutes, stillConnected: stillIn, pollingEvery2s: 30, billed };
 }

@@ -23,7 +23,7 @@ export interface InstanceMemory {
 const KIB_PER_MIB = 1024;
 
 /** A `/proc/<pid>/<file>` field in kB (e.g. `VmRSS:   51234 kB`), or null when absent. */
-function procKb(pid: number, file: string, field: string): number | null {
+export function procKb(pid: number, file: string, field: string): number | null {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/${file}`, 'utf8'));
     return m ? Number(m[1]) : null;

@@ -181,6 +181,16 @@ async function main(): Promise<void> {
         met: null,
       },
       ...burst.bursts.flatMap(burstRows),
+      (() => {
+        const same = burst.bursts.find((b) => b.phones === burst.spread.phones) ?? burst.bursts[burst.bursts.length - 1];
+        const ratio = same.join.wallMs / burst.spread.join.wallMs;
+        return {
+          figure: `burst: ${burst.spread.phones} phones, one room ÷ a room each`,
+          value: `${round(ratio)} (${round(same.join.wallMs / 1000)} / ${round(burst.spread.join.wallMs / 1000)} s; a room each: ${round(burst.spread.join.perSecond, 0)}/s, ${failuresText(burst.spread.join)})`,
+          goal: '≤ 1.2 (sharing the room costs nothing)',
+          met: ratio <= 1.2 && burst.spread.join.failed === 0,
+        };
+      })(),
       {
         figure: 'burst instances (jrtc)',
         value: `${burst.peakInstances} at peak, ${burst.instancesAtEnd} at the end; peak RSS of their processes ${burst.peakRssMiB ?? '?'} MiB (summed, shared pages in each)`,

@@ -58,6 +58,12 @@ export interface BurstResult {
   rttMs: number;
   cold: Burst;
   bursts: Burst[];
+  /**
+   * The same phones as the `spread.phones`-burst, each joining a room of its own: what this machine
+   * and instance pool manage without any shared document. A one-room burst that takes no longer
+   * pays nothing for sharing the room.
+   */
+  spread: { phones: number; join: BurstPhase };
   /** The most jrtc instances alive at once (sampled), and at the end. */
   peakInstances: number;
   instancesAtEnd: number;
@@ -107,11 +113,15 @@ export async function measureBursts(sizes: readonly number[], tick: () => void):
     const cold = await burst(cloud, 'burst-cold', Math.max(...sizes), tick);
     const bursts: Burst[] = [];
     for (const n of sizes) bursts.push(await burst(cloud, `burst-${n}`, n, tick));
+    const spreadPhones = sizes.includes(200) ? 200 : Math.max(...sizes);
+    const spread = await spreadBurst(cloud, spreadPhones);
+    tick();
     sample();
     return {
       rttMs: BURST_RTT_MS,
       cold,
       bursts,
+      spread: { phones: spreadPhones, join: spread },
       peakInstances,
       instancesAtEnd: jrtcPool(cloud).running,
       peakRssMiB: peakRssKb === null ? null : Math.round(peakRssKb / 102.4) / 10,
@@ -176,6 +186,25 @@ async function burst(cloud: LocalCloud, room: string, n: number, tick: () => voi
   await callAction(observer, 'leaveRoom', asObserver);
   tick();
   return { phones: n, join, leave };
+}
+
+/** `n` phones join `n` rooms, one each, at once (then leave, untimed). */
+async function spreadBurst(cloud: LocalCloud, n: number): Promise<BurstPhase> {
+  const phones: Phone[] = Array.from({ length: n }, (_, i) => {
+    const userId = `spread-p${i}`;
+    return { userId, client: clientFor(cloud, userId), params: joinParams(`spread-r${i}`, userId, i % 10 === 0 ? Role.ANCHOR : Role.AUDIENCE) };
+  });
+  const join = await phase(cloud, phones, async (p) => {
+    const r = await callAction(p.client, 'joinRoom', p.params);
+    if (r.ok) p.sessionId = r.data.sessionId;
+    return r;
+  });
+  await Promise.all(
+    phones
+      .filter((p) => p.sessionId !== undefined)
+      .map((p) => callAction(p.client, 'leaveRoom', { appId: p.params.appId, userRoomId: p.params.userRoomId, userId: p.userId, sessionId: p.sessionId as string })),
+  );
+  return join;
 }
 
 function addFailure(p: BurstPhase, code: string): void {

@@ -331,6 +331,25 @@ describe('Admin API over raw HTTP', () => {
 });
 
 describe('Admin API transactions (unit)', () => {
+  test('stricter reading: two operations of one transaction in flight at once are refused (-502001); one after another they pass', async () => {
+    const store = await DocumentStore.open({});
+    // A round trip of 20 ms keeps each request of the transaction in flight long enough to overlap.
+    const api = new AdminApi({ store, envId: 'local', now: () => 1000, latencyMs: 20 });
+    const call = async (body: Record<string, unknown>): Promise<Record<string, unknown>> =>
+      (await api.handle({ method: 'POST', headers: { authorization: 'TC3-HMAC-SHA256 Credential=a' }, body: JSON.stringify(body) })).body;
+    const get = (transactionId: unknown, id: string) =>
+      call({ action: 'database.getDocument', collectionName: 'c', queryType: 'DOC', query: JSON.stringify({ _id: id }), multi: false, limit: 1, transactionId });
+    const { transactionId } = await call({ action: 'database.startTransaction' });
+    const [a, b] = await Promise.all([get(transactionId, 'x'), get(transactionId, 'y')]);
+    expect([a.code ?? 'ok', b.code ?? 'ok'].sort()).toEqual(['DATABASE_REQUEST_FAILED', 'ok']);
+    expect(String(a.message ?? b.message)).toMatch(/another was in flight/);
+    expect(await get(transactionId, 'x')).toMatchObject({ data: { list: [] } });
+    expect(await get(transactionId, 'y')).toMatchObject({ data: { list: [] } });
+    expect(await call({ action: 'database.commitTransaction', transactionId })).toEqual({ requestId: expect.any(String) });
+    await api.stop();
+    await store.close();
+  });
+
   test('a transaction never committed is aborted by its timeout and its writes are dropped', async () => {
     const store = await DocumentStore.open({});
     const timers: Array<{ fn: () => void; ms: number }> = [];

@@ -103,14 +103,10 @@ export class AdminApi implements EmulatorService {
   private async answer(request: AdminRequest): Promise<AdminReply> {
     const requestId = randomBytes(8).toString('hex');
     if (request.method !== 'POST') return { status: 405, body: { code: 'INVALID_PARAM', message: 'use POST', requestId } };
-    const half = (this.options.latencyMs ?? 0) / 2;
     try {
-      if (half > 0) await sleep(half);
       const result = await this.run(request);
-      if (half > 0) await sleep(half);
       return { status: 200, body: { ...result, requestId } };
     } catch (err) {
-      if (half > 0) await sleep(half);
       const failure = toFailure(err);
       if (failure.code === 'SYS_ERR') this.options.log?.(`[admin] ${(err as Error)?.stack ?? String(err)}`);
       return { status: 200, body: { code: failure.code, message: failure.message, requestId } };
@@ -139,7 +135,21 @@ export class AdminApi implements EmulatorService {
     }
     const handler = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
     if (!handler) throw new AdminFailure('INVALID_ACTION', `action ${action} is not supported by the local cloud`);
-    return handler(body, this.context);
+    // The simulated round trip: half on the way in, half on the way out, as a network would.
+    const half = (this.options.latencyMs ?? 0) / 2;
+    const paced = async (): Promise<Record<string, unknown>> => {
+      if (half > 0) await sleep(half);
+      try {
+        return await handler(body, this.context);
+      } finally {
+        if (half > 0) await sleep(half);
+      }
+    };
+    // A transaction's operations (and its commit) run one at a time, round trip included
+    // (store/lockTx.ts occupy): an overlapping one is refused.
+    const txId = (body as { transactionId?: unknown }).transactionId;
+    const tx = typeof txId === 'string' && action !== 'database.abortTransaction' ? this.transactions.find(txId) : undefined;
+    return tx ? tx.occupy(paced) : paced();
   }
 
   /** Serves POST /admin on the local cloud's HTTP server. */

@@ -69,6 +69,12 @@ export class RemoteTransactions {
     return id;
   }
 
+  /** The open transaction `id`, or undefined (no failure: the action reports it). */
+  find(id: string): RemoteTransaction | undefined {
+    const tx = this.open.get(id);
+    return tx?.open ? tx : undefined;
+  }
+
   /** The open transaction `id`; DATABASE_TRANSACTION_FAIL when unknown, finished or timed out. */
   get(id: string): RemoteTransaction {
     const tx = this.open.get(id);

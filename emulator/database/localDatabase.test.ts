@@ -211,6 +211,20 @@ describe('transactions', () => {
     expect((await db.collection('jrtc_rooms').doc('r').get()).data).toEqual({ _id: 'r', count: committed + 200 });
   });
 
+  it('stricter reading: operations of one transaction overlapping are refused (-502001), as code that overlaps them may fail on CloudBase', async () => {
+    const overlapping = db.runTransaction(async (tx) => {
+      await Promise.all([tx.collection('c').doc('a').get(), tx.collection('c').doc('b').get()]);
+    });
+    await expect(overlapping).rejects.toMatchObject({ errCode: -502001, message: expect.stringMatching(/another was in flight/) });
+    await expect(
+      db.runTransaction(async (tx) => {
+        await tx.collection('c').doc('a').get();
+        await tx.collection('c').doc('b').get();
+        return 'one after another';
+      }),
+    ).resolves.toBe('one after another');
+  });
+
   it('honours throwOnNotFound inside transactions too', async () => {
     const strict = createLocalDatabase(store, { throwOnNotFound: true });
     await expect(strict.runTransaction((tx) => tx.collection('c').doc('missing').get())).rejects.toThrow(

@@ -239,7 +239,7 @@ async function setIn(
 
 /**
  * One document inside a transaction (store/lockTx.ts): reads see the transaction's snapshot and its
- * own writes; a write locks the document at once or fails as CloudBase's does (sdkConflict).
+ * own writes; a write locks the document at once or fails as CloudBase's does (txOperation).
  */
 class TxDocument implements DbDocument {
   constructor(
@@ -250,24 +250,24 @@ class TxDocument implements DbDocument {
   ) {}
 
   async get(): Promise<{ data: DocData | null }> {
-    const doc = await sdkConflict('document.get', () => this.tx.get(this.collection, this.id));
+    const doc = await txOperation(this.tx, 'document.get', () => this.tx.get(this.collection, this.id));
     if (!doc && this.throwOnNotFound) throw notFound(this.id);
     return { data: doc };
   }
 
   set(options: { data: DocData }): Promise<unknown> {
-    return sdkConflict('document.set', () => setIn(this.tx, this.collection, this.id, dataForSet(options, 'set'), true));
+    return txOperation(this.tx, 'document.set', () => setIn(this.tx, this.collection, this.id, dataForSet(options, 'set'), true));
   }
 
   update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }> {
-    return sdkConflict('document.update', async () => {
+    return txOperation(this.tx, 'document.update', async () => {
       const update = toCheckedUpdate(dataOf(options, 'update'));
       return { stats: { updated: (await this.tx.patch(this.collection, this.id, update)) ? 1 : 0 } };
     });
   }
 
   remove(): Promise<{ stats: { removed: number } }> {
-    return sdkConflict('document.remove', async () => {
+    return txOperation(this.tx, 'document.remove', async () => {
       const existed = (await this.tx.get(this.collection, this.id)) !== null;
       this.tx.delete(this.collection, this.id);
       return { stats: { removed: existed ? 1 : 0 } };
@@ -276,14 +276,15 @@ class TxDocument implements DbDocument {
 }
 
 /**
- * Runs a transaction operation; a refused write (DB_WRITE_CONFLICT) or a closed transaction is
+ * Runs one operation of a transaction, alone (LockTx.occupy: an overlapping one is refused with
+ * DB_TX_CONCURRENT, errCode -502001). A refused write (DB_WRITE_CONFLICT) or a closed transaction is
  * rethrown as wx-server-sdk 4.0.2 surfaces the platform's failure (`maybeTransformError` then
  * `toSDKError`): an Error `<api>:fail -501001 resource system error. <message>` with `errCode`
  * -501001, `errMsg`, and no `code`. Unit tests thus meet exactly what production code meets.
  */
-async function sdkConflict<T>(api: string, op: () => Promise<T>): Promise<T> {
+async function txOperation<T>(tx: LockTx, api: string, op: () => Promise<T>): Promise<T> {
   try {
-    return await op();
+    return await tx.occupy(op);
   } catch (err) {
     if (err instanceof DatabaseError && (err.code === 'DB_WRITE_CONFLICT' || err.code === 'DB_TX_CLOSED')) {
       const message = `${api}:fail -501001 resource system error. ${err.message}`;
@@ -316,11 +317,11 @@ export function createLocalDatabase(store: DocumentStore, options: LocalDatabase
                 assertId(id);
                 return new TxDocument(tx, name, id, throwOnNotFound);
               },
-              add: (addOptions: { data: DocData }) => sdkConflict('collection.add', () => addIn(tx, name, addOptions)),
+              add: (addOptions: { data: DocData }) => txOperation(tx, 'collection.add', () => addIn(tx, name, addOptions)),
             };
           },
         });
-        await sdkConflict('runTransaction', () => tx.commit());
+        await txOperation(tx, 'runTransaction', () => tx.commit());
         return result;
       } finally {
         tx.abort(); // a no-op after the commit; releases the locks after a throw

@@ -24,7 +24,9 @@ export type DatabaseErrorCode =
    */
   | 'DB_WRITE_CONFLICT'
   /** A transaction used after its commit, abort or timeout. */
-  | 'DB_TX_CLOSED';
+  | 'DB_TX_CLOSED'
+  /** An operation of a transaction started while another of the same transaction was in flight (lockTx.ts). */
+  | 'DB_TX_CONCURRENT';
 
 /**
  * An error of the data layer. Its codes are deliberately not protocol codes: a bad query is a bug
@@ -60,6 +62,7 @@ const wxErrCodes: Record<DatabaseErrorCode, number> = {
   DB_CLOSED: -501001,
   DB_WRITE_CONFLICT: -501001,
   DB_TX_CLOSED: -501001,
+  DB_TX_CONCURRENT: -502001,
 };
 
 /** wx-server-sdk's errCode of an invalid parameter (e.g. a collection name), TCB_ERR_CODE.INVALID_PARAM. */

@@ -16,6 +16,11 @@
  * Where the guide is silent we take the stricter reading, as MongoDB (CloudBase's engine) does:
  * writing a document that someone else changed after the transaction began is a conflict too, even
  * when no lock is held any more (a lost update otherwise), and so is inserting an `_id` created since.
+ * Operations of one transaction run one at a time: the guide shows them awaited one after another
+ * and says nothing of overlapping them, and the MongoDB sessions beneath run one operation at a
+ * time. The stricter reading is taken: an operation started while another of the same transaction
+ * is in flight is refused (DB_TX_CONCURRENT, `occupy`), so code that overlaps them fails here
+ * rather than on CloudBase.
  * A transaction lives at most 30 s from its start ("事务...超时时间为 30 秒"; ARCHITECTURE §6); then
  * its locks are released and every later use fails with DB_TX_CLOSED.
  */
@@ -110,6 +115,7 @@ export class LockTx implements LockHolder {
   private readonly snapshot = new Map<string, StoredDoc | null>();
   private readonly writes = new Map<string, BufferedWrite>();
   private ended: Ended | null = null;
+  private busy = false;
   private readonly cancelTimeout: () => void;
 
   constructor(
@@ -127,6 +133,25 @@ export class LockTx implements LockHolder {
   /** True until commit, abort or timeout. */
   get open(): boolean {
     return this.ended === null;
+  }
+
+  /**
+   * Runs one operation of the transaction (a front end wraps each request or call in it); refuses
+   * with DB_TX_CONCURRENT while another is in flight (see the file comment).
+   */
+  async occupy<T>(op: () => Promise<T>): Promise<T> {
+    if (this.busy) {
+      throw new DatabaseError(
+        'DB_TX_CONCURRENT',
+        `transaction ${this.id}: an operation started while another was in flight; run a transaction's operations one after another`,
+      );
+    }
+    this.busy = true;
+    try {
+      return await op();
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** The document as this transaction sees it (a copy), or null. */

@@ -15,6 +15,14 @@ import type { CloudProcess } from '../helpers/cloudProcess';
 import { APP_ID, callOk, joinParams } from '../helpers/room';
 import { readCollection } from './support/dataDir';
 
+/**
+ * What this test checks is durability across kills of the whole cloud, not concurrency: its ten
+ * restarts each start the pool anew, and on a 2-core machine 48 cold starts per round would spend
+ * the test's time on process starts. Eight instances keep 48 calls in flight
+ * (tests/hardening/burst.test.ts and concurrency.test.ts run at the default).
+ */
+const INSTANCES = ['--function-instances', '8'];
+
 const ROOM = 'crash';
 const ROOM_KEY = roomKeyOf(APP_ID, ROOM);
 const ROUNDS = 10;
@@ -27,7 +35,7 @@ const KILL_AFTER = 60;
  * here beats, and on a loaded machine the rounds outlast the default 40 s lease, whose room sweep
  * would then rightly remove the first members.
  */
-const CLOUD_ARGS = ['--journal-limit', '16384', '--env', 'JRTC_LEASE_MS=3600000'];
+const CLOUD_ARGS = ['--journal-limit', '16384', '--env', 'JRTC_LEASE_MS=3600000', ...INSTANCES];
 
 type Role = 1 | 2;
 /** A member as the store may hold it, or 'left'. */
@@ -146,5 +154,5 @@ describe('SIGKILL during load', () => {
     } finally {
       if (!stopped) await cloud.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });

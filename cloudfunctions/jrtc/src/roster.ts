@@ -192,28 +192,32 @@ export interface RosterScope {
  * succeeded does not conflict). A room the transaction creates is the exception: an update cannot
  * reach a document before it exists, so its counts move after the commit. A retried attempt writes
  * only its difference; if the action fails, everything written for it, stage seats included, is
- * taken back. `alongside`, when given, starts once a body has succeeded (its checks passed), also
- * with the commit, and is awaited before this returns (joinRoom sweeps the room's ghosts there).
+ * taken back. `options.alongside`, when given, starts once a body has succeeded (its checks passed),
+ * also with the commit, and is awaited before this returns (joinRoom sweeps the room's ghosts there).
+ * `options.retry: false` tries once: a conflict answers BUSY at once (the ghost sweep: whoever holds
+ * the ghost's documents is removing it already, or it rejoined).
  */
 export async function transactRoster<T>(
   db: Database,
   now: number,
   body: (tx: DbTransaction, scope: RosterScope) => Promise<T>,
-  alongside?: () => Promise<unknown>,
+  options: { alongside?: () => Promise<unknown>; retry?: boolean } = {},
 ): Promise<T> {
+  const { alongside } = options;
   const rooms = new RoomWriter(db, now);
   let last = new CountLedger();
   let side: Promise<unknown> | null = null;
   let result: T;
   try {
-    result = await transact(db, async (tx) => {
+    const attempt = async (tx: DbTransaction): Promise<T> => {
       const counts = new CountLedger(); // a retry starts from nothing
       const value = await body(tx, { counts, rooms });
       last = counts;
       if (!counts.createsRoom) rooms.settle(counts, false);
       side ??= alongside?.() ?? null;
       return value;
-    });
+    };
+    result = await transact(db, attempt, undefined, options.retry === false ? 0 : undefined);
   } catch (err) {
     rooms.settle(new CountLedger(), false);
     await Promise.all([side, rooms.flush().catch((undoErr: unknown) => console.error('jrtc: taking back room counts failed', undoErr))]);

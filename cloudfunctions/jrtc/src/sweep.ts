@@ -4,7 +4,7 @@
  * goes within one lease plus one call while the room is alive; the timer function sweeps
  * everything else once a minute.
  */
-import { Collections } from '../../../shared';
+import { Collections, ErrorCode, ProtocolError } from '../../../shared';
 import type { CoreDeps, SweepDeps } from './deps';
 import type { Database } from './ports';
 import { parseDoc, presenceDocSchema, readDoc, roomDocSchema } from './records';
@@ -31,32 +31,49 @@ const BATCH = 100;
 
 /**
  * Removes one ghost in its own transaction, re-checking inside it that the presence document is
- * still the same expired session: a rejoin or heartbeat that landed after the query wins.
+ * still the same expired session: a rejoin or heartbeat that landed after the query wins. Tried
+ * once: with many instances sweeping one busy room, they find the same ghosts, and a conflict means
+ * another call holds the ghost's documents (removing it, or it rejoined): retrying would only make
+ * every sweeping call wait for the others.
  */
 async function removeGhost(db: Database, memberId: string, sessionId: string, now: number): Promise<boolean> {
-  return transactRoster(db, now, async (tx, { counts }) => {
-    const presence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
-    if (!presence || presence.sessionId !== sessionId || presence.expiresAt >= now) return false;
-    await removeMember(tx, counts, presence.roomKey, memberId);
-    return true;
-  });
+  try {
+    return await transactRoster(
+      db,
+      now,
+      async (tx, { counts }) => {
+        const presence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
+        if (!presence || presence.sessionId !== sessionId || presence.expiresAt >= now) return false;
+        await removeMember(tx, counts, presence.roomKey, memberId);
+        return true;
+      },
+      { retry: false },
+    );
+  } catch (err) {
+    if (err instanceof ProtocolError && err.code === ErrorCode.BUSY) return false;
+    throw err;
+  }
 }
 
+/** Ghosts removed at once: their transactions touch different documents, so they do not wait on one another. */
+const GHOSTS_AT_ONCE = 8;
+
 /**
- * Removes each expired presence of a query result; returns how many were removed. One ghost that
- * fails (logged) does not keep the others in the room.
+ * Removes each expired presence of a query result, GHOSTS_AT_ONCE at a time; returns how many were
+ * removed. One ghost that fails (logged) does not keep the others in the room.
  */
 async function removeGhosts(db: Database, docs: Record<string, unknown>[], now: number): Promise<number> {
   let removed = 0;
-  for (const data of docs) {
+  const one = async (data: Record<string, unknown>): Promise<void> => {
     try {
       const presence = parseDoc(presenceDocSchema, data, 'presence');
-      if (!presence || typeof data._id !== 'string') continue;
+      if (!presence || typeof data._id !== 'string') return;
       if (await removeGhost(db, data._id, presence.sessionId, now)) removed += 1;
     } catch (err) {
       console.error(`jrtc: removing ghost ${String(data._id)} failed`, err);
     }
-  }
+  };
+  for (let i = 0; i < docs.length; i += GHOSTS_AT_ONCE) await Promise.all(docs.slice(i, i + GHOSTS_AT_ONCE).map(one));
   return removed;
 }
 
@@ -75,6 +92,9 @@ export async function sweepRoom(deps: SweepDeps, roomKey: string, limit = 20): P
   return removeGhosts(deps.db, data, now);
 }
 
+/** Ghosts an action removes from its room at most (one round of GHOSTS_AT_ONCE). */
+export const ACTION_SWEEP_LIMIT = GHOSTS_AT_ONCE;
+
 /**
  * sweepRoom for actions, spaced out by the instance's SweepGate (sweepGate.ts). A failed sweep is
  * logged and must not fail the caller's action, which has already done its own work (the next call
@@ -83,7 +103,8 @@ export async function sweepRoom(deps: SweepDeps, roomKey: string, limit = 20): P
 export async function trySweepRoom(deps: SweepDeps & Pick<CoreDeps, 'sweepGate'>, roomKey: string): Promise<number> {
   if (!deps.sweepGate.admit(roomKey, deps.clock.now())) return 0;
   try {
-    return await sweepRoom(deps, roomKey);
+    // A handful per call: the caller waits for it, and the next call (or the timer) takes the rest.
+    return await sweepRoom(deps, roomKey, ACTION_SWEEP_LIMIT);
   } catch (err) {
     console.error(`jrtc: sweeping room ${roomKey} failed`, err);
     return 0;

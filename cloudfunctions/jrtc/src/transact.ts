@@ -63,7 +63,12 @@ export function isConflict(err: unknown): boolean {
  * `db.runTransaction(fn)`, retried with backoff while it loses conflicts. `fn` may run several
  * times, so it must have no side effects beyond the transaction (as ports.ts asks already).
  */
-export async function transact<T>(db: Database, fn: (tx: DbTransaction) => Promise<T>, backoff: BackoffPorts = realBackoff): Promise<T> {
+export async function transact<T>(
+  db: Database,
+  fn: (tx: DbTransaction) => Promise<T>,
+  backoff: BackoffPorts = realBackoff,
+  budgetMs: number = RETRY_BUDGET_MS,
+): Promise<T> {
   const started = backoff.now();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -71,7 +76,7 @@ export async function transact<T>(db: Database, fn: (tx: DbTransaction) => Promi
     } catch (err) {
       if (!isConflict(err)) throw err;
       const wait = Math.floor(backoff.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt));
-      if (backoff.now() - started + wait > RETRY_BUDGET_MS) {
+      if (backoff.now() - started + wait > budgetMs) {
         // Typed and retryable, never INTERNAL: the transaction changed nothing.
         throw new ProtocolError(ErrorCode.BUSY, 'the documents this call writes are held by another write; try again in a few seconds');
       }

@@ -1,7 +1,7 @@
 /**
  * joinRoom: verify the JRTC token, bind the identity, enter the roster. All checks and writes that
  * depend on stored state happen in one transaction over the joiner's own documents (user record,
- * member, presence), one wave of reads then one wave of writes: nothing is written when a check
+ * member, presence), reads first, then writes: nothing is written when a check
  * fails, and joins of different users never conflict. The room's counts move after the commit
  * (roster.ts: why, and how they stay exact). A token a kick revoked answers TOKEN_REVOKED;
  * any token of a user kicked from this room answers KICKED until the ban (JRTC_KICK_BAN_SECONDS) ends.
@@ -62,15 +62,9 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
   const memberId = memberIdOf(roomKey, r.userId);
   const holder = { openid, roomKey };
 
-  // One wave of reads. The user record holds everything about the user: binding, nonces, kicks
-  // (records.ts). A room read outside found no room: read it here too, inside the snapshot, so that
-  // creating it conflicts with whoever creates it first instead of overwriting it.
-  const [user, existing, oldPresence, room] = await Promise.all([
-    readUser(tx, r.appId, r.userId),
-    readDoc(tx, Collections.members, memberId, memberDocSchema),
-    readDoc(tx, Collections.presence, memberId, presenceDocSchema),
-    a.room ? Promise.resolve(a.room) : readDoc(tx, Collections.rooms, roomKey, roomDocSchema),
-  ]);
+  // Reads first, one after another: a transaction's operations must not overlap (store/lockTx.ts
+  // occupy). The user record holds everything about the user: binding, nonces, kicks (records.ts).
+  const user = await readUser(tx, r.appId, r.userId);
   // The proof, when present, verified in verifyTokenFields before this transaction began.
   const nonce = checkNonce(user, r.appId, r.nonce, holder, r.ownerProof !== undefined);
   const ban = banOf(user, roomKey);
@@ -78,21 +72,26 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
   if (config.bindUserToOpenid && user?.openid !== undefined && user.openid !== openid) {
     throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is bound to another WeChat user');
   }
+  // A room read outside found no room: read it here too, inside the snapshot, so that creating it
+  // conflicts with whoever creates it first instead of overwriting it.
+  const room = a.room ?? (await readDoc(tx, Collections.rooms, roomKey, roomDocSchema));
+  const existing = await readDoc(tx, Collections.members, memberId, memberDocSchema);
   // The owner once this join is in: the granted joiner, else the creator, else unchanged.
   const ownerUserId = nonce.ownerGrant || !room ? r.userId : room.ownerUserId;
   const takeOver = room !== null && room.ownerUserId !== ownerUserId;
   checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, ownerUserId, r.userId, existing);
   // A new anchor only: a rejoin that keeps its seat passes even when the stage is full.
   if (room && r.role === Role.ANCHOR && existing?.role !== Role.ANCHOR) await rooms.takeSeat(room, ownerUserId, r.userId);
+  // Only a rejoin has a presence whose heartbeat phase it keeps: a new member saves the read.
+  const oldPresence = existing ? await readDoc(tx, Collections.presence, memberId, presenceDocSchema) : null;
 
-  // All checks passed: one wave of writes.
-  const writes: Promise<unknown>[] = [];
+  // All checks passed: write, one operation after another.
   const nextUser = changedUser(
     user,
     { nonce: spentNonce(nonce, holder, r.timestamp), bindOpenid: config.bindUserToOpenid ? openid : undefined },
     now,
   );
-  if (nextUser) writes.push(writeUser(tx, r.appId, r.userId, nextUser));
+  if (nextUser) await writeUser(tx, r.appId, r.userId, nextUser);
 
   let member: MemberDoc;
   if (existing) {
@@ -105,11 +104,9 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
       stream: { ...existing.stream, publishing: false },
       version: existing.version + 1,
     };
-    writes.push(
-      tx.collection(Collections.members).doc(memberId).update({
-        data: { role: member.role, nickName: member.nickName, peerId: member.peerId, stream: { publishing: false }, version: member.version },
-      }),
-    );
+    await tx.collection(Collections.members).doc(memberId).update({
+      data: { role: member.role, nickName: member.nickName, peerId: member.peerId, stream: { publishing: false }, version: member.version },
+    });
     counts.move(roomKey, existing.role, r.role);
   } else {
     member = {
@@ -122,7 +119,7 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
       joinedAt: now,
       version: 1,
     };
-    writes.push(tx.collection(Collections.members).doc(memberId).set({ data: { ...member } }));
+    await tx.collection(Collections.members).doc(memberId).set({ data: { ...member } });
     counts.add(roomKey, r.role, 1);
     counts.joined(roomKey);
   }
@@ -146,7 +143,7 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
       createdAt: now,
       updatedAt: now,
     };
-    writes.push(tx.collection(Collections.rooms).doc(roomKey).set({ data: { ...nextRoom } }));
+    await tx.collection(Collections.rooms).doc(roomKey).set({ data: { ...nextRoom } });
     counts.createsRoom = true;
   } else {
     nextRoom = room;
@@ -167,8 +164,7 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
     tokenExpiresAt: r.timestamp,
     nickName: member.nickName,
   };
-  writes.push(tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } }));
-  await Promise.all(writes);
+  await tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } });
   const roomChanged = !room || !existing || existing.role !== r.role || takeOver;
   return { member, room: roomChanged ? withJoin(nextRoom, ownerUserId, existing, r.role, takeOver) : nextRoom, presence };
 }
@@ -200,7 +196,7 @@ export const joinRoom: Handler<'joinRoom'> = async (request, { caller, deps }) =
     db,
     now,
     async (tx, scope) => admit(tx, scope, { request, openid: caller.OPENID, sessionId, now, config, room: await roomRead }),
-    () => trySweepRoom(deps, roomKey),
+    { alongside: () => trySweepRoom(deps, roomKey) },
   );
 
   const maxShiftMs = maxPhaseShiftMs(config.heartbeatMs, config.leaseMs);

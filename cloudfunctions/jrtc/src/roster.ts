@@ -55,6 +55,16 @@ interface RoomChange {
   ownerUserId?: string;
 }
 
+/** The entry of `roomKey` in `changes`, made empty when there is none. */
+function changeOf(changes: Map<string, RoomChange>, roomKey: string): RoomChange {
+  let c = changes.get(roomKey);
+  if (!c) {
+    c = { broadcasterCount: 0, audienceCount: 0, joinSeq: 0 };
+    changes.set(roomKey, c);
+  }
+  return c;
+}
+
 /**
  * The room changes a roster transaction decided: recorded while it runs (and forgotten when it is
  * run again after a conflict), applied once it has committed.
@@ -65,12 +75,7 @@ export class CountLedger {
   createsRoom = false;
 
   private change(roomKey: string): RoomChange {
-    let c = this.rooms.get(roomKey);
-    if (!c) {
-      c = { broadcasterCount: 0, audienceCount: 0, joinSeq: 0 };
-      this.rooms.set(roomKey, c);
-    }
-    return c;
+    return changeOf(this.rooms, roomKey);
   }
 
   /** A member of `role` joins (+1) or leaves (-1) the room's counts. */
@@ -170,12 +175,7 @@ export class RoomWriter {
   }
 
   private appliedIn(roomKey: string): RoomChange {
-    let c = this.applied.get(roomKey);
-    if (!c) {
-      c = { broadcasterCount: 0, audienceCount: 0, joinSeq: 0 };
-      this.applied.set(roomKey, c);
-    }
-    return c;
+    return changeOf(this.applied, roomKey);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { CallerContext, Clock, Database, RandomSource } from './ports';
 import type { JrtcConfig } from './config';
+import type { LargeRooms } from './largeRooms';
 import type { SweepGate } from './sweepGate';
 
 /** One issueToken request, as the deployer's policy sees it. */
@@ -39,6 +40,8 @@ export interface CoreDeps {
   policy: IssuePolicy;
   /** Spaces out the sweeps actions run (one per function instance: it outlives the call). */
   sweepGate: SweepGate;
+  /** Rooms too large for heartbeat phase spreading, as this instance last saw them (largeRooms.ts). */
+  largeRooms: LargeRooms;
 }
 
 /** The subset the ghost sweep needs (the timer function has no app config). */

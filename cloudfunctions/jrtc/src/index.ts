@@ -12,12 +12,14 @@ import { platformDatabase } from './platformDatabase';
 import type { CallerContext } from './ports';
 import { cryptoRandom, systemClock } from './random';
 import { handle } from './router';
+import { LargeRooms } from './largeRooms';
 import { SweepGate } from './sweepGate';
 
 // Never throws: a bad config answers CONFIG_ERROR on every call instead of failing the load.
 const loaded = loadConfig(process.env);
 // Per instance: the platform reuses a warm instance for many calls.
 const sweepGate = new SweepGate();
+const largeRooms = new LargeRooms();
 
 /** Who is calling, from the platform; missing fields become '' (the router refuses an empty OPENID). */
 function callerContext(): CallerContext {
@@ -35,5 +37,6 @@ export async function main(event: unknown, _context: unknown): Promise<Reply<unk
     random: cryptoRandom,
     policy: defaultIssuePolicy,
     sweepGate,
+    largeRooms,
   });
 }

@@ -61,6 +61,16 @@ export async function authenticate(
     if (ban && ban.sessionId === ref.sessionId && ban.expiresAt >= now) throw kickedError(ban);
     throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
   }
+  return checkSession(presence, caller, ref, now);
+}
+
+/**
+ * authenticate's checks on a presence already read (the caller's own, found another way: a heartbeat
+ * finds it among its room's live presences).
+ */
+export function checkSession(presence: PresenceDoc, caller: CallerContext, ref: SessionRef, now: number): Session {
+  const roomKey = roomKeyOf(ref.appId, ref.userRoomId);
+  const memberId = memberIdOf(roomKey, ref.userId);
   if (presence.sessionId !== ref.sessionId) {
     throw new ProtocolError(ErrorCode.SESSION_REPLACED, 'this session was replaced by a newer join');
   }

@@ -12,6 +12,7 @@ import { DocumentStore } from '../../../emulator/store/store';
 import type { StoredDoc } from '../../../emulator/store/store';
 import { loadConfig } from './config';
 import type { JrtcConfig } from './config';
+import { LargeRooms } from './largeRooms';
 import { SweepGate } from './sweepGate';
 import type { CoreDeps } from './deps';
 import { defaultIssuePolicy } from './handlers';
@@ -80,7 +81,7 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
       clock.t += ms;
     },
   };
-  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy: defaultIssuePolicy, sweepGate: new SweepGate() };
+  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy: defaultIssuePolicy, sweepGate: new SweepGate(), largeRooms: new LargeRooms() };
   const raw = (openid: string, event: unknown) => handle(event, callerOf(openid), deps);
   const call = <A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>) =>
     raw(openid, { ...payload, action }) as Promise<Reply<ActionResponse<A>>>;

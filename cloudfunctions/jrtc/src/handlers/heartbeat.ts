@@ -10,35 +10,51 @@ import {
 } from '../heartbeatSchedule';
 import type { PhaseEntry } from '../heartbeatSchedule';
 import { parseDoc, presenceDocSchema } from '../records';
+import type { PresenceDoc } from '../records';
 import { removeMember, transactRoster } from '../roster';
-import { authenticate, tokenExpired } from '../session';
-import type { SessionRef } from '../session';
+import { authenticate, checkSession, tokenExpired } from '../session';
+import type { Session, SessionRef } from '../session';
+import type { CallerContext } from '../ports';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
-import { transact } from '../transact';
+
+/** What a beat reads: the caller's session, and the room's live phases when the room is small. */
+interface BeatState {
+  session: Session;
+  /** The live phases of a small room (for spreadPhase); null for a larger one, whose beats are dense anyway. */
+  phases: PhaseEntry[] | null;
+}
 
 /**
- * The live phases of a small room (at most SPREAD_MAX_MEMBERS live members), for spreadPhase; null
- * for a larger room, whose many beats are dense anyway. One query over the room's presences
- * (index roomKey, emulator/store/indexes.ts), at most SPREAD_MAX_MEMBERS + 1 small documents
- * whatever the room's size: CloudBase bills a read by the request, so one query is cheaper than
- * the room, roster and presence reads it replaces. A phase a little stale (read beside, not inside,
- * the write) only delays the spreading by a beat.
+ * One read in the common case. In a room this instance does not know as large, one query over the
+ * room's live presences (index roomKey, at most SPREAD_MAX_MEMBERS + 1 small documents whatever the
+ * room's size) gives the phases AND the caller's own presence, which authenticates it. In a room
+ * known as large (LargeRooms), only the caller's presence is read. The presence is read again on its
+ * own only to name a failure, or when a room turns out large. CloudBase bills a read by the request.
  */
-async function smallRoomPhases(deps: CoreDeps, ref: SessionRef, now: number): Promise<PhaseEntry[] | null> {
+async function readBeatState(deps: CoreDeps, caller: CallerContext, ref: SessionRef, now: number): Promise<BeatState> {
   const roomKey = roomKeyOf(ref.appId, ref.userRoomId);
+  if (deps.largeRooms.has(roomKey, now)) return { session: await authenticate(deps.db, caller, ref, now), phases: null };
   const page = await deps.db
     .collection(Collections.presence)
     .where({ roomKey, expiresAt: deps.db.command.gte(now) })
     .limit(SPREAD_MAX_MEMBERS + 1)
     .get();
-  if (page.data.length > SPREAD_MAX_MEMBERS) return null;
-  const entries: PhaseEntry[] = [];
+  if (page.data.length > SPREAD_MAX_MEMBERS) {
+    deps.largeRooms.remember(roomKey, now);
+    return { session: await authenticate(deps.db, caller, ref, now), phases: null };
+  }
+  const phases: PhaseEntry[] = [];
+  let own: PresenceDoc | null = null;
   for (const data of page.data) {
     const presence = parseDoc(presenceDocSchema, data, 'presence');
-    if (presence) entries.push({ id: presence.userId, phaseMs: presence.phaseMs });
+    if (!presence) continue;
+    phases.push({ id: presence.userId, phaseMs: presence.phaseMs });
+    if (presence.userId === ref.userId) own = presence;
   }
-  return entries;
+  // Not among the live ones: authenticate reads it and names why (NOT_IN_ROOM, KICKED, ...).
+  const session = own ? checkSession(own, caller, ref, now) : await authenticate(deps.db, caller, ref, now);
+  return { session, phases };
 }
 
 /**
@@ -51,20 +67,17 @@ async function smallRoomPhases(deps: CoreDeps, ref: SessionRef, now: number): Pr
  * after the session's token expired (not renewed with renewToken) ends the session like a leave and
  * answers TOKEN_EXPIRED. The reply's `tokenExpiresAt` lets the client warn ahead of that.
  *
- * The common path runs no transaction: the session check reads in parallel with the phases, and the
+ * The common path runs no transaction: one read gives the session and the phases (readBeatState), and the
  * lease is written by an update conditioned on the session (`_id`, `sessionId`, a lease still live at
  * `now`), which touches nothing when a leave, sweep or rejoin got there first. Then the check runs again to name the
  * reason (NOT_IN_ROOM, SESSION_REPLACED, KICKED). This is the action every member sends every beat,
- * so its database round trips are the platform's bill: two instead of a transaction's four or more.
+ * so its database calls are the platform's bill: one read and one write.
  */
 export const heartbeat: Handler<'heartbeat'> = async (request, { caller, deps }) => {
   const { config } = deps;
   const now = deps.clock.now();
   const maxShiftMs = maxPhaseShiftMs(config.heartbeatMs, config.leaseMs);
-  const [phases, s] = await Promise.all([
-    smallRoomPhases(deps, request, now),
-    authenticate(deps.db, caller, request, now),
-  ]);
+  const { session: s, phases } = await readBeatState(deps, caller, request, now);
   if (tokenExpired(s.presence, now)) {
     // Rare, and it removes a member: the check and the removal share a transaction.
     await transactRoster(deps.db, now, async (tx, { counts }) => {

@@ -10,14 +10,16 @@
  * - The member document is the source of truth. A roster transaction writes only the documents of
  *   the member it changes (member, presence, user record): different members never touch the same
  *   document, so their transactions never conflict.
- * - The room's counts move by atomic increments (`command.inc`) AFTER the transaction commits, with
- *   the delta the transaction decided (CountLedger). Every change of a member document is a
+ * - The room's counts move by atomic increments (`command.inc`) outside the transaction, with the
+ *   delta it decided (CountLedger), sent as its body finishes so that it travels with the commit
+ *   (RoomWriter; a room the transaction creates gets its counts after the commit). A retried attempt
+ *   sends only its difference and a failed call takes it back. Every change of a member document is a
  *   transaction that writes (locks) that document, so the changes of one member are serialised and
  *   their deltas add up exactly. An increment is a plain update: on CloudBase it never fails for a
  *   conflict; it waits while a transaction holds the room (rare: creation, owner and policy changes).
  * - A capped stage takes its seat first, by a conditional increment (`where broadcasterCount <
  *   maxAnchors`): atomic, so a burst of promotions admits exactly the cap. The seat is given back
- *   if the transaction fails or decides it needs none.
+ *   if the transaction fails or decides it needs none (RoomWriter).
  * - A function killed between its commit and its increment leaves the counts off by that delta.
  *   Every increment marks the room `countsDirty`; the timer sweep recounts those rooms from their
  *   member documents and writes the result only if no increment landed while it waited out the

@@ -32,22 +32,31 @@ export function procKb(pid: number, file: string, field: string): number | null 
   }
 }
 
-/** The function instance processes this process forked (their bootstrap is instanceRuntime.js). */
-export function instancePids(): number[] {
+/** The pids of `parent`'s child processes, from /proc (Linux). */
+export function childPids(parent: number): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       // Field 4 of stat is the parent pid; the command (field 2) may hold spaces, so split after it.
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('instanceRuntime')) pids.push(Number(entry));
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) pids.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
   }
   return pids;
+}
+
+/** The function instance processes this process forked (their bootstrap is instanceRuntime.js). */
+export function instancePids(): number[] {
+  return childPids(process.pid).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('instanceRuntime');
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**

@@ -10,7 +10,7 @@
  * joins of different members do not conflict at all, cloudfunctions/jrtc/src/roster.ts), never
  * answered INTERNAL.
  */
-import * as fs from 'fs';
+import { childPids } from '../../bench/measures/instanceMemory';
 import { createCloudClient } from '../../emulator/client/client';
 import { COUNT_SETTLE_MS } from '../../cloudfunctions/jrtc/src/sweep';
 import { Collections, roomKeyOf } from '../../shared';
@@ -34,23 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cloud.stop();
 });
-
-/** The pids of `parent`'s child processes (the cloud's function instances), from /proc. */
-function childPids(parent: number): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Field 4 (after the parenthesised command, which may hold spaces) is the parent pid.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}
 
 test('100 phones join one room at once while instances are killed: no failure, every view agrees', async () => {
   const users = Array.from({ length: N }, (_, i) => `s${String(i).padStart(3, '0')}`);

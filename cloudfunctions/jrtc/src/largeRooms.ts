@@ -1,3 +1,5 @@
+import { RoomMemory } from './roomMemory';
+
 /**
  * Which rooms this function instance saw recently with more live members than a heartbeat spreads
  * phases for (SPREAD_MAX_MEMBERS). A heartbeat in such a room skips the phase query and reads only
@@ -7,13 +9,15 @@
  * keeps its own, which only ever means one more query.
  */
 export class LargeRooms {
-  /** roomKey → until when it counts as large; insertion order = oldest first. */
-  private readonly until = new Map<string, number>();
+  /** roomKey → until when it counts as large. */
+  private readonly until: RoomMemory;
 
   constructor(
     readonly ttlMs = 60_000,
-    private readonly maxRooms = 4096,
-  ) {}
+    maxRooms = 4096,
+  ) {
+    this.until = new RoomMemory(maxRooms);
+  }
 
   /** True while `roomKey` is remembered as large at `now`. */
   has(roomKey: string, now: number): boolean {
@@ -26,11 +30,6 @@ export class LargeRooms {
 
   /** Remembers `roomKey` as large until `now + ttlMs`. */
   remember(roomKey: string, now: number): void {
-    this.until.delete(roomKey);
     this.until.set(roomKey, now + this.ttlMs);
-    if (this.until.size > this.maxRooms) {
-      const oldest = this.until.keys().next();
-      if (!oldest.done) this.until.delete(oldest.value);
-    }
   }
 }

@@ -9,10 +9,12 @@
  * (no database): another instance keeps its own gate, which is only ever more sweeping.
  */
 
+import { RoomMemory } from './roomMemory';
+
 /** Per-instance memory of the rooms swept recently. */
 export class SweepGate {
-  /** roomKey → when this instance last swept it; insertion order = oldest first. */
-  private readonly lastSweep = new Map<string, number>();
+  /** roomKey → when this instance last swept it. */
+  private readonly lastSweep: RoomMemory;
 
   /**
    * @param minGapMs the least time between two sweeps of one room by this instance (0 = always sweep)
@@ -20,20 +22,17 @@ export class SweepGate {
    */
   constructor(
     readonly minGapMs = 1000,
-    private readonly maxRooms = 4096,
-  ) {}
+    maxRooms = 4096,
+  ) {
+    this.lastSweep = new RoomMemory(maxRooms);
+  }
 
   /** True when `roomKey` should be swept at `now` (and remembers that it was). */
   admit(roomKey: string, now: number): boolean {
     const last = this.lastSweep.get(roomKey);
     // A clock that went back (a moved test clock, a corrected server clock) sweeps at once.
     if (last !== undefined && now >= last && now - last < this.minGapMs) return false;
-    this.lastSweep.delete(roomKey);
     this.lastSweep.set(roomKey, now);
-    if (this.lastSweep.size > this.maxRooms) {
-      const oldest = this.lastSweep.keys().next();
-      if (!oldest.done) this.lastSweep.delete(oldest.value);
-    }
     return true;
   }
 }

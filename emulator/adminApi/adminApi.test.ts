@@ -10,7 +10,8 @@ import http from 'http';
 import os from 'os';
 import path from 'path';
 import { startLocalCloud, type LocalCloud } from '../cloud';
-import { createLocalDatabase } from '../database/localDatabase';
+import type { Database } from '../../cloudfunctions/jrtc/src/ports';
+import { openSdkDatabase } from './sdkDatabase';
 import { DocumentStore } from '../store/store';
 import { AdminApi } from './adminApi';
 import { DATE_KEY } from './ejson';
@@ -197,7 +198,7 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
   });
 });
 
-describe('port contract: platformDatabase() over the real SDK answers as the local database does', () => {
+describe('port contract: platformDatabase() in a function answers as the unit tests\' in-process SDK database does', () => {
   let cloud: LocalCloud;
   let real: Record<string, unknown>;
   let local: Record<string, unknown>;
@@ -220,7 +221,12 @@ describe('port contract: platformDatabase() over the real SDK answers as the loc
       if (answer.error) throw new Error(answer.error);
       expect(answer.networkAttempts).toEqual([]);
       real = answer.result as Record<string, unknown>;
-      local = await runPortScenario(createLocalDatabase(store, { throwOnNotFound: false }), 'port_');
+      const inProcess = await openSdkDatabase(store, { throwOnNotFound: false });
+      try {
+        local = await runPortScenario(inProcess.db as unknown as Database, 'port_');
+      } finally {
+        await inProcess.close();
+      }
     } finally {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -266,7 +272,7 @@ describe('port contract: platformDatabase() over the real SDK answers as the loc
     expect(local.addBadCollection).toEqual(real.addBadCollection);
   });
 
-  test('divergence: set inside a transaction reports created: 0 (wx-server-sdk reads upsertedId, absent in transactions); the local database said 1', () => {
+  test('divergence: set inside a transaction reports created: 0 (wx-server-sdk reads upsertedId, absent in transactions), in functions and in unit tests alike', () => {
     const setOf = (r: Record<string, unknown>): unknown => (r.txCommit as { ok: { setD: unknown } }).ok.setD;
     expect(setOf(real)).toEqual({ _id: 'room-d', stats: { updated: 0, created: 0 } });
     expect(setOf(local)).toEqual(setOf(real));

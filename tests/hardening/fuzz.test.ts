@@ -1,6 +1,7 @@
 /**
  * Property-based fuzzing of every action's payload (fast-check), 10,000 cases in total, against the
- * real core and the real local database in-process (cloudfunctions/jrtc/src/testkit.ts).
+ * real core and the real wx-server-sdk over the local cloud's Admin API, in process
+ * (cloudfunctions/jrtc/src/testkit.ts).
  *
  * Every case starts from the same populated room (owner, anchors, audience, an invite-only room whose
  * stage is full (maxAnchors), a publishing anchor, a signal, an unused owner-granted token, a token

@@ -1,12 +1,13 @@
 /**
- * Test setup for the core: the real local database (emulator/) in memory, a clock the test moves,
- * the real router. Used by the *.test.ts files next to it; never bundled (index.ts does not import it).
+ * Test setup for the core: an in-memory store of the local cloud, reached through the real
+ * wx-server-sdk over a loopback Admin API (emulator/adminApi/sdkDatabase.ts), a clock the test
+ * moves, the real router. Used by the *.test.ts files next to it; never bundled (index.ts does not import it).
  */
 import { Collections } from '../../../shared';
 import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../../shared';
 import { computeOwnerProof } from '../../../shared/ownerProof';
 import { computeToken } from '../../../shared/token';
-import { createLocalDatabase } from '../../../emulator/database/localDatabase';
+import { openSdkDatabase } from '../../../emulator/adminApi/sdkDatabase';
 import { defaultIndexes } from '../../../emulator/store/indexes';
 import { DocumentStore } from '../../../emulator/store/store';
 import type { StoredDoc } from '../../../emulator/store/store';
@@ -73,7 +74,6 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
   const loaded = loadConfig({ ...testEnv, ...env });
   if (!loaded.ok) throw loaded.error;
   const store = await DocumentStore.open({ indexes: defaultIndexes });
-  const db = createLocalDatabase(store, { throwOnNotFound: false });
   const clock: TestClock = {
     t: T0,
     now: () => clock.t,
@@ -81,6 +81,9 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
       clock.t += ms;
     },
   };
+  const sdk = await openSdkDatabase(store, { now: clock.now, throwOnNotFound: false });
+  // The vendor's Database is structurally wider than the port, as in platformDatabase.ts.
+  const db = sdk.db as unknown as Database;
   const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy: defaultIssuePolicy, sweepGate: new SweepGate(), largeRooms: new LargeRooms() };
   const raw = (openid: string, event: unknown) => handle(event, callerOf(openid), deps);
   const call = <A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>) =>
@@ -109,7 +112,10 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
     async userRecord(userId) {
       return (await store.find(Collections.users, { _id: `${APP_ID}:${userId}` }))[0] ?? null;
     },
-    close: () => store.close(),
+    async close() {
+      await sdk.close();
+      await store.close();
+    },
   };
 }
 

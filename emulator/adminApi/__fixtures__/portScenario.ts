@@ -1,9 +1,9 @@
 /**
  * The Database port (cloudfunctions/jrtc/src/ports.ts) used the way the jrtc core uses it,
- * returning what it saw as JSON. The test runs it twice: over the local cloud's in-process
- * database (emulator/database/localDatabase.ts) and, in a child process, over platformDatabase() — the
- * real wx-server-sdk talking to the Admin API — and expects the same answers: any difference is
- * a divergence between what the core assumes and what the platform does.
+ * returning what it saw as JSON. The test runs it twice: in a child process over platformDatabase()
+ * (the real wx-server-sdk configured by environment, as in a function) and in the test process over
+ * the unit tests' database (sdkDatabase.ts: the same SDK configured per instance), and expects the
+ * same answers: any difference means the core's unit tests see another database than functions do.
  */
 import type { Database, DocData } from '../../../cloudfunctions/jrtc/src/ports';
 import { transact } from '../../../cloudfunctions/jrtc/src/transact';
@@ -102,8 +102,8 @@ async function failure(fn: () => Promise<unknown>): Promise<{ errCode: unknown; 
 
 /**
  * CloudBase's transaction lock model (小程序云开发 guide, 数据库事务; store/lockTx.ts), one rule per
- * key, each observed through the port: the same answers from the in-process database and the real
- * wx-server-sdk over the Admin API.
+ * key, each observed through the port: the real wx-server-sdk over the Admin API, configured as in
+ * a function and as in the unit tests.
  */
 async function lockRules(db: Database, prefix: string): Promise<Record<string, unknown>> {
   const _ = db.command;

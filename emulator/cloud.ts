@@ -154,14 +154,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const admin = new AdminApi({ store, envId: config.envId, now: () => clock.now(), latencyMs: options.databaseLatencyMs, log: options.log });
   const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch, admin];
   const clientDb = new ClientDatabase(store, access);
-  const realtime = new RealtimeGateway({ watch, clientDb, url: () => server.url });
+  const realtime = new RealtimeGateway({ watch, clientDb, url: () => server.url, now: () => clock.now() });
   const server: HttpServer = new HttpServer({
     port: options.port ?? 0,
     functions,
     timers,
     clock,
     watch,
-    clientDb,
     realtime,
     info: () => Object.fromEntries(services.map((s) => [s.name, s.getInfo()])),
     // The console signs pull URLs exactly as the jrtc function does; its page is always this repo's build.

@@ -17,28 +17,38 @@ describe('local cloud server', () => {
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
 
+  /** An access token of the vendor client's /web endpoint for `openid` (auth.localUserToken). */
+  const tokenOf = async (openid: string): Promise<Record<string, string>> => {
+    const res = await request('POST', '/web', JSON.stringify({ action: 'auth.localUserToken', openid }));
+    return { authorization: `Bearer ${String((res.json.data as { accessToken: string }).accessToken)}` };
+  };
+  /** A database action of the vendor client, as its request class posts it (EJSON strings inside). */
+  const db = (action: string, params: Record<string, unknown>): string => JSON.stringify({ action: `database.${action}`, ...params });
+
   test('malformed requests get 400 JSON errors and the server keeps serving', async () => {
-    const bad: Array<[string, string | undefined]> = [
-      ['/v1/db', '{not json'],
-      ['/v1/db', '[]'],
-      ['/v1/db', JSON.stringify({ op: 'drop', collection: 'notes' })],
-      ['/v1/db', JSON.stringify({ op: 'get', collection: '../etc' })],
-      ['/v1/db', JSON.stringify({ op: 'get', collection: 'notes', limit: -1 })],
-      ['/v1/db', JSON.stringify({ op: 'get', collection: 'notes', extra: 1 })],
-      ['/v1/db', JSON.stringify({ op: 'get', collection: 'notes', query: { n: { $where: 'x' } } })],
-      ['/v1/db', JSON.stringify({ op: 'add', collection: 'notes' })],
+    const user = await tokenOf('someone');
+    const bad: Array<[string, string | undefined, Record<string, string>?]> = [
+      ['/web', '{not json'],
+      ['/web', '[]'],
+      ['/web', db('dropCollection', { collectionName: 'notes' })],
+      ['/web', db('getDocument', { collectionName: '' }), user],
+      ['/web', db('getDocument', { collectionName: 'notes', limit: -1 })],
+      ['/web', db('getDocument', { collectionName: 'notes', query: JSON.stringify({ n: { $where: 'x' } }) }), user],
+      ['/web', db('getDocument', { collectionName: 'notes', query: '{not ejson' }), user],
+      ['/web', db('insertDocument', { collectionName: 'notes' }), user],
       ['/v1/functions/whoami', JSON.stringify({ data: 'not an object' })],
       ['/v1/admin/clock', JSON.stringify({ advanceMs: -5 })],
       ['/v1/admin/clock', JSON.stringify({ advanceMs: 'soon' })],
     ];
-    for (const [route, body] of bad) {
-      const res = await request('POST', route, body);
+    for (const [route, body, headers] of bad) {
+      const res = await request('POST', route, body, headers);
       expect({ route, body, status: res.status }).toEqual({ route, body, status: 400 });
       expect(typeof res.json.errMsg).toBe('string');
       expect(typeof res.json.errCode).toBe('number');
     }
     expect((await request('POST', '/v1/functions/whoami', '{}', { 'x-wx-openid': 'x'.repeat(200) })).status).toBe(400);
-    expect((await request('GET', '/v1/db')).status).toBe(405);
+    expect((await request('GET', '/web')).status).toBe(405);
+    expect((await request('POST', '/v1/db', '{}')).status).toBe(404); // our own protocol is gone: the vendor's only
     expect((await request('POST', '/v1/nowhere', '{}')).status).toBe(404);
     expect((await request('POST', '/v1/functions/none', '{}')).status).toBe(404);
     expect((await request('POST', '/v1/admin/timers/none', '{}')).status).toBe(404);
@@ -46,23 +56,27 @@ describe('local cloud server', () => {
     expect(ok).toMatchObject({ status: 200, json: { result: { OPENID: 'still-here' } } });
   });
 
-  test('client database calls enforce rules with CloudBase codes', async () => {
-    const denied = await request('POST', '/v1/db', JSON.stringify({ op: 'get', collection: 'secret' }));
+  test('client database calls (POST /web) enforce rules with CloudBase codes', async () => {
+    const [anonymous, alice, bob] = await Promise.all([tokenOf(''), tokenOf('alice'), tokenOf('bob')]);
+    const denied = await request('POST', '/web', db('getDocument', { collectionName: 'secret' }), anonymous);
     expect(denied).toEqual({ status: 403, json: { errCode: -502003, errMsg: 'database permission denied' } });
-    const write = await request('POST', '/v1/db', JSON.stringify({ op: 'add', collection: 'ticks', data: { x: 1 } }));
-    expect(write.status).toBe(403);
+    const tick = db('insertDocument', { collectionName: 'ticks', data: [JSON.stringify({ x: { $numberInt: '1' } })] });
+    expect((await request('POST', '/web', tick, anonymous)).status).toBe(403);
     expect(await cloud.store.count('ticks', {})).toBe(0);
-    const added = await request('POST', '/v1/db', JSON.stringify({ op: 'add', collection: 'own', data: { x: 1 } }), { 'x-wx-openid': 'alice' });
+    const added = await request('POST', '/web', db('insertDocument', { collectionName: 'own', data: [JSON.stringify({ x: 1 })] }), alice);
     expect(added.status).toBe(200);
-    const id = String(added.json._id);
+    const id = String((added.json.data as { insertedIds: string[] }).insertedIds[0]);
     expect(await cloud.store.get('own', id)).toMatchObject({ x: 1, _openid: 'alice' });
-    const bobUpdate = JSON.stringify({ op: 'update', collection: 'own', docId: id, data: { x: 2 } });
-    expect((await request('POST', '/v1/db', bobUpdate, { 'x-wx-openid': 'bob' })).status).toBe(403);
+    const update = db('modifyDocument', { collectionName: 'own', queryType: 'DOC', query: JSON.stringify({ _id: id }), merge: true, data: JSON.stringify({ $set: { x: 2 } }) });
+    expect((await request('POST', '/web', update, bob)).status).toBe(403);
     expect(await cloud.store.get('own', id)).toMatchObject({ x: 1 });
-    expect((await request('POST', '/v1/db', bobUpdate, { 'x-wx-openid': 'alice' })).json).toEqual({ stats: { updated: 1 } });
+    expect((await request('POST', '/web', update, alice)).json).toMatchObject({ data: { updated: 1 } });
+    const takeover = db('modifyDocument', { collectionName: 'own', queryType: 'DOC', query: JSON.stringify({ _id: id }), merge: true, data: JSON.stringify({ $set: { _openid: 'bob' } }) });
+    expect((await request('POST', '/web', takeover, alice)).status).toBe(400);
+    expect(await cloud.store.get('own', id)).toMatchObject({ x: 2, _openid: 'alice' });
     for (let i = 0; i < 25; i++) await cloud.store.put('notes', `n${i}`, { i });
-    const page = await request('POST', '/v1/db', JSON.stringify({ op: 'get', collection: 'notes', limit: 100 }));
-    expect((page.json.data as unknown[]).length).toBe(20);
+    const page = await request('POST', '/web', db('getDocument', { collectionName: 'notes', limit: 100 }), anonymous);
+    expect((page.json.data as { list: unknown[] }).list.length).toBe(20);
   });
 
   test('admin routes move the clock, fire timers and describe the cloud', async () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'net';
 import type { z } from 'zod';
 import { PermissionDeniedError } from './rules/access';
 import { ADMIN_PATH, type AdminApi } from './adminApi/adminApi';
-import { ClientDatabase, DocumentNotFoundError } from './database/clientDatabase';
+import { DocumentNotFoundError } from './database/clientDatabase';
 import type { EmulatorClock } from './timers/clock';
 import { CONSOLE_PULL_ROUTE, isConsolePath } from './console/roomConsole';
 import type { RoomConsole } from './console/roomConsole';
@@ -21,7 +21,7 @@ import type { TimerService } from './timers/timers';
 import { WatchSocketServer } from './watch/watchSocket';
 import type { WatchService } from './watch/watch';
 import type { ErrorBody } from './wire';
-import { INVALID_PARAMETERS, OPENID_HEADER, callFunctionBody, clockBody, dbBody, describeIssues, openidSchema } from './wire';
+import { INVALID_PARAMETERS, OPENID_HEADER, callFunctionBody, clockBody, describeIssues, openidSchema } from './wire';
 
 /** The largest request body (CloudBase's synchronous event limit). */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -34,7 +34,6 @@ export interface HttpServerOptions {
   timers: TimerService;
   clock: EmulatorClock;
   watch: WatchService;
-  clientDb: ClientDatabase;
   /** The vendor client's endpoints: the realtime WebSocket and POST /web. */
   realtime: RealtimeGateway;
   /** GET /v1/admin/info. */
@@ -168,10 +167,6 @@ export class HttpServer implements EmulatorService {
     }
     if (this.options.realtime.takesRequest(path)) {
       return [200, await this.options.realtime.handleRequest(await readJson(req), req.headers.authorization)];
-    }
-    if (path === '/v1/db') {
-      const body = parse(dbBody, await readJson(req));
-      return [200, await this.options.clientDb.run(body, openidOf(req))];
     }
     if (path === '/v1/admin/clock') {
       const body = parse(clockBody, await readJson(req));

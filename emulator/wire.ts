@@ -1,7 +1,7 @@
 /**
  * The local cloud's HTTP and WebSocket messages: one zod schema per message, shared by the server
  * (which validates everything it receives) and the client (which builds them). Conditions travel
- * as CloudBase conditions with query.ts's JSON-safe command markers; the server translates them.
+ * as Mongo-style queries, as the vendor SDKs send them (database/translate.ts).
  */
 import { z } from 'zod';
 
@@ -17,22 +17,6 @@ export const openidSchema = z.string().max(128);
 
 /** POST /v1/functions/:name */
 export const callFunctionBody = z.object({ data: jsonObject.optional() }).strict();
-
-/** POST /v1/db — a client database call (rules apply). */
-export const dbBody = z
-  .object({
-    op: z.enum(['get', 'count', 'add', 'set', 'update', 'remove']),
-    collection: name,
-    docId: docId.optional(),
-    query: jsonObject.optional(),
-    orderBy: orderBy.optional(),
-    skip: z.number().int().min(0).max(1_000_000).optional(),
-    limit: z.number().int().min(1).max(1000).optional(),
-    data: jsonObject.optional(),
-  })
-  .strict();
-/** A client database call. */
-export type DbBody = z.infer<typeof dbBody>;
 
 /** POST /v1/admin/clock */
 export const clockBody = z.object({ advanceMs: z.number().finite().min(0).max(10 * 365 * 24 * 3600 * 1000) }).strict();

@@ -9,9 +9,9 @@ import { applyUpdate, checkUpdate } from '../store/docUpdate';
 import type { DocumentStore } from '../store/store';
 import type { MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
 import { describeIssues } from '../wire';
-import { decodeEjson, encodeEjson, type DecodeContext } from './ejson';
+import { decodeEjson, encodeEjson, type DecodeContext } from '../database/ejson';
 import { AdminFailure, invalidParam, requestFailed } from './failures';
-import { toProjector, toReplacement, toSort, toStoreQuery, toStoreUpdate } from './translate';
+import { toProjector, toReplacement, toSort, toStoreQuery, toStoreUpdate } from '../database/translate';
 import type { RemoteTransaction, RemoteTransactions } from './transactions';
 import { countSchema, finishTxSchema, getSchema, insertSchema, modifySchema, removeSchema } from './wireSchemas';
 

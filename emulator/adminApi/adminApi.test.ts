@@ -14,7 +14,7 @@ import type { Database } from '../../cloudfunctions/jrtc/src/ports';
 import { openSdkDatabase } from './sdkDatabase';
 import { DocumentStore } from '../store/store';
 import { AdminApi } from './adminApi';
-import { DATE_KEY } from './ejson';
+import { DATE_KEY } from '../database/ejson';
 import { runPortScenario } from './__fixtures__/portScenario';
 import { wxServerSdkEnv } from './sdkEnv';
 import { eventually } from '../__fixtures__/fixtureCloud';

@@ -1,17 +1,26 @@
 /**
- * Database calls made directly by a mini program (POST /v1/db): the same store the functions use,
- * with the security rules applied as CloudBase applies them (a read's query must be a subset of the
- * read rule, and every document read or written is checked), CloudBase's '{openid}' placeholder in
- * query conditions, and the client's limits (`get` returns at most 20 documents; documents a client
- * adds carry its `_openid`).
+ * Database calls made directly by a mini program (POST /web, webApi.ts): the same store the
+ * functions use, with the security rules applied as CloudBase applies them (a read's query must be a
+ * subset of the read rule, and every document read or written is checked), CloudBase's '{openid}'
+ * placeholder in query conditions, and the client's limits (`get` returns at most 20 documents;
+ * documents a client adds carry its `_openid`). Calls arrive already decoded and translated
+ * (ejson.ts, translate.ts: the codec every front end shares).
  */
 import { withOpenid } from '../rules/access';
 import type { ClientAccess } from '../rules/access';
-import { toMongoQuery, toMongoUpdate } from './query';
-import type { DocumentStore, FindOptions, MongoQuery, StoredDoc, StoreTx } from '../store/store';
+import type { DocumentStore, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreTx } from '../store/store';
 import { DatabaseError } from '../store/store';
 import { GET_LIMITS, newDocId } from '../store/docData';
-import type { DbBody } from '../wire';
+
+/** One client call, in the store's terms: a document (`docId`) or the documents `query` matches. */
+export type ClientDbCall = { collection: string } & (
+  | { op: 'get'; docId?: string; query?: MongoQuery; sort?: FindOptions['sort']; skip?: number; limit?: number }
+  | { op: 'count'; query?: MongoQuery }
+  | { op: 'add'; data: Record<string, unknown> }
+  | { op: 'set'; docId: string; data: Record<string, unknown> }
+  | { op: 'update'; docId?: string; query?: MongoQuery; update: MongoUpdate }
+  | { op: 'remove'; docId?: string; query?: MongoQuery }
+);
 
 /** A client `get` returns at most this many documents (CloudBase's client cap). */
 export const CLIENT_GET_MAX = GET_LIMITS.client.max;
@@ -41,38 +50,38 @@ export class ClientDatabase {
   ) {}
 
   /** Runs one call as `openid`. Throws PermissionDeniedError, DocumentNotFoundError or DatabaseError. */
-  async run(body: DbBody, openid: string): Promise<ClientDbResult> {
-    const { op, collection: c } = body;
-    switch (op) {
+  async run(call: ClientDbCall, openid: string): Promise<ClientDbResult> {
+    const c = call.collection;
+    switch (call.op) {
       case 'get':
-        return body.docId !== undefined ? this.getDoc(c, body.docId, openid) : this.getMany(body, openid);
+        return call.docId !== undefined ? this.getDoc(c, call.docId, openid) : this.getMany(call, openid);
       case 'count': {
-        const docs = await this.store.find(c, this.readQuery(body, openid));
+        const docs = await this.store.find(c, this.readQuery(call, openid));
         this.access.assertReadable(c, docs, openid);
         return { total: docs.length };
       }
       case 'add':
-        return this.add(c, requireData(body), openid);
+        return this.add(c, call.data, openid);
       case 'set':
-        return this.set(c, requireDocId(body), requireData(body), openid);
+        return this.set(c, call.docId, call.data, openid);
       case 'update':
-        return { stats: { updated: await this.updateMany(body, requireData(body), openid) } };
+        return { stats: { updated: await this.updateMany(call, call.update, openid) } };
       case 'remove':
-        return { stats: { removed: await this.removeMany(body, openid) } };
+        return { stats: { removed: await this.removeMany(call, openid) } };
     }
   }
 
   /** The query of a read as the caller means it ('{openid}' replaced), refused unless the read rule allows it. */
-  private readQuery(body: DbBody, openid: string): MongoQuery {
-    this.access.assertQueryable(body.collection); // a closed collection is refused before its query is read
-    const query = this.query(body, openid);
-    this.access.assertQueryAllowed(body.collection, query, openid);
+  private readQuery(call: { collection: string; query?: MongoQuery }, openid: string): MongoQuery {
+    this.access.assertQueryable(call.collection); // a closed collection is refused before its query is read
+    const query = this.query(call, openid);
+    this.access.assertQueryAllowed(call.collection, query, openid);
     return query;
   }
 
   /** The query of a call, '{openid}' replaced by the caller's OPENID. */
-  private query(body: DbBody, openid: string): MongoQuery {
-    return withOpenid(toMongoQuery(body.query ?? {}), openid);
+  private query(call: { query?: MongoQuery }, openid: string): MongoQuery {
+    return withOpenid(call.query ?? {}, openid);
   }
 
   private async getDoc(c: string, docId: string, openid: string): Promise<ClientDbResult> {
@@ -83,13 +92,13 @@ export class ClientDatabase {
     return { data: doc };
   }
 
-  private async getMany(body: DbBody, openid: string): Promise<ClientDbResult> {
-    const query = this.readQuery(body, openid);
-    const options: FindOptions = { limit: Math.min(body.limit ?? CLIENT_GET_MAX, CLIENT_GET_MAX) };
-    if (body.skip) options.skip = body.skip;
-    if (body.orderBy?.length) options.sort = Object.fromEntries(body.orderBy.map(([f, d]) => [f, d === 'desc' ? -1 : 1]));
-    const docs = await this.store.find(body.collection, query, options);
-    this.access.assertReadable(body.collection, docs, openid);
+  private async getMany(call: Extract<ClientDbCall, { op: 'get' }>, openid: string): Promise<ClientDbResult> {
+    const query = this.readQuery(call, openid);
+    const options: FindOptions = { limit: Math.min(call.limit ?? CLIENT_GET_MAX, CLIENT_GET_MAX) };
+    if (call.skip) options.skip = call.skip;
+    if (call.sort && Object.keys(call.sort).length > 0) options.sort = call.sort;
+    const docs = await this.store.find(call.collection, query, options);
+    this.access.assertReadable(call.collection, docs, openid);
     return { data: docs };
   }
 
@@ -118,13 +127,14 @@ export class ClientDatabase {
     });
   }
 
-  private async updateMany(body: DbBody, data: Record<string, unknown>, openid: string): Promise<number> {
-    const update = toMongoUpdate(data);
-    if (update.$set && '_openid' in update.$set) throw invalid('update: _openid cannot be changed');
-    const c = body.collection;
+  private async updateMany(call: ClientDbTarget, update: MongoUpdate, openid: string): Promise<number> {
+    // The creator stays the creator, on every path that names the field.
+    const paths = [update.$set, update.$inc, update.$unset].flatMap((part) => Object.keys(part ?? {}));
+    if (paths.some((p) => p === '_openid' || p.startsWith('_openid.'))) throw invalid('update: _openid cannot be changed');
+    const c = call.collection;
     return this.store.transact(async (tx) => {
       let updated = 0;
-      for (const id of await this.targets(body, tx, openid)) {
+      for (const id of await this.targets(call, tx, openid)) {
         const before = await tx.get(c, id);
         if (!before || !(await tx.patch(c, id, update))) continue;
         this.access.assertWritable('update', c, before, await tx.get(c, id), openid);
@@ -134,11 +144,11 @@ export class ClientDatabase {
     });
   }
 
-  private async removeMany(body: DbBody, openid: string): Promise<number> {
-    const c = body.collection;
+  private async removeMany(call: ClientDbTarget, openid: string): Promise<number> {
+    const c = call.collection;
     return this.store.transact(async (tx) => {
       let removed = 0;
-      for (const id of await this.targets(body, tx, openid)) {
+      for (const id of await this.targets(call, tx, openid)) {
         const before = await tx.get(c, id);
         if (!before) continue;
         this.access.assertWritable('delete', c, before, null, openid);
@@ -153,23 +163,16 @@ export class ClientDatabase {
    * The ids a write applies to: its document, or every document its query matches. Each write is
    * checked against the write rules per document (the query-subset check is for reads).
    */
-  private async targets(body: DbBody, tx: StoreTx, openid: string): Promise<string[]> {
-    if (body.docId !== undefined) return (await tx.get(body.collection, body.docId)) ? [body.docId] : [];
-    const docs = await this.store.find(body.collection, this.query(body, openid));
+  private async targets(call: ClientDbTarget, tx: StoreTx, openid: string): Promise<string[]> {
+    if (call.docId !== undefined) return (await tx.get(call.collection, call.docId)) ? [call.docId] : [];
+    const docs = await this.store.find(call.collection, this.query(call, openid));
     return docs.map((d) => d._id);
   }
 }
 
+/** What a write applies to: one document or a query's matches. */
+type ClientDbTarget = { collection: string; docId?: string; query?: MongoQuery };
+
 function invalid(message: string): DatabaseError {
   return new DatabaseError('DB_INVALID_ARGUMENT', message);
-}
-
-function requireData(body: DbBody): Record<string, unknown> {
-  if (!body.data) throw invalid(`${body.op}: data is required`);
-  return body.data;
-}
-
-function requireDocId(body: DbBody): string {
-  if (body.docId === undefined) throw invalid(`${body.op}: docId is required`);
-  return body.docId;
 }

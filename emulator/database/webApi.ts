@@ -1,20 +1,22 @@
 /**
  * POST /web: what the vendor client's request class sends (`request.send(action, params)`), as
  * CloudBase's own /web endpoint takes it, run as the user its access token names. Database
- * actions go to ClientDatabase, so the rules apply exactly as on POST /v1/db; `auth.wsWebSign`
+ * actions are decoded and translated by the codec the Admin API uses too (ejson.ts, translate.ts)
+ * and run by ClientDatabase, which applies the rules; `auth.wsWebSign`
  * hands out the realtime ticket and the local wsUrl; `auth.localUserToken` is the local cloud's
  * stand-in for WeChat's login (see tokens.ts). Answers are CloudBase's `{requestId, data}`.
  */
 import crypto from 'crypto';
 import { z } from 'zod';
 import { PermissionDeniedError } from '../rules/access';
-import type { ClientDatabase, ClientDbResult } from './clientDatabase';
+import type { ClientDatabase, ClientDbCall, ClientDbResult } from './clientDatabase';
 import { DocumentNotFoundError } from './clientDatabase';
 import { isPlainObject } from '../store/docData';
-import type { DbBody } from '../wire';
+import type { MongoQuery } from '../store/storeTypes';
 import { openidSchema } from '../wire';
 import type { LocalTokens } from '../realtime/tokens';
-import { fromVendorCondition, fromVendorUpdate, parseEjson } from './vendorQuery';
+import { decodeEjson, encodeEjson, type DecodeContext } from './ejson';
+import { toReplacement, toSort, toStoreQuery, toStoreUpdate } from './translate';
 
 /** The route the Node platform's request class posts to. */
 export const WEB_API_PATH = '/web';
@@ -56,6 +58,8 @@ export class WebApi {
     private readonly tokens: LocalTokens,
     /** The realtime endpoint's ws:// URL (known once the server listens). */
     private readonly wsUrl: () => string,
+    /** The local cloud's time, for `db.serverDate()`. */
+    private readonly decoding: DecodeContext,
   ) {}
 
   /** Runs one request; `authorization` is the request's Authorization header. */
@@ -77,67 +81,67 @@ export class WebApi {
   }
 
   private async database(action: string, p: DbParams, openid: string): Promise<Record<string, unknown>> {
-    const base = this.target(p);
-    const run = (body: Partial<DbBody>): Promise<ClientDbResult> => this.clientDb.run({ ...base, ...body } as DbBody, openid);
+    const target = this.target(p);
+    const collection = p.collectionName;
+    const run = (call: ClientDbCall): Promise<ClientDbResult> => this.clientDb.run(call, openid);
     switch (action) {
       case 'database.getDocument': {
-        const orderBy = p.order === undefined ? undefined : orderOf(parseEjson(p.order, 'order'));
+        const sort = p.order === undefined ? undefined : toSort(this.decode(p.order, 'order'));
         let res: ClientDbResult;
         try {
-          res = await run({ op: 'get', orderBy, skip: p.offset, limit: p.limit });
+          res = await run({ op: 'get', ...target, sort, skip: p.offset, limit: p.limit });
         } catch (err) {
           // The vendor's doc(id).get() answers a missing document with `data: []`, not an error.
           if (err instanceof DocumentNotFoundError) return { list: [] };
           throw err;
         }
         const data = 'data' in res ? res.data : [];
-        return { list: (Array.isArray(data) ? data : [data]).map((d) => JSON.stringify(d)) };
+        return { list: (Array.isArray(data) ? data : [data]).map((d) => encodeEjson(d)) };
       }
       case 'database.calculateDocument': {
-        const res = await run({ op: 'count' });
+        const res = await run({ op: 'count', collection, query: target.query ?? (target.docId !== undefined ? { _id: target.docId } : undefined) });
         return { total: 'total' in res ? res.total : 0 };
       }
       case 'database.insertDocument': {
-        const res = await this.clientDb.run({ op: 'add', collection: p.collectionName, data: this.data(p, false) }, openid);
+        const res = await run({ op: 'add', collection, data: this.data(p) });
         return { insertedIds: '_id' in res ? [res._id] : [] };
       }
       case 'database.modifyDocument': {
         if (p.merge === false) {
-          const res = await run({ op: 'set', data: this.data(p, false) });
+          if (target.docId === undefined) throw new WebApiError('set needs a DOC query');
+          const res = await run({ op: 'set', collection, docId: target.docId, data: toReplacement(this.data(p), target.docId) });
           const created = 'stats' in res && 'created' in res.stats && res.stats.created > 0;
-          return { updated: created ? 0 : 1, ...(created ? { upsert_id: base.docId } : {}) };
+          return { updated: created ? 0 : 1, ...(created ? { upsert_id: target.docId } : {}) };
         }
-        const res = await run({ op: 'update', data: this.data(p, true) });
+        const res = await run({ op: 'update', ...target, update: toStoreUpdate(this.data(p)) });
         return { updated: 'stats' in res && 'updated' in res.stats ? res.stats.updated : 0 };
       }
       default: {
-        const res = await run({ op: 'remove' });
+        const res = await run({ op: 'remove', ...target });
         return { deleted: 'stats' in res && 'removed' in res.stats ? res.stats.removed : 0 };
       }
     }
   }
 
-  /** The collection and either the one document (`DOC`, `{_id}`) or the condition the call is about. */
-  private target(p: DbParams): Pick<DbBody, 'collection' | 'docId' | 'query'> {
-    const condition = p.query === undefined ? {} : fromVendorCondition(parseEjson(p.query, 'query'));
+  private decode(text: string, where: string): unknown {
+    return decodeEjson(text, where, this.decoding);
+  }
+
+  /** The collection and either the one document (`DOC`, `{_id}`) or the query the call is about. */
+  private target(p: DbParams): { collection: string; docId?: string; query?: MongoQuery } {
+    const condition = p.query === undefined ? {} : this.decode(p.query, 'query');
     if (p.queryType === 'DOC') {
-      if (typeof condition._id !== 'string') throw new WebApiError('a DOC query needs a string _id');
-      return { collection: p.collectionName, docId: condition._id };
+      const id = isPlainObject(condition) ? condition._id : undefined;
+      if (typeof id !== 'string') throw new WebApiError('a DOC query needs a string _id');
+      return { collection: p.collectionName, docId: id };
     }
-    return { collection: p.collectionName, query: condition };
+    return { collection: p.collectionName, query: toStoreQuery(condition) };
   }
 
-  private data(p: DbParams, update: boolean): Record<string, unknown> {
+  private data(p: DbParams): Record<string, unknown> {
     if (p.data === undefined) throw new WebApiError('data is required');
-    const value = parseEjson(Array.isArray(p.data) ? p.data[0] : p.data, 'data');
+    const value = this.decode(Array.isArray(p.data) ? p.data[0] : p.data, 'data');
     if (!isPlainObject(value)) throw new WebApiError('data must be an object');
-    return update ? fromVendorUpdate(value) : value;
+    return value;
   }
-}
-
-/** The vendor's `order` (`{field: 1 | -1}`, in order) as the store's orderBy. */
-function orderOf(value: unknown): DbBody['orderBy'] {
-  const parsed = z.record(z.string().min(1).max(256), z.union([z.literal(1), z.literal(-1)])).safeParse(value);
-  if (!parsed.success || Object.keys(parsed.data).length > 10) throw new WebApiError('order must be {field: 1 | -1}');
-  return Object.entries(parsed.data).map(([field, d]): [string, 'asc' | 'desc'] => [field, d === 1 ? 'asc' : 'desc']);
 }

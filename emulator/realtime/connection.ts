@@ -3,15 +3,44 @@
  * any number of watches, each a QuerySession. A message that fails validation, comes before LOGIN
  * or names a query the socket may not use is answered with a typed ERROR and changes nothing.
  */
-import { isPlainObject } from '../store/docData';
-import { toMongoQuery } from '../database/query';
+import { invalid, isPlainObject } from '../store/docData';
+import type { MongoQuery } from '../store/storeTypes';
+import { decodeEjson, type DecodeContext } from '../database/ejson';
+import { toStoreQuery } from '../database/translate';
 import type { WatchService, WatchSpec } from '../watch/watch';
 import type { OrderBy } from '../watch/watchOrder';
 import type { RealtimeErrorCode, RealtimeReply, RealtimeRequestOf } from './protocol';
 import { describeProblem, realtimeRequest } from './protocol';
 import { QuerySession } from './querySession';
 import type { LocalTokens } from './tokens';
-import { parseWatchQuery } from '../database/vendorQuery';
+
+/**
+ * A watch condition has no server time to resolve `db.serverDate()` against (it is evaluated on
+ * every later change, not once): refused rather than guessed.
+ */
+const noServerDate: DecodeContext = {
+  now: () => {
+    throw invalid('db.serverDate() in a watch condition is not supported by the local cloud');
+  },
+};
+
+/**
+ * A watch's `query` field as a store query: JSON text whose value is the condition itself
+ * (`doc(id).watch`) or, for `where(...).watch`, the condition's EJSON text once more (the vendor
+ * stringifies it twice); a collection's own watch sends "" (stringified) or nothing.
+ */
+function watchQuery(text: string | undefined): MongoQuery {
+  if (text === undefined) return {};
+  let outer: unknown;
+  try {
+    outer = JSON.parse(text) as unknown;
+  } catch {
+    throw invalid('query: not JSON');
+  }
+  if (outer === '') return {};
+  const condition = typeof outer === 'string' ? decodeEjson(outer, 'query', noServerDate) : outer;
+  return toStoreQuery(condition);
+}
 
 /** What a connection needs from its server. */
 export interface ConnectionContext {
@@ -98,11 +127,10 @@ export class RealtimeConnection {
     if (this.watches.has(m.watchId)) return this.error(m, 'INVALID_PARAMETERS', 'watchId already in use');
     let spec: WatchSpec;
     try {
-      const condition = parseWatchQuery(m.msgData.query);
-      const query = toMongoQuery(condition);
-      const keys = Object.keys(condition);
+      const query = watchQuery(m.msgData.query);
+      const keys = Object.keys(query);
       // `doc(id).watch()` sends the condition {_id: id}: watch that one document.
-      const docId = keys.length === 1 && typeof condition._id === 'string' ? condition._id : undefined;
+      const docId = keys.length === 1 && typeof query._id === 'string' ? query._id : undefined;
       const orderBy: OrderBy | undefined = m.msgData.orderBy ? Object.entries(m.msgData.orderBy) : undefined;
       spec = { collection: m.msgData.collName, query, orderBy, limit: m.msgData.limit, docId };
     } catch (err) {

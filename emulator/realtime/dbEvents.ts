@@ -5,11 +5,12 @@
  * limited window) because the vendor client rebuilds it from its own copy there, as it does
  * against CloudBase: an update sends `UpdatedFields` / `removedFields` and the client applies them.
  */
+import { encodeEjson } from '../database/ejson';
 import type { DocChange } from '../watch/watch';
 import type { DbEvent } from './protocol';
 
-/** Documents are stored as JSON values only (docData.ts), so their JSON text is also their relaxed EJSON. */
-const text = (value: unknown): string => JSON.stringify(value);
+/** A document or a field map as the EJSON the vendor client parses (a stored date becomes a Date again). */
+const text = (value: Record<string, unknown>): string => encodeEjson(value);
 
 /**
  * Whether the client rebuilds this change's document itself (CloudBase sends `Doc: ''` for these).
@@ -38,7 +39,7 @@ export function toDbEvent(c: DocChange, id: number): DbEvent {
   if (c.dataType === 'update') {
     event.UpdatedFields = text(c.updatedFields ?? {});
     // Lower case: the vendor client reads `removedFields` (a TODO in its source awaits the rename).
-    event.removedFields = text(c.removedFields ?? []);
+    event.removedFields = JSON.stringify(c.removedFields ?? []);
   }
   return event;
 }

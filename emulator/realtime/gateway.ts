@@ -19,6 +19,8 @@ export interface RealtimeGatewayOptions {
   clientDb: ClientDatabase;
   /** The local cloud's http:// URL (known once its server listens). */
   url: () => string;
+  /** The local cloud's time (EmulatorClock.now), for `db.serverDate()` in client writes. */
+  now: () => number;
 }
 
 /** The vendor client's two endpoints on the local cloud's port. */
@@ -29,7 +31,7 @@ export class RealtimeGateway {
 
   constructor(options: RealtimeGatewayOptions) {
     this.sockets = new RealtimeSocketServer(options.watch, this.tokens);
-    this.api = new WebApi(options.clientDb, this.tokens, () => `${options.url().replace(/^http/, 'ws')}${REALTIME_PATH}`);
+    this.api = new WebApi(options.clientDb, this.tokens, () => `${options.url().replace(/^http/, 'ws')}${REALTIME_PATH}`, { now: options.now });
   }
 
   /** True for the path of a WebSocket upgrade the gateway takes. */

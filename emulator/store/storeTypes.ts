@@ -73,7 +73,7 @@ export interface StoreTx {
   put(collection: string, id: string, doc: Record<string, unknown>, options?: PutOptions): void;
   /** Applies an update to an existing document; false if it does not exist. */
   patch(collection: string, id: string, update: MongoUpdate): Promise<boolean>;
-  /** `patch` with an update already checked (query.ts `toCheckedUpdate`, docUpdate.ts `checkUpdate`). */
+  /** `patch` with an update already checked (docUpdate.ts `checkUpdate`). */
   patchChecked(collection: string, id: string, update: CheckedUpdate): Promise<boolean>;
   /** Deletes the document (a no-op if it does not exist). */
   delete(collection: string, id: string): void;

@@ -18,7 +18,7 @@ import { copyJson } from '../store/docData';
 import type { OrderBy } from './watchOrder';
 import { compareBy } from './watchOrder';
 
-/** What a watch looks at. `query` is a Mongo query (see query.ts `toMongoQuery`). */
+/** What a watch looks at. `query` is a store query (database/translate.ts `toStoreQuery`). */
 export interface WatchSpec {
   collection: string;
   query: MongoQuery;

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
-import { toMongoQuery } from '../database/query';
+import { toStoreQuery } from '../database/translate';
 import type { WatchHandle, WatchService } from './watch';
 import { INVALID_PARAMETERS, OPENID_HEADER, clientMessage, describeIssues, openidSchema } from '../wire';
 import type { ServerMessage } from '../wire';
@@ -102,7 +102,7 @@ export class WatchSocketServer {
       }
       let query;
       try {
-        query = toMongoQuery(m.spec.query ?? {});
+        query = toStoreQuery(m.spec.query ?? {});
       } catch (err) {
         return send({ type: 'error', watchId: m.watchId, error: { errCode: INVALID_PARAMETERS, errMsg: `invalid query: ${(err as Error).message}` } });
       }

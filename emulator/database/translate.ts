@@ -1,4 +1,6 @@
 /**
+ * The one translator from the vendor's wire (both SDKs serialise `db.command` alike) to the store,
+ * for the Admin API, the client's /web endpoint and its realtime watches.
  * The wire's queries, updates, orders and projections (already EJSON-decoded) as the store's.
  * @cloudbase/database serialises `db.command` to Mongo operators before sending, e.g.
  * `{a: _.gt(1).and(_.lt(5)), 'o.p': true}` arrives as
@@ -8,10 +10,9 @@
  * `{f: null}` / `{$eq: null}` / `{$ne: null}` pass through as they are: the store gives null its
  * MongoDB meaning, null or missing, for every caller alike (store/nullQuery.ts).
  */
-import { isPlainObject } from '../store/docData';
+import { invalid as requestFailed, isPlainObject } from '../store/docData';
 import type { FindOptions, MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
 import { DATE_KEY, isStoredDate } from './ejson';
-import { requestFailed } from './failures';
 
 const rangeOperators = new Set(['$lt', '$lte', '$gt', '$gte']);
 

@@ -8,9 +8,17 @@
  * `{"#date": <ms since the epoch>}` (a field name no CloudBase document uses; `$` names are not
  * storable). Equality compares it as a whole, and range queries on a date are rewritten to its
  * `#date` number (translate.ts), so both behave as on CloudBase.
+ *
+ * The one codec of every front end that speaks the vendor's wire: the Admin API (wx-server-sdk),
+ * the client's /web endpoint and its realtime watches. Refusals are DatabaseErrors with
+ * CloudBase's errCode, which each front end answers in its own envelope.
  */
-import { isPlainObject } from '../store/docData';
-import { AdminFailure, invalidParam } from './failures';
+import { DatabaseError, INVALID_PARAM_ERRCODE, isPlainObject } from '../store/docData';
+
+/** A malformed value: CloudBase's invalid-parameter refusal (wx-server-sdk -501007). */
+function invalidParam(message: string): DatabaseError {
+  return new DatabaseError('DB_INVALID_ARGUMENT', message, INVALID_PARAM_ERRCODE);
+}
 
 /** The field of the stored form of a date. */
 export const DATE_KEY = '#date';
@@ -119,7 +127,7 @@ export function decodeEjson(text: string, where: string, context: DecodeContext)
   try {
     parsed = JSON.parse(text) as unknown;
   } catch {
-    throw new AdminFailure('INVALID_PARAM', `${where}: not valid EJSON`);
+    throw invalidParam(`${where}: not valid EJSON`);
   }
   return decodeValue(parsed, where, context);
 }

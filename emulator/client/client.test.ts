@@ -108,6 +108,31 @@ describe('cloud client', () => {
     expect(docsOf(snaps[0]).map((d) => d._id)).toEqual(['a1']);
   });
 
+  test('divergence: client writes decode EJSON as the Admin API does: serverDate() is the local cloud\'s time, dates come back as Dates on get and as {$date: ms} in watches', async () => {
+    // The client path used to parse with its own codec and refuse dates; it now shares ejson.ts.
+    const db = client('alice').database();
+    const snaps: WatchSnapshot[] = [];
+    const listener = db.collection('notes').where({ room: 'd' }).watch({ onChange: (s) => snaps.push(s), onError: (e) => { throw e; } });
+    closers.push(() => listener.close());
+    await eventually(() => snaps.length === 1);
+    cloud.clock.advance(86_400_000); // serverDate must follow the local cloud's clock, not the wall clock
+    const at = new Date(Date.UTC(2031, 0, 2, 3, 4, 5));
+    await db.collection('notes').doc('d1').set({ room: 'd', at, stamped: db.serverDate() });
+    const [doc] = (await db.collection('notes').doc('d1').get()).data as Array<{ at: unknown; stamped: unknown }>;
+    expect(doc.at).toEqual(at);
+    expect(doc.stamped).toBeInstanceOf(Date);
+    expect(Math.abs((doc.stamped as Date).getTime() - cloud.clock.now())).toBeLessThan(5_000);
+    await eventually(() => snaps.length === 2);
+    // The vendor's watch client JSON.parses documents: a date arrives as {$date: ms} (dbEvents.ts).
+    expect(docsOf(snaps[1])[0]).toMatchObject({ _id: 'd1', at: { $date: at.getTime() } });
+    expect((await db.collection('notes').where({ at: db.command.gt(new Date(Date.UTC(2031, 0, 1))) }).count()).total).toBe(1);
+    const errors: unknown[] = [];
+    const refused = db.collection('notes').where({ stamped: db.command.lt(db.serverDate()) }).watch({ onChange: () => undefined, onError: (e) => errors.push(e) });
+    await eventually(() => errors.length > 0);
+    expect(errors[0]).toMatchObject({ msgData: { code: 'INVALID_PARAMETERS', message: expect.stringMatching(/serverDate/) } });
+    refused.close();
+  });
+
   test('divergence: a non-empty init snapshot has no type (only queueType init changes); changes keep docs', async () => {
     const db = client('w').database();
     await cloud.store.put('notes', 'x', { room: 'r', v: 1 });

@@ -5,12 +5,19 @@
  * limited window) because the vendor client rebuilds it from its own copy there, as it does
  * against CloudBase: an update sends `UpdatedFields` / `removedFields` and the client applies them.
  */
-import { encodeEjson } from '../database/ejson';
+import { DATE_KEY, isStoredDate } from '../database/ejson';
 import type { DocChange } from '../watch/watch';
 import type { DbEvent } from './protocol';
 
-/** A document or a field map as the EJSON the vendor client parses (a stored date becomes a Date again). */
-const text = (value: Record<string, unknown>): string => encodeEjson(value);
+/**
+ * A document or a field map as the text the vendor client reads: it `JSON.parse`s `Doc` and
+ * `UpdatedFields` (virtual-websocket-client.js), not EJSON, so a date reaches the page as an object
+ * whatever the server sends. Which object CloudBase's realtime server sends is not documented; we
+ * send the `{"$date": <ms>}` form Tencent's database console shows a date in, never our store's own
+ * `#date` key.
+ */
+const text = (value: Record<string, unknown>): string =>
+  JSON.stringify(value, (_key, v: unknown) => (isStoredDate(v) ? { $date: v[DATE_KEY] } : v));
 
 /**
  * Whether the client rebuilds this change's document itself (CloudBase sends `Doc: ''` for these).

@@ -164,6 +164,20 @@ describe('queries', () => {
     expect(view(await db.collection('jrtc_members').count())).toEqual({ total: 10 });
   });
 
+  it('array indexes in update paths, as MongoDB: set and inc an element, pad past the end with null, remove() leaves null', async () => {
+    // The vendor SDK flattens {arr: {1: x}} to the dot path 'arr.1'; CloudBase (MongoDB) writes the
+    // element. The local cloud used to refuse the set and answer updated: 1 for a remove it ignored.
+    const _ = db.command;
+    const doc = db.collection('c').doc('a');
+    await doc.set({ data: { arr: [1, 2, 3], list: [{ n: 1 }, { n: 2 }] } });
+    expect(view(await doc.update({ data: { arr: { 1: 'two' }, 'list.1.n': _.inc(40) } }))).toEqual({ stats: { updated: 1 } });
+    expect((await doc.get()).data).toEqual({ _id: 'a', arr: [1, 'two', 3], list: [{ n: 1 }, { n: 42 }] });
+    expect(view(await doc.update({ data: { arr: { 0: _.remove() }, 'arr.5': 6 } }))).toEqual({ stats: { updated: 1 } });
+    expect((await doc.get()).data).toEqual({ _id: 'a', arr: [null, 'two', 3, null, null, 6], list: [{ n: 1 }, { n: 42 }] });
+    await expect(doc.update({ data: { 'arr.x': 1 } })).rejects.toMatchObject({ errCode: -502001, message: expect.stringMatching(/in an array/) });
+    expect((await doc.get()).data).toEqual({ _id: 'a', arr: [null, 'two', 3, null, null, 6], list: [{ n: 1 }, { n: 42 }] });
+  });
+
   it('null means null or missing: where({f: null}) and eq(null) match documents without f; neq(null) is the complement', async () => {
     // MongoDB's meaning, which CloudBase follows (emulator/store/nullQuery.ts).
     const c = db.collection('things');

@@ -52,6 +52,19 @@ describe('cloud client', () => {
     await expect(db.collection('secret').where({}).get()).rejects.toMatchObject({ errCode: -502003 });
   });
 
+  test('divergence: client queries take _.and / _.or and chained ranges, as the server route does (one translator)', async () => {
+    const db = client('alice').database();
+    const _ = db.command;
+    for (const n of [1, 5, 50, 500, 5000]) await db.collection('notes').add({ room: n < 100 ? 'small' : 'big', n });
+    const ns = async (q: Record<string, unknown> | unknown): Promise<number[]> =>
+      ((await db.collection('notes').where(q as Record<string, unknown>).orderBy('n', 'asc').get()).data as Array<{ n: number }>).map((d) => d.n);
+    expect(await ns({ n: _.gt(4).and(_.lt(1000)) })).toEqual([5, 50, 500]);
+    expect(await ns(_.or([{ n: _.lt(2) }, { n: _.gte(5000) }]))).toEqual([1, 5000]);
+    expect(await ns(_.and([{ room: 'small' }, { n: _.gt(1) }]))).toEqual([5, 50]);
+    expect(await ns({ n: _.lt(10).or(_.gt(1000)) })).toEqual([1, 5, 5000]);
+    expect((await db.collection('notes').where({ n: _.gt(4).and(_.lt(1000)) }).count()).total).toBe(3);
+  });
+
   test('client queries: where({f: null}) and eq(null) match documents without f, neq(null) the rest; so does a watch', async () => {
     // MongoDB's meaning of null, which CloudBase follows (emulator/store/nullQuery.ts).
     const db = client('alice').database();

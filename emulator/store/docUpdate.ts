@@ -50,19 +50,54 @@ export function checkUpdate(update: MongoUpdate): CheckedUpdate {
   return out;
 }
 
-/** Walks to the parent object of `p`, creating missing objects when `create`; null if absent. */
-export function parentOf(doc: Record<string, unknown>, p: string, create: boolean): [Record<string, unknown>, string] | null {
+/** An object or an array: what a dotted path can walk through (a number segment indexes an array, as in MongoDB). */
+type Container = Record<string, unknown> | unknown[];
+
+/** The array index a segment names, or null (MongoDB reads only plain non-negative integers as indexes). */
+function indexOf(segment: string): number | null {
+  return /^(0|[1-9][0-9]{0,6})$/.test(segment) ? Number(segment) : null;
+}
+
+function childOf(node: Container, key: string): unknown {
+  if (Array.isArray(node)) {
+    const i = indexOf(key);
+    return i === null ? undefined : node[i];
+  }
+  return Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+}
+
+/**
+ * Writes `value` at `key` of `node`. In an array, `key` must be an index; past the end the array is
+ * padded with nulls first (MongoDB's $set on `arr.5` of a 2-element array). `p` names the path in errors.
+ */
+function putChild(node: Container, key: string, value: unknown, p: string): void {
+  if (!Array.isArray(node)) {
+    node[key] = value;
+    return;
+  }
+  const i = indexOf(key);
+  if (i === null) throw invalid(`update: cannot create field '${key}' of '${p}' in an array (use an index)`);
+  while (node.length < i) node.push(null);
+  node[i] = value;
+}
+
+/**
+ * Walks to the container that holds the last segment of `p`, through objects and, by index, arrays.
+ * A missing step is created as an object when `create` (else null is returned); a step that holds
+ * a scalar cannot be walked through (MongoDB refuses the update).
+ */
+function parentOf(doc: Record<string, unknown>, p: string, create: boolean): [Container, string] | null {
   const segments = p.split('.');
-  let node = doc;
+  let node: Container = doc;
   for (let i = 0; i < segments.length - 1; i += 1) {
     const key = segments[i];
-    const next = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
-    if (next === undefined) {
+    const next = childOf(node, key);
+    if (next === undefined || (next === null && Array.isArray(node))) {
       if (!create) return null;
       const fresh: Record<string, unknown> = {};
-      node[key] = fresh;
+      putChild(node, key, fresh, p);
       node = fresh;
-    } else if (isPlainObject(next)) {
+    } else if (isPlainObject(next) || Array.isArray(next)) {
       node = next;
     } else {
       if (!create) return null;
@@ -72,26 +107,30 @@ export function parentOf(doc: Record<string, unknown>, p: string, create: boolea
   return [node, segments[segments.length - 1]];
 }
 
-/** Applies a checked update to a copy of `doc`. */
+/** Applies a checked update to a copy of `doc` (MongoDB's semantics, array indexes included). */
 export function applyUpdate(doc: StoredDoc, update: CheckedUpdate): StoredDoc {
   const out = copyJson(doc);
   for (const [p, value] of update.set) {
-    const [node, key] = parentOf(out, p, true) as [Record<string, unknown>, string];
-    node[key] = copyJson(value);
+    const [node, key] = parentOf(out, p, true) as [Container, string];
+    putChild(node, key, copyJson(value), p);
   }
   for (const [p, n] of update.inc) {
-    const [node, key] = parentOf(out, p, true) as [Record<string, unknown>, string];
-    const current = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
-    if (current === undefined) node[key] = n;
+    const [node, key] = parentOf(out, p, true) as [Container, string];
+    const current = childOf(node, key);
+    if (current === undefined) putChild(node, key, n, p);
     else if (typeof current === 'number') {
       const sum = current + n;
       if (!Number.isFinite(sum)) throw invalid(`update: $inc of '${p}' overflows`);
-      node[key] = sum;
+      putChild(node, key, sum, p);
     } else throw invalid(`update: cannot $inc '${p}': it holds ${describe(current)}, not a number`);
   }
   for (const p of update.unset) {
     const found = parentOf(out, p, false);
-    if (found) delete found[0][found[1]];
+    if (!found) continue;
+    const [node, key] = found;
+    if (!Array.isArray(node)) delete node[key];
+    // MongoDB's $unset of an array element leaves the array's length alone: the element becomes null.
+    else if (indexOf(key) !== null && (indexOf(key) as number) < node.length) node[indexOf(key) as number] = null;
   }
   return out;
 }

@@ -160,7 +160,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     functions,
     timers,
     clock,
-    watch,
     realtime,
     info: () => Object.fromEntries(services.map((s) => [s.name, s.getInfo()])),
     // The console signs pull URLs exactly as the jrtc function does; its page is always this repo's build.

@@ -1,6 +1,6 @@
 /**
- * The local cloud's one port: HTTP routes for function calls, client database calls and admin,
- * and the watch WebSocket, on 127.0.0.1. Every body is validated; a malformed request gets a 400
+ * The local cloud's one port: HTTP routes for function calls, admin, the Admin API and the vendor
+ * client's /web, and the vendor's realtime WebSocket, on 127.0.0.1. Every body is validated; a malformed request gets a 400
  * JSON error, never a crash.
  */
 import http from 'http';
@@ -18,8 +18,6 @@ import { WebApiError } from './realtime/gateway';
 import type { EmulatorService } from './service';
 import { DatabaseError } from './store/store';
 import type { TimerService } from './timers/timers';
-import { WatchSocketServer } from './watch/watchSocket';
-import type { WatchService } from './watch/watch';
 import type { ErrorBody } from './wire';
 import { INVALID_PARAMETERS, OPENID_HEADER, callFunctionBody, clockBody, describeIssues, openidSchema } from './wire';
 
@@ -33,7 +31,6 @@ export interface HttpServerOptions {
   functions: FunctionsHost;
   timers: TimerService;
   clock: EmulatorClock;
-  watch: WatchService;
   /** The vendor client's endpoints: the realtime WebSocket and POST /web. */
   realtime: RealtimeGateway;
   /** GET /v1/admin/info. */
@@ -58,22 +55,16 @@ const badRequest = (errMsg: string): HttpError => new HttpError(400, { errCode: 
 export class HttpServer implements EmulatorService {
   readonly name = 'server';
   private readonly server: http.Server;
-  private readonly sockets: WatchSocketServer;
   private boundPort = 0;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: HttpServerOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
-    this.sockets = new WatchSocketServer(options.watch);
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (options.realtime.takesUpgrade(url.pathname)) return options.realtime.handleUpgrade(req, socket, head);
-      if (url.pathname !== '/v1/watch') {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      this.sockets.handleUpgrade(req, socket, head, url);
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     });
     this.server.on('clientError', (_err, socket) => socket.destroy());
     // Idle keep-alive sockets outlive every client's own idle timeout (undici's: the server's hint
@@ -113,9 +104,8 @@ export class HttpServer implements EmulatorService {
     });
   }
 
-  /** Drops watch sockets and open connections, then closes. */
+  /** Drops realtime sockets and open connections, then closes. */
   stop(): Promise<void> {
-    this.sockets.close();
     this.options.realtime.close();
     if (!this.server.listening) return Promise.resolve();
     return new Promise((resolve) => {
@@ -124,9 +114,9 @@ export class HttpServer implements EmulatorService {
     });
   }
 
-  /** The URL and the open watch sockets. */
+  /** The URL and the open realtime sockets and queries. */
   getInfo(): Record<string, unknown> {
-    return { url: this.url, watchSockets: this.sockets.connections, realtime: this.options.realtime.getInfo() };
+    return { url: this.url, realtime: this.options.realtime.getInfo() };
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -11,12 +11,12 @@ import { createPlayerView, renderRoom, renderRooms, updatePlayerView } from './r
 import type { PlayerView } from './render';
 import { StreamPlayer } from './streamPlayer';
 import type { PlayerStats } from './streamPlayer';
-import { WatchSocket } from './watchSocket';
-import type { LiveQuery, SocketState } from './watchSocket';
+import { ConsoleDatabase } from './liveQuery';
+import type { LiveQuery, WatchState } from './liveQuery';
 
 /** The identity the console's watches read as. */
 const CONSOLE_OPENID = 'console';
-/** The most rooms listed (most recently active first). */
+/** The most rooms watched (listed most recently active first: the page sorts them). */
 const ROOM_LIMIT = 200;
 /** The most members a roster shows; the room's counts stay exact beyond it. */
 const ROSTER_LIMIT = 1000;
@@ -58,7 +58,7 @@ const playersPanel = byId('players');
 const connection = byId('connection');
 byId('origin').textContent = location.origin;
 
-const socket = new WatchSocket(location.origin, CONSOLE_OPENID, (state: SocketState) => {
+const socket = new ConsoleDatabase(location.origin, CONSOLE_OPENID, (state: WatchState) => {
   connection.dataset.state = state;
   connection.textContent = state;
 });
@@ -105,7 +105,7 @@ function select(roomKey: string): void {
   roomError = null;
   history.replaceState(null, '', `#room=${encodeURIComponent(roomKey)}`);
   memberQuery = socket.watch(
-    { collection: 'jrtc_members', query: { roomKey }, orderBy: [['joinedAt', 'asc']], limit: ROSTER_LIMIT },
+    { collection: 'jrtc_members', where: { roomKey }, limit: ROSTER_LIMIT },
     {
       onDocs: (docs) => {
         if (roomKey !== selected) return;
@@ -192,7 +192,7 @@ window.setInterval(() => {
 }, STATS_INTERVAL_MS);
 
 socket.watch(
-  { collection: 'jrtc_rooms', orderBy: [['updatedAt', 'desc']], limit: ROOM_LIMIT },
+  { collection: 'jrtc_rooms', limit: ROOM_LIMIT },
   {
     onDocs: (docs) => {
       rooms = toRooms(docs);

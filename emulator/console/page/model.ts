@@ -5,7 +5,7 @@
  * would check the same, but zod would more than double the page's script.)
  */
 import type { Member, RoomSummary } from '../../../shared/common';
-import type { WatchedDoc } from './watchSocket';
+import type { WatchedDoc } from './liveQuery';
 
 /** A room as the console lists it. */
 export type ConsoleRoom = RoomSummary & { updatedAt: number };

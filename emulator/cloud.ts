@@ -16,8 +16,8 @@ import { mediaAuthFromEnv } from './media/authConfig';
 import { MediaService } from './media/mediaService';
 import { RealtimeGateway } from './realtime/gateway';
 import { RuleEngine, loadRules } from './rules/rules';
+import { ServiceRegistry } from './registry';
 import { HttpServer } from './server';
-import type { EmulatorService } from './service';
 import { DocumentStore } from './store/store';
 import { TimerService } from './timers/timers';
 import { WatchService } from './watch/watch';
@@ -116,33 +116,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const rules = loadRules(path.join(repoRoot, 'shared', 'database-rules.json'));
   const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes, journalLimitBytes: options.journalLimitBytes });
   const clock = new EmulatorClock();
+  const now = (): number => clock.now();
   const access = new ClientAccess(rules, new RuleEngine(rules));
-  // The media server starts before the functions, so the ports it picks reach the jrtc function's config.
-  let media: MediaService | null = null;
-  if (options.media) {
-    const jrtcEnv = config.functions.find((f) => f.name === 'jrtc')?.envVariables ?? {};
-    try {
-      media = new MediaService({
-        ...options.media,
-        auth: mediaAuthFromEnv({ ...jrtcEnv, ...localFunctionEnv, ...options.functionEnv }),
-        store,
-        now: () => clock.now(),
-        log: options.log,
-      });
-      await media.start();
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
-  }
-  const envOverrides = { ...localFunctionEnv, ...media?.functionEnv(), ...options.functionEnv };
-  // The server's port is known once it listens; instances start later, on their first event.
-  let adminUrl = '';
+  const jrtcEnv = config.functions.find((f) => f.name === 'jrtc')?.envVariables ?? {};
+  const media = options.media
+    ? new MediaService({ ...options.media, auth: mediaAuthFromEnv({ ...jrtcEnv, ...localFunctionEnv, ...options.functionEnv }), store, now, log: options.log })
+    : null;
   const functions = new FunctionsHost({
     config,
     runtimeFile: path.join(defaultRepoRoot(), 'dist', 'emulator', 'functions', 'instanceRuntime.js'),
-    platformEnv: () => wxServerSdkEnv({ adminUrl, envId: config.envId }),
-    envOverrides,
+    platformEnv: (cloudUrl) => wxServerSdkEnv({ adminUrl: `${cloudUrl}${ADMIN_PATH}`, envId: config.envId }),
+    envDefaults: localFunctionEnv,
+    envOverrides: options.functionEnv,
     clockOffsetMs: () => clock.offset,
     maxInstances: options.functionInstances,
     maxStarting: options.functionStarts,
@@ -151,48 +136,29 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
   // serverDate() follows the emulator clock, so time travel in tests moves it too.
-  const admin = new AdminApi({ store, envId: config.envId, now: () => clock.now(), latencyMs: options.databaseLatencyMs, log: options.log });
-  const services: EmulatorService[] = [...(media ? [media] : []), clock, functions, timers, watch, admin];
-  const clientDb = new ClientDatabase(store, access);
-  const realtime = new RealtimeGateway({ watch, clientDb, url: () => server.url, now: () => clock.now() });
-  const server: HttpServer = new HttpServer({
-    port: options.port ?? 0,
-    functions,
-    timers,
-    clock,
-    realtime,
-    info: () => Object.fromEntries(services.map((s) => [s.name, s.getInfo()])),
-    // The console signs pull URLs exactly as the jrtc function does; its page is always this repo's build.
-    console: new RoomConsole({
-      store,
-      functionEnv: { ...config.functions.find((f) => f.name === 'jrtc')?.envVariables, ...envOverrides },
-      now: () => clock.now(),
-      assetsDir: path.join(defaultRepoRoot(), 'dist', 'console'),
-    }),
-    admin,
-    log: options.log,
-  });
-  services.push(server);
-
-  const started: EmulatorService[] = media ? [media] : [];
+  const admin = new AdminApi({ store, envId: config.envId, now, latencyMs: options.databaseLatencyMs, log: options.log });
+  const realtime = new RealtimeGateway({ watch, clientDb: new ClientDatabase(store, access), now });
+  // The console's page is always this repo's build.
+  const roomConsole = new RoomConsole({ store, now, assetsDir: path.join(defaultRepoRoot(), 'dist', 'console') });
+  const server: HttpServer = new HttpServer({ port: options.port ?? 0, info: () => registry.info(), log: options.log });
+  // The start order, declared once: the port first, the media server before the functions (its
+  // ports become the functions' env when they connect), the services the functions call after them.
+  const registry = new ServiceRegistry(
+    [server, clock, ...(media ? [media] : []), functions, timers, watch, admin, realtime, roomConsole],
+    server,
+    options.log,
+  );
+  try {
+    await registry.start();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      for (const s of started.reverse()) {
-        await s.stop().catch((err: unknown) => options.log?.(`[cloud] stopping ${s.name}: ${String(err)}`));
-      }
+      await registry.stop();
       await store.close();
     })());
-  try {
-    for (const s of services) {
-      if (s === media) continue;
-      await s.start();
-      started.push(s);
-      if (s === server) adminUrl = `${server.url}${ADMIN_PATH}`;
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   return { url: server.url, adminUrl: `${server.url}${ADMIN_PATH}`, envId: config.envId, port: server.port, store, clock, functions, timers, watch, admin, media, stop };
 }

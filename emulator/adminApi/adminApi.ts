@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'crypto';
 import type http from 'http';
-import type { EmulatorService } from '../service';
+import type { EmulatorService, HttpRoute } from '../service';
 import type { DocumentStore } from '../store/store';
 import { actions, type ActionContext } from './actions';
 import { AdminFailure, invalidParam, toFailure } from './failures';
@@ -55,6 +55,8 @@ export interface AdminRequest {
 /** The Admin API over one store; an EmulatorService so the cloud stops it (aborting open transactions). */
 export class AdminApi implements EmulatorService {
   readonly name = 'admin';
+  /** POST /admin — what node-sdk posts (any method is answered: a non-POST gets 405 in the body's terms). */
+  readonly routes: readonly HttpRoute[] = [{ path: ADMIN_PATH, handle: (req, res) => this.serve(req, res) }];
   readonly transactions: RemoteTransactions;
   private readonly context: ActionContext;
   private requests = 0;

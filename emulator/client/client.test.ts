@@ -273,8 +273,8 @@ describe('cloud client', () => {
     await eventually(() => cloud.watch.getInfo().watches === 0);
     expect(snaps).toHaveLength(1);
     await eventually(async () => {
-      const info = (await (await fetch(`${cloud.url}/v1/admin/info`)).json()) as { server: { realtime: { sockets: number } } };
-      return info.server.realtime.sockets === 0;
+      const info = (await (await fetch(`${cloud.url}/v1/admin/info`)).json()) as { realtime: { sockets: number } };
+      return info.realtime.sockets === 0;
     }, 5000, 'socket released');
   });
 });

@@ -17,8 +17,12 @@ import { loadConfig } from '../../cloudfunctions/jrtc/src/config';
 import { memberDocSchema } from '../../cloudfunctions/jrtc/src/records';
 import { Collections, ErrorCode, Role, memberIdOf } from '../../shared';
 import { signPullUrls } from '../../shared/signers';
+import { CloudErrors } from '../cloudErrors';
+import type { FunctionsHost } from '../functions/functionsHost';
+import { readJson, sendJson } from '../httpKit';
+import type { EmulatorService, HttpRoute, Registry } from '../service';
 import type { DocumentStore } from '../store/store';
-import { INVALID_PARAMETERS, describeIssues } from '../wire';
+import { describeIssues } from '../wire';
 
 /** Where the page is served. */
 export const CONSOLE_PATH = '/console';
@@ -52,8 +56,6 @@ export interface ConsoleErrorBody {
 /** Options of the room console. */
 export interface RoomConsoleOptions {
   store: DocumentStore;
-  /** The env the jrtc function runs with (cloudbaserc.json under the local overrides). */
-  functionEnv: Readonly<Record<string, string | undefined>>;
   /** The emulator clock, in ms (URL expiry follows it). */
   now: () => number;
   /** Holds index.html and console.js (dist/console). */
@@ -90,14 +92,37 @@ function addressedToLoopback(req: http.IncomingMessage): boolean {
   return name === '127.0.0.1' || name === 'localhost';
 }
 
-/** True for the paths the console serves (the page and its script). */
-export function isConsolePath(pathname: string): boolean {
-  return pathname === CONSOLE_PATH || pathname.startsWith(`${CONSOLE_PATH}/`);
-}
-
 /** The room console of one local cloud. */
-export class RoomConsole {
+export class RoomConsole implements EmulatorService {
+  readonly name = 'console';
+  /** The page and its script; the pull route. */
+  readonly routes: readonly HttpRoute[] = [
+    { path: /^\/console(\/.*)?$/, handle: (req, res, url) => this.serve(req, res, url.pathname) },
+    {
+      path: CONSOLE_PULL_ROUTE,
+      handle: async (req, res) => {
+        if (req.method !== 'POST') return sendJson(res, 405, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'use POST' });
+        const [status, body] = await this.pull(req, await readJson(req));
+        sendJson(res, status, body);
+      },
+    },
+  ];
+  /** The env the jrtc function runs with, from the functions host (connect()): the console signs as it does. */
+  private jrtcEnv: Readonly<Record<string, string | undefined>> = {};
+
   constructor(private readonly options: RoomConsoleOptions) {}
+
+  async start(): Promise<void> {}
+
+  connect(registry: Registry): void {
+    this.jrtcEnv = registry.get<FunctionsHost>('functions').envFor('jrtc');
+  }
+
+  async stop(): Promise<void> {}
+
+  getInfo(): Record<string, unknown> {
+    return { path: CONSOLE_PATH };
+  }
 
   /**
    * Answers GET/HEAD of the page and its script. A missing build answers 404 saying how to build;
@@ -138,7 +163,7 @@ export class RoomConsole {
     if (!parsed.success) return fail(400, ErrorCode.BAD_REQUEST, `invalid body: ${describeIssues(parsed.error)}`);
     const { roomKey, userId } = parsed.data;
 
-    const loaded = loadConfig(this.options.functionEnv);
+    const loaded = loadConfig(this.jrtcEnv);
     if (!loaded.ok) return fail(503, ErrorCode.CONFIG_ERROR, `the jrtc function's config is invalid: ${loaded.error.message}`);
     const config = loaded.config;
     const domain = config.pullDomains[0];
@@ -171,7 +196,7 @@ export class RoomConsole {
 
 function fail(status: number, code: ErrorCode, errMsg: string): [number, ConsoleErrorBody] {
   // Client mistakes carry CloudBase's "invalid parameters"; a server without config its "system error".
-  return [status, { errCode: status >= 500 ? -501001 : INVALID_PARAMETERS, errMsg, code }];
+  return [status, { errCode: status >= 500 ? CloudErrors.SYS_ERR.errCode : CloudErrors.INVALID_PARAM.errCode, errMsg, code }];
 }
 
 function sendText(res: http.ServerResponse, status: number, text: string): void {

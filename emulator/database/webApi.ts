@@ -8,6 +8,7 @@
  */
 import crypto from 'crypto';
 import { z } from 'zod';
+import { CloudErrors } from '../cloudErrors';
 import { PermissionDeniedError } from '../rules/access';
 import type { ClientDatabase, ClientDbCall, ClientDbResult } from './clientDatabase';
 import { DocumentNotFoundError } from './clientDatabase';
@@ -46,6 +47,7 @@ const request = z.discriminatedUnion('action', [
 
 /** Thrown for a request the endpoint cannot take; the server answers 400 with it. */
 export class WebApiError extends Error {
+  readonly errCode = CloudErrors.INVALID_PARAM.errCode;
   constructor(readonly errMsg: string) {
     super(errMsg);
   }

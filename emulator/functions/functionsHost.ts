@@ -9,7 +9,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import type { CloudConfig, FunctionConfig } from '../cloudConfig';
-import type { EmulatorService } from '../service';
+import { CloudErrors, statusOf } from '../cloudErrors';
+import { RawJson, decodeSegment, expectMethod, openidOf, parseBody, readJson, sendJson } from '../httpKit';
+import type { EmulatorService, HttpRoute, Registry } from '../service';
+import { callFunctionBody } from '../wire';
 import { describeError } from './describeError';
 import { InstancePool } from './instancePool';
 import type { PoolOutcome } from './instancePool';
@@ -40,11 +43,13 @@ export interface FunctionsHostOptions {
   /** The instance bootstrap, built to dist/emulator/functions/instanceRuntime.js. */
   runtimeFile: string;
   /**
-   * Env vars of every instance, read when an instance starts (the admin API's address is known
-   * only once the server listens): where wx-server-sdk finds the local cloud.
+   * Env vars of every instance, given the cloud's URL (known once the host is connected to the
+   * registry): where wx-server-sdk finds the local cloud.
    */
-  platformEnv: () => Record<string, string>;
-  /** Env vars for every function, over those of cloudbaserc.json. */
+  platformEnv: (cloudUrl: string) => Record<string, string>;
+  /** Env vars for every function, over those of cloudbaserc.json; other services' (Registry.functionEnv) go over these. */
+  envDefaults?: Record<string, string>;
+  /** Env vars for every function, over everything else (the caller's own). */
   envOverrides?: Record<string, string>;
   /** How far the local cloud's clock runs ahead, sent with each event (default 0). */
   clockOffsetMs?: () => number;
@@ -94,12 +99,9 @@ export function assertFunctionInstances(n: number, what = 'functionInstances'): 
   }
 }
 
-/** wx-server-sdk's code for a function that threw. */
-const FUNCTION_EXECUTE_FAIL = -504002;
-/** The platform's code for an event that ran past the function's timeout. */
-const FUNCTION_TIMEOUT = -504003;
-/** The platform's code for a function that does not exist. */
-const FUNCTION_NOT_FOUND = -501000;
+const FUNCTION_EXECUTE_FAIL = CloudErrors.FUNCTIONS_EXECUTE_FAIL.errCode;
+const FUNCTION_TIMEOUT = CloudErrors.FUNCTIONS_TIMEOUT.errCode;
+const FUNCTION_NOT_FOUND = CloudErrors.FUNCTION_NOT_FOUND.errCode;
 
 /** What the instances' env keeps from the host's: how to run node, and test preloads (NODE_OPTIONS). */
 const INHERITED_ENV = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'NODE_OPTIONS', 'SYSTEMROOT'];
@@ -107,8 +109,13 @@ const INHERITED_ENV = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'NODE_OPTIONS', '
 /** Hosts the functions of one local cloud. */
 export class FunctionsHost implements EmulatorService {
   readonly name = 'functions';
+  /** POST /v1/functions/:name — a client's callFunction (`x-wx-openid` names the caller). */
+  readonly routes: readonly HttpRoute[] = [{ path: /^\/v1\/functions\/([^/]+)$/, handle: (req, res, url) => this.serveCall(req, res, url) }];
   private readonly pools = new Map<string, { config: FunctionConfig; pool: InstancePool }>();
   private readonly log: (line: string) => void;
+  /** Set by connect(): the cloud's URL and the env other services give functions. */
+  private cloudUrl = '';
+  private contributedEnv: Record<string, string> = {};
 
   constructor(private readonly options: FunctionsHostOptions) {
     if (options.maxInstances !== undefined) assertFunctionInstances(options.maxInstances);
@@ -160,12 +167,24 @@ export class FunctionsHost implements EmulatorService {
     return [...this.pools.keys()];
   }
 
+  /** Learns the cloud's URL (for wx-server-sdk) and the env other services give functions. */
+  connect(registry: Registry): void {
+    this.cloudUrl = registry.url;
+    this.contributedEnv = registry.functionEnv();
+  }
+
+  /** What every instance of `name` runs with over its own config: defaults, other services', the caller's. */
+  envFor(name: string): Record<string, string> {
+    const fn = this.options.config.functions.find((f) => f.name === name);
+    return { ...fn?.envVariables, ...this.options.envDefaults, ...this.contributedEnv, ...this.options.envOverrides };
+  }
+
   /** Function names, their env var names (values may be secrets) and their instances. */
   getInfo(): Record<string, unknown> {
     return {
       functions: [...this.pools.values()].map(({ config, pool }) => ({
         name: config.name,
-        env: Object.keys({ ...config.envVariables, ...this.options.envOverrides }).sort(),
+        env: Object.keys(this.envFor(config.name)).sort(),
         instances: pool.stats(),
       })),
     };
@@ -230,10 +249,21 @@ export class FunctionsHost implements EmulatorService {
       ...inherited,
       SCF_FUNCTIONNAME: fn.name,
       SCF_FUNCTIONVERSION: '$LATEST',
-      ...this.options.platformEnv(),
-      ...fn.envVariables,
-      ...this.options.envOverrides,
+      ...this.options.platformEnv(this.cloudUrl),
+      ...this.envFor(fn.name),
     };
+  }
+
+  private async serveCall(req: Parameters<HttpRoute['handle']>[0], res: Parameters<HttpRoute['handle']>[1], url: URL): Promise<void> {
+    expectMethod(req, 'POST');
+    const name = decodeSegment(url.pathname.slice('/v1/functions/'.length));
+    const body = parseBody(callFunctionBody, await readJson(req));
+    const result = await this.invokeForWire(name, body.data ?? {}, { openid: openidOf(req) });
+    if (!result.ok) return sendJson(res, statusOf(result.errCode), { errCode: result.errCode, errMsg: result.errMsg, requestId: result.requestId });
+    // `{result, requestId}` around the function's serialised return value: the text JSON.stringify
+    // makes of the parsed value (no `result` key when the function returned nothing).
+    const id = JSON.stringify(result.requestId);
+    sendJson(res, 200, new RawJson(result.resultJson === undefined ? `{"requestId":${id}}` : `{"result":${result.resultJson},"requestId":${id}}`));
   }
 }
 

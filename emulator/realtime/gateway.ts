@@ -1,10 +1,10 @@
 /**
- * What the local cloud serves to the vendor client, in one object for the HTTP server to route
- * to: the realtime WebSocket endpoint and the /web request endpoint, sharing one token issuer.
+ * What the local cloud serves to the vendor client (wx.cloud's database, @cloudbase/js-sdk): the
+ * /web request endpoint and the realtime WebSocket endpoint, sharing one token issuer.
  */
-import type { IncomingMessage } from 'http';
-import type { Duplex } from 'stream';
 import type { ClientDatabase } from '../database/clientDatabase';
+import { expectMethod, readJson, sendJson } from '../httpKit';
+import type { EmulatorService, HttpRoute, Registry, UpgradeRoute } from '../service';
 import type { WatchService } from '../watch/watch';
 import { REALTIME_PATH, RealtimeSocketServer } from './socketServer';
 import { LocalTokens } from './tokens';
@@ -17,50 +17,52 @@ export { WEB_API_PATH, WebApiError } from '../database/webApi';
 export interface RealtimeGatewayOptions {
   watch: WatchService;
   clientDb: ClientDatabase;
-  /** The local cloud's http:// URL (known once its server listens). */
-  url: () => string;
   /** The local cloud's time (EmulatorClock.now), for `db.serverDate()` in client writes. */
   now: () => number;
 }
 
 /** The vendor client's two endpoints on the local cloud's port. */
-export class RealtimeGateway {
+export class RealtimeGateway implements EmulatorService {
+  readonly name = 'realtime';
   private readonly tokens = new LocalTokens();
   private readonly sockets: RealtimeSocketServer;
   private readonly api: WebApi;
+  /** The realtime socket's ws:// URL, handed out by `auth.wsWebSign` (set by connect()). */
+  private wsUrl = '';
+
+  /** POST /web — the vendor client's requests. */
+  readonly routes: readonly HttpRoute[] = [
+    {
+      path: WEB_API_PATH,
+      handle: async (req, res) => {
+        expectMethod(req, 'POST');
+        sendJson(res, 200, await this.api.handle(await readJson(req), req.headers.authorization));
+      },
+    },
+  ];
+
+  /** The realtime socket. */
+  readonly upgrades: readonly UpgradeRoute[] = [{ path: REALTIME_PATH, handle: (req, socket, head) => this.sockets.handleUpgrade(req, socket, head) }];
 
   constructor(options: RealtimeGatewayOptions) {
     this.sockets = new RealtimeSocketServer(options.watch, this.tokens);
-    this.api = new WebApi(options.clientDb, this.tokens, () => `${options.url().replace(/^http/, 'ws')}${REALTIME_PATH}`, { now: options.now });
+    this.api = new WebApi(options.clientDb, this.tokens, () => this.wsUrl, { now: options.now });
   }
 
-  /** True for the path of a WebSocket upgrade the gateway takes. */
-  takesUpgrade(pathname: string): boolean {
-    return pathname === REALTIME_PATH;
-  }
+  async start(): Promise<void> {}
 
-  /** True for the path of an HTTP request the gateway answers. */
-  takesRequest(pathname: string): boolean {
-    return pathname === WEB_API_PATH;
-  }
-
-  /** Accepts a realtime upgrade. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.sockets.handleUpgrade(req, socket, head);
-  }
-
-  /** Answers one /web request (body already parsed); throws what the server maps to an error answer. */
-  handleRequest(body: unknown, authorization: string | undefined): Promise<unknown> {
-    return this.api.handle(body, authorization);
+  /** Learns the cloud's URL, which `auth.wsWebSign` hands out as the realtime endpoint. */
+  connect(registry: Registry): void {
+    this.wsUrl = `${registry.url.replace(/^http/, 'ws')}${REALTIME_PATH}`;
   }
 
   /** Open realtime sockets and queries. */
-  getInfo(): { sockets: number; queries: number } {
+  getInfo(): Record<string, unknown> {
     return this.sockets.getInfo();
   }
 
   /** Drops every realtime socket and query. */
-  close(): void {
+  async stop(): Promise<void> {
     this.sockets.close();
   }
 }

@@ -6,6 +6,7 @@
  * back later, or asks for events older than the log, is told QUERYID_INVALID_ERROR and starts a
  * new watch (the vendor client then reports the error and the SDK re-watches).
  */
+import { CloudErrors } from '../cloudErrors';
 import crypto from 'crypto';
 import type { WatchError, WatchHandle, WatchService, WatchSpec } from '../watch/watch';
 import { toDbEvent } from './dbEvents';
@@ -18,8 +19,8 @@ export const EVENT_LOG_LIMIT = 500;
 /** The first event number of every query: its INIT_EVENT's `currEvent`. */
 export const FIRST_EVENT = 1;
 
-const DENIED = -502003;
-const INVALID = -501007;
+const DENIED = CloudErrors.DATABASE_PERMISSION_DENIED.errCode;
+const INVALID = CloudErrors.INVALID_PARAM.errCode;
 
 /** Where a query's messages go while a socket holds it. */
 export type ReplySink = (reply: RealtimeReply) => void;

@@ -13,12 +13,13 @@
  * Then every document read is checked against the rule, which catches what equality on a field
  * cannot express (a stored array matches an equality on any of its elements).
  */
+import { CloudErrors } from '../cloudErrors';
 import { isPlainObject, jsonEqual } from '../store/docData';
 import type { RuleClauses, RuleEngine, RuleSet } from './rules';
 import type { MongoQuery, StoredDoc } from '../store/store';
 
 /** CloudBase's code and message for a denied database call. */
-export const PERMISSION_DENIED = { errCode: -502003, errMsg: 'database permission denied' } as const;
+export const PERMISSION_DENIED = { errCode: CloudErrors.DATABASE_PERMISSION_DENIED.errCode, errMsg: CloudErrors.DATABASE_PERMISSION_DENIED.message } as const;
 
 /** Thrown when the rules deny a client call; carries CloudBase's code and message. */
 export class PermissionDeniedError extends Error {

@@ -1,3 +1,4 @@
+import { CloudErrors } from '../cloudErrors';
 import { randomBytes } from 'crypto';
 import type { FindOptions, MongoQuery, StoredDoc } from './storeTypes';
 
@@ -55,18 +56,18 @@ export class DatabaseError extends Error {
 
 /** DatabaseError.errCode by default, per code. */
 const wxErrCodes: Record<DatabaseErrorCode, number> = {
-  DB_INVALID_ARGUMENT: -502001,
+  DB_INVALID_ARGUMENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
   DB_NOT_FOUND: -1,
-  DB_DUPLICATE_ID: -502001,
-  DB_NESTED_WRITE: -501001,
-  DB_CLOSED: -501001,
-  DB_WRITE_CONFLICT: -501001,
-  DB_TX_CLOSED: -501001,
-  DB_TX_CONCURRENT: -502001,
+  DB_DUPLICATE_ID: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
+  DB_NESTED_WRITE: CloudErrors.SYS_ERR.errCode,
+  DB_CLOSED: CloudErrors.SYS_ERR.errCode,
+  DB_WRITE_CONFLICT: CloudErrors.SYS_ERR.errCode,
+  DB_TX_CLOSED: CloudErrors.SYS_ERR.errCode,
+  DB_TX_CONCURRENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
 };
 
 /** wx-server-sdk's errCode of an invalid parameter (e.g. a collection name), TCB_ERR_CODE.INVALID_PARAM. */
-export const INVALID_PARAM_ERRCODE = -501007;
+export const INVALID_PARAM_ERRCODE = CloudErrors.INVALID_PARAM.errCode;
 
 /**
  * How many documents a `get` returns (ARCHITECTURE §6): on the server (wx-server-sdk, the Admin

@@ -1,4 +1,6 @@
-import type { EmulatorService } from '../service';
+import { expectMethod, parseBody, readJson, sendJson } from '../httpKit';
+import type { EmulatorService, HttpRoute } from '../service';
+import { clockBody } from '../wire';
 
 /**
  * A controllable clock for the local cloud. The cloud functions run unchanged and read
@@ -9,6 +11,18 @@ import type { EmulatorService } from '../service';
  */
 export class EmulatorClock implements EmulatorService {
   readonly name = 'clock';
+  /** POST /v1/admin/clock `{advanceMs}` — moves time forward. */
+  readonly routes: readonly HttpRoute[] = [
+    {
+      path: '/v1/admin/clock',
+      handle: async (req, res) => {
+        expectMethod(req, 'POST');
+        const body = parseBody(clockBody, await readJson(req));
+        const now = this.advance(body.advanceMs);
+        sendJson(res, 200, { now, offsetMs: this.offset });
+      },
+    },
+  ];
   private offsetMs = 0;
   private active = false;
   private installs: Array<{ date: DateConstructor; previous: () => number; patched: () => number }> = [];

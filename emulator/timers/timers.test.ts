@@ -54,6 +54,7 @@ describe('timer service', () => {
   const start = async (enabled: boolean): Promise<TimerService> => {
     timers = new TimerService({ host, clock, enabled, triggers: loadCloudConfig(fixtureRoot).timers, log: () => undefined });
     await timers.start();
+    timers.connect();
     return timers;
   };
 

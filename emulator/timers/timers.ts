@@ -8,7 +8,9 @@ import type { CronExpression } from 'cron-parser';
 import type { EmulatorClock } from './clock';
 import type { TimerTriggerConfig } from '../cloudConfig';
 import type { FunctionsHost, InvokeResult } from '../functions/functionsHost';
-import type { EmulatorService } from '../service';
+import { HttpError, decodeSegment, expectMethod, readJson, sendJson } from '../httpKit';
+import { CloudErrors, statusOf } from '../cloudErrors';
+import type { EmulatorService, HttpRoute } from '../service';
 
 /** Options of the timer service. */
 export interface TimerServiceOptions {
@@ -55,6 +57,21 @@ export function nextFireTime(cron7: string, after: number): number {
 /** Runs the timer triggers of one local cloud. */
 export class TimerService implements EmulatorService {
   readonly name = 'timers';
+  /** POST /v1/admin/timers/:name — fires a trigger now (by trigger or function name). */
+  readonly routes: readonly HttpRoute[] = [
+    {
+      path: /^\/v1\/admin\/timers\/([^/]+)$/,
+      handle: async (req, res, url) => {
+        expectMethod(req, 'POST');
+        await readJson(req); // any body is ignored, but it must be JSON (or empty)
+        const name = decodeSegment(url.pathname.slice('/v1/admin/timers/'.length));
+        if (!this.has(name)) throw new HttpError(404, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: `no timer trigger named ${name}` });
+        const result = await this.fire(name);
+        if (result.ok) sendJson(res, 200, { result: result.result });
+        else sendJson(res, statusOf(result.errCode), { errCode: result.errCode, errMsg: result.errMsg });
+      },
+    },
+  ];
   private readonly scheduled = new Map<string, Scheduled>();
   private unsubscribeClock: (() => void) | null = null;
   private running = false;
@@ -64,7 +81,7 @@ export class TimerService implements EmulatorService {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
-  /** Validates every cron (a bad one rejects) and, when enabled, schedules them. */
+  /** Validates every cron (a bad one rejects); scheduling waits for connect(), when every service is wired. */
   async start(): Promise<void> {
     for (const trigger of this.options.triggers) {
       let cron: string;
@@ -76,6 +93,10 @@ export class TimerService implements EmulatorService {
       }
       this.scheduled.set(trigger.name, { trigger, cron, nextAt: null, handle: null });
     }
+  }
+
+  /** When enabled, schedules every trigger: from now on they fire on their own. */
+  connect(): void {
     this.running = this.options.enabled;
     if (!this.running) return;
     for (const entry of this.scheduled.values()) this.schedule(entry);

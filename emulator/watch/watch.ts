@@ -9,6 +9,7 @@
  * against the state the watch holds, so a change seen twice (once by the initial read, once as an
  * event) produces nothing twice.
  */
+import { CloudErrors } from '../cloudErrors';
 import { withOpenid } from '../rules/access';
 import type { ClientAccess } from '../rules/access';
 import type { EmulatorService } from '../service';
@@ -91,8 +92,8 @@ export interface WatchServiceOptions {
 
 /** CloudBase's cap on the documents of one watch. */
 export const WATCH_MAX_DOCS = 5000;
-const LIMIT_EXCEEDED = -502001;
-const DENIED = -502003;
+const LIMIT_EXCEEDED = CloudErrors.DATABASE_REQUEST_FAILED.errCode;
+const DENIED = CloudErrors.DATABASE_PERMISSION_DENIED.errCode;
 
 /** The watch service of one local cloud. */
 export class WatchService implements EmulatorService {
@@ -216,7 +217,7 @@ class Watch {
     } catch (err) {
       const e = err as { errCode?: unknown; message?: unknown };
       const denied = e?.errCode === DENIED;
-      this.fail(denied ? DENIED : -501007, denied ? 'database permission denied' : `invalid watch: ${String(e?.message ?? err)}`);
+      this.fail(denied ? DENIED : CloudErrors.INVALID_PARAM.errCode, denied ? CloudErrors.DATABASE_PERMISSION_DENIED.message : `invalid watch: ${String(e?.message ?? err)}`);
     }
   }
 

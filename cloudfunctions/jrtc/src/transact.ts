@@ -35,7 +35,8 @@ export interface BackoffPorts {
   now(): number;
 }
 
-const realBackoff: BackoffPorts = {
+/** Real sleeps, Math.random and a monotonic clock (the default of transact). */
+export const realBackoff: BackoffPorts = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
   now: () => performance.now(),

@@ -7,7 +7,7 @@ import fs from 'fs';
 import path from 'path';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { loadConfig } from '../cloudfunctions/jrtc/src/config';
+import { loadConfig } from '../shared/functionConfig';
 
 const root = path.resolve(__dirname, '..');
 const readJson = (...parts: string[]): unknown => JSON.parse(fs.readFileSync(path.join(root, ...parts), 'utf8'));

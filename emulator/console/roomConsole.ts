@@ -13,9 +13,8 @@ import fs from 'fs';
 import type http from 'http';
 import path from 'path';
 import { z } from 'zod';
-import { loadConfig } from '../../cloudfunctions/jrtc/src/config';
-import { memberDocSchema } from '../../cloudfunctions/jrtc/src/records';
-import { Collections, ErrorCode, Role, memberIdOf } from '../../shared';
+import { loadConfig } from '../../shared/functionConfig';
+import { Collections, ErrorCode, Role, memberIdOf, memberSchema } from '../../shared';
 import { signPullUrls } from '../../shared/signers';
 import { CloudErrors } from '../cloudErrors';
 import type { FunctionsHost } from '../functions/functionsHost';
@@ -23,6 +22,9 @@ import { readJson, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute, Registry } from '../service';
 import type { DocumentStore } from '../store/store';
 import { describeIssues } from '../wire';
+
+/** A stored member document: the protocol's member plus the room it is in (as the jrtc function writes it). */
+const memberDocSchema = memberSchema.extend({ roomKey: z.string() });
 
 /** Where the page is served. */
 export const CONSOLE_PATH = '/console';

@@ -1,5 +1,5 @@
 /** The media server's verification settings, read from the same env the jrtc function runs with. */
-import { loadConfig } from '../../cloudfunctions/jrtc/src/config';
+import { loadConfig } from '../../shared/functionConfig';
 import { ErrorCode, ProtocolError } from '../../shared';
 import type { MediaAuthConfig } from './verifyUrl';
 

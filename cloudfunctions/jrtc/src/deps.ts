@@ -3,7 +3,7 @@
  * the real clock; tests wire in the real SDK's database on the local cloud (testkit.ts) and a movable clock.
  */
 import type { CallerContext, Clock, Database, RandomSource } from './ports';
-import type { JrtcConfig } from './config';
+import type { JrtcConfig } from '../../../shared/functionConfig';
 import type { LargeRooms } from './largeRooms';
 import type { SweepGate } from './sweepGate';
 

@@ -6,7 +6,7 @@
 import * as cloud from 'wx-server-sdk';
 import { fail } from '../../../shared';
 import type { Reply } from '../../../shared';
-import { loadConfig } from './config';
+import { loadConfig } from '../../../shared/functionConfig';
 import { defaultIssuePolicy } from './handlers';
 import { platformDatabase } from './platformDatabase';
 import type { CallerContext } from './ports';

@@ -6,9 +6,9 @@
 import { ErrorCode, ProtocolError } from '../../../shared';
 import { verifyOwnerProof } from '../../../shared/ownerProof';
 import { verifyToken } from '../../../shared/token';
-import { appKeyOf } from './config';
+import { appKeyOf } from '../../../shared/functionConfig';
 import { nodeTokenCodec } from './nodeTokenCodec';
-import type { JrtcConfig } from './config';
+import type { JrtcConfig } from '../../../shared/functionConfig';
 import { nonceIdOf } from './records';
 import type { NonceEntry, UserDoc } from './records';
 import { nonceEntryOf } from './userRecord';

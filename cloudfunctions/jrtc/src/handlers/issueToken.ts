@@ -1,7 +1,7 @@
 /** issueToken: a JRTC token for the calling OPENID, if the deployer's policy allows it. */
 import { ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
 import { computeToken, generateNonce } from '../../../../shared/token';
-import { appKeyOf } from '../config';
+import { appKeyOf } from '../../../../shared/functionConfig';
 import type { IssuePolicy } from '../deps';
 import { nonceIdOf } from '../records';
 import type { NonceEntry } from '../records';

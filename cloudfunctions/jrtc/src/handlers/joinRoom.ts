@@ -15,7 +15,7 @@
  */
 import { Collections, ErrorCode, ProtocolError, Role, memberIdOf, roomKeyOf } from '../../../../shared';
 import type { ActionRequest, StagePolicy } from '../../../../shared';
-import type { JrtcConfig } from '../config';
+import type { JrtcConfig } from '../../../../shared/functionConfig';
 import { firstHeartbeatInMs, joinPhase, maxPhaseShiftMs } from '../heartbeatSchedule';
 import type { DbTransaction } from '../ports';
 import { memberDocSchema, presenceDocSchema, readDoc, roomDocSchema, toPublicMember, toRoomSummary } from '../records';

@@ -1,7 +1,7 @@
 /** publish / unpublish: start or stop an anchor's stream, with a signed push URL for `<live-pusher>`. */
 import { Collections, ErrorCode, ProtocolError, Role } from '../../../../shared';
 import { signPushUrl } from '../../../../shared/signers';
-import { ConfigEnv } from '../config';
+import { ConfigEnv } from '../../../../shared/functionConfig';
 import { pickDomain } from '../media';
 import type { CoreDeps } from '../deps';
 import type { CallerContext } from '../ports';

@@ -1,7 +1,7 @@
 /** subscribe: signed pull URLs for the room's publishing anchors. */
 import { Collections, ErrorCode, Limits, ProtocolError, Role } from '../../../../shared';
 import { signPullUrls } from '../../../../shared/signers';
-import { ConfigEnv } from '../config';
+import { ConfigEnv } from '../../../../shared/functionConfig';
 import { pickDomain } from '../media';
 import { memberDocSchema, parseDoc } from '../records';
 import { authenticate } from '../session';

@@ -7,10 +7,10 @@
  * actions that need them answer CONFIG_ERROR, the others keep working.
  */
 import { z } from 'zod';
-import { ErrorCode, Limits, ProtocolError, domainSchema, idSchema, stagePolicySchema } from '../../../shared';
-import type { StagePolicy } from '../../../shared';
-import { defaultPullScheme } from '../../../shared/signers';
-import type { MediaProvider } from '../../../shared/signers';
+import { ErrorCode, Limits, ProtocolError, domainSchema, idSchema, stagePolicySchema } from './index';
+import type { StagePolicy } from './index';
+import { defaultPullScheme } from './signers';
+import type { MediaProvider } from './signers';
 
 /** Who may call issueToken: `open` asks the policy hook, `off` refuses every request. */
 export type IssuePolicyMode = 'open' | 'off';

@@ -1,6 +1,6 @@
-import { ErrorCode, ProtocolError } from '../../../shared';
-import { appKeyOf, loadConfig } from './config';
-import type { ConfigResult, JrtcConfig } from './config';
+import { ErrorCode, ProtocolError } from './index';
+import { appKeyOf, loadConfig } from './functionConfig';
+import type { ConfigResult, JrtcConfig } from './functionConfig';
 
 function config(result: ConfigResult): JrtcConfig {
   if (!result.ok) throw new Error(`expected a valid config, got ${result.error.message}`);

@@ -4,16 +4,17 @@
  */
 import path from 'path';
 import { ClientAccess } from './rules/access';
+import { localFunctionEnv } from './jrtc/localEnv';
 import { ADMIN_PATH, AdminApi } from './adminApi/adminApi';
 import { ClientDatabase } from './database/clientDatabase';
-import { RoomConsole } from './console/roomConsole';
+import { RoomConsole } from './jrtc/console/roomConsole';
 import { EmulatorClock } from './timers/clock';
 import { loadCloudConfig } from './cloudConfig';
 import { wxServerSdkEnv } from './adminApi/sdkEnv';
 import { FunctionsHost, assertFunctionInstances } from './functions/functionsHost';
-import { defaultIndexes } from './store/indexes';
-import { mediaAuthFromEnv } from './media/authConfig';
-import { MediaService } from './media/mediaService';
+import { defaultIndexes } from './jrtc/indexes';
+import { mediaAuthFromEnv } from './jrtc/media/authConfig';
+import { MediaService } from './jrtc/media/mediaService';
 import { RealtimeGateway } from './realtime/gateway';
 import { RuleEngine, loadRules } from './rules/rules';
 import { ServiceRegistry } from './registry';
@@ -53,7 +54,7 @@ export interface LocalCloudOptions {
   /** Where services log (default: stderr). */
   log?: (line: string) => void;
   /**
-   * Run the local media server (emulator/media) on these ports (0 = a free port); default off.
+   * Run the local media server (emulator/jrtc/media) on these ports (0 = a free port); default off.
    * The jrtc function's push/pull domains and FLV port then follow the ports chosen.
    */
   media?: { rtmpPort: number; httpPort: number } | false;
@@ -83,22 +84,6 @@ export interface LocalCloud {
   /** Stops every service in reverse order; safe to call twice. */
   stop(): Promise<void>;
 }
-
-/**
- * What the jrtc function runs with locally: a demo app, node-media-server signing, and media
- * domains on this machine. Deployments set their own in cloudbaserc.json / the console.
- */
-export const localFunctionEnv: Readonly<Record<string, string>> = {
-  JRTC_APPS: JSON.stringify({ 'demo-app': 'demo-key' }),
-  JRTC_MEDIA_PROVIDER: 'nms',
-  JRTC_PUSH_DOMAINS: '127.0.0.1:1935',
-  JRTC_PULL_DOMAINS: '127.0.0.1:1935',
-  JRTC_PULL_HTTP_PORT: '8000',
-  JRTC_PUSH_KEY: 'local-secret',
-  // A pull key of its own, so a pull URL's signature can never authorise a push (as on a real CDN).
-  JRTC_PULL_KEY: 'local-pull-secret',
-  JRTC_PULL_SCHEME: 'http',
-};
 
 /** This repository's root (emulator/ and dist/emulator/ both sit below it). */
 export function defaultRepoRoot(): string {

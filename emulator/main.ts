@@ -11,7 +11,7 @@ import { MEDIA_PROVIDERS, isMediaProvider } from '../shared/signers';
 import type { MediaProvider } from '../shared/signers';
 import { startLocalCloud } from './cloud';
 import type { LocalCloud } from './cloud';
-import { CONSOLE_PATH } from './console/roomConsole';
+import { CONSOLE_PATH } from './jrtc/console/roomConsole';
 import { DEFAULT_FUNCTION_INSTANCES, INSTANCE_MEMORY_MIB } from './functions/functionsHost';
 import { runDemo } from '../cli/demo/demo';
 import { startLiveClass } from '../cli/demo/demoLive';

@@ -4,7 +4,7 @@
  * - each cloud function folder into its own `index.js` (shared/ and the core bundled in,
  *   wx-server-sdk left external) so that the folder deploys alone;
  * - the local cloud and the CLI into dist/ (node_modules left external);
- * - the room console page (emulator/console/page) into dist/console/: its HTML and one script
+ * - the room console page (emulator/jrtc/console/page) into dist/console/: its HTML and one script
  *   for the browser, mpegts.js and all bundled in.
  */
 const fs = require('fs');
@@ -75,7 +75,7 @@ async function main() {
 
 /** The console page: index.html copied, main.ts bundled for browsers the local cloud's users run. */
 async function buildConsole() {
-  const page = path.join(root, 'emulator', 'console', 'page');
+  const page = path.join(root, 'emulator', 'jrtc', 'console', 'page');
   const out = path.join(root, 'dist', 'console');
   await esbuild.build({
     entryPoints: [path.join(page, 'main.ts')],

@@ -6,7 +6,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { localFunctionEnv } from '../emulator/cloud';
+import { localFunctionEnv } from '../emulator/jrtc/localEnv';
 import { signPullUrls, signPushUrl } from '../shared/signers';
 import type { MediaProvider } from '../shared/signers';
 import { FlvAudioCounter, readWav, toneFrequency } from './helpers/audio';

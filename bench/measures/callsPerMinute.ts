@@ -1,7 +1,7 @@
 /** Cloud calls per participant-minute in steady state, counted on SDK clients. */
 import type { LocalCloud } from '../../emulator/cloud';
 import { createCloudClient } from '../../emulator/client/client';
-import { localFunctionEnv } from '../../emulator/cloud';
+import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
 import { ManualTimers } from '../../emulator/client/manualTimers';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import { joinParams } from '../fixtures';

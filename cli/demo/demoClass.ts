@@ -11,7 +11,7 @@ import { computeToken } from '../../shared/token';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import type { Room } from '../../miniprogram/lib/src/index';
 import { createCloudClient } from '../../emulator/client/client';
-import { localFunctionEnv } from '../../emulator/cloud';
+import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
 import { EventLedger } from './demoLedger';
 import { demoPlatform } from './demoPlatform';
 import type { DemoPlatform } from './demoPlatform';

@@ -9,7 +9,7 @@ import { randomBytes } from 'crypto';
 import { computeToken } from '../../shared/token';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import { createCloudClient } from '../../emulator/client/client';
-import { localFunctionEnv } from '../../emulator/cloud';
+import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
 import { signOff } from './demoClass';
 
 /** What the live class needs of the local cloud. */

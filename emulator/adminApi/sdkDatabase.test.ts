@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Database, DbTransaction } from '../../cloudfunctions/jrtc/src/ports';
 import { realBackoff, transact } from '../../cloudfunctions/jrtc/src/transact';
-import { defaultIndexes } from '../store/indexes';
+import { defaultIndexes } from '../jrtc/indexes';
 import { openSdkDatabase, type SdkDatabase, type SdkDatabaseOptions } from './sdkDatabase';
 import type { ChangeEvent } from '../store/store';
 import { DocumentStore } from '../store/store';

@@ -81,8 +81,8 @@ export interface FunctionsHostOptions {
 export const DEFAULT_FUNCTION_INSTANCES = 256;
 
 /**
- * Memory of one idle warm jrtc instance, MiB, measured with `npm run bench:instances`
- * (bench/instanceMemory.ts: 20 and 40 instances after a joinRoom each, Node 20.20, Linux x64,
+ * Memory of one idle warm instance of this repo's main function, MiB, measured with `npm run bench:instances`
+ * (bench/instanceMemory.ts: 20 and 40 instances after one call each, Node 20.20, Linux x64,
  * 2026-12-07): RSS 78 (what `ps` shows; it counts the shared Node binary in every process), USS
  * 33 (its private pages: what each more instance takes; PSS 34). 256 instances ≈ 8.3 GiB.
  * `--help` prints it (emulator/main.ts); emulator/functions/README.md has the table.

@@ -6,7 +6,7 @@
  * New instances start at a bounded pace: at most `maxStarting` at once. SCF bounds its scale-up too
  * (its "function burst", 500 new instances a minute per account and region: 并发概述,
  * https://cloud.tencent.com/document/product/583/45757), but here the bound is the machine: every
- * instance is a Node process loading its bundle (~0.45 s of CPU for jrtc), and a burst of 45 calls
+ * instance is a Node process loading its bundle (~0.45 s of CPU for this repo's main function), and a burst of 45 calls
  * starting 45 processes at once on 2 cores ran each cold start past the function's 10 s timeout,
  * where a few instances reused would have answered all of them in 3 s. Events that find no idle
  * instance and no free start slot wait for whichever comes first: an instance freed by its event,

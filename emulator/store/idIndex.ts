@@ -12,7 +12,7 @@ import type { StoredDoc } from './storeTypes';
  * It implements the members of NeDB's `Index` (lib/indexes.js, @seald-io/nedb 4.x) that the
  * datastore calls on `_id`: insert / remove / update / revertUpdate (one document or a list, all
  * or nothing), getMatching (a value, or the values of a `$in`), getBetweenBounds (`$lt`…`$gte` on
- * `_id`, by scanning, as nothing in the jrtc schema asks for it), getAll and reset. `getAll`
+ * `_id`, by scanning, as no query here asks for it), getAll and reset. `getAll`
  * lists documents in the order they were first stored (Mongo's natural order) instead of by id;
  * a query that needs an order sorts.
  */

@@ -35,7 +35,7 @@ export async function openCollection(dir: string | undefined, name: string, inde
       : new Datastore<Record<string, unknown>>({ filename: path.join(dir, `${name}.db`) });
   if (dir !== undefined) await ds.loadDatabaseAsync();
   // The file remembers indexes created earlier; drop those no longer configured, because NeDB
-  // would keep choosing them (for example a roomKey index on presence would scan whole rooms).
+  // would keep choosing them (an index on a field most documents share scans most of the collection).
   const wanted = new Map<string, string[]>();
   for (const fields of indexLists) wanted.set([...fields].sort().join(','), fields);
   for (const existing of Object.keys((ds as unknown as NedbInternals).indexes)) {

@@ -2,7 +2,7 @@ import { createCloudClient } from '../../emulator/client/client';
 import { computeToken } from '../../shared/token';
 import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../shared';
 
-/** The app the local cloud is configured with by default (emulator/cloud.ts localFunctionEnv). */
+/** The app the local cloud is configured with by default (emulator/jrtc/localEnv.ts localFunctionEnv). */
 export const APP_ID = 'demo-app';
 export const APP_KEY = 'demo-key';
 

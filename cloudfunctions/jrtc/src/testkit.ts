@@ -8,7 +8,7 @@ import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../../
 import { computeOwnerProof } from '../../../shared/ownerProof';
 import { computeToken } from '../../../shared/token';
 import { openSdkDatabase } from '../../../emulator/adminApi/sdkDatabase';
-import { defaultIndexes } from '../../../emulator/store/indexes';
+import { defaultIndexes } from '../../../emulator/jrtc/indexes';
 import { DocumentStore } from '../../../emulator/store/store';
 import type { StoredDoc } from '../../../emulator/store/store';
 import { loadConfig } from '../../../shared/functionConfig';

@@ -4,7 +4,7 @@
  * malformed document is skipped rather than rendered half-broken. (The protocol's zod schemas
  * would check the same, but zod would more than double the page's script.)
  */
-import type { Member, RoomSummary } from '../../../shared/common';
+import type { Member, RoomSummary } from '../../../../shared/common';
 import type { WatchedDoc } from './liveQuery';
 
 /** A room as the console lists it. */

@@ -1,5 +1,5 @@
-import { signPullUrls, signPushUrl } from '../../shared/signers';
-import type { MediaProvider } from '../../shared/signers';
+import { signPullUrls, signPushUrl } from '../../../shared/signers';
+import type { MediaProvider } from '../../../shared/signers';
 import { refusalOf, type MediaAuthConfig, type MediaRequest } from './verifyUrl';
 
 const NOW = 1_700_000_000;

@@ -4,8 +4,8 @@
  * publisher only for such a stream, and cuts a publisher off the moment its member stops publishing
  * or leaves (unpublish, kick, ghost sweep).
  */
-import { Collections } from '../../shared';
-import type { ChangeEvent, DocumentStore, StoredDoc } from '../store/store';
+import { Collections } from '../../../shared';
+import type { ChangeEvent, DocumentStore, StoredDoc } from '../../store/store';
 
 /** The stream id of a member doc when it is publishing, else null. */
 function publishingStream(doc: StoredDoc | null): string | null {

@@ -3,10 +3,10 @@
  * verifiers (shared/signers), never node-media-server's (which lets everyone in when its secret is
  * empty and only knows its own format).
  */
-import { constantTimeEqual } from '../../shared/constantTime';
-import { verifyNmsSign, verifyTencentTxSecret } from '../../shared/signers';
-import type { MediaProvider } from '../../shared/signers';
-import { md5Hex } from '../../shared/signers/input';
+import { constantTimeEqual } from '../../../shared/constantTime';
+import { verifyNmsSign, verifyTencentTxSecret } from '../../../shared/signers';
+import type { MediaProvider } from '../../../shared/signers';
+import { md5Hex } from '../../../shared/signers/input';
 
 /** What the media server verifies with: the jrtc function's provider, keys and app. */
 export interface MediaAuthConfig {

@@ -13,15 +13,15 @@ import fs from 'fs';
 import type http from 'http';
 import path from 'path';
 import { z } from 'zod';
-import { loadConfig } from '../../shared/functionConfig';
-import { Collections, ErrorCode, Role, memberIdOf, memberSchema } from '../../shared';
-import { signPullUrls } from '../../shared/signers';
-import { CloudErrors } from '../cloudErrors';
-import type { FunctionsHost } from '../functions/functionsHost';
-import { readJson, sendJson } from '../httpKit';
-import type { EmulatorService, HttpRoute, Registry } from '../service';
-import type { DocumentStore } from '../store/store';
-import { describeIssues } from '../wire';
+import { loadConfig } from '../../../shared/functionConfig';
+import { Collections, ErrorCode, Role, memberIdOf, memberSchema } from '../../../shared';
+import { signPullUrls } from '../../../shared/signers';
+import { CloudErrors } from '../../cloudErrors';
+import type { FunctionsHost } from '../../functions/functionsHost';
+import { readJson, sendJson } from '../../httpKit';
+import type { EmulatorService, HttpRoute, Registry } from '../../service';
+import type { DocumentStore } from '../../store/store';
+import { describeIssues } from '../../wire';
 
 /** A stored member document: the protocol's member plus the room it is in (as the jrtc function writes it). */
 const memberDocSchema = memberSchema.extend({ roomKey: z.string() });

@@ -12,9 +12,9 @@
  *   once for publishers, until the member publishes again (stream ids are per member).
  * - Players of a stopped stream stay connected but receive nothing; their pull URL works until it expires.
  */
-import type { MediaProvider } from '../../shared/signers';
-import type { EmulatorService } from '../service';
-import type { DocumentStore } from '../store/store';
+import type { MediaProvider } from '../../../shared/signers';
+import type { EmulatorService } from '../../service';
+import type { DocumentStore } from '../../store/store';
 import { installGate, unguessableSecret, type Gate } from './gate';
 import { loadNms, type NmsConfig, type NmsInstance, type NmsSession } from './nmsTypes';
 import { MEDIA_HOST, choosePort, whenListening } from './ports';

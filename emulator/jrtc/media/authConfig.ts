@@ -1,6 +1,6 @@
 /** The media server's verification settings, read from the same env the jrtc function runs with. */
-import { loadConfig } from '../../shared/functionConfig';
-import { ErrorCode, ProtocolError } from '../../shared';
+import { loadConfig } from '../../../shared/functionConfig';
+import { ErrorCode, ProtocolError } from '../../../shared';
 import type { MediaAuthConfig } from './verifyUrl';
 
 /**

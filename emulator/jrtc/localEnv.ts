@@ -1,0 +1,15 @@
+/**
+ * What the jrtc function runs with locally: a demo app, node-media-server signing, and media
+ * domains on this machine. Deployments set their own in cloudbaserc.json / the console.
+ */
+export const localFunctionEnv: Readonly<Record<string, string>> = {
+  JRTC_APPS: JSON.stringify({ 'demo-app': 'demo-key' }),
+  JRTC_MEDIA_PROVIDER: 'nms',
+  JRTC_PUSH_DOMAINS: '127.0.0.1:1935',
+  JRTC_PULL_DOMAINS: '127.0.0.1:1935',
+  JRTC_PULL_HTTP_PORT: '8000',
+  JRTC_PUSH_KEY: 'local-secret',
+  // A pull key of its own, so a pull URL's signature can never authorise a push (as on a real CDN).
+  JRTC_PULL_KEY: 'local-pull-secret',
+  JRTC_PULL_SCHEME: 'http',
+};

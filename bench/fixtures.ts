@@ -4,9 +4,9 @@ import os from 'os';
 import path from 'path';
 import { createCloudClient } from '../emulator/client/client';
 import type { CloudClient } from '../emulator/client/client';
-import { startLocalCloud } from '../emulator/cloud';
+import { startLocalCloud } from '../emulator/jrtc/localCloud';
 import { localFunctionEnv } from '../emulator/jrtc/localEnv';
-import type { LocalCloud } from '../emulator/cloud';
+import type { LocalCloud } from '../emulator/jrtc/localCloud';
 import { computeToken } from '../shared/token';
 import type { ActionName, ActionRequest, ActionResponse, Reply } from '../shared';
 

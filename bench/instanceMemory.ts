@@ -3,7 +3,7 @@
  * and prints what one idle instance holds (RSS, PSS and USS, MiB), and what the default cap of
  * function instances would take if a burst started them all. Linux only (/proc).
  */
-import { startLocalCloud } from '../emulator/cloud';
+import { startLocalCloud } from '../emulator/jrtc/localCloud';
 import { DEFAULT_FUNCTION_INSTANCES } from '../emulator/functions/functionsHost';
 import { measureInstanceMemory } from './measures/instanceMemory';
 

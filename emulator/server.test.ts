@@ -1,6 +1,6 @@
 import net from 'net';
 import { WebSocket } from 'ws';
-import type { LocalCloud } from './cloud';
+import type { LocalCloud } from './jrtc/localCloud';
 import { startFixtureCloud } from './__fixtures__/fixtureCloud';
 
 describe('local cloud server', () => {

@@ -51,7 +51,7 @@ async function main() {
     ),
     esbuild.build({
       entryPoints: [
-        path.join(root, 'emulator', 'main.ts'),
+        path.join(root, 'cli', 'localCloud.ts'),
         // Forked by the functions host as each function instance's bootstrap.
         path.join(root, 'emulator', 'functions', 'instanceRuntime.ts'),
         path.join(root, 'cli', 'jrtc.ts'),

@@ -1,5 +1,5 @@
 /**
- * `main.js --env KEY=VALUE`: the local cloud's way to set a function's environment variable over
+ * `localCloud.js --env KEY=VALUE`: the local cloud's way to set a function's environment variable over
  * cloudbaserc.json's envVariables, as the console's function configuration does on CloudBase. The
  * value reaches the unchanged function (its join reply carries the lease it read); a malformed
  * option stops the cloud before it starts, naming the expected form.

@@ -1,6 +1,6 @@
 /**
  * `npm run demo` end to end: the built local cloud plays the class (a teacher and 20 students as SDK
- * clients) in a child process, as `node dist/emulator/main.js --demo --once` does, and must exit 0
+ * clients) in a child process, as `node dist/cli/localCloud.js --demo --once` does, and must exit 0
  * with the key moments of the class in its output. Output is piped, so the demo prints plain lines.
  * The clients hear roster, role and stream events as JRTC names them (UserJoinedRoom, ...), on the
  * client; hands and invitations on the Room.
@@ -11,7 +11,7 @@ import os from 'os';
 import path from 'path';
 
 const repoRoot = path.resolve(__dirname, '..');
-const mainJs = path.join(repoRoot, 'dist', 'emulator', 'main.js');
+const mainJs = path.join(repoRoot, 'dist', 'cli', 'localCloud.js');
 /** Real time the child may take before it is killed (the class itself takes a few seconds). */
 const BOUND_MS = 90_000;
 
@@ -40,7 +40,7 @@ function runDemoProcess(dataDir: string): Promise<Run> {
   });
 }
 
-describe('npm run demo (main.js --demo --once)', () => {
+describe('npm run demo (localCloud.js --demo --once)', () => {
   let dataDir: string;
   let run: Run;
 

@@ -1,5 +1,5 @@
 /**
- * `main.js --function-instances N`: how many instances of each function the local cloud runs at
+ * `localCloud.js --function-instances N`: how many instances of each function the local cloud runs at
  * once (CloudBase: up to 1,000; the local default 256, emulator/functions/functionsHost.ts). The
  * cap reaches the functions host of the running cloud, the startup log and `--help` say what it
  * costs in memory, and a value that is not a positive integer stops the cloud before it starts.
@@ -11,7 +11,7 @@ import { eventually } from '../emulator/__fixtures__/fixtureCloud';
 import { DEFAULT_FUNCTION_INSTANCES, INSTANCE_MEMORY_MIB } from '../emulator/functions/functionsHost';
 import { runRefusedCloud, startCloudProcess } from './helpers/cloudProcess';
 
-const mainJs = path.resolve(__dirname, '..', 'dist', 'emulator', 'main.js');
+const mainJs = path.resolve(__dirname, '..', 'dist', 'cli', 'localCloud.js');
 
 type Info = { functions: { functions: Array<{ name: string; instances: { running: number; coldStarts: number } }> } };
 

@@ -13,7 +13,7 @@
  * transaction's reads and writes are already counted as the getDocument/modifyDocument requests
  * they are. If CloudBase turns out to bill them, add `transactions` to the total.
  */
-import type { LocalCloud } from '../../emulator/cloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 
 const READS = ['database.getDocument', 'database.calculateDocument'];
 const WRITES = ['database.insertDocument', 'database.modifyDocument', 'database.removeDocument'];

@@ -1,5 +1,5 @@
 /** Cloud calls per participant-minute in steady state, counted on SDK clients. */
-import type { LocalCloud } from '../../emulator/cloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { createCloudClient } from '../../emulator/client/client';
 import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
 import { ManualTimers } from '../../emulator/client/manualTimers';

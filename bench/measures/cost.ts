@@ -2,8 +2,8 @@
  * What a deployment costs while nobody is in a room, and what a listener's join pushes to the
  * members already there: the two figures that scale a bill with rooms rather than with use.
  */
-import { startLocalCloud } from '../../emulator/cloud';
-import type { LocalCloud } from '../../emulator/cloud';
+import { startLocalCloud } from '../../emulator/jrtc/localCloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { createCloudClient } from '../../emulator/client/client';
 import type { WatchSnapshot } from '../../emulator/client/client';
 import { Collections, Role, SIGNAL_TO_ROOM, roomKeyOf } from '../../shared';

@@ -9,7 +9,7 @@
  */
 import fs from 'fs';
 import { LOCAL_APPID } from '../../emulator/functions/functionsHost';
-import type { LocalCloud } from '../../emulator/cloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { joinParams } from '../fixtures';
 
 /** Memory of the idle warm instances, in MiB. */

@@ -1,5 +1,5 @@
 /** joinRoom round trip through the local cloud, against a no-op round trip measured in the same run. */
-import type { LocalCloud } from '../../emulator/cloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { call, clientFor, joinParams } from '../fixtures';
 import { msSince, p50p99 } from '../stats';
 

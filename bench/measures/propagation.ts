@@ -1,5 +1,5 @@
 /** Join → memberJoined-style watch event at many watching clients. */
-import type { LocalCloud } from '../../emulator/cloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { createCloudClient } from '../../emulator/client/client';
 import { Collections, roomKeyOf } from '../../shared';
 import { APP_ID, call, clientFor, joinParams } from '../fixtures';

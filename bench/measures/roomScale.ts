@@ -1,5 +1,5 @@
 /** Per-join cost in a room of 10,000 members against one of 100, measured side by side. */
-import type { LocalCloud } from '../../emulator/cloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { call, clientFor, joinParams } from '../fixtures';
 import { msSince, p50p99 } from '../stats';
 

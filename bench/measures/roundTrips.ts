@@ -8,8 +8,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import type { CloudClient } from '../../emulator/client/client';
-import { startLocalCloud } from '../../emulator/cloud';
-import type { LocalCloud } from '../../emulator/cloud';
+import { startLocalCloud } from '../../emulator/jrtc/localCloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { call, clientFor, joinParams } from '../fixtures';
 import { msSince, p50p99, quantile } from '../stats';
 

@@ -18,7 +18,7 @@ import type { DemoPlatform } from './demoPlatform';
 import { ClockTimers } from './demoTimers';
 import type { FollowedClock, KillableTimers } from './demoTimers';
 
-/** What the demo needs of a running local cloud (emulator/cloud.ts LocalCloud has it all). */
+/** What the demo needs of a running local cloud (emulator/jrtc/localCloud.ts LocalCloud has it all). */
 export interface DemoCloud {
   url: string;
   clock: FollowedClock & { advance(ms: number): number; readonly offset: number };

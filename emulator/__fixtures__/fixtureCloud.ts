@@ -1,7 +1,7 @@
 /** The fixture repository the emulator's own tests run (tiny functions, rules for test collections). */
 import path from 'path';
-import { startLocalCloud } from '../cloud';
-import type { LocalCloud, LocalCloudOptions } from '../cloud';
+import { startLocalCloud } from '../jrtc/localCloud';
+import type { LocalCloud, LocalCloudOptions } from '../jrtc/localCloud';
 
 /** Root of the fixture repository (cloudbaserc.json, shared/database-rules.json, cloudfunctions/). */
 export const fixtureRoot = path.join(__dirname, 'cloud');

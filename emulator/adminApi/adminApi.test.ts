@@ -9,7 +9,7 @@ import fs from 'fs';
 import http from 'http';
 import os from 'os';
 import path from 'path';
-import { startLocalCloud, type LocalCloud } from '../cloud';
+import { startLocalCloud, type LocalCloud } from '../jrtc/localCloud';
 import type { Database } from '../../cloudfunctions/jrtc/src/ports';
 import { openSdkDatabase } from './sdkDatabase';
 import { DocumentStore } from '../store/store';

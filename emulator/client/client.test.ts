@@ -1,4 +1,4 @@
-import type { LocalCloud } from '../cloud';
+import type { LocalCloud } from '../jrtc/localCloud';
 import { createCloudClient } from './client';
 import type { CloudClient, WatchDocChange, WatchSnapshot } from './client';
 import { docsOf } from '../../miniprogram/lib/src/cloud';

@@ -1,8 +1,8 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { defaultRepoRoot } from '../cloud';
-import type { LocalCloud } from '../cloud';
+import { defaultRepoRoot } from '../jrtc/localCloud';
+import type { LocalCloud } from '../jrtc/localCloud';
 import { loadCloudConfig } from '../cloudConfig';
 import { DEFAULT_FUNCTION_INSTANCES, FunctionsHost, LOCAL_APPID } from './functionsHost';
 import type { InvokeResult } from './functionsHost';

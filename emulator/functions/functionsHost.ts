@@ -85,7 +85,7 @@ export const DEFAULT_FUNCTION_INSTANCES = 256;
  * (bench/instanceMemory.ts: 20 and 40 instances after one call each, Node 20.20, Linux x64,
  * 2026-12-07): RSS 78 (what `ps` shows; it counts the shared Node binary in every process), USS
  * 33 (its private pages: what each more instance takes; PSS 34). 256 instances ≈ 8.3 GiB.
- * `--help` prints it (emulator/main.ts); emulator/functions/README.md has the table.
+ * `--help` prints it (cli/localCloud.ts); emulator/functions/README.md has the table.
  */
 export const INSTANCE_MEMORY_MIB = { rss: 78, uss: 33 } as const;
 

@@ -1,6 +1,6 @@
 /** The realtime protocol over a raw socket: the messages exactly as the vendor client sends and reads them. */
 import { WebSocket } from 'ws';
-import type { LocalCloud } from '../cloud';
+import type { LocalCloud } from '../jrtc/localCloud';
 import { createCloudClient } from '../client/client';
 import type { WatchSnapshot } from '../client/client';
 import { docsOf } from '../../miniprogram/lib/src/cloud';

@@ -1,6 +1,6 @@
 import { EmulatorClock } from './clock';
 import { loadCloudConfig } from '../cloudConfig';
-import type { LocalCloud } from '../cloud';
+import type { LocalCloud } from '../jrtc/localCloud';
 import type { FunctionsHost } from '../functions/functionsHost';
 import type { DocumentStore } from '../store/store';
 import { TimerService, nextFireTime, toSixFieldCron } from './timers';

@@ -1,7 +1,7 @@
 /**
  * Property-based fuzzing of every action's payload (fast-check), 10,000 cases in total, against the
  * real core and the real wx-server-sdk over the local cloud's Admin API, in process
- * (cloudfunctions/jrtc/src/testkit.ts).
+ * (tests/helpers/coreTestkit.ts).
  *
  * Every case starts from the same populated room (owner, anchors, audience, an invite-only room whose
  * stage is full (maxAnchors), a publishing anchor, a signal, an unused owner-granted token, a token
@@ -18,8 +18,8 @@ import fc from 'fast-check';
 import { ErrorCode, actions, isErrorCode } from '../../shared';
 import type { ActionName, Reply } from '../../shared';
 import type { StoredDoc } from '../../emulator/store/store';
-import { APP_ID, T0, createTestCloud, joinAs, ownerProofFor, tokenFields } from '../../cloudfunctions/jrtc/src/testkit';
-import type { TestCloud } from '../../cloudfunctions/jrtc/src/testkit';
+import { APP_ID, T0, createTestCloud, joinAs, ownerProofFor, tokenFields } from '../helpers/coreTestkit';
+import type { TestCloud } from '../helpers/coreTestkit';
 
 /** The seed every run uses unless JRTC_FUZZ_SEED overrides it (printed, so a failure can be replayed). */
 const SEED = Number(process.env.JRTC_FUZZ_SEED ?? 20301101);

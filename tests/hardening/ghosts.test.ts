@@ -13,8 +13,8 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { startLocalCloud } from '../../emulator/cloud';
-import type { LocalCloud } from '../../emulator/cloud';
+import { startLocalCloud } from '../../emulator/jrtc/localCloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { Collections, memberIdOf, roomKeyOf } from '../../shared';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import type { Room } from '../../miniprogram/lib/src/index';

@@ -5,7 +5,7 @@ import path from 'path';
 import type { MediaProvider } from '../../shared/signers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const mainJs = path.join(repoRoot, 'dist', 'emulator', 'main.js');
+const mainJs = path.join(repoRoot, 'dist', 'cli', 'localCloud.js');
 
 /** A local cloud running in its own process, as `npm start` runs it. */
 export interface CloudProcess {
@@ -37,12 +37,12 @@ export interface CloudProcessOptions {
   media?: boolean | { provider: MediaProvider };
   /** Node options for the cloud process, before the script (e.g. `['-r', preload]`). */
   nodeArgs?: string[];
-  /** More options of dist/emulator/main.js (e.g. `['--journal-limit', '4096']`). */
+  /** More options of dist/cli/localCloud.js (e.g. `['--journal-limit', '4096']`). */
   args?: string[];
 }
 
 /**
- * Starts `dist/emulator/main.js` on a free port with its own data dir (a fresh temp dir unless given)
+ * Starts `dist/cli/localCloud.js` on a free port with its own data dir (a fresh temp dir unless given)
  * and resolves once it prints where it listens. Without `media` it runs no media server.
  */
 export async function startCloudProcess(options: CloudProcessOptions = {}): Promise<CloudProcess> {
@@ -125,7 +125,7 @@ function waitForUrl(child: ChildProcess): Promise<{ url: string; out: string }> 
 }
 
 /**
- * Runs `dist/emulator/main.js` with `args` on a free port and a fresh temp data dir (removed after),
+ * Runs `dist/cli/localCloud.js` with `args` on a free port and a fresh temp data dir (removed after),
  * no media, no timers, and waits for it to exit: for options that must stop it before it starts.
  */
 export function runRefusedCloud(args: string[]): { status: number | null; stdout: string; stderr: string; listening: boolean } {

@@ -7,16 +7,16 @@ import os from 'os';
 import path from 'path';
 import { createCloudClient } from '../../emulator/client/client';
 import type { CloudClient } from '../../emulator/client/client';
-import { startLocalCloud } from '../../emulator/cloud';
+import { startLocalCloud } from '../../emulator/jrtc/localCloud';
 import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
-import type { LocalCloud } from '../../emulator/cloud';
+import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { computeOwnerProof } from '../../shared/ownerProof';
 import { computeToken } from '../../shared/token';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import type { InitOptions, JoinRoomParams, Room, RoomEventCallbacks } from '../../miniprogram/lib/src/index';
 
 const [[APP, KEY]] = Object.entries(JSON.parse(localFunctionEnv.JRTC_APPS) as Record<string, string>);
-/** The app the local cloud is configured with (emulator/cloud.ts localFunctionEnv). */
+/** The app the local cloud is configured with (emulator/jrtc/localEnv.ts localFunctionEnv). */
 export const APP_ID = APP;
 const APP_KEY = KEY;
 /** The media domains the local cloud signs for. */

@@ -13,7 +13,7 @@ import os from 'os';
 import path from 'path';
 import { createCloudClient } from '../../emulator/client/client';
 import type { CloudClient } from '../../emulator/client/client';
-import { startLocalCloud } from '../../emulator/cloud';
+import { startLocalCloud } from '../../emulator/jrtc/localCloud';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');

@@ -1,6 +1,6 @@
 import { Collections } from '../../../shared';
-import { APP_ID, createTestCloud, joinPayload } from './testkit';
-import type { TestCloud } from './testkit';
+import { APP_ID, createTestCloud, joinPayload } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 let cloud: TestCloud;
 beforeEach(async () => {

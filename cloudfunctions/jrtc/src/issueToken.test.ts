@@ -1,8 +1,8 @@
 import { ErrorCode, ProtocolError, actions } from '../../../shared';
 import { verifyToken } from '../../../shared/token';
 import { handle } from './router';
-import { APP_ID, APP_KEY, callerOf, codeOf, createTestCloud, joinAs } from './testkit';
-import type { TestCloud } from './testkit';
+import { APP_ID, APP_KEY, callerOf, codeOf, createTestCloud, joinAs } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 let cloud: TestCloud;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { Collections, ErrorCode, actions } from '../../../shared';
 import { joinPhase } from './heartbeatSchedule';
-import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from './testkit';
-import type { TestCloud } from './testkit';
+import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 let cloud: TestCloud;
 afterEach(async () => {

@@ -2,8 +2,8 @@ import { Collections } from '../../../shared';
 import { SPREAD_MAX_MEMBERS } from './heartbeatSchedule';
 import { LargeRooms } from './largeRooms';
 import type { Database, DbCollection } from './ports';
-import { createTestCloud, joinAs } from './testkit';
-import type { TestCloud } from './testkit';
+import { createTestCloud, joinAs } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 describe('LargeRooms', () => {
   it('remembers a room for ttlMs, then forgets it; keeps at most maxRooms', () => {

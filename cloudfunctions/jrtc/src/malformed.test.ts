@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { ErrorCode, actions, isErrorCode } from '../../../shared';
 import type { ActionName } from '../../../shared';
-import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, ownerProofFor, tokenFields } from './testkit';
-import type { TestCloud } from './testkit';
+import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, ownerProofFor, tokenFields } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 /** The renewToken fields of a token. */
 function pick(t: ReturnType<typeof tokenFields>): { token: string; nonce: string; timestamp: number } {

@@ -3,8 +3,8 @@ import type { ActionRequest, ActionResponse } from '../../../shared';
 import { computeOwnerProof } from '../../../shared/ownerProof';
 import type { IssueRequest } from './deps';
 import { handle } from './router';
-import { APP_ID, APP_KEY, callerOf, codeOf, createTestCloud, joinAs, onlyRoomDoc, tokenFields } from './testkit';
-import type { TestCloud } from './testkit';
+import { APP_ID, APP_KEY, callerOf, codeOf, createTestCloud, joinAs, onlyRoomDoc, tokenFields } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
 

@@ -1,6 +1,6 @@
 import { Collections, ErrorCode, actions } from '../../../shared';
-import { APP_ID, codeOf, createTestCloud, joinPayload, tokenFields } from './testkit';
-import type { TestCloud } from './testkit';
+import { APP_ID, codeOf, createTestCloud, joinPayload, tokenFields } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
 

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../../shared';
 import { handle } from './router';
-import { callerOf, codeOf, createTestCloud, joinAs } from './testkit';
-import type { TestCloud } from './testkit';
+import { callerOf, codeOf, createTestCloud, joinAs } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 let cloud: TestCloud;
 beforeEach(async () => {

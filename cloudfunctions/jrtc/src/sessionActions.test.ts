@@ -1,8 +1,8 @@
 import { Collections, ErrorCode, actions } from '../../../shared';
 import { verifyNmsSign, verifyTencentTxSecret } from '../../../shared/signers';
-import { codeOf, createTestCloud, joinAs, tokenFields } from './testkit';
+import { codeOf, createTestCloud, joinAs, tokenFields } from '../../../tests/helpers/coreTestkit';
 import { LEASE_GRACE_MS } from './heartbeatSchedule';
-import type { TestCloud } from './testkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 import type { Database, DbQuery } from './ports';
 
 let cloud: TestCloud;

@@ -3,8 +3,8 @@ import { Collections, ErrorCode, Limits, actions, signalSchema } from '../../../
 import { RuleEngine, loadRules } from '../../../emulator/rules/rules';
 import type { StoredDoc } from '../../../emulator/store/store';
 import { sweepAll } from './sweep';
-import { codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from './testkit';
-import type { TestCloud } from './testkit';
+import { codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
 

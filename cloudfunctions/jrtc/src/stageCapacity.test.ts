@@ -4,8 +4,8 @@
  * nothing changed; the owner exempt; a rejoin keeping its seat allowed; exact under concurrency.
  */
 import { ErrorCode, actions } from '../../../shared';
-import { codeOf, createTestCloud, joinAs, joinPayload, onlyRoomDoc, roomCounts } from './testkit';
-import type { TestCloud } from './testkit';
+import { codeOf, createTestCloud, joinAs, joinPayload, onlyRoomDoc, roomCounts } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
 

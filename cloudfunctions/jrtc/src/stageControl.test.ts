@@ -1,7 +1,7 @@
 import { Collections, ErrorCode, actions } from '../../../shared';
 import type { ActionName } from '../../../shared';
-import { codeOf, createTestCloud, joinAs, joinPayload, roomCounts } from './testkit';
-import type { TestCloud } from './testkit';
+import { codeOf, createTestCloud, joinAs, joinPayload, roomCounts } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
 

@@ -1,7 +1,7 @@
 import { Collections } from '../../../shared';
 import { COUNT_SETTLE_MS, HOUSEKEEPING_EVERY_MS, HousekeepingSchedule, RecountMemory, reconcileCounts, sweepAll, sweepRoom } from './sweep';
-import { APP_ID, codeOf, createTestCloud, joinAs, tokenFields } from './testkit';
-import type { TestCloud } from './testkit';
+import { APP_ID, codeOf, createTestCloud, joinAs, tokenFields } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 let cloud: TestCloud;
 beforeEach(async () => {

@@ -1,8 +1,8 @@
 import { Collections } from '../../../shared';
 import { SweepGate } from './sweepGate';
 import { trySweepRoom } from './sweep';
-import { APP_ID, createTestCloud, joinAs } from './testkit';
-import type { TestCloud } from './testkit';
+import { APP_ID, createTestCloud, joinAs } from '../../../tests/helpers/coreTestkit';
+import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 describe('SweepGate', () => {
   it('admits a room once per gap, each room on its own', () => {

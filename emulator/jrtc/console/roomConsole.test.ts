@@ -2,7 +2,7 @@ import http from 'http';
 import { Collections, memberIdOf } from '../../../shared';
 import type { MediaProvider } from '../../../shared/signers';
 import { startFixtureCloud } from '../../__fixtures__/fixtureCloud';
-import type { LocalCloud } from '../../cloud';
+import type { LocalCloud } from '../localCloud';
 import { localFunctionEnv } from '../localEnv';
 import { refusalOf } from '../media/verifyUrl';
 import { CONSOLE_PULL_ROUTE } from './roomConsole';

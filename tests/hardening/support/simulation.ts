@@ -7,7 +7,7 @@
  */
 import { createCloudClient } from '../../../emulator/client/client';
 import type { CloudClient } from '../../../emulator/client/client';
-import type { LocalCloud } from '../../../emulator/cloud';
+import type { LocalCloud } from '../../../emulator/jrtc/localCloud';
 import type { Timers } from '../../../miniprogram/lib/src/timers';
 
 /** One client's timers, on the cloud's clock. */

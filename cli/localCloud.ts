@@ -1,5 +1,5 @@
 /**
- * `node dist/emulator/main.js [--port N] [--data DIR] [--no-timers] [--rtmp-port N] [--http-port N]
+ * `node dist/cli/localCloud.js [--port N] [--data DIR] [--no-timers] [--rtmp-port N] [--http-port N]
  * [--no-media] [--media-provider P] [--db-latency MS] [--function-instances N] [--demo] [--once]`: runs the local cloud, with its media server
  * unless --no-media, until SIGINT/SIGTERM. With --demo it plays the demo class (cli/demo/demo.ts: a
  * teacher and 20 students as SDK clients); with --once as well it exits when the demo ends (status 0
@@ -9,13 +9,13 @@ import path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
 import { MEDIA_PROVIDERS, isMediaProvider } from '../shared/signers';
 import type { MediaProvider } from '../shared/signers';
-import { startLocalCloud } from './cloud';
-import type { LocalCloud } from './cloud';
-import { CONSOLE_PATH } from './jrtc/console/roomConsole';
-import { DEFAULT_FUNCTION_INSTANCES, INSTANCE_MEMORY_MIB } from './functions/functionsHost';
-import { runDemo } from '../cli/demo/demo';
-import { startLiveClass } from '../cli/demo/demoLive';
-import type { LiveClass } from '../cli/demo/demoLive';
+import { startLocalCloud } from '../emulator/jrtc/localCloud';
+import type { LocalCloud } from '../emulator/jrtc/localCloud';
+import { CONSOLE_PATH } from '../emulator/jrtc/console/roomConsole';
+import { DEFAULT_FUNCTION_INSTANCES, INSTANCE_MEMORY_MIB } from '../emulator/functions/functionsHost';
+import { runDemo } from './demo/demo';
+import { startLiveClass } from './demo/demoLive';
+import type { LiveClass } from './demo/demoLive';
 
 interface CliOptions {
   port: number;

@@ -1,25 +1,25 @@
 /**
  * Test setup for the core: an in-memory store of the local cloud, reached through the real
  * wx-server-sdk over a loopback Admin API (emulator/adminApi/sdkDatabase.ts), a clock the test
- * moves, the real router. Used by the *.test.ts files next to it; never bundled (index.ts does not import it).
+ * moves, the real router. Used by the core's unit tests (cloudfunctions/jrtc/src/*.test.ts) and the fuzz.
  */
-import { Collections } from '../../../shared';
-import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../../shared';
-import { computeOwnerProof } from '../../../shared/ownerProof';
-import { computeToken } from '../../../shared/token';
-import { openSdkDatabase } from '../../../emulator/adminApi/sdkDatabase';
-import { defaultIndexes } from '../../../emulator/jrtc/indexes';
-import { DocumentStore } from '../../../emulator/store/store';
-import type { StoredDoc } from '../../../emulator/store/store';
-import { loadConfig } from '../../../shared/functionConfig';
-import type { JrtcConfig } from '../../../shared/functionConfig';
-import { LargeRooms } from './largeRooms';
-import { SweepGate } from './sweepGate';
-import type { CoreDeps } from './deps';
-import { defaultIssuePolicy } from './handlers';
-import type { CallerContext, Database } from './ports';
-import { cryptoRandom } from './random';
-import { handle } from './router';
+import { Collections } from '../../shared';
+import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../shared';
+import { computeOwnerProof } from '../../shared/ownerProof';
+import { computeToken } from '../../shared/token';
+import { openSdkDatabase } from '../../emulator/adminApi/sdkDatabase';
+import { defaultIndexes } from '../../emulator/jrtc/indexes';
+import { DocumentStore } from '../../emulator/store/store';
+import type { StoredDoc } from '../../emulator/store/store';
+import { loadConfig } from '../../shared/functionConfig';
+import type { JrtcConfig } from '../../shared/functionConfig';
+import { LargeRooms } from '../../cloudfunctions/jrtc/src/largeRooms';
+import { SweepGate } from '../../cloudfunctions/jrtc/src/sweepGate';
+import type { CoreDeps } from '../../cloudfunctions/jrtc/src/deps';
+import { defaultIssuePolicy } from '../../cloudfunctions/jrtc/src/handlers';
+import type { CallerContext, Database } from '../../cloudfunctions/jrtc/src/ports';
+import { cryptoRandom } from '../../cloudfunctions/jrtc/src/random';
+import { handle } from '../../cloudfunctions/jrtc/src/router';
 
 /** The app every test cloud knows. */
 export const APP_ID = 'app-1';

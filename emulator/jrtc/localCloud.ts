@@ -1,27 +1,29 @@
 /**
- * The local cloud: store, clock, functions host, timers, watch and the HTTP/WS server, started
- * in that order and stopped in reverse (firebase-tools' emulator registry, in small).
+ * This repository's local cloud: the generic services (store, clock, functions, timers, watch,
+ * Admin API, realtime, one HTTP port) composed with what the jrtc product adds (the media server,
+ * the room console, its indexes and local env), in one start order (registry.ts).
  */
+import fs from 'fs';
 import path from 'path';
-import { ClientAccess } from './rules/access';
-import { localFunctionEnv } from './jrtc/localEnv';
-import { ADMIN_PATH, AdminApi } from './adminApi/adminApi';
-import { ClientDatabase } from './database/clientDatabase';
-import { RoomConsole } from './jrtc/console/roomConsole';
-import { EmulatorClock } from './timers/clock';
-import { loadCloudConfig } from './cloudConfig';
-import { wxServerSdkEnv } from './adminApi/sdkEnv';
-import { FunctionsHost, assertFunctionInstances } from './functions/functionsHost';
-import { defaultIndexes } from './jrtc/indexes';
-import { mediaAuthFromEnv } from './jrtc/media/authConfig';
-import { MediaService } from './jrtc/media/mediaService';
-import { RealtimeGateway } from './realtime/gateway';
-import { RuleEngine, loadRules } from './rules/rules';
-import { ServiceRegistry } from './registry';
-import { HttpServer } from './server';
-import { DocumentStore } from './store/store';
-import { TimerService } from './timers/timers';
-import { WatchService } from './watch/watch';
+import { ClientAccess } from '../rules/access';
+import { localFunctionEnv } from './localEnv';
+import { ADMIN_PATH, AdminApi } from '../adminApi/adminApi';
+import { ClientDatabase } from '../database/clientDatabase';
+import { RoomConsole } from './console/roomConsole';
+import { EmulatorClock } from '../timers/clock';
+import { loadCloudConfig } from '../cloudConfig';
+import { wxServerSdkEnv } from '../adminApi/sdkEnv';
+import { FunctionsHost, assertFunctionInstances } from '../functions/functionsHost';
+import { defaultIndexes } from './indexes';
+import { mediaAuthFromEnv } from './media/authConfig';
+import { MediaService } from './media/mediaService';
+import { RealtimeGateway } from '../realtime/gateway';
+import { RuleEngine, loadRules } from '../rules/rules';
+import { ServiceRegistry } from '../registry';
+import { HttpServer } from '../server';
+import { DocumentStore } from '../store/store';
+import { TimerService } from '../timers/timers';
+import { WatchService } from '../watch/watch';
 
 /** Options of `startLocalCloud`. */
 export interface LocalCloudOptions {
@@ -85,10 +87,15 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-/** This repository's root (emulator/ and dist/emulator/ both sit below it). */
+/**
+ * This repository's root: the nearest folder above this module holding cloudbaserc.json (the
+ * module runs from emulator/jrtc/ in tests and from a bundle under dist/ otherwise).
+ */
 export function defaultRepoRoot(): string {
-  const up = path.basename(path.dirname(__dirname)) === 'dist' ? ['..', '..'] : ['..'];
-  return path.resolve(__dirname, ...up);
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'cloudbaserc.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no cloudbaserc.json above ${__dirname}`);
+  }
 }
 
 /** Starts a local cloud; on any failure, whatever had started is stopped again before rejecting. */

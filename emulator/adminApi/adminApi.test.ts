@@ -3,51 +3,18 @@
  * env comes from wxServerSdkEnv and which preloads tests/fixtures/noNetwork.js, so every
  * connection it makes is checked to go to 127.0.0.1 only.
  */
-import { fork } from 'child_process';
-import * as esbuild from 'esbuild';
-import fs from 'fs';
 import http from 'http';
-import os from 'os';
 import path from 'path';
 import { startLocalCloud, type LocalCloud } from '../jrtc/localCloud';
-import type { Database } from '../../cloudfunctions/jrtc/src/ports';
-import { openSdkDatabase } from './sdkDatabase';
 import { DocumentStore } from '../store/store';
 import { AdminApi } from './adminApi';
 import { DATE_KEY } from '../database/ejson';
-import { runPortScenario } from './__fixtures__/portScenario';
 import { wxServerSdkEnv } from './sdkEnv';
+import { runSdkChild } from './__fixtures__/sdkChild';
 import { eventually } from '../__fixtures__/fixtureCloud';
 
 jest.setTimeout(60_000);
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const noNetwork = path.join(repoRoot, 'tests', 'fixtures', 'noNetwork.js');
-
-interface ChildAnswer {
-  result?: unknown;
-  error?: string;
-  networkAttempts: string[] | null;
-}
-
-/** Forks `script` with the SDK env, sends it `message`, resolves its one answer. */
-function runChild(cloud: LocalCloud, script: string, message: string, extraEnv: Record<string, string> = {}): Promise<ChildAnswer> {
-  return new Promise((resolve, reject) => {
-    const child = fork(script, [], {
-      cwd: repoRoot,
-      env: { ...process.env, NODE_OPTIONS: '', ...wxServerSdkEnv({ adminUrl: cloud.adminUrl, envId: cloud.envId }), ...extraEnv },
-      execArgv: ['-r', noNetwork],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let answer: ChildAnswer | null = null;
-    child.on('message', (m) => (answer = m as ChildAnswer));
-    child.on('error', reject);
-    child.on('exit', (code) => (answer ? resolve(answer) : reject(new Error(`child exited ${code} without answering: ${stderr}`))));
-    child.send(message);
-  });
-}
 
 type Attempt = { ok?: any; err?: { errCode: number; errMsg: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -71,7 +38,7 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
   test('documents: add, get, set, update, queries, count, where update/remove, remove, bad input', async () => {
     const before = cloud.clock.now();
     cloud.clock.advance(3_600_000); // serverDate must follow the emulator clock, not the wall clock
-    const answer = await runChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'crud');
+    const answer = await runSdkChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'crud');
     expect(answer.networkAttempts).toEqual([]);
     const r = (answer.result as { ok: Record<string, Attempt> }).ok;
     expect(r.add.ok).toEqual({ _id: expect.stringMatching(/^[0-9a-f]{32}$/), errMsg: 'collection.add:ok' });
@@ -121,7 +88,7 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
   });
 
   test('transactions: commit, a throwing callback aborts (nothing written), a conflict fails at the write and the SDK does not retry it', async () => {
-    const answer = await runChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'transactions');
+    const answer = await runSdkChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'transactions');
     expect(answer.networkAttempts).toEqual([]);
     const r = (answer.result as { ok: Record<string, Attempt | number> }).ok as Record<string, Attempt> & { runs: number };
     expect(r.commit.ok).toEqual({
@@ -160,7 +127,7 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
     });
     try {
       await eventually(() => ready);
-      const answer = await runChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'replace');
+      const answer = await runSdkChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'replace');
       expect(answer.networkAttempts).toEqual([]);
       const r = (answer.result as { ok: Record<string, Attempt> }).ok;
       for (const step of ['create', 'set', 'update', 'txSet', 'txUpdate']) expect(r[step].err).toBeUndefined();
@@ -183,7 +150,7 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
   });
 
   test('null conditions through the real SDK: where({f: null}) and eq(null) match missing fields, neq(null) the rest', async () => {
-    const answer = await runChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'nulls');
+    const answer = await runSdkChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'nulls');
     expect(answer.networkAttempts).toEqual([]);
     const r = (answer.result as { ok: Record<string, Attempt> }).ok;
     expect(r.isNull.ok).toEqual(['missing', 'null']);
@@ -195,87 +162,6 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
     expect(r.seen.ok).toEqual(['missing', 'null']);
     expect(r.removeNeq.ok).toEqual({ stats: { removed: 1 }, errMsg: 'collection.remove:ok' });
     expect(r.left.ok).toEqual(['missing', 'null']);
-  });
-});
-
-describe('port contract: platformDatabase() in a function answers as the unit tests\' in-process SDK database does', () => {
-  let cloud: LocalCloud;
-  let real: Record<string, unknown>;
-  let local: Record<string, unknown>;
-  beforeAll(async () => {
-    cloud = await startLocalCloud({ timers: false, log: () => undefined });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-port-'));
-    const store = await DocumentStore.open({});
-    try {
-      const outfile = path.join(dir, 'portChild.js');
-      esbuild.buildSync({
-        entryPoints: [path.join(__dirname, '__fixtures__', 'portChild.ts')],
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        external: ['wx-server-sdk'],
-        outfile,
-        logLevel: 'silent',
-      });
-      const answer = await runChild(cloud, outfile, 'port_', { NODE_PATH: path.join(repoRoot, 'node_modules') });
-      if (answer.error) throw new Error(answer.error);
-      expect(answer.networkAttempts).toEqual([]);
-      real = answer.result as Record<string, unknown>;
-      const inProcess = await openSdkDatabase(store, { throwOnNotFound: false });
-      try {
-        local = await runPortScenario(inProcess.db as unknown as Database, 'port_');
-      } finally {
-        await inProcess.close();
-      }
-    } finally {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  afterAll(async () => {
-    await cloud.stop();
-  });
-
-  test('every answer of the scenario is the same', () => {
-    expect(real).toEqual(local);
-    expect(real.txThrowRethrowsSameError).toBe(true);
-    expect(real.getMissing).toEqual({ ok: { data: null } });
-    expect(real.updateMissing).toEqual({ ok: { stats: { updated: 0 } } });
-  });
-
-  test('lock model (小程序云开发 guide, 数据库事务): first writer wins at the write; the loser sees -501001 without a code and the SDK does not retry it', () => {
-    expect(real.lockFirstWriterWins).toEqual({ loser: { errCode: -501001, code: null }, loserRuns: 1, winner: 'committed', n: 1 });
-  });
-
-  test('lock model: a plain write of a locked document waits for the commit, then applies over it', () => {
-    expect(real.lockPlainWriteWaits).toEqual({ order: ['released', 'commit', 'plain write done'], n: 105 });
-  });
-
-  test('lock model: snapshot read (the state at the transaction\'s start) and writing a document changed since conflicts', () => {
-    expect(real.lockSnapshotRead).toEqual({ seen: 0, write: { errCode: -501001, code: null } });
-    expect(real.lockSnapshotAfter).toBe(7);
-  });
-
-  test('lock model: a document only read is no conflict', () => {
-    expect(real.lockReadOnlyNoConflict).toBe('resolved');
-    expect(real.lockReadOnlyAfter).toEqual({ dave: 1, alice: 106 });
-  });
-
-  test('divergence: the real SDK\'s conflict (errCode -501001, no code) is retried by transact(), not answered INTERNAL', () => {
-    expect(real.lockTransactRetries).toEqual({ retried: true, n: 2 });
-  });
-
-  test('divergence: a refused call rejects with errCode -502001 / -501007 as wx-server-sdk\'s errors do (DatabaseError had no errCode)', () => {
-    expect(real.addTaken).toEqual({ rejected: -502001 });
-    expect(real.addBadCollection).toEqual({ rejected: -501007 });
-    expect(local.addTaken).toEqual(real.addTaken);
-    expect(local.addBadCollection).toEqual(real.addBadCollection);
-  });
-
-  test('divergence: set inside a transaction reports created: 0 (wx-server-sdk reads upsertedId, absent in transactions), in functions and in unit tests alike', () => {
-    const setOf = (r: Record<string, unknown>): unknown => (r.txCommit as { ok: { setD: unknown } }).ok.setD;
-    expect(setOf(real)).toEqual({ _id: 'room-d', stats: { updated: 0, created: 0 } });
-    expect(setOf(local)).toEqual(setOf(real));
   });
 });
 

@@ -17,7 +17,7 @@ import { LargeRooms } from '../../cloudfunctions/jrtc/src/largeRooms';
 import { SweepGate } from '../../cloudfunctions/jrtc/src/sweepGate';
 import type { CoreDeps } from '../../cloudfunctions/jrtc/src/deps';
 import { defaultIssuePolicy } from '../../cloudfunctions/jrtc/src/handlers';
-import type { CallerContext, Database } from '../../cloudfunctions/jrtc/src/ports';
+import type { CallerContext, Database } from '../../shared/ports';
 import { cryptoRandom } from '../../cloudfunctions/jrtc/src/random';
 import { handle } from '../../cloudfunctions/jrtc/src/router';
 

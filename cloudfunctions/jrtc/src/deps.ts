@@ -2,7 +2,7 @@
  * What the core needs from the outside world. The cloud entry (index.ts) wires in wx-server-sdk and
  * the real clock; tests wire in the real SDK's database on the local cloud (tests/helpers/coreTestkit.ts) and a movable clock.
  */
-import type { CallerContext, Clock, Database, RandomSource } from './ports';
+import type { CallerContext, Clock, Database, RandomSource } from '../../../shared/ports';
 import type { JrtcConfig } from '../../../shared/functionConfig';
 import type { LargeRooms } from './largeRooms';
 import type { SweepGate } from './sweepGate';

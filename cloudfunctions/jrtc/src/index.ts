@@ -9,7 +9,7 @@ import type { Reply } from '../../../shared';
 import { loadConfig } from '../../../shared/functionConfig';
 import { defaultIssuePolicy } from './handlers';
 import { platformDatabase } from './platformDatabase';
-import type { CallerContext } from './ports';
+import type { CallerContext } from '../../../shared/ports';
 import { cryptoRandom, systemClock } from './random';
 import { handle } from './router';
 import { LargeRooms } from './largeRooms';

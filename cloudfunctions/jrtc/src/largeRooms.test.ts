@@ -1,7 +1,7 @@
 import { Collections } from '../../../shared';
 import { SPREAD_MAX_MEMBERS } from './heartbeatSchedule';
 import { LargeRooms } from './largeRooms';
-import type { Database, DbCollection } from './ports';
+import type { Database, DbCollection } from '../../../shared/ports';
 import { createTestCloud, joinAs } from '../../../tests/helpers/coreTestkit';
 import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 

@@ -5,7 +5,7 @@
  */
 import { Collections, ErrorCode, ProtocolError, memberIdOf, roomKeyOf } from '../../../shared';
 import type { CoreDeps } from './deps';
-import type { CallerContext, DbTransaction } from './ports';
+import type { CallerContext, DbTransaction } from '../../../shared/ports';
 import { memberDocSchema, readDoc, roomDocSchema } from './records';
 import type { MemberDoc, RoomDoc } from './records';
 import { authenticate } from './session';

@@ -5,7 +5,7 @@
  * Inside a function, the first call pays it once per instance, as the platform expects.
  */
 import * as cloud from 'wx-server-sdk';
-import type { Database } from './ports';
+import type { Database } from '../../../shared/ports';
 
 let db: Database | null = null;
 

@@ -1,6 +1,6 @@
 /** The production random source and clock (Node's CSPRNG and wall clock). */
 import { randomFillSync } from 'crypto';
-import type { Clock, RandomSource } from './ports';
+import type { Clock, RandomSource } from '../../../shared/ports';
 
 /**
  * Random bytes drawn from the CSPRNG 4 KiB at a time and handed out in slices (as Node's own

@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import { z } from 'zod';
 import { memberSchema, roomSchema, signalSchema } from '../../../shared';
 import type { Member, RoomSummary } from '../../../shared';
-import type { DocData, DbDocument } from './ports';
+import type { DocData, DbDocument } from '../../../shared/ports';
 
 /** jrtc_rooms/{roomKey}: public room document. `joinSeq` counts joins, for heartbeat phases. */
 export const roomDocSchema = roomSchema.extend({

@@ -31,7 +31,7 @@
  * they do not conflict on CloudBase, they serialise for microseconds).
  */
 import { Collections, ErrorCode, ProtocolError, Role } from '../../../shared';
-import type { Database, DbTransaction } from './ports';
+import type { Database, DbTransaction } from '../../../shared/ports';
 import { memberDocSchema, readDoc } from './records';
 import type { MemberDoc, RoomDoc } from './records';
 import { transact } from './transact';

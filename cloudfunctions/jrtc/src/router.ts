@@ -9,7 +9,7 @@ import type { ActionName, Reply } from '../../../shared';
 import type { CoreDeps } from './deps';
 import { handlers } from './handlers';
 import type { Handler } from './handlers';
-import type { CallerContext } from './ports';
+import type { CallerContext } from '../../../shared/ports';
 
 /** At most this many validation problems are reported (a huge payload must not make a huge reply). */
 const MAX_ISSUES = 10;

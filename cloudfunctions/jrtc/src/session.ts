@@ -3,7 +3,7 @@
  * must hold the caller's session and OPENID and must not have expired.
  */
 import { Collections, ErrorCode, ProtocolError, memberIdOf, roomKeyOf } from '../../../shared';
-import type { CallerContext } from './ports';
+import type { CallerContext } from '../../../shared/ports';
 import { presenceDocSchema, readDoc } from './records';
 import type { Ban, DocReader, PresenceDoc } from './records';
 import { banOf, readUser } from './userRecord';

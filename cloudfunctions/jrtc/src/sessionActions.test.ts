@@ -3,7 +3,7 @@ import { verifyNmsSign, verifyTencentTxSecret } from '../../../shared/signers';
 import { codeOf, createTestCloud, joinAs, tokenFields } from '../../../tests/helpers/coreTestkit';
 import { LEASE_GRACE_MS } from './heartbeatSchedule';
 import type { TestCloud } from '../../../tests/helpers/coreTestkit';
-import type { Database, DbQuery } from './ports';
+import type { Database, DbQuery } from '../../../shared/ports';
 
 let cloud: TestCloud;
 afterEach(async () => {

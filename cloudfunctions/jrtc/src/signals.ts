@@ -11,7 +11,7 @@
  * forged.
  */
 import { Collections, SIGNAL_TO_ROOM, Timing } from '../../../shared';
-import type { DbTransaction } from './ports';
+import type { DbTransaction } from '../../../shared/ports';
 import type { SignalDoc } from './records';
 import type { Session } from './session';
 

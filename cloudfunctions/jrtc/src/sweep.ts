@@ -6,7 +6,7 @@
  */
 import { Collections, ErrorCode, ProtocolError } from '../../../shared';
 import type { CoreDeps, SweepDeps } from './deps';
-import type { Database } from './ports';
+import type { Database } from '../../../shared/ports';
 import { parseDoc, presenceDocSchema, readDoc, roomDocSchema } from './records';
 import type { RoomDoc } from './records';
 import { countMembers, removeMember, transactRoster } from './roster';

@@ -1,5 +1,5 @@
 import { ErrorCode, ProtocolError } from '../../../shared';
-import type { Database, DbTransaction } from './ports';
+import type { Database, DbTransaction } from '../../../shared/ports';
 import { RETRY_BUDGET_MS, TRANSACTION_CONFLICT, isConflict, transact } from './transact';
 
 /** A database whose transactions lose `conflicts` write conflicts, then commit. */

@@ -12,7 +12,7 @@
  * contend for the room, while what a caller can wait for is the function's timeout (10 s).
  */
 import { ErrorCode, ProtocolError } from '../../../shared';
-import type { Database, DbTransaction } from './ports';
+import type { Database, DbTransaction } from '../../../shared/ports';
 
 /** The code @cloudbase/database gives a transaction that lost a conflict. */
 export const TRANSACTION_CONFLICT = 'DATABASE_TRANSACTION_CONFLICT';

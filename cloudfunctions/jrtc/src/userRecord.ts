@@ -5,7 +5,7 @@
  * whole, once, and only when something changed.
  */
 import { Collections } from '../../../shared';
-import type { DbTransaction } from './ports';
+import type { DbTransaction } from '../../../shared/ports';
 import { readDoc, userDocIdOf, userDocSchema } from './records';
 import type { Ban, DocReader, NonceEntry, UserDoc } from './records';
 

@@ -1,7 +1,7 @@
 /** raiseHand / lowerHand: the caller's `handRaised`, public on its member document (anchors watch it). */
 import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
 import type { CoreDeps } from '../deps';
-import type { CallerContext } from '../ports';
+import type { CallerContext } from '../../../../shared/ports';
 import { memberDocSchema, readDoc, toPublicMember } from '../records';
 import type { MemberDoc } from '../records';
 import { authenticate } from '../session';

@@ -14,7 +14,7 @@ import type { PresenceDoc } from '../records';
 import { removeMember, transactRoster } from '../roster';
 import { authenticate, checkSession, tokenExpired } from '../session';
 import type { Session, SessionRef } from '../session';
-import type { CallerContext } from '../ports';
+import type { CallerContext } from '../../../../shared/ports';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 

@@ -17,7 +17,7 @@ import { Collections, ErrorCode, ProtocolError, Role, memberIdOf, roomKeyOf } fr
 import type { ActionRequest, StagePolicy } from '../../../../shared';
 import type { JrtcConfig } from '../../../../shared/functionConfig';
 import { firstHeartbeatInMs, joinPhase, maxPhaseShiftMs } from '../heartbeatSchedule';
-import type { DbTransaction } from '../ports';
+import type { DbTransaction } from '../../../../shared/ports';
 import { memberDocSchema, presenceDocSchema, readDoc, roomDocSchema, toPublicMember, toRoomSummary } from '../records';
 import type { MemberDoc, PresenceDoc, RoomDoc } from '../records';
 import { addToCounts, transactRoster } from '../roster';

@@ -5,7 +5,7 @@
 import { countMembers } from '../roster';
 import { Collections, Limits, Role } from '../../../../shared';
 import type { Member } from '../../../../shared';
-import type { DocData } from '../ports';
+import type { DocData } from '../../../../shared/ports';
 import { readDoc, roomDocSchema, toPublicMember } from '../records';
 import { authenticate } from '../session';
 import type { SessionRef } from '../session';

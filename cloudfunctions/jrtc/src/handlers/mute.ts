@@ -11,7 +11,7 @@
 import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
 import type { Stream } from '../../../../shared';
 import { readTarget, runAsOwner } from '../owner';
-import type { DbTransaction } from '../ports';
+import type { DbTransaction } from '../../../../shared/ports';
 import { memberDocSchema, readDoc, toPublicMember, toRoomSummary } from '../records';
 import type { MemberDoc, RoomDoc } from '../records';
 import { authenticate } from '../session';

@@ -4,7 +4,7 @@ import { signPushUrl } from '../../../../shared/signers';
 import { ConfigEnv } from '../../../../shared/functionConfig';
 import { pickDomain } from '../media';
 import type { CoreDeps } from '../deps';
-import type { CallerContext } from '../ports';
+import type { CallerContext } from '../../../../shared/ports';
 import { memberDocSchema, readDoc, toPublicMember } from '../records';
 import type { MemberDoc } from '../records';
 import { authenticate } from '../session';

@@ -6,7 +6,7 @@ import { Collections, Role, SystemSignal } from '../../../../shared';
 import type { Role as RoleValue } from '../../../../shared';
 import { readTarget, runAsOwner } from '../owner';
 import type { OwnerSession, Target } from '../owner';
-import type { DbTransaction } from '../ports';
+import type { DbTransaction } from '../../../../shared/ports';
 import { presenceDocSchema, readDoc, toPublicMember, toRoomSummary } from '../records';
 import type { MemberDoc, RoomDoc } from '../records';
 import type { RosterScope } from '../roster';

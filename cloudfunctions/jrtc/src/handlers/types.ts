@@ -1,7 +1,7 @@
 /** The shape every action handler has. */
 import type { ActionName, ActionRequest, ActionResponse } from '../../../../shared';
 import type { CoreDeps } from '../deps';
-import type { CallerContext } from '../ports';
+import type { CallerContext } from '../../../../shared/ports';
 
 /** What a handler gets besides its validated request. */
 export interface HandlerContext {

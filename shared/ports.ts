@@ -1,8 +1,8 @@
 /**
  * The narrow interfaces the core depends on. Each is the subset of wx-server-sdk's `DB.Database`
  * that we use, with the result shapes wx-server-sdk really returns when the database is created
- * with `{ throwOnNotFound: false }`. The cloud entry wires in wx-server-sdk; the local cloud
- * (emulator/) implements the same interfaces over its embedded store.
+ * with `{ throwOnNotFound: false }`. The cloud entry wires in wx-server-sdk
+ * (cloudfunctions/jrtc/src/platformDatabase.ts); tests run the same SDK against the local cloud.
  */
 
 /** A stored document: plain JSON-like data. `_id` is set by the database. */

@@ -92,6 +92,16 @@ describe('documents', () => {
     expect(view(await db.collection('c').count())).toEqual({ total: 2 });
   });
 
+  it('add() of an array inserts every document in one request, beyond 1,000 too (the local cloud refused more than 1,000)', async () => {
+    const docs = Array.from({ length: 1500 }, (_, i) => ({ i }));
+    const before = sdk.admin.stats().requests;
+    const added = (await (db.collection('batch') as unknown as { add(o: { data: unknown[] }): Promise<{ _ids: string[] }> }).add({ data: docs }));
+    expect(sdk.admin.stats().requests - before).toBe(1);
+    expect(added._ids).toHaveLength(1500);
+    expect(new Set(added._ids).size).toBe(1500);
+    expect(view(await db.collection('batch').count())).toEqual({ total: 1500 });
+  });
+
   it('rejects doc.get of a missing document when throwOnNotFound is true (the default)', async () => {
     const strict = await another(store);
     await expect(strict.collection('c').doc('nope').get()).rejects.toThrow('document with _id nope does not exist');

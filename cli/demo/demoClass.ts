@@ -15,8 +15,8 @@ import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
 import { EventLedger } from './demoLedger';
 import { demoPlatform } from './demoPlatform';
 import type { DemoPlatform } from './demoPlatform';
-import { ClockTimers } from './demoTimers';
-import type { FollowedClock, KillableTimers } from './demoTimers';
+import { ClockTimers } from '../../emulator/client/clockTimers';
+import type { FollowedClock } from '../../emulator/client/clockTimers';
 
 /** What the demo needs of a running local cloud (emulator/jrtc/localCloud.ts LocalCloud has it all). */
 export interface DemoCloud {
@@ -33,7 +33,8 @@ export interface DemoUser {
   nickName: string;
   client: JRTCMiniappClient;
   platform: DemoPlatform;
-  timers: KillableTimers;
+  /** On the cloud's clock; killed with the app. */
+  timers: ClockTimers;
   /** Set once joined. */
   room?: Room;
   /** Killed: frozen without leaving (see DemoClass.kill). */
@@ -61,22 +62,18 @@ export class DemoClass {
   readonly students: DemoUser[];
   /** The room's owner, as the server reported it (setStagePolicy's summary); '' until known. */
   owner = '';
-  private readonly timers: ClockTimers;
-
-  private constructor(readonly cloud: DemoCloud, users: DemoUser[], timers: ClockTimers) {
+  private constructor(readonly cloud: DemoCloud, users: DemoUser[]) {
     [this.teacher, ...this.students] = users;
-    this.timers = timers;
   }
 
   /** Creates the teacher's and `studentCount` students' SDK clients (nobody has joined yet). */
   static open(cloud: DemoCloud, studentCount: number): DemoClass {
-    const timers = new ClockTimers(cloud.clock);
     const env = { ...localFunctionEnv, ...cloud.media?.functionEnv() };
     const names: Array<[string, string]> = [[TEACHER, 'Teacher Li']];
     for (let n = 1; n <= studentCount; n++) names.push([studentId(n), `Student ${n}`]);
     const users = names.map(([userId, nickName]): DemoUser => {
       const platform = demoPlatform(createCloudClient({ url: cloud.url, openid: `demo-openid-${userId}` }));
-      const own = timers.scope();
+      const own = new ClockTimers(cloud.clock);
       // Synchronous, as in JRTC.
       const client = JRTCMiniappClient.init({
         appId: APP_ID,
@@ -90,7 +87,7 @@ export class DemoClass {
       });
       return { userId, nickName, client, platform, timers: own, killed: false };
     });
-    return new DemoClass(cloud, users, timers);
+    return new DemoClass(cloud, users);
   }
 
   /** Student `n` (1-based). */
@@ -161,7 +158,7 @@ export class DemoClass {
   /** Signs every client still alive off (leaving its room) and stops the clock-following timers. */
   async close(): Promise<void> {
     await Promise.all(this.alive().map((u) => signOff(u.client)));
-    this.timers.dispose();
+    for (const u of [this.teacher, ...this.students]) u.timers.dispose();
   }
 }
 

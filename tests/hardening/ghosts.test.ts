@@ -20,7 +20,7 @@ import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import type { Room } from '../../miniprogram/lib/src/index';
 import { APP_ID, PULL_DOMAIN, PUSH_DOMAIN, joinParams } from '../sdk/localCloud';
 import { Simulation } from './support/simulation';
-import type { CloudTimers } from './support/simulation';
+import type { ClockTimers } from '../../emulator/client/clockTimers';
 
 /** How long a room runs before the kill, so heartbeat phases settle (a few beats each). */
 const WARM_UP_MS = 150_000;
@@ -29,7 +29,7 @@ interface Member {
   userId: string;
   client: JRTCMiniappClient;
   room: Room;
-  timers: CloudTimers;
+  timers: ClockTimers;
   /** When its last heartbeat was answered (cloud time). */
   lastBeat: number;
 }
@@ -91,7 +91,7 @@ function armKill(sim: Simulation, cloud: LocalCloud, c: Case, from: number): voi
     if (c.victim.lastBeat >= from) {
       const at = c.victim.lastBeat + c.killOffsetMs;
       sim.at(at, () => {
-        c.victim.timers.dead = true;
+        c.victim.timers.kill();
         c.killedAt = cloud.clock.now();
       });
       return;

@@ -20,7 +20,7 @@ import { DefaultReconnectPolicy } from '../../miniprogram/lib/src/index';
 import type { ReconnectContext, ReconnectPolicy, Room } from '../../miniprogram/lib/src/index';
 import { APP_ID, joinParams, setupSdkTest } from '../sdk/localCloud';
 import type { SdkTestContext } from '../sdk/localCloud';
-import { HeldTimers } from './support/heldTimers';
+import { ClockTimers } from '../../emulator/client/clockTimers';
 
 const ROOM = 'churn';
 const ROOM_KEY = roomKeyOf(APP_ID, ROOM);
@@ -152,7 +152,7 @@ describe('watch connection dropped and watches failed mid-churn', () => {
   test("afterwards the SDK's roster equals the store's and its counts equal the room document", async () => {
     const host = await ctx.client('host');
     const hostRoom = await host.joinRoom(joinParams(ROOM, 'host', 1));
-    const timers = new HeldTimers();
+    const timers = new ClockTimers(ctx.cloud.clock);
     const observers: Array<{ scope: 'all' | 'anchors'; platform: CloudClient; room: Room; policy: CountingPolicy; page: ReturnType<typeof followRoster> }> = [];
     for (const scope of ['anchors', 'all'] as const) {
       const platform = ctx.platform(`openid-obs-${scope}`);

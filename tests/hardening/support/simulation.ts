@@ -8,58 +8,20 @@
 import { createCloudClient } from '../../../emulator/client/client';
 import type { CloudClient } from '../../../emulator/client/client';
 import type { LocalCloud } from '../../../emulator/jrtc/localCloud';
-import type { Timers } from '../../../miniprogram/lib/src/timers';
-
-/** One client's timers, on the cloud's clock. */
-export class CloudTimers implements Timers {
-  private nextHandle = 1;
-  readonly due = new Map<number, { at: number; fn: () => void }>();
-  /** A killed client's timers never fire again. */
-  dead = false;
-
-  constructor(private readonly cloud: LocalCloud) {}
-
-  now(): number {
-    return this.cloud.clock.now();
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const handle = this.nextHandle++;
-    this.due.set(handle, { at: this.now() + Math.max(0, ms), fn });
-    return handle;
-  }
-  clearTimeout(handle: unknown): void {
-    this.due.delete(handle as number);
-  }
-  /** The earliest due time, or Infinity. */
-  next(): number {
-    let min = Infinity;
-    if (!this.dead) for (const { at } of this.due.values()) min = Math.min(min, at);
-    return min;
-  }
-  /** Runs every timer due by now (in order). */
-  fire(): void {
-    if (this.dead) return;
-    for (;;) {
-      const now = this.now();
-      const ready = [...this.due.entries()].filter(([, t]) => t.at <= now).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!ready) return;
-      this.due.delete(ready[0]);
-      ready[1].fn();
-    }
-  }
-}
+import { ClockTimers } from '../../../emulator/client/clockTimers';
 
 /** A platform client that reports each call (for heartbeat times and for waiting on calls in flight). */
 export interface SimPlatform {
   platform: CloudClient;
-  timers: CloudTimers;
+  /** Stepped: the simulation fires them (ClockTimers); kill() them to kill the app. */
+  timers: ClockTimers;
 }
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** The simulation: every client's timers, the calls in flight, and events at chosen times. */
 export class Simulation {
-  private readonly timers = new Set<CloudTimers>();
+  private readonly timers = new Set<ClockTimers>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly events: Array<{ at: number; fn: () => void | Promise<void> }> = [];
   /** Called after every step (checks that watch the store and the rosters). */
@@ -70,7 +32,7 @@ export class Simulation {
   /** A platform client for `openid` whose calls the simulation waits for; `onCall` sees each call's action and outcome. */
   client(openid: string, onCall?: (action: string, ok: boolean) => void): SimPlatform {
     const platform = createCloudClient({ url: this.cloud.url, openid });
-    const timers = new CloudTimers(this.cloud);
+    const timers = new ClockTimers(this.cloud.clock, { stepped: true });
     this.timers.add(timers);
     const callFunction = platform.callFunction.bind(platform);
     platform.callFunction = (params) => {

@@ -109,7 +109,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes, journalLimitBytes: options.journalLimitBytes });
   const clock = new EmulatorClock();
   const now = (): number => clock.now();
-  const access = new ClientAccess(rules, new RuleEngine(rules));
+  const access = new ClientAccess(rules, new RuleEngine(rules), now);
   const jrtcEnv = config.functions.find((f) => f.name === 'jrtc')?.envVariables ?? {};
   const media = options.media
     ? new MediaService({ ...options.media, auth: mediaAuthFromEnv({ ...jrtcEnv, ...localFunctionEnv, ...options.functionEnv }), store, now, log: options.log })

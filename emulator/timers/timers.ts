@@ -145,6 +145,11 @@ export class TimerService implements EmulatorService {
     return this.run(entry);
   }
 
+  /** The cloud's time (its clock when given, else real time). */
+  private now(): number {
+    return this.options.clock?.now() ?? Date.now();
+  }
+
   private find(name: string): Scheduled | undefined {
     return this.scheduled.get(name) ?? [...this.scheduled.values()].find((e) => e.trigger.functionName === name);
   }
@@ -153,14 +158,14 @@ export class TimerService implements EmulatorService {
     const event: TimerEvent = {
       Type: 'Timer',
       TriggerName: entry.trigger.name,
-      Time: new Date(Date.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     return this.options.host.invoke(entry.trigger.functionName, { ...event }, { openid: '', source: 'wx_trigger' });
   }
 
   private schedule(entry: Scheduled): void {
     if (entry.handle) clearTimeout(entry.handle);
-    const now = Date.now();
+    const now = this.now();
     const nextAt = nextFireTime(entry.trigger.cron, now);
     entry.nextAt = nextAt;
     entry.handle = setTimeout(() => this.onDue(entry), Math.min(Math.max(nextAt - now, 0), MAX_DELAY));
@@ -172,7 +177,7 @@ export class TimerService implements EmulatorService {
     if (!this.running) return;
     entry.handle = null;
     // A long delay is capped, so the timer may wake early: only fire when the time has come.
-    if (entry.nextAt !== null && Date.now() < entry.nextAt) {
+    if (entry.nextAt !== null && this.now() < entry.nextAt) {
       this.schedule(entry);
       return;
     }
@@ -184,7 +189,7 @@ export class TimerService implements EmulatorService {
 
   private onClockAdvanced(): void {
     if (!this.running) return;
-    const now = Date.now();
+    const now = this.now();
     for (const entry of this.scheduled.values()) {
       if (entry.nextAt !== null && entry.nextAt <= now) this.onDue(entry);
       else this.schedule(entry);

@@ -22,7 +22,7 @@ export const realScheduler: Scheduler = (fn, ms) => {
   return () => clearTimeout(timer);
 };
 
-/** How long a transaction may live (CloudBase aborts it after 30 s; ARCHITECTURE §6). */
+/** How long a transaction may live (CloudBase aborts it after 30 s: 小程序云开发 guide, 数据库事务). */
 export const DEFAULT_TX_TIMEOUT_MS = 30_000;
 
 /** One open transaction, as the actions use it: reads see its snapshot and own writes; writes lock. */

@@ -69,7 +69,7 @@ export interface FunctionsHostOptions {
 /**
  * How many instances of one function the local cloud runs at once unless told otherwise (then
  * events queue). CloudBase runs up to 1,000 instances of a function at once, one event each
- * (ARCHITECTURE.md §6; WeChat's answer on cloud function concurrency, "统一最大上限 1000":
+ * (WeChat's answer on cloud function concurrency, "统一最大上限 1000":
  * https://developers.weixin.qq.com/community/develop/doc/0002c67d9681f020011c506ff5e400, and the
  * billing guide it points to, https://developers.weixin.qq.com/miniprogram/dev/wxcloud/billing/postpayment.html).
  * The old default, twice the cores, queued a 200-phone join burst behind 4 instances on this

@@ -70,8 +70,8 @@ const wxErrCodes: Record<DatabaseErrorCode, number> = {
 export const INVALID_PARAM_ERRCODE = CloudErrors.INVALID_PARAM.errCode;
 
 /**
- * How many documents a `get` returns (ARCHITECTURE §6): on the server (wx-server-sdk, the Admin
- * API) 100 without `limit` and never more than 1000; on a client (a mini program) 20 at most.
+ * How many documents a `get` returns (小程序云开发 guide, 数据库 → 查询): on the server (wx-server-sdk,
+ * the Admin API) 100 without `limit` and never more than 1000; on a client (a mini program) 20 at most.
  */
 export const GET_LIMITS = { server: { default: 100, max: 1000 }, client: { max: 20 } } as const;
 

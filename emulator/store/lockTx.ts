@@ -21,7 +21,7 @@
  * time. The stricter reading is taken: an operation started while another of the same transaction
  * is in flight is refused (DB_TX_CONCURRENT, `occupy`), so code that overlaps them fails here
  * rather than on CloudBase.
- * A transaction lives at most 30 s from its start ("事务...超时时间为 30 秒"; ARCHITECTURE §6); then
+ * A transaction lives at most 30 s from its start ("事务...超时时间为 30 秒", 小程序云开发 guide, 数据库事务); then
  * its locks are released and every later use fails with DB_TX_CLOSED.
  */
 import { assertCollectionName, assertDocId, copyJson, DatabaseError, toStoredDoc } from './docData';

@@ -41,7 +41,7 @@ export interface ChangeEvent {
   /**
    * True when an existing document was written whole (`doc(id).set()`, `put` without `merge`)
    * rather than updated: CloudBase's watch reports that as `dataType: 'replace'` with the full
-   * document and no `updatedFields` / `removedFields` (ARCHITECTURE.md §6; @cloudbase/database
+   * document and no `updatedFields` / `removedFields` (@cloudbase/database
    * dist/commonjs/realtime/virtual-websocket-client.js insists on `doc` for a replace), so such an
    * event carries neither.
    */

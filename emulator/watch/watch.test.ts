@@ -78,7 +78,7 @@ describe('watch service', () => {
   });
 
   test("doc(id).set() over an existing document is dataType 'replace' (whole doc, no fields); an update stays 'update'", async () => {
-    // CloudBase: "doc().set() over an existing document is replace" (ARCHITECTURE.md §6); the
+    // CloudBase: "doc().set() over an existing document is replace" (miniprogram-api-typings DB.DataType); the
     // vendor client then takes `doc` whole (@cloudbase/database realtime/virtual-websocket-client.js).
     await store.put('notes', 'a', { room: 'r1', n: 1, gone: true });
     await store.put('notes', 'b', { room: 'r1', n: 1 });

@@ -355,7 +355,7 @@ class Watch {
 
 /**
  * What happened to the changed document itself. An existing document written whole
- * (`doc(id).set()`) is `replace`, as CloudBase reports it (ARCHITECTURE.md §6; miniprogram-api-typings
+ * (`doc(id).set()`) is `replace`, as CloudBase reports it (miniprogram-api-typings
  * `DB.DataType` lists it); the store marks such a change `replaced` (storeTypes.ts ChangeEvent).
  */
 function ownDataType(e: ChangeEvent): DataType {

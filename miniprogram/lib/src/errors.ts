@@ -47,12 +47,18 @@ export class JRTCError extends Error {
     return new JRTCError(ErrorCode.BAD_REQUEST, message);
   }
 
-  /** Anything thrown by the platform (wx.cloud errors carry errCode / errMsg) becomes NETWORK. */
+  /**
+   * A thrown value as a JRTCError. The platform's failures (wx.cloud's carry errCode / errMsg) are
+   * NETWORK: the call or its reply was lost, worth retrying. Anything else (a TypeError here, a throw
+   * from a page's callback) is INTERNAL: a bug, never retried as if the network had failed.
+   */
   static from(err: unknown): JRTCError {
     if (err instanceof JRTCError) return err;
-    const e = (err || {}) as { errMsg?: unknown; message?: unknown };
-    const msg = e.errMsg || e.message;
-    return new JRTCError(ErrorCode.NETWORK, typeof msg === 'string' ? msg : 'call failed', err);
+    const e = (err || {}) as { errCode?: unknown; errMsg?: unknown; message?: unknown };
+    if (e.errCode !== undefined || typeof e.errMsg === 'string') {
+      return new JRTCError(ErrorCode.NETWORK, typeof e.errMsg === 'string' ? e.errMsg : 'call failed', err);
+    }
+    return new JRTCError(ErrorCode.INTERNAL, typeof e.message === 'string' ? e.message : 'internal error', err);
   }
 }
 

@@ -63,6 +63,15 @@ export const ErrorCode = {
 /** One of the protocol's error codes. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Replies that mean the member's session is over: retrying the same call cannot help. */
+export const SESSION_ENDING_CODES: readonly ErrorCode[] = [ErrorCode.NOT_IN_ROOM, ErrorCode.SESSION_REPLACED, ErrorCode.KICKED, ErrorCode.TOKEN_REVOKED];
+
+/**
+ * Failures worth retrying with backoff: the call or its reply was lost (NETWORK), the client gave
+ * up waiting (TIMEOUT), or the server could not get its documents in time and changed nothing (BUSY).
+ */
+export const TRANSIENT_CODES: readonly ErrorCode[] = [ErrorCode.NETWORK, ErrorCode.TIMEOUT, ErrorCode.BUSY];
+
 /** The error half of the reply envelope, as it travels on the wire. */
 export interface ProtocolErrorShape {
   code: ErrorCode;

@@ -4,6 +4,7 @@
  * like a lost network (it used to be NETWORK too, so pages retried bugs).
  */
 import JRTCMiniappClient, { ErrorCode, JRTCError, JRTCFailure } from '../../miniprogram/lib/src/index';
+import { SESSION_ENDING_CODES, TRANSIENT_CODES } from '../../shared/errors';
 import { APP_ID, PULL_DOMAIN, PUSH_DOMAIN, joinParams } from './localCloud';
 
 /** A wx.cloud whose callFunction fails with `failure`. */
@@ -38,5 +39,11 @@ describe('SDK errors it makes itself', () => {
     } finally {
       client.destroy();
     }
+  });
+
+  test('the error sets live beside the table: BUSY is transient (the server changed nothing: retry), no code is both', () => {
+    expect([...TRANSIENT_CODES].sort()).toEqual([ErrorCode.BUSY, ErrorCode.NETWORK, ErrorCode.TIMEOUT].sort());
+    expect(SESSION_ENDING_CODES).toEqual(expect.arrayContaining([ErrorCode.KICKED, ErrorCode.SESSION_REPLACED, ErrorCode.NOT_IN_ROOM, ErrorCode.TOKEN_REVOKED]));
+    expect(TRANSIENT_CODES.filter((c) => SESSION_ENDING_CODES.includes(c))).toEqual([]);
   });
 });

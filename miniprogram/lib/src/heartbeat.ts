@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../../shared/errors';
+import { SESSION_ENDING_CODES } from '../../../shared/errors';
 import { Timing } from '../../../shared/constants';
 import { JRTCError } from './errors';
 import type { Timers } from './timers';
@@ -10,13 +10,6 @@ export const HEARTBEAT_WINDOW_MS = 60_000;
 /** After a failed heartbeat (network, timeout) the next try comes this soon, budget permitting. */
 export const HEARTBEAT_RETRY_MS = 5_000;
 
-/** Replies that mean the session is over: retrying cannot help. */
-export const SESSION_ENDING_CODES: readonly ErrorCode[] = [
-  ErrorCode.NOT_IN_ROOM,
-  ErrorCode.SESSION_REPLACED,
-  ErrorCode.KICKED,
-  ErrorCode.TOKEN_REVOKED,
-];
 
 /** What a heartbeat reply tells the scheduler and the room. */
 export interface HeartbeatReply {

@@ -1,6 +1,6 @@
 import type { ActionRequest, ActionResponse } from '../../../shared/actions';
 import { Collections, Role, SIGNAL_TO_ROOM, memberIdOf } from '../../../shared/constants';
-import { ErrorCode } from '../../../shared/errors';
+import { ErrorCode, TRANSIENT_CODES } from '../../../shared/errors';
 import { callAction, docsOf } from './cloud';
 import type { WatchableLike, WatchSnapshot } from './cloud';
 import { JRTCError } from './errors';
@@ -227,7 +227,7 @@ export class Room extends RoomMedia {
         break;
       } catch (err) {
         const error = JRTCError.from(err);
-        const transient = error.code === ErrorCode.NETWORK || error.code === ErrorCode.TIMEOUT;
+        const transient = TRANSIENT_CODES.indexOf(error.code) >= 0;
         const delay = transient ? reconnectPolicy.nextRetryDelayInMs({ retryCount, elapsedMs: timers.now() - since, error }) : null;
         if (delay === null) {
           this.end(error.code, error);

@@ -1,13 +1,12 @@
 import type { ActionName, ActionRequest, ActionResponse } from '../../../shared/actions';
 import type { MemberCount } from '../../../shared/common';
 import type { Role } from '../../../shared/constants';
-import { ErrorCode } from '../../../shared/errors';
+import { ErrorCode, SESSION_ENDING_CODES } from '../../../shared/errors';
 import { callAction } from './cloud';
 import type { CloudLike } from './cloud';
 import { TypedEmitter } from './emitter';
 import { JRTCError } from './errors';
 import type { ConnectionReason, ConnectionState, RoomEventCallbacks } from './events';
-import { SESSION_ENDING_CODES } from './heartbeat';
 import type { PlatformLike } from './lifecycle';
 import type { ReconnectPolicy } from './reconnect';
 import type { Timers } from './timers';

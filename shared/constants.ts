@@ -63,6 +63,13 @@ export const Timing = {
   leaseMs: 40_000,
   /** A signal document lives this long; clients that miss it by then never see it. */
   signalTtlMs: 60_000,
+  /** After a failed heartbeat (network, timeout) the SDK tries again this soon, budget permitting. */
+  heartbeatRetryMs: 5_000,
+  /**
+   * Grace after a member's next scheduled beat before its lease runs out: the SDK's retry of a
+   * failed beat (heartbeatRetryMs) plus 2 s for the call itself.
+   */
+  leaseGraceMs: 7_000,
 } as const;
 
 /** The `to` of a signal addressed to the whole room. */

@@ -4,6 +4,7 @@
  * many join; each reply then steers the member toward its phase by at most `maxShiftMs` per beat.
  * In the steady state every member calls exactly once per interval. Pure functions, no clock.
  */
+import { Timing } from '../../../shared/constants';
 
 /** Most a single reply moves a member's beat (and so the most an interval is stretched). */
 export const MAX_PHASE_SHIFT_MS = 5_000;
@@ -92,11 +93,8 @@ export function firstHeartbeatInMs(input: ScheduleInput): number {
   return Math.round(untilPhase < input.maxShiftMs ? untilPhase + input.intervalMs : untilPhase);
 }
 
-/**
- * Grace after a member's next scheduled beat before its lease runs out: the SDK retries a failed beat
- * 5 s later (miniprogram/lib/src/heartbeat.ts HEARTBEAT_RETRY_MS), plus 2 s for the call itself.
- */
-export const LEASE_GRACE_MS = 7_000;
+/** Grace after a member's next scheduled beat before its lease runs out (shared Timing.leaseGraceMs). */
+export const LEASE_GRACE_MS = Timing.leaseGraceMs;
 
 /**
  * How long a heartbeat's lease lasts: until the beat the reply asks for plus LEASE_GRACE_MS, never

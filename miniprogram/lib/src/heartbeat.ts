@@ -8,7 +8,7 @@ export const MAX_HEARTBEATS_PER_WINDOW = 2;
 /** The sliding window the heartbeat budget applies to. */
 export const HEARTBEAT_WINDOW_MS = 60_000;
 /** After a failed heartbeat (network, timeout) the next try comes this soon, budget permitting. */
-export const HEARTBEAT_RETRY_MS = 5_000;
+export const HEARTBEAT_RETRY_MS = Timing.heartbeatRetryMs;
 
 
 /** What a heartbeat reply tells the scheduler and the room. */

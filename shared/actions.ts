@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Limits, SYSTEM_SIGNAL_PREFIX } from './constants';
+import { Limits, Patterns, SYSTEM_SIGNAL_PREFIX } from './constants';
 import {
   domainSchema,
   idSchema,
@@ -271,7 +271,7 @@ export const signalTypeSchema = z
   .string()
   .min(1)
   .max(Limits.signalTypeMaxLength)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'only letters, digits and _ . - are allowed')
+  .regex(Patterns.signalType, 'only letters, digits and _ . - are allowed')
   .refine((t) => !t.startsWith(SYSTEM_SIGNAL_PREFIX), `types starting with ${SYSTEM_SIGNAL_PREFIX} are reserved`);
 
 /** A signal payload: any JSON value, at most Limits.signalPayloadMaxBytes once serialised. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { Limits } from './constants';
+import { Limits, Patterns } from './constants';
 
 /** Ids (appId, userId, userRoomId, peerId): short, and free of ':' so composite keys stay unambiguous. */
 export const idSchema = z
   .string()
   .min(1)
   .max(Limits.idMaxLength)
-  .regex(/^[A-Za-z0-9_.@-]+$/, 'only letters, digits and _ . @ - are allowed');
+  .regex(Patterns.id, 'only letters, digits and _ . @ - are allowed');
 
 /** Role 1 (anchor) or 2 (audience). */
 export const roleSchema = z.union([z.literal(1), z.literal(2)]);
@@ -16,7 +16,7 @@ export const domainSchema = z
   .string()
   .min(1)
   .max(Limits.domainMaxLength)
-  .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'a host name, optionally with :port');
+  .regex(Patterns.domain, 'a host name, optionally with :port');
 
 /** A room's stage policy. */
 export const stagePolicySchema = z.enum(['open', 'invite']);

@@ -55,6 +55,16 @@ export const Limits = {
   maxAnchorsMax: 100,
 } as const;
 
+/** The shapes the schemas (common.ts, actions.ts), the SDK's own checks and the URL signers all test. */
+export const Patterns = {
+  /** A protocol id: letters, digits and `_ . @ -`, free of ':' so composite keys stay unambiguous. */
+  id: /^[A-Za-z0-9_.@-]+$/,
+  /** A host name, optionally with :port. */
+  domain: /^[A-Za-z0-9.-]+(:\d{1,5})?$/,
+  /** A signal's type: letters, digits and `_ . -`. */
+  signalType: /^[A-Za-z0-9_.-]+$/,
+} as const;
+
 /** Liveness timing defaults (the function's config may override them). */
 export const Timing = {
   /** A client heartbeats this often: two cloud calls per participant-minute. */

@@ -1,6 +1,7 @@
 import MD5 from 'crypto-js/md5';
 import Hex from 'crypto-js/enc-hex';
 import Utf8 from 'crypto-js/enc-utf8';
+import { Limits, Patterns } from '../constants';
 import { ErrorCode, ProtocolError } from '../errors';
 
 /** The media services we can sign URLs for. */
@@ -51,8 +52,6 @@ export interface PullUrls {
 const NAME = /^[A-Za-z0-9_-]+$/;
 const NAME_MAX = 128;
 /** A host name with an optional port, as shared/common.ts domainSchema has it. */
-const DOMAIN = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
-const DOMAIN_MAX = 253;
 /** Aliyun joins rand and uid with '-' into auth_key, so they must not contain one. */
 const ALIYUN_PART = /^[A-Za-z0-9]+$/;
 const ALIYUN_PART_MAX = 64;
@@ -92,7 +91,7 @@ export function checkSignInput(input: SignInput): void {
     throw bad('provider', `provider must be one of ${MEDIA_PROVIDERS.join(', ')}, got ${JSON.stringify(input.provider)}`);
   }
   checkKey(input.key);
-  if (typeof input.domain !== 'string' || input.domain.length > DOMAIN_MAX || !DOMAIN.test(input.domain)) {
+  if (typeof input.domain !== 'string' || input.domain.length > Limits.domainMaxLength || !Patterns.domain.test(input.domain)) {
     throw bad('domain', `domain must be a host name with an optional :port (no scheme, no path), got ${JSON.stringify(input.domain)}`);
   }
   checkName('app', input.app);

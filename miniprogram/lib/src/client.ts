@@ -9,7 +9,7 @@ import { JRTC_EVENT_NAMES, bridgeRoom, toUser } from './jrtcEvents';
 import type { JRTCEventCallbacks, JRTCSignal, JRTCUser } from './jrtcEvents';
 import { ClientCore } from './clientCore';
 import type { Member } from '../../../shared/common';
-import { Limits, SYSTEM_SIGNAL_PREFIX } from '../../../shared/constants';
+import { Limits, Patterns, SYSTEM_SIGNAL_PREFIX } from '../../../shared/constants';
 import type { Role } from '../../../shared/constants';
 import { JrtcCode } from '../../../shared/errors';
 import { JRTCError, JRTCFailure } from './errors';
@@ -28,11 +28,10 @@ export type JRTCReply<T> = { code: 200; reason: string } & T;
 type ClientEvents = { [K in keyof JRTCEventCallbacks | 'signal']: (payload: never) => void };
 
 /** The protocol's signal type (shared/actions.ts signalTypeSchema), which a customEventName becomes. */
-const SIGNAL_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** Throws ARGUMENT_INVALIDATE unless `name` can name a custom signal (and is none of the client's events). */
 function checkEventName(name: unknown): void {
-  const ok = typeof name === 'string' && name.length <= Limits.signalTypeMaxLength && SIGNAL_NAME.test(name);
+  const ok = typeof name === 'string' && name.length <= Limits.signalTypeMaxLength && Patterns.signalType.test(name);
   check(ok && (name as string).indexOf(SYSTEM_SIGNAL_PREFIX) !== 0 && JRTC_EVENT_NAMES.indexOf(name as never) < 0, 'customEventName');
 }
 

@@ -2,12 +2,10 @@
  * Cheap client-side checks, the same rules as the protocol's schemas (shared/common.ts) without zod:
  * a call that would certainly fail is rejected with BAD_REQUEST before it costs a cloud call.
  */
-import { Limits } from '../../../shared/constants';
+import { Limits, Patterns } from '../../../shared/constants';
 import type { Role } from '../../../shared/constants';
 import { JRTCError } from './errors';
 
-const ID = /^[A-Za-z0-9_.@-]+$/;
-const DOMAIN = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 /** Throws BAD_REQUEST naming `field` unless `ok`. */
 export function check(ok: boolean, field: string): void {
@@ -16,12 +14,12 @@ export function check(ok: boolean, field: string): void {
 
 /** True for a protocol id: 1-64 letters, digits or `_ . @ -`. */
 export function isId(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= Limits.idMaxLength && ID.test(value);
+  return typeof value === 'string' && value.length <= Limits.idMaxLength && Patterns.id.test(value);
 }
 
 /** True for a host name with an optional port. */
 export function isDomain(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= Limits.domainMaxLength && DOMAIN.test(value);
+  return typeof value === 'string' && value.length <= Limits.domainMaxLength && Patterns.domain.test(value);
 }
 
 /** True for a non-empty string of at most `max` characters. */

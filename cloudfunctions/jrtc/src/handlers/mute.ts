@@ -8,16 +8,14 @@
  * without joinRoom doing anything, and lifting it cannot disturb the members' own causes. Clients
  * combine the two (a member but the owner is silent while either holds).
  */
-import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
+import { Collections } from '../../../../shared';
 import type { Stream } from '../../../../shared';
+import { runAsMember } from '../member';
 import { readTarget, runAsOwner } from '../owner';
 import type { DbTransaction } from '../../../../shared/ports';
-import { memberDocSchema, readDoc, toPublicMember, toRoomSummary } from '../records';
+import { toPublicMember, toRoomSummary } from '../records';
 import type { MemberDoc, RoomDoc } from '../records';
-import { authenticate } from '../session';
-import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
-import { transact } from '../transact';
 
 /** Which mute cause to change. */
 type MuteCause = { selfMuted: boolean } | { adminMuted: boolean };
@@ -48,14 +46,9 @@ export const mute: Handler<'mute'> = async (request, { caller, deps }) => {
 
 /** setMuted: the caller's own mute; `stream.muted` stays true while the owner's mute holds. */
 export const setMuted: Handler<'setMuted'> = async (request, { caller, deps }) => {
-  const now = deps.clock.now();
-  const { member, roomKey } = await transact(deps.db, async (tx) => {
-    const session = await authenticate(tx, caller, request, now);
-    const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
-    if (!current) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
-    return { member: await applyMute(tx, session.memberId, current, { selfMuted: request.muted }), roomKey: session.roomKey };
-  });
-  await trySweepRoom(deps, roomKey);
+  const member = await runAsMember(deps, caller, request, (tx, { session, member: current }) =>
+    applyMute(tx, session.memberId, current, { selfMuted: request.muted }),
+  );
   return { member: toPublicMember(member) };
 };
 

@@ -5,35 +5,24 @@ import { ConfigEnv } from '../../../../shared/functionConfig';
 import { pickDomain } from '../media';
 import type { CoreDeps } from '../deps';
 import type { CallerContext } from '../../../../shared/ports';
-import { memberDocSchema, readDoc, toPublicMember } from '../records';
+import { runAsMember } from '../member';
+import { toPublicMember } from '../records';
 import type { MemberDoc } from '../records';
-import { authenticate } from '../session';
 import type { SessionRef } from '../session';
-import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
-import { transact } from '../transact';
 
 /** Sets the member's `stream.publishing` (a no-op write when unchanged); anchors only when starting. */
-async function setPublishing(
-  deps: CoreDeps,
-  caller: CallerContext,
-  ref: SessionRef,
-  publishing: boolean,
-): Promise<{ member: MemberDoc; roomKey: string }> {
-  const now = deps.clock.now();
-  return transact(deps.db, async (tx) => {
-    const session = await authenticate(tx, caller, ref, now);
-    const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
-    if (!current) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
+function setPublishing(deps: CoreDeps, caller: CallerContext, ref: SessionRef, publishing: boolean): Promise<MemberDoc> {
+  return runAsMember(deps, caller, ref, async (tx, { session, member: current }) => {
     if (publishing && current.role !== Role.ANCHOR) {
       throw new ProtocolError(ErrorCode.NOT_ANCHOR, 'only anchors may publish');
     }
-    if (current.stream.publishing === publishing) return { member: current, roomKey: session.roomKey };
+    if (current.stream.publishing === publishing) return current;
     const next: MemberDoc = { ...current, stream: { ...current.stream, publishing }, version: current.version + 1 };
     await tx.collection(Collections.members).doc(session.memberId).update({
       data: { stream: { publishing }, version: next.version },
     });
-    return { member: next, roomKey: session.roomKey };
+    return next;
   });
 }
 
@@ -45,8 +34,7 @@ export const publish: Handler<'publish'> = async (request, { caller, deps }) => 
   const { config } = deps;
   const domain = pickDomain(request.pushDomain, config.pushDomains, ConfigEnv.pushDomains);
   if (!config.pushKey) throw new ProtocolError(ErrorCode.CONFIG_ERROR, `no push key configured (set ${ConfigEnv.pushKey})`);
-  const { member, roomKey } = await setPublishing(deps, caller, request, true);
-  await trySweepRoom(deps, roomKey);
+  const member = await setPublishing(deps, caller, request, true);
   const expireAt = Math.floor(deps.clock.now() / 1000) + config.urlTtlSeconds;
   const pushUrl = signPushUrl({
     provider: config.mediaProvider,
@@ -61,7 +49,6 @@ export const publish: Handler<'publish'> = async (request, { caller, deps }) => 
 
 /** unpublish: marks the member as not publishing (any role; idempotent). */
 export const unpublish: Handler<'unpublish'> = async (request, { caller, deps }) => {
-  const { member, roomKey } = await setPublishing(deps, caller, request, false);
-  await trySweepRoom(deps, roomKey);
+  const member = await setPublishing(deps, caller, request, false);
   return { member: toPublicMember(member) };
 };

@@ -1,9 +1,9 @@
 /** setRole: become anchor (1) or audience (2), as the room's stage policy allows. */
 import { Collections, ErrorCode, ProtocolError, Role } from '../../../../shared';
-import { memberDocSchema, readDoc, roomDocSchema, toPublicMember } from '../records';
+import { authenticateMember } from '../member';
+import { readDoc, roomDocSchema, toPublicMember } from '../records';
 import type { MemberDoc } from '../records';
 import { transactRoster } from '../roster';
-import { authenticate } from '../session';
 import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
@@ -17,10 +17,9 @@ import type { Handler } from './types';
 export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
   const { member, roomKey } = await transactRoster(deps.db, now, async (tx, { counts, rooms }) => {
-    const session = await authenticate(tx, caller, request, now);
-    const current = await readDoc(tx, Collections.members, session.memberId, memberDocSchema);
+    const { session, member: current } = await authenticateMember(tx, caller, request, now);
     const room = await readDoc(tx, Collections.rooms, session.roomKey, roomDocSchema);
-    if (!current || !room) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
+    if (!room) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
     if (current.role === request.role) return { member: current, roomKey: session.roomKey };
     const onStage = request.role === Role.ANCHOR;
     if (onStage && room.stagePolicy === 'invite' && room.ownerUserId !== request.userId && current.invited !== true) {

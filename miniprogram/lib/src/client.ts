@@ -174,7 +174,10 @@ export default class JRTCMiniappClient extends ClientCore<ClientEvents> {
 
   /** @internal */
   protected override adopted(room: Room): void {
-    bridgeRoom(room, (event, payload) => this.emit(event as 'signal', payload as never));
+    bridgeRoom(room, {
+      event: (name, payload) => this.emit(name as 'signal', payload as never),
+      signal: (name, signal) => this.emit(name as 'signal', signal as never),
+    });
   }
 
   /** Runs a JRTC-form call on the joined room: its fields with code 200, or a JRTCFailure. */

@@ -84,8 +84,11 @@ export const JRTC_EVENT_NAMES: ReadonlyArray<keyof JRTCEventCallbacks> = [
   'onError',
 ];
 
-/** How the bridge emits on the client: a JRTC event, or a custom signal's own name. */
-export type JRTCEmit = (event: string, payload: unknown) => void;
+/** How the bridge emits on the client: a JRTC event with its payload as JRTCEventCallbacks types it, or a custom signal under its sender's name. */
+export interface JRTCEmit {
+  event<E extends keyof JRTCEventCallbacks>(name: E, payload: Parameters<JRTCEventCallbacks[E]>[0]): void;
+  signal(name: string, signal: JRTCSignal): void;
+}
 
 /** A member as JRTC describes it. */
 export function toUser(member: Member, roomId: string): JRTCUser {
@@ -110,26 +113,26 @@ export function bridgeRoom(room: Room, emit: JRTCEmit): void {
   const roomId = room.userRoomId;
   const user = (m: Member): JRTCUser => toUser(m, roomId);
   const mute = (): JRTCRoomMute => ({ userId: room.ownerUserId, roomId });
-  room.on('memberJoined', (m) => emit('UserJoinedRoom', user(m)));
-  room.on('memberLeft', (m) => emit('UserLeavedRoom', user(m)));
-  room.on('roleChanged', (m, previousRole) => emit('UserModifyRole', Object.assign(user(m), { previousRole })));
-  room.on('streamPublished', (m, s: PullStream) => emit('StreamPublished', Object.assign(user(m), { streamId: s.streamId, url: s.url })));
-  room.on('streamUnpublished', (m) => emit('StreamUnpublished', Object.assign(user(m), { streamId: m.stream.streamId })));
-  room.on('audioVolumes', (volumes) => emit('AudioVolumes', volumes));
-  room.on('allMutedChanged', (muted) => emit(muted ? 'GlobalMute' : 'CancelGlobalMute', mute()));
+  room.on('memberJoined', (m) => emit.event('UserJoinedRoom', user(m)));
+  room.on('memberLeft', (m) => emit.event('UserLeavedRoom', user(m)));
+  room.on('roleChanged', (m, previousRole) => emit.event('UserModifyRole', Object.assign(user(m), { previousRole })));
+  room.on('streamPublished', (m, s: PullStream) => emit.event('StreamPublished', Object.assign(user(m), { streamId: s.streamId, url: s.url })));
+  room.on('streamUnpublished', (m) => emit.event('StreamUnpublished', Object.assign(user(m), { streamId: m.stream.streamId })));
+  room.on('audioVolumes', (volumes) => emit.event('AudioVolumes', volumes));
+  room.on('allMutedChanged', (muted) => emit.event(muted ? 'GlobalMute' : 'CancelGlobalMute', mute()));
   room.on('memberUpdated', (m, previous) => {
-    if (m.stream.adminMuted !== previous.stream.adminMuted) emit(m.stream.adminMuted ? 'AssignPeerMute' : 'CancelAssignPeerMute', user(m));
+    if (m.stream.adminMuted !== previous.stream.adminMuted) emit.event(m.stream.adminMuted ? 'AssignPeerMute' : 'CancelAssignPeerMute', user(m));
   });
   // A Room-API signal named like one of the client's events must not pass for it (a forged onError).
   room.on('signal', (s) => {
-    if (JRTC_EVENT_NAMES.indexOf(s.type as keyof JRTCEventCallbacks) < 0) emit(s.type, toSignal(s));
+    if (JRTC_EVENT_NAMES.indexOf(s.type as keyof JRTCEventCallbacks) < 0) emit.signal(s.type, toSignal(s));
   });
-  room.on('error', (e) => emit('onError', new JRTCFailure(e)));
+  room.on('error', (e) => emit.event('onError', new JRTCFailure(e)));
   room.on('connectionStateChanged', (state, reason) => {
     const failure = state === 'disconnected' && reason ? endFailure(reason) : null;
-    if (failure) emit('onError', failure);
-    else if (state === 'reconnecting') emit('onError', new JRTCFailure(new JRTCError(ErrorCode.NETWORK, 'connection lost: reconnecting')));
+    if (failure) emit.event('onError', failure);
+    else if (state === 'reconnecting') emit.event('onError', new JRTCFailure(new JRTCError(ErrorCode.NETWORK, 'connection lost: reconnecting')));
   });
   // A room that is muted when you join: you hear it at once, as those present heard it when it happened.
-  if (room.allMuted) emit('GlobalMute', mute());
+  if (room.allMuted) emit.event('GlobalMute', mute());
 }

@@ -83,12 +83,15 @@ export interface ProtocolErrorShape {
 export class ProtocolError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
+  /** What caused it, kept for logs (never on the wire: toShape leaves it out). */
+  readonly cause?: unknown;
 
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  constructor(code: ErrorCode, message: string, details?: unknown, cause?: unknown) {
     super(message);
     this.name = 'ProtocolError';
     this.code = code;
     this.details = details;
+    if (cause !== undefined) this.cause = cause;
   }
 
   /** The wire shape of this error. */
@@ -116,7 +119,7 @@ export function toProtocolError(err: unknown): ProtocolError {
     const e = err as { code: ErrorCode; message?: unknown; details?: unknown };
     return new ProtocolError(e.code, typeof e.message === 'string' ? e.message : e.code, e.details);
   }
-  return new ProtocolError(ErrorCode.INTERNAL, 'internal error');
+  return new ProtocolError(ErrorCode.INTERNAL, 'internal error', undefined, err);
 }
 
 /**

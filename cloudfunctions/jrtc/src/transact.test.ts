@@ -67,6 +67,9 @@ describe('transact: write conflicts are retried with backoff', () => {
     const failure = await transact(db, async () => 1, backoff.ports).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ProtocolError);
     expect((failure as ProtocolError).code).toBe(ErrorCode.BUSY);
+    // The last conflict is kept as the cause, for logs; the wire shape leaves it out.
+    expect((failure as ProtocolError).cause).toMatchObject({ code: TRANSACTION_CONFLICT });
+    expect((failure as ProtocolError).toShape()).not.toHaveProperty('cause');
     const waited = backoff.waits.reduce((a, b) => a + b, 0);
     expect(waited).toBeLessThanOrEqual(RETRY_BUDGET_MS);
     expect(waited).toBeGreaterThan(RETRY_BUDGET_MS - 200);

@@ -79,7 +79,7 @@ export async function transact<T>(
       const wait = Math.floor(backoff.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt));
       if (backoff.now() - started + wait > budgetMs) {
         // Typed and retryable, never INTERNAL: the transaction changed nothing.
-        throw new ProtocolError(ErrorCode.BUSY, 'the documents this call writes are held by another write; try again in a few seconds');
+        throw new ProtocolError(ErrorCode.BUSY, 'the documents this call writes are held by another write; try again in a few seconds', undefined, err);
       }
       await backoff.sleep(wait);
     }

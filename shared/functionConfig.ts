@@ -37,7 +37,7 @@ export interface JrtcConfig {
   pullScheme: 'http' | 'https';
   /** JRTC_PULL_HTTP_PORT: port of FLV/HLS pull URLs when it differs from RTMP's (self-hosted servers). */
   pullHttpPort?: number;
-  /** JRTC_TOKEN_TTL_SECONDS: default lifetime of tokens from issueToken. */
+  /** JRTC_TOKEN_TTL_SECONDS: the lifetime of tokens from issueToken, and the most a client may ask for. */
   tokenTtlSeconds: number;
   /** JRTC_BIND_USER_TO_OPENID: bind each userId to the first OPENID that joins with it. */
   bindUserToOpenid: boolean;

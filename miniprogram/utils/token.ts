@@ -22,7 +22,7 @@ export interface TokenRequest {
   appId: string;
   userRoomId: string;
   userId: string;
-  /** Lifetime in seconds (60 .. 7 days); the function's default when omitted. */
+  /** Lifetime in seconds, from 60 up to the deployment's JRTC_TOKEN_TTL_SECONDS (its default when omitted). */
   ttlSeconds?: number;
   /**
    * Ask for an owner grant: joining with the token makes you the room's owner, even when someone

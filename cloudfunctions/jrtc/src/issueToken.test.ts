@@ -31,6 +31,20 @@ describe('issueToken', () => {
     expect(a.nonce).not.toBe(b.nonce);
   });
 
+  it('caps the lifetime at JRTC_TOKEN_TTL_SECONDS: a client may ask for less, never more (POLICY_DENIED, nothing written)', async () => {
+    const before = await cloud.snapshot();
+    const longer = await cloud.call('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: 'u', ttlSeconds: 7 * 24 * 3600, owner: true });
+    expect(codeOf(longer)).toBe(ErrorCode.POLICY_DENIED);
+    expect(codeOf(await cloud.call('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: 'u', ttlSeconds: 3601 }))).toBe(ErrorCode.POLICY_DENIED);
+    expect(await cloud.snapshot()).toEqual(before);
+    const atCap = await cloud.ok('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: 'u', ttlSeconds: 3600 });
+    expect(atCap.timestamp).toBe(cloud.clock.now() + 3_600_000);
+    await cloud.close();
+    cloud = await createTestCloud({ JRTC_TOKEN_TTL_SECONDS: String(24 * 3600) });
+    const day = await cloud.ok('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: 'u', ttlSeconds: 24 * 3600 });
+    expect(day.timestamp).toBe(cloud.clock.now() + 24 * 3_600_000);
+  });
+
   it('refuses a userId bound to another OPENID (IDENTITY_MISMATCH) and an unknown app (APP_UNKNOWN)', async () => {
     await joinAs(cloud, 'openid-a', 'room-1', 'alice', 2);
     const before = await cloud.snapshot();

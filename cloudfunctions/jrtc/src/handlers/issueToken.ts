@@ -30,7 +30,9 @@ export const defaultIssuePolicy: IssuePolicy = async (request, { db, config }) =
 /**
  * issueToken: JRTC_ISSUE_POLICY=off refuses every request (POLICY_DENIED: tokens then come from the
  * deployer's own server or the CLI); otherwise the policy hook decides. The token expires at
- * now + ttlSeconds (request, else JRTC_TOKEN_TTL_SECONDS) and carries a fresh nonce.
+ * now + ttlSeconds and carries a fresh nonce. JRTC_TOKEN_TTL_SECONDS is both the lifetime and its
+ * cap: a client may ask for a shorter one, never a longer one (POLICY_DENIED, nothing written), so a
+ * leaked token lives no longer than the deployment decided.
  *
  * An owner grant cannot ride in the token (the JRTC token signs no role), so it is written as the
  * token's nonce entry on the user's record, made out to the caller as if the token had been used
@@ -43,6 +45,9 @@ export const issueToken: Handler<'issueToken'> = async (request, { caller, deps 
   if (config.issuePolicy === 'off') throw new ProtocolError(ErrorCode.POLICY_DENIED, 'token issuing is turned off');
   const appKey = appKeyOf(config, request.appId);
   const ttlSeconds = request.ttlSeconds ?? config.tokenTtlSeconds;
+  if (ttlSeconds > config.tokenTtlSeconds) {
+    throw new ProtocolError(ErrorCode.POLICY_DENIED, `ttlSeconds may be at most ${config.tokenTtlSeconds} here (JRTC_TOKEN_TTL_SECONDS)`);
+  }
   const owner = request.owner === true;
   const allowed = await deps.policy(
     { caller, appId: request.appId, userRoomId: request.userRoomId, userId: request.userId, ttlSeconds, owner },

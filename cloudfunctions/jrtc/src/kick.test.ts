@@ -83,6 +83,20 @@ describe('kick', () => {
     expect(codeOf(await cloud.call('openid-b', 'joinRoom', bobJoin))).toBe(ErrorCode.TOKEN_REVOKED);
   });
 
+  it('the ban holds for the kicked WeChat user under any other userId until it ends; other users are not affected', async () => {
+    await cloud.ok('openid-a', 'kick', { ...alice, targetUserId: 'bob' });
+    const before = await cloud.snapshot();
+    // The same phone (openid-b) asking as a fresh userId is still kicked from this room...
+    const disguised = await cloud.call('openid-b', 'joinRoom', joinPayload(cloud, 'room-1', 'bob-2', 2));
+    expect(codeOf(disguised)).toBe(ErrorCode.KICKED);
+    expect(await cloud.snapshot()).toEqual(before);
+    // ...but not from another room, and another phone may use that userId.
+    await cloud.ok('openid-b', 'joinRoom', joinPayload(cloud, 'room-2', 'bob-2', 2));
+    await cloud.ok('openid-d', 'joinRoom', joinPayload(cloud, 'room-1', 'dave', 2));
+    cloud.clock.advance(600_000);
+    expect((await cloud.ok('openid-b', 'joinRoom', joinPayload(cloud, 'room-1', 'bob-3', 2))).member.userId).toBe('bob-3');
+  });
+
   it('revokes the token the session renewed to', async () => {
     const renewed = tokenFields(cloud.clock.now(), 'room-1', 'bob', { ttlMs: 7_200_000 });
     await cloud.ok('openid-b', 'renewToken', { ...bob, token: renewed.token, nonce: renewed.nonce, timestamp: renewed.timestamp });
@@ -111,8 +125,9 @@ describe('kick', () => {
     expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 0, removedSignals: 1 });
     expect(codeOf(await cloud.call('openid-b', 'heartbeat', bob))).toBe(ErrorCode.KICKED);
     cloud.clock.advance(3_600_000);
-    // A binding keeps the record; the kick no longer speaks for the old session.
-    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 0, removedSignals: 0 });
+    // A binding keeps the user record; the kick no longer speaks for the old session. The caller
+    // record (bob's WeChat user's kick under any userId) binds nothing and goes.
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 1, removedSignals: 0 });
     expect(codeOf(await cloud.call('openid-b', 'heartbeat', bob))).toBe(ErrorCode.NOT_IN_ROOM);
     const back = joinPayload(cloud, 'room-1', 'bob', 2);
     await cloud.ok('openid-b', 'joinRoom', back);
@@ -129,8 +144,8 @@ describe('kick', () => {
     cloud.clock.advance(600_001);
     expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 0 });
     cloud.clock.advance(3_600_000);
-    // alice's and carol's records (their tokens ended too) and bob's.
-    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 3 });
+    // alice's and carol's records (their tokens ended too), bob's, and his caller record.
+    expect(await sweepAll(cloud.deps)).toMatchObject({ removedUsers: 4 });
     expect((await cloud.snapshot())[Collections.users]).toEqual([]);
   });
 });

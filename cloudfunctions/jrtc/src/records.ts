@@ -121,6 +121,15 @@ export function userDocIdOf(appId: string, userId: string): string {
 }
 
 /**
+ * The id of a caller record: the kicks of one WeChat user (OPENID) in an app, whatever userId it
+ * used, in jrtc_users beside the user records (same shape, no binding). `::` never occurs in a user
+ * record's id (a userId is never empty), so the two kinds cannot collide.
+ */
+export function callerDocIdOf(appId: string, openid: string): string {
+  return `${appId}::${openid}`;
+}
+
+/**
  * The id of a nonce entry: `appId:nonce` for nonces made of [A-Za-z0-9_-] (what generateNonce and
  * JRTC produce), else `appId:#` + SHA-256 hex of the nonce. The protocol lets a nonce be any short
  * string, and free text (dots, slashes, `$`) has no business in an id.

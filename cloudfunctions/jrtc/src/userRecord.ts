@@ -6,7 +6,7 @@
  */
 import { Collections } from '../../../shared';
 import type { DbTransaction } from '../../../shared/ports';
-import { readDoc, userDocIdOf, userDocSchema } from './records';
+import { callerDocIdOf, readDoc, userDocIdOf, userDocSchema } from './records';
 import type { Ban, DocReader, NonceEntry, UserDoc } from './records';
 
 /**
@@ -22,6 +22,16 @@ export const MAX_PLAIN_NONCES = 256;
 /** The record of `appId:userId`, or null when the user has none yet. */
 export async function readUser(reader: DocReader, appId: string, userId: string): Promise<UserDoc | null> {
   return readDoc(reader, Collections.users, userDocIdOf(appId, userId), userDocSchema);
+}
+
+/** The caller record of `appId::openid` (its kicks under any userId), or null. */
+export async function readCaller(reader: DocReader, appId: string, openid: string): Promise<UserDoc | null> {
+  return readDoc(reader, Collections.users, callerDocIdOf(appId, openid), userDocSchema);
+}
+
+/** Writes a caller record computed by changedUser. */
+export async function writeCaller(tx: DbTransaction, appId: string, openid: string, record: UserDoc): Promise<void> {
+  await tx.collection(Collections.users).doc(callerDocIdOf(appId, openid)).set({ data: { ...record } });
 }
 
 /** The nonce entry `nonceId` of a record, if any. */

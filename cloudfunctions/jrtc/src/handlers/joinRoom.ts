@@ -19,7 +19,7 @@ import type { JrtcConfig } from '../../../../shared/functionConfig';
 import { firstHeartbeatInMs, joinPhase, maxPhaseShiftMs } from '../heartbeatSchedule';
 import type { DbTransaction } from '../../../../shared/ports';
 import { memberDocSchema, presenceDocSchema, readDoc, roomDocSchema, toPublicMember, toRoomSummary } from '../records';
-import type { MemberDoc, PresenceDoc, RoomDoc } from '../records';
+import type { MemberDoc, PresenceDoc, RoomDoc, UserDoc } from '../records';
 import { addToCounts, transactRoster } from '../roster';
 import type { RosterScope } from '../roster';
 import { kickedError } from '../session';
@@ -27,7 +27,7 @@ import { streamIdOf } from '../streamId';
 import { trySweepRoom } from '../sweep';
 import { checkNonce, spentNonce, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
-import { banOf, changedUser, readUser, writeUser } from '../userRecord';
+import { banOf, changedUser, readCaller, readUser, writeUser } from '../userRecord';
 
 interface Admission {
   request: ActionRequest<'joinRoom'>;
@@ -37,6 +37,8 @@ interface Admission {
   config: JrtcConfig;
   /** The room as read before the transaction (null: none yet, read again inside). */
   room: RoomDoc | null;
+  /** The caller's record as read before the transaction: its kicks under any userId. */
+  callerRecord: UserDoc | null;
 }
 
 interface Admitted {
@@ -67,8 +69,10 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
   const user = await readUser(tx, r.appId, r.userId);
   // The proof, when present, verified in verifyTokenFields before this transaction began.
   const nonce = checkNonce(user, r.appId, r.nonce, holder, r.ownerProof !== undefined);
-  const ban = banOf(user, roomKey);
-  if (ban && ban.bannedUntil > now) throw kickedError(ban);
+  // Kicked as this userId, or as this WeChat user under any userId (kick.ts).
+  for (const ban of [banOf(user, roomKey), banOf(a.callerRecord, roomKey)]) {
+    if (ban && ban.bannedUntil > now) throw kickedError(ban);
+  }
   if (config.bindUserToOpenid && user?.openid !== undefined && user.openid !== openid) {
     throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is bound to another WeChat user');
   }
@@ -189,13 +193,17 @@ export const joinRoom: Handler<'joinRoom'> = async (request, { caller, deps }) =
   // The room is read outside the transaction, in parallel with its start (one round trip for both):
   // its policy, owner and cap decide the checks, and its counts are never written inside.
   const roomRead = readDoc(db, Collections.rooms, roomKey, roomDocSchema);
+  // The caller's kicks under any userId, read in the same wave (a kick racing this join is caught
+  // by the userId's own ban inside the transaction when it is the same userId).
+  const callerRead = readCaller(db, request.appId, caller.OPENID);
   roomRead.catch(() => undefined); // awaited inside; a failure there fails the join
+  callerRead.catch(() => undefined);
   // The room's ghosts are swept alongside the commit once the join's checks passed (their documents
   // are not the joiner's): no round trip of its own, and a refused join changes nothing.
   const admitted = await transactRoster(
     db,
     now,
-    async (tx, scope) => admit(tx, scope, { request, openid: caller.OPENID, sessionId, now, config, room: await roomRead }),
+    async (tx, scope) => admit(tx, scope, { request, openid: caller.OPENID, sessionId, now, config, room: await roomRead, callerRecord: await callerRead }),
     { alongside: () => trySweepRoom(deps, roomKey) },
   );
 

@@ -3,15 +3,16 @@
  * go (its count after the commit, roster.ts); on the user's record (jrtc_users, one write for both) the nonce of the
  * token its session holds is marked revoked (that token never joins again: TOKEN_REVOKED) and a ban
  * keeps the user out of the room for JRTC_KICK_BAN_SECONDS (KICKED on rejoin with any token) and
- * makes the kicked session's later calls answer KICKED; and a `jrtc.kicked` signal tells the kicked
- * client at once.
+ * makes the kicked session's later calls answer KICKED; the same ban goes on the kicked WeChat
+ * user's caller record (records.ts callerDocIdOf), so it stays out under any other userId too; and a
+ * `jrtc.kicked` signal tells the kicked client at once.
  */
 import { Collections, ErrorCode, ProtocolError, SystemSignal } from '../../../../shared';
 import { readTarget, runAsOwner } from '../owner';
 import { presenceDocSchema, readDoc } from '../records';
 import type { Ban, NonceEntry } from '../records';
 import { removeMember } from '../roster';
-import { changedUser, nonceEntryOf, readUser, writeUser } from '../userRecord';
+import { changedUser, nonceEntryOf, readCaller, readUser, writeCaller, writeUser } from '../userRecord';
 import { writeSignal } from '../signals';
 import type { Handler } from './types';
 
@@ -27,6 +28,9 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
     const target = await readTarget(tx, roomKey, request.targetUserId);
     const presence = await readDoc(tx, Collections.presence, target.memberId, presenceDocSchema);
     const user = await readUser(tx, request.appId, request.targetUserId);
+    // The WeChat user behind the member: its live session's, else the one the userId is bound to.
+    const openid = presence?.openid ?? user?.openid;
+    const callerRecord = openid === undefined ? null : await readCaller(tx, request.appId, openid);
 
     // All reads done: write.
     await removeMember(tx, counts, roomKey, target.memberId, target.member);
@@ -51,6 +55,8 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
     }
     const nextUser = changedUser(user, revoked ? { ban, nonce: revoked } : { ban }, now);
     if (nextUser) await writeUser(tx, request.appId, request.targetUserId, nextUser);
+    const nextCaller = openid === undefined ? null : changedUser(callerRecord, { ban }, now);
+    if (openid !== undefined && nextCaller) await writeCaller(tx, request.appId, openid, nextCaller);
     if (presence) {
       const to = { userId: request.targetUserId, openid: presence.openid };
       await writeSignal(tx, owner.session, { id: signalId, type: SystemSignal.KICKED, payload: { reason, bannedUntil }, to }, now);

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       leaseMs: 40_000,
       issuePolicy: 'open',
       kickBanSeconds: 600,
+      ownerGrants: { mode: 'none' },
     });
   });
 
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
         JRTC_LEASE_MS: '15000',
         JRTC_ISSUE_POLICY: 'off',
         JRTC_KICK_BAN_SECONDS: '60',
+        JRTC_OWNER_GRANTS: 'allow:o-1,o-2',
       }),
     );
     expect(c).toEqual({
@@ -72,6 +74,7 @@ describe('loadConfig', () => {
       leaseMs: 15_000,
       issuePolicy: 'off',
       kickBanSeconds: 60,
+      ownerGrants: { mode: 'allow', openids: ['o-1', 'o-2'] },
     });
   });
 

@@ -15,6 +15,14 @@ import type { MediaProvider } from './signers';
 /** Who may call issueToken: `open` asks the policy hook, `off` refuses every request. */
 export type IssuePolicyMode = 'open' | 'off';
 
+/**
+ * Who issueToken may give an owner grant (`owner: true`): nobody (`none`, the default: owners are
+ * the rooms' creators, those given ownership by transferOwnership, and the holders of an owner proof
+ * from the deployer's own server), the listed OPENIDs (`allow`), or anyone (`any`: the local demo's
+ * setting, never a deployment's).
+ */
+export type OwnerGrants = { mode: 'none' } | { mode: 'any' } | { mode: 'allow'; openids: readonly string[] };
+
 /** The validated configuration the core runs with. */
 export interface JrtcConfig {
   /** JRTC_APPS: appId → appKey (server secrets). */
@@ -51,6 +59,8 @@ export interface JrtcConfig {
   issuePolicy: IssuePolicyMode;
   /** JRTC_KICK_BAN_SECONDS: how long a kicked user cannot rejoin the room it was kicked from. */
   kickBanSeconds: number;
+  /** JRTC_OWNER_GRANTS: `none` (default), `any` (demo only) or `allow:<openid>,<openid>...`. */
+  ownerGrants: OwnerGrants;
 }
 
 /** The outcome of loading the config: never thrown, so a bad deployment still answers. */
@@ -75,6 +85,7 @@ export const ConfigEnv = {
   leaseMs: 'JRTC_LEASE_MS',
   issuePolicy: 'JRTC_ISSUE_POLICY',
   kickBanSeconds: 'JRTC_KICK_BAN_SECONDS',
+  ownerGrants: 'JRTC_OWNER_GRANTS',
 } as const;
 
 /** Clients need time to get a heartbeat through before their lease runs out. */
@@ -140,6 +151,15 @@ const envSchema = z.object({
   leaseMs: integer(40_000, 3_000, 3_600_000),
   issuePolicy: z.enum(['open', 'off']).optional().transform((v) => v ?? 'open'),
   kickBanSeconds: integer(600, 0, 30 * 24 * 3600),
+  ownerGrants: z
+    .string()
+    .regex(/^(none|any|allow:[A-Za-z0-9_-]{1,128}(,[A-Za-z0-9_-]{1,128})*)$/, 'none, any, or allow:<openid>,<openid>...')
+    .optional()
+    .transform((v): OwnerGrants => {
+      if (v === undefined || v === 'none') return { mode: 'none' };
+      if (v === 'any') return { mode: 'any' };
+      return { mode: 'allow', openids: v.slice('allow:'.length).split(',') };
+    }),
 });
 
 /**

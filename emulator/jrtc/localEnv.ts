@@ -12,4 +12,6 @@ export const localFunctionEnv: Readonly<Record<string, string>> = {
   // A pull key of its own, so a pull URL's signature can never authorise a push (as on a real CDN).
   JRTC_PULL_KEY: 'local-pull-secret',
   JRTC_PULL_SCHEME: 'http',
+  // The demo's teacher asks for an owner grant from the page; a deployment grants none (the default).
+  JRTC_OWNER_GRANTS: 'any',
 };

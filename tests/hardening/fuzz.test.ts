@@ -48,7 +48,8 @@ let world: World;
 
 /** Builds the world: room-1 (open) with alice (owner, publishing), bob (audience), carol (anchor); room-2 (invite, capped at 1) owned by dave with erin (invited). */
 async function buildWorld(): Promise<World> {
-  const cloud = await createTestCloud();
+  // The fuzz exercises owner grants, which a deployment gives nobody by default.
+  const cloud = await createTestCloud({ JRTC_OWNER_GRANTS: 'any' });
   const alice = (await joinAs(cloud, 'openid-a', 'room-1', 'alice', 1)).session;
   const bob = (await joinAs(cloud, 'openid-b', 'room-1', 'bob', 2)).session;
   const carol = (await joinAs(cloud, 'openid-c', 'room-1', 'carol', 1)).session;

@@ -45,6 +45,25 @@ describe('issueToken', () => {
     expect(day.timestamp).toBe(cloud.clock.now() + 24 * 3_600_000);
   });
 
+  it('owner grants: none by default (POLICY_DENIED, nothing written), the listed OPENIDs with allow:, anyone only with any', async () => {
+    const ask = (openid: string) => cloud.call(openid, 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: `u-${openid}`, owner: true });
+    const before = await cloud.snapshot();
+    expect(codeOf(await ask('openid-a'))).toBe(ErrorCode.POLICY_DENIED);
+    expect(await cloud.snapshot()).toEqual(before);
+    expect((await cloud.call('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: 'u' })).ok).toBe(true);
+    await cloud.close();
+    cloud = await createTestCloud({ JRTC_OWNER_GRANTS: 'allow:openid-t,openid-h' });
+    expect((await ask('openid-t')).ok).toBe(true);
+    expect((await ask('openid-h')).ok).toBe(true);
+    expect(codeOf(await ask('openid-a'))).toBe(ErrorCode.POLICY_DENIED);
+    await cloud.close();
+    cloud = await createTestCloud({ JRTC_OWNER_GRANTS: 'any' });
+    expect((await ask('openid-a')).ok).toBe(true);
+    await cloud.close();
+    await expect(createTestCloud({ JRTC_OWNER_GRANTS: 'everyone' })).rejects.toMatchObject({ code: ErrorCode.CONFIG_ERROR });
+    cloud = await createTestCloud();
+  });
+
   it('refuses a userId bound to another OPENID (IDENTITY_MISMATCH) and an unknown app (APP_UNKNOWN)', async () => {
     await joinAs(cloud, 'openid-a', 'room-1', 'alice', 2);
     const before = await cloud.snapshot();

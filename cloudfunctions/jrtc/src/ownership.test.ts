@@ -30,7 +30,8 @@ const roomDoc = () => onlyRoomDoc(cloud);
 
 describe('owner grants: issueToken with owner: true', () => {
   beforeEach(async () => {
-    cloud = await createTestCloud();
+    // Grants are off by default (JRTC_OWNER_GRANTS=none, issueToken.test.ts): these tests need them on.
+    cloud = await createTestCloud({ JRTC_OWNER_GRANTS: 'any' });
   });
 
   it('the policy sees `owner` (false when absent); a refused grant writes nothing', async () => {
@@ -86,7 +87,7 @@ describe('owner grants: issueToken with owner: true', () => {
   it('a granted late joiner takes over the room: the owner calls are then its, and NOT_OWNER for the first owner', async () => {
     await cloud.close();
     // Invite-only: the new owner may take the stage on the join that makes it owner.
-    cloud = await createTestCloud({ JRTC_DEFAULT_STAGE_POLICY: 'invite' });
+    cloud = await createTestCloud({ JRTC_DEFAULT_STAGE_POLICY: 'invite', JRTC_OWNER_GRANTS: 'allow:openid-t' });
     const student = (await joinWith('openid-s', await issue('openid-s', 'student'), 2)).session;
     const first = await roomDoc();
     expect(first).toMatchObject({ ownerUserId: 'student', version: 1 });

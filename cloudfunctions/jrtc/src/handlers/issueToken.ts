@@ -2,6 +2,7 @@
 import { ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
 import { computeToken, generateNonce } from '../../../../shared/token';
 import { appKeyOf } from '../../../../shared/functionConfig';
+import type { OwnerGrants } from '../../../../shared/functionConfig';
 import type { IssuePolicy } from '../deps';
 import { nonceIdOf } from '../records';
 import type { NonceEntry } from '../records';
@@ -14,9 +15,9 @@ import { changedUser, readUser, writeUser } from '../userRecord';
  * the caller's OPENID (IDENTITY_MISMATCH otherwise, so a token is never minted that joinRoom would
  * refuse). With binding off, anyone may get a token for any userId.
  *
- * It grants ownership (`request.owner`) to anyone who asks, like everything else: it is the demo's
- * policy. A deployment must decide in its own policy who may own which room (its teachers, its
- * hosts), or anyone can take over any room.
+ * Owner grants (`request.owner`) are decided before it, by JRTC_OWNER_GRANTS: none by default, so
+ * a phone cannot take over a room by asking; a deployment lists who may ask (`allow:`) or decides in
+ * its own policy who may own which room (its teachers, its hosts).
  */
 export const defaultIssuePolicy: IssuePolicy = async (request, { db, config }) => {
   if (!config.bindUserToOpenid) return true;
@@ -26,6 +27,11 @@ export const defaultIssuePolicy: IssuePolicy = async (request, { db, config }) =
   }
   return true;
 };
+
+/** Whether JRTC_OWNER_GRANTS lets `openid` ask for an owner grant. */
+function mayGrantOwnership(grants: OwnerGrants, openid: string): boolean {
+  return grants.mode === 'any' || (grants.mode === 'allow' && grants.openids.includes(openid));
+}
 
 /**
  * issueToken: JRTC_ISSUE_POLICY=off refuses every request (POLICY_DENIED: tokens then come from the
@@ -49,6 +55,9 @@ export const issueToken: Handler<'issueToken'> = async (request, { caller, deps 
     throw new ProtocolError(ErrorCode.POLICY_DENIED, `ttlSeconds may be at most ${config.tokenTtlSeconds} here (JRTC_TOKEN_TTL_SECONDS)`);
   }
   const owner = request.owner === true;
+  if (owner && !mayGrantOwnership(config.ownerGrants, caller.OPENID)) {
+    throw new ProtocolError(ErrorCode.POLICY_DENIED, 'this deployment gives no owner grant to this caller (JRTC_OWNER_GRANTS)');
+  }
   const allowed = await deps.policy(
     { caller, appId: request.appId, userRoomId: request.userRoomId, userId: request.userId, ttlSeconds, owner },
     { db: deps.db, config },

@@ -104,4 +104,11 @@ describe.each<MediaProvider>(['nms', 'tencent-css'])('room console with %s signa
     expect((await request(cloud, 'POST', '/console')).status).toBe(405);
     expect((await request(cloud, 'GET', '/console', { headers: { host: 'evil.example' } })).status).toBe(403);
   });
+
+  test('the cloud\'s root leads a browser to the console (it answered 405)', async () => {
+    const root = await request(cloud, 'GET', '/');
+    expect(root.status).toBe(302);
+    expect(root.headers.location).toBe('/console');
+    expect((await request(cloud, 'POST', '/')).status).toBe(405);
+  });
 });

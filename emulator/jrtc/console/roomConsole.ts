@@ -97,8 +97,16 @@ function addressedToLoopback(req: http.IncomingMessage): boolean {
 /** The room console of one local cloud. */
 export class RoomConsole implements EmulatorService {
   readonly name = 'console';
-  /** The page and its script; the pull route. */
+  /** The page and its script; the pull route; the cloud's root, which leads a browser to the page. */
   readonly routes: readonly HttpRoute[] = [
+    {
+      path: '/',
+      handle: (req, res) => {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'use GET' });
+        res.writeHead(302, { location: CONSOLE_PATH, 'content-length': 0 });
+        res.end();
+      },
+    },
     { path: /^\/console(\/.*)?$/, handle: (req, res, url) => this.serve(req, res, url.pathname) },
     {
       path: CONSOLE_PULL_ROUTE,

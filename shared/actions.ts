@@ -28,7 +28,11 @@ export const issueToken = {
   request: z.object({
     appId: idSchema,
     userRoomId: idSchema,
-    userId: idSchema,
+    /**
+     * The user the token is for. Omitted: the caller's own userId, derived from its OPENID (the only
+     * one a deployment with JRTC_USER_IDS=caller, the default, issues besides those bound to it).
+     */
+    userId: idSchema.optional(),
     /** Lifetime of the token; defaults to the function's config. */
     ttlSeconds: z.number().int().min(60).max(Limits.tokenTtlMaxSeconds).optional(),
     /** Ask for an owner grant (a teacher, a host); absent means false. */

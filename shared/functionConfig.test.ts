@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       issuePolicy: 'open',
       kickBanSeconds: 600,
       ownerGrants: { mode: 'none' },
+      userIds: 'caller',
     });
   });
 
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
         JRTC_ISSUE_POLICY: 'off',
         JRTC_KICK_BAN_SECONDS: '60',
         JRTC_OWNER_GRANTS: 'allow:o-1,o-2',
+        JRTC_USER_IDS: 'any',
       }),
     );
     expect(c).toEqual({
@@ -75,6 +77,7 @@ describe('loadConfig', () => {
       issuePolicy: 'off',
       kickBanSeconds: 60,
       ownerGrants: { mode: 'allow', openids: ['o-1', 'o-2'] },
+      userIds: 'any',
     });
   });
 

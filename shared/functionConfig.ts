@@ -61,6 +61,12 @@ export interface JrtcConfig {
   kickBanSeconds: number;
   /** JRTC_OWNER_GRANTS: `none` (default), `any` (demo only) or `allow:<openid>,<openid>...`. */
   ownerGrants: OwnerGrants;
+  /**
+   * JRTC_USER_IDS: which userIds issueToken serves a caller. `caller` (default): its own, derived
+   * from its OPENID, and any userId already bound to its OPENID; `any` (the local demo's only):
+   * whatever it asks for, first come first bound.
+   */
+  userIds: 'caller' | 'any';
 }
 
 /** The outcome of loading the config: never thrown, so a bad deployment still answers. */
@@ -86,6 +92,7 @@ export const ConfigEnv = {
   issuePolicy: 'JRTC_ISSUE_POLICY',
   kickBanSeconds: 'JRTC_KICK_BAN_SECONDS',
   ownerGrants: 'JRTC_OWNER_GRANTS',
+  userIds: 'JRTC_USER_IDS',
 } as const;
 
 /** Clients need time to get a heartbeat through before their lease runs out. */
@@ -160,6 +167,7 @@ const envSchema = z.object({
       if (v === 'any') return { mode: 'any' };
       return { mode: 'allow', openids: v.slice('allow:'.length).split(',') };
     }),
+  userIds: z.enum(['caller', 'any']).optional().transform((v) => v ?? 'caller'),
 });
 
 /**

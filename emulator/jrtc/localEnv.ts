@@ -14,4 +14,6 @@ export const localFunctionEnv: Readonly<Record<string, string>> = {
   JRTC_PULL_SCHEME: 'http',
   // The demo's teacher asks for an owner grant from the page; a deployment grants none (the default).
   JRTC_OWNER_GRANTS: 'any',
+  // The demo's pages name their users (teacher, student-1, ...); a deployment serves each caller its own.
+  JRTC_USER_IDS: 'any',
 };

@@ -64,6 +64,30 @@ describe('issueToken', () => {
     cloud = await createTestCloud();
   });
 
+  it('JRTC_USER_IDS=caller (shipped): a caller gets its own userId, or one bound to it; never one it merely names, so nobody squats "teacher"', async () => {
+    await cloud.close();
+    cloud = await createTestCloud({ JRTC_USER_IDS: 'caller' });
+    // userId omitted: the caller's own, derived from its OPENID (stable, different per caller, not the OPENID).
+    const mine = await cloud.ok('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r' });
+    expect(mine.userId).toMatch(/^wx_[A-Za-z0-9_-]{22}$/);
+    expect((await cloud.ok('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r2' })).userId).toBe(mine.userId);
+    const theirs = await cloud.ok('openid-b', 'issueToken', { appId: APP_ID, userRoomId: 'r' });
+    expect(theirs.userId).not.toBe(mine.userId);
+    expect(mine.userId).not.toContain('openid-a');
+    // Asking for it by name works too; a name that is not yours is refused and writes nothing.
+    expect((await cloud.ok('openid-a', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: mine.userId })).userId).toBe(mine.userId);
+    const before = await cloud.snapshot();
+    expect(codeOf(await cloud.call('openid-x', 'issueToken', { appId: APP_ID, userRoomId: 'class', userId: 'teacher' }))).toBe(ErrorCode.POLICY_DENIED);
+    expect(codeOf(await cloud.call('openid-b', 'issueToken', { appId: APP_ID, userRoomId: 'r', userId: mine.userId }))).toBe(ErrorCode.POLICY_DENIED);
+    expect(await cloud.snapshot()).toEqual(before);
+    // A userId bound to the caller (here by a join with a token from the deployer's own server) is served.
+    await joinAs(cloud, 'openid-t', 'class', 'teacher', 1);
+    expect((await cloud.ok('openid-t', 'issueToken', { appId: APP_ID, userRoomId: 'class', userId: 'teacher' })).userId).toBe('teacher');
+    expect(codeOf(await cloud.call('openid-x', 'issueToken', { appId: APP_ID, userRoomId: 'class', userId: 'teacher' }))).toBe(ErrorCode.POLICY_DENIED);
+    // The own userId's token joins.
+    expect((await cloud.ok('openid-a', 'joinRoom', { ...mine, role: 2 })).member.userId).toBe(mine.userId);
+  });
+
   it('refuses a userId bound to another OPENID (IDENTITY_MISMATCH) and an unknown app (APP_UNKNOWN)', async () => {
     await joinAs(cloud, 'openid-a', 'room-1', 'alice', 2);
     const before = await cloud.snapshot();

@@ -9,6 +9,7 @@ import type { NonceEntry } from '../records';
 import { transact } from '../transact';
 import type { Handler } from './types';
 import { changedUser, readUser, writeUser } from '../userRecord';
+import { callerUserIdOf } from '../callerUserId';
 
 /**
  * The default policy: anyone may get a token for any room, for a userId that is unbound or bound to
@@ -54,12 +55,19 @@ export const issueToken: Handler<'issueToken'> = async (request, { caller, deps 
   if (ttlSeconds > config.tokenTtlSeconds) {
     throw new ProtocolError(ErrorCode.POLICY_DENIED, `ttlSeconds may be at most ${config.tokenTtlSeconds} here (JRTC_TOKEN_TTL_SECONDS)`);
   }
+  const own = callerUserIdOf(request.appId, caller.OPENID);
+  const userId = request.userId ?? own;
+  // JRTC_USER_IDS=caller: the caller's own userId, or one already bound to its OPENID (by a join, or
+  // by the deployer), never one it merely asks for: nobody squats a userId such as "teacher".
+  if (config.userIds === 'caller' && userId !== own && (await readUser(deps.db, request.appId, userId))?.openid !== caller.OPENID) {
+    throw new ProtocolError(ErrorCode.POLICY_DENIED, `this deployment issues tokens only for the caller's own userId (${own}) or one bound to it (JRTC_USER_IDS)`);
+  }
   const owner = request.owner === true;
   if (owner && !mayGrantOwnership(config.ownerGrants, caller.OPENID)) {
     throw new ProtocolError(ErrorCode.POLICY_DENIED, 'this deployment gives no owner grant to this caller (JRTC_OWNER_GRANTS)');
   }
   const allowed = await deps.policy(
-    { caller, appId: request.appId, userRoomId: request.userRoomId, userId: request.userId, ttlSeconds, owner },
+    { caller, appId: request.appId, userRoomId: request.userRoomId, userId, ttlSeconds, owner },
     { db: deps.db, config },
   );
   if (!allowed) throw new ProtocolError(ErrorCode.POLICY_DENIED, 'the policy refused this token');
@@ -70,7 +78,7 @@ export const issueToken: Handler<'issueToken'> = async (request, { caller, deps 
     appId: request.appId,
     appKey,
     roomId: request.userRoomId,
-    userId: request.userId,
+    userId,
     timestamp,
     nonce,
   });
@@ -83,10 +91,10 @@ export const issueToken: Handler<'issueToken'> = async (request, { caller, deps 
       owner: true,
     };
     await transact(deps.db, async (tx) => {
-      const user = await readUser(tx, request.appId, request.userId);
+      const user = await readUser(tx, request.appId, userId);
       const next = changedUser(user, { nonce: grant }, now);
-      if (next) await writeUser(tx, request.appId, request.userId, next);
+      if (next) await writeUser(tx, request.appId, userId, next);
     });
   }
-  return { appId: request.appId, userRoomId: request.userRoomId, userId: request.userId, nonce, timestamp, token };
+  return { appId: request.appId, userRoomId: request.userRoomId, userId, nonce, timestamp, token };
 };

@@ -2,9 +2,16 @@
  * Reads `cloudbaserc.json` (CloudBase CLI v2 format), the one file that says which functions exist,
  * their env vars and their timer triggers — the same file `tcb fn deploy` reads, so the local cloud
  * and the real one cannot disagree about it.
+ *
+ * Its `{{env.NAME}}` values are filled as the tcb CLI fills them (docs.cloudbase.net/cli-v1/config,
+ * 动态变量 → 环境变量; @cloudbase/toolbox's ConfigParser): from `.env` and `.env.local` beside it,
+ * and `.env.<mode>` with a mode, later files winning (`.env.<mode>` > `.env.local` > `.env`). So the
+ * secrets a deployment needs live in a gitignored `.env`, never in the tracked file. A name no file
+ * sets becomes '' (unset), which the function's own config check then names.
  */
 import fs from 'fs';
 import path from 'path';
+import { parseEnv } from 'util';
 import { z } from 'zod';
 
 const triggerSchema = z.object({
@@ -57,12 +64,38 @@ export interface CloudConfig {
   timers: TimerTriggerConfig[];
 }
 
-/** Reads and validates `<repoRoot>/cloudbaserc.json`; throws an Error naming the file on any problem. */
-export function loadCloudConfig(repoRoot: string): CloudConfig {
+/** Options of loadCloudConfig. */
+export interface CloudConfigOptions {
+  /** As the tcb CLI's `--mode`: `.env.<mode>` is read too, over `.env.local` and `.env`. */
+  mode?: string;
+}
+
+/** The variables of `.env`, `.env.local` and `.env.<mode>` in `dir`, later files winning (absent files skipped). */
+export function loadDotEnv(dir: string, mode?: string): Record<string, string> {
+  if (mode !== undefined && !/^[A-Za-z0-9_-]+$/.test(mode)) throw new Error(`mode must be letters, digits, _ or -, got ${JSON.stringify(mode)}`);
+  const out: Record<string, string> = {};
+  for (const name of ['.env', '.env.local', ...(mode ? [`.env.${mode}`] : [])]) {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) continue;
+    Object.assign(out, parseEnv(fs.readFileSync(file, 'utf8')));
+  }
+  return out;
+}
+
+/** `value` with every `{{env.NAME}}` in its strings replaced by `vars.NAME` ('' when unset). */
+function fillEnv(value: unknown, vars: Record<string, string>): unknown {
+  if (typeof value === 'string') return value.replace(/\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, name: string) => vars[name] ?? '');
+  if (Array.isArray(value)) return value.map((v: unknown) => fillEnv(v, vars));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillEnv(v, vars)]));
+  return value;
+}
+
+/** Reads and validates `<repoRoot>/cloudbaserc.json`, its `{{env.X}}` filled from `.env` files; throws an Error naming the file on any problem. */
+export function loadCloudConfig(repoRoot: string, options: CloudConfigOptions = {}): CloudConfig {
   const file = path.join(repoRoot, 'cloudbaserc.json');
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = fillEnv(JSON.parse(fs.readFileSync(file, 'utf8')), loadDotEnv(repoRoot, options.mode));
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
@@ -86,6 +119,6 @@ export function loadCloudConfig(repoRoot: string): CloudConfig {
       .map((t) => ({ name: t.name, functionName: f.name, cron: t.config })),
   );
   // `{{env.ENV_ID}}`-style placeholders are filled by the CLI at deploy time; locally there is one env.
-  const envId = cfg.envId && !cfg.envId.includes('{{') ? cfg.envId : 'local';
+  const envId = cfg.envId ? cfg.envId : 'local';
   return { envId, functions, timers };
 }

@@ -5,6 +5,7 @@
  */
 import fs from 'fs';
 import path from 'path';
+import { parseEnv } from 'util';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { loadConfig } from '../shared/functionConfig';
@@ -105,9 +106,24 @@ describe('cloudbaserc.json', () => {
     expect(jrtc.triggers ?? []).toEqual([]);
   });
 
-  it('ships jrtc defaults that the function accepts as a configuration', () => {
-    const result = loadConfig(byName.get('jrtc')!.envVariables);
+  it('ships jrtc defaults that the function accepts once .env.example\'s values fill its {{env.X}}', () => {
+    const example = parseEnv(fs.readFileSync(path.join(root, '.env.example'), 'utf8'));
+    const filled = Object.fromEntries(
+      Object.entries(byName.get('jrtc')!.envVariables).map(([k, v]) => [k, v.replace(/\{\{env\.([A-Z_][A-Z0-9_]*)\}\}/g, (_m, name: string) => example[name] ?? '')]),
+    );
+    const result = loadConfig(filled);
     expect(result.ok).toBe(true);
+  });
+
+  it('keeps every secret out of the tracked file: app keys, signing keys and domains are {{env.X}}, each documented in .env.example', () => {
+    const jrtc = byName.get('jrtc')!.envVariables;
+    const example = parseEnv(fs.readFileSync(path.join(root, '.env.example'), 'utf8'));
+    for (const name of ['JRTC_APPS', 'JRTC_PUSH_KEY', 'JRTC_PULL_KEY', 'JRTC_PUSH_DOMAINS', 'JRTC_PULL_DOMAINS']) {
+      expect({ name, value: jrtc[name] }).toEqual({ name, value: `{{env.${name}}}` });
+      expect(example[name]).toBeTruthy();
+    }
+    expect(example.ENV_ID).toBeTruthy();
+    expect(fs.readFileSync(path.join(root, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['.env', '.env.*', '!.env.example']));
   });
 
   it('runs jrtcSweep every minute for up to 60 s, with the same lease as jrtc', () => {

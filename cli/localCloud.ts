@@ -12,6 +12,7 @@ import type { MediaProvider } from '../shared/signers';
 import { startLocalCloud } from '../emulator/jrtc/localCloud';
 import type { LocalCloud } from '../emulator/jrtc/localCloud';
 import { CONSOLE_PATH } from '../emulator/jrtc/console/roomConsole';
+import { MediaPortError } from '../emulator/jrtc/media/ports';
 import { DEFAULT_FUNCTION_INSTANCES, INSTANCE_MEMORY_MIB } from '../emulator/functions/functionsHost';
 import { runDemo } from './demo/demo';
 import { startLiveClass } from './demo/demoLive';
@@ -101,6 +102,18 @@ async function main(): Promise<void> {
     .option('--once', 'with --demo: exit when the demo ends')
     .parse();
   const opts = program.opts<CliOptions>();
+  // `npm start --port N` hands N to npm, not to us (npm_config_port): honour it rather than ignore it.
+  const npmPort = process.env.npm_config_port;
+  if (program.getOptionValueSource('port') === 'default' && npmPort !== undefined && npmPort !== '') {
+    try {
+      opts.port = parsePort(npmPort);
+      console.log(`Using port ${opts.port} from npm's --port (\`npm start -- --port ${opts.port}\` passes it directly).`);
+    } catch {
+      console.error(`npm's --port ${JSON.stringify(npmPort)} is not a port (0 to 65535)`);
+      process.exitCode = 1;
+      return;
+    }
+  }
 
   let cloud: LocalCloud;
   try {
@@ -115,7 +128,9 @@ async function main(): Promise<void> {
       functionEnv: { ...opts.env, ...(opts.mediaProvider ? { JRTC_MEDIA_PROVIDER: opts.mediaProvider } : {}) },
     });
   } catch (err) {
-    console.error(`JRTC local cloud failed to start: ${(err as Error).message}`);
+    // A busy media port names the options that move it (node-media-server's defaults are common ports).
+    const hint = err instanceof MediaPortError ? ' (move it with --rtmp-port N / --http-port N, 0 = any free port, or start without media: --no-media)' : '';
+    console.error(`JRTC local cloud failed to start: ${(err as Error).message}${hint}`);
     process.exitCode = 1;
     return;
   }

@@ -9,7 +9,10 @@ import path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
 import { MEDIA_PROVIDERS, isMediaProvider } from '../shared/signers';
 import type { MediaProvider } from '../shared/signers';
-import { startLocalCloud } from '../emulator/jrtc/localCloud';
+import { ConfigEnv, loadConfig } from '../shared/functionConfig';
+import { loadCloudConfig } from '../emulator/cloudConfig';
+import { localFunctionEnv } from '../emulator/jrtc/localEnv';
+import { defaultRepoRoot, startLocalCloud } from '../emulator/jrtc/localCloud';
 import type { LocalCloud } from '../emulator/jrtc/localCloud';
 import { CONSOLE_PATH } from '../emulator/jrtc/console/roomConsole';
 import { MediaPortError } from '../emulator/jrtc/media/ports';
@@ -79,6 +82,22 @@ function collectEnv(value: string, previous: Record<string, string>): Record<str
   return { ...previous, [m[1]]: m[2] };
 }
 
+/**
+ * Why `--env` values cannot work, or null: a JRTC_ name the function does not read (a typo would
+ * otherwise pass silently), or a value its config check refuses (every call would then answer
+ * CONFIG_ERROR). Other names pass: they may be meant for code of your own.
+ */
+function checkEnv(env: Record<string, string>): string | null {
+  const known = new Set<string>(Object.values(ConfigEnv));
+  const unknown = Object.keys(env).filter((k) => k.startsWith('JRTC_') && !known.has(k));
+  if (unknown.length > 0) return `--env ${unknown.join(', ')}: not a variable the jrtc function reads (it reads ${[...known].sort().join(', ')})`;
+  const jrtc = loadCloudConfig(defaultRepoRoot()).functions.find((f) => f.name === 'jrtc');
+  const loaded = loadConfig({ ...jrtc?.envVariables, ...localFunctionEnv, ...env });
+  if (loaded.ok) return null;
+  const details = (loaded.error.details as Array<{ variable: string; message: string }> | undefined) ?? [];
+  return `--env: the jrtc function would refuse this configuration: ${details.map((d) => `${d.variable}: ${d.message}`).join('; ') || loaded.error.message}`;
+}
+
 function parseProvider(value: string): MediaProvider {
   if (!isMediaProvider(value)) throw new InvalidArgumentError(`one of ${MEDIA_PROVIDERS.join(', ')}`);
   return value;
@@ -113,6 +132,13 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
+  }
+
+  const envProblem = checkEnv(opts.env);
+  if (envProblem) {
+    console.error(`JRTC local cloud not started: ${envProblem}`);
+    process.exitCode = 1;
+    return;
   }
 
   let cloud: LocalCloud;

@@ -1,12 +1,14 @@
 /**
  * The local cloud's command line where a new user trips: `npm start --port N` (npm keeps N for itself,
- * as npm_config_port) and a media port already taken (it should name the options that move it).
+ * as npm_config_port), a media port already taken (it should name the options that move it), and
+ * `--env` values the function would refuse or never read (they passed silently).
  */
 import { spawn, spawnSync } from 'child_process';
 import fs from 'fs';
 import net from 'net';
 import os from 'os';
 import path from 'path';
+import { runRefusedCloud } from './helpers/cloudProcess';
 
 const cli = path.resolve(__dirname, '..', 'dist', 'cli', 'localCloud.js');
 
@@ -60,4 +62,13 @@ test('a taken RTMP port stops the start with a message naming --rtmp-port, --htt
     await new Promise((r) => blocker.close(r));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('--env: a JRTC_ name the function does not read, or a value it would refuse, stops the start and says why', () => {
+  const typo = runRefusedCloud(['--env', 'JRTC_LEASE_MSS=60000']);
+  expect(typo).toMatchObject({ status: 1, listening: false });
+  expect(typo.stderr).toMatch(/--env JRTC_LEASE_MSS: not a variable the jrtc function reads \(it reads .*JRTC_LEASE_MS/);
+  const bad = runRefusedCloud(['--env', 'JRTC_LEASE_MS=soon']);
+  expect(bad).toMatchObject({ status: 1, listening: false });
+  expect(bad.stderr).toMatch(/would refuse this configuration: JRTC_LEASE_MS: /);
 });

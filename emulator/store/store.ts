@@ -13,6 +13,7 @@ import {
   invalid,
   jsonEqual,
 } from './docData';
+import { lockDir } from './dirLock';
 import { checkUpdate } from './docUpdate';
 import { LockTable, LockTx, docKey } from './lockTx';
 import { Mutex } from './mutex';
@@ -88,6 +89,9 @@ export class DocumentStore {
   private checkpointAt: number;
   private checkpointCount = 0;
 
+  /** Releases the data directory's lock (dirLock.ts); a no-op in memory. */
+  private unlock: () => void = () => undefined;
+
   private constructor(
     private readonly dir: string | undefined,
     private readonly indexes: Record<string, string[][]>,
@@ -107,7 +111,9 @@ export class DocumentStore {
     const dir = path.resolve(options.dir);
     if (DocumentStore.openDirs.has(dir)) throw invalid(`a store is already open on ${dir}`);
     fs.mkdirSync(dir, { recursive: true });
+    const unlock = lockDir(dir);
     const store = new DocumentStore(dir, indexes, journalLimit);
+    store.unlock = unlock;
     DocumentStore.openDirs.add(dir);
     try {
       for (const file of fs.readdirSync(dir)) {
@@ -118,6 +124,7 @@ export class DocumentStore {
       store.journal = CommitJournal.openEmpty(dir);
     } catch (err) {
       DocumentStore.openDirs.delete(dir);
+      unlock();
       throw err;
     }
     return store;
@@ -351,6 +358,7 @@ export class DocumentStore {
     this.listeners.clear();
     this.journal?.close();
     if (this.dir !== undefined) DocumentStore.openDirs.delete(this.dir);
+    this.unlock();
   }
 
   private assertOpen(): void {

@@ -16,7 +16,10 @@ import type { CloudClient } from '../../emulator/client/client';
 import { startLocalCloud } from '../../emulator/jrtc/localCloud';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 
-const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const ROOT = path.join(__dirname, '..', '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+/** The docs the README links to (the JRTC page is on the README, the testing example in docs/local-cloud.md). */
+const DOCS = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => fs.readFileSync(path.join(ROOT, 'docs', f), 'utf8'));
 const SELF = fs.readFileSync(__filename, 'utf8');
 
 /** This file's code between the markers `--- <name> starts here ---` and `ends here`, dedented. */
@@ -30,14 +33,16 @@ function region(name: string): string {
   return body.map((l) => l.slice(indent)).join('\n').trim();
 }
 
-/** The README's ```ts blocks without their import lines. */
-const readmeBlocks = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) =>
+/** The ```ts blocks of `text` without their import lines. */
+const blocksOf = (text: string): string[] => [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) =>
   m[1]
     .split('\n')
     .filter((l) => !l.startsWith('import '))
     .join('\n')
     .trim(),
 );
+const readmeBlocks = blocksOf(README);
+const docBlocks = DOCS.flatMap(blocksOf);
 
 /** Polls until `ok()`; fails naming `what` after 10 s. */
 async function until(ok: () => boolean, what: string): Promise<void> {
@@ -48,9 +53,10 @@ async function until(ok: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-test('the README shows these examples verbatim', () => {
+test('the README and the docs show these examples verbatim', () => {
   expect(readmeBlocks).toContain(region('README JRTC page'));
-  expect(readmeBlocks).toContain(region('README example'));
+  expect(docBlocks).toContain(region('README JRTC page'));
+  expect(docBlocks).toContain(region('README example'));
 });
 
 /** What the page's methods get as `this`, besides its own options. */

@@ -4,7 +4,7 @@
  * handler test meets exactly what a function meets — the vendor's query builders and serialisers,
  * its error shapes (errCode -501001 without a `code` for a write conflict), the Admin API's
  * translation, and the store's lock model (store/lockTx.ts) — and re-runs a transaction as
- * production does. Measured at ~0.7 ms per call on loopback, a few seconds across the core's tests.
+ * production does. About 0.7 ms per call on loopback: the core's 566 tests take about 29 s.
  *
  * Each database gets its own wx-server-sdk instance (`createNewInstance`) whose requests go to its
  * own Admin API through node-sdk's per-instance `serviceUrl` (utils/tcbapiendpoint.ts: serviceUrl

@@ -80,6 +80,11 @@ export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
 
 /** Reads a JSON body (empty = `{}`), refusing oversized (413) or malformed (400) ones. */
 export async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  return (await readJsonText(req)).value;
+}
+
+/** readJson, with the body's text as well (trimmed; '{}' for an empty body). */
+export async function readJsonText(req: http.IncomingMessage): Promise<{ text: string; value: unknown }> {
   const chunks: Buffer[] = [];
   let size = 0;
   // Read to the end even when too large: answering mid-upload would reset the client's connection.
@@ -89,9 +94,9 @@ export async function readJson(req: http.IncomingMessage): Promise<unknown> {
   }
   if (size > MAX_BODY_BYTES) throw new HttpError(413, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'request body too large' });
   const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return {};
+  if (text === '') return { text: '{}', value: {} };
   try {
-    return JSON.parse(text) as unknown;
+    return { text, value: JSON.parse(text) as unknown };
   } catch {
     throw badRequest('body is not valid JSON');
   }

@@ -79,6 +79,15 @@ describe('local cloud server', () => {
     expect((page.json.data as { list: unknown[] }).list.length).toBe(20);
   });
 
+  test('a callFunction body nested 100,000 deep reaches the function as the platform would pass it; a forged userInfo is overwritten', async () => {
+    const depth = 100_000;
+    const body = `{"data":{"tag":"deep","userInfo":{"openId":"forged"},"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const deep = await request('POST', '/v1/functions/whoami', body, { 'x-wx-openid': 'deep-caller' });
+    expect(deep).toMatchObject({ status: 200, json: { result: { OPENID: 'deep-caller', tag: 'deep', userInfo: { openId: 'deep-caller' } } } });
+    const empty = await request('POST', '/v1/functions/whoami', '{ "data" : { } }', { 'x-wx-openid': 'after' });
+    expect(empty).toMatchObject({ status: 200, json: { result: { OPENID: 'after', userInfo: { openId: 'after' } } } });
+  });
+
   test('admin routes move the clock, fire timers and describe the cloud', async () => {
     const before = Date.now();
     const moved = await request('POST', '/v1/admin/clock', JSON.stringify({ advanceMs: 3_600_000 }));

@@ -10,7 +10,7 @@ import os from 'os';
 import path from 'path';
 import type { CloudConfig, FunctionConfig } from '../cloudConfig';
 import { CloudErrors, statusOf } from '../cloudErrors';
-import { RawJson, decodeSegment, expectMethod, openidOf, parseBody, readJson, sendJson } from '../httpKit';
+import { RawJson, decodeSegment, expectMethod, openidOf, parseBody, readJsonText, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute, Registry } from '../service';
 import { callFunctionBody } from '../wire';
 import { describeError } from './describeError';
@@ -201,8 +201,12 @@ export class FunctionsHost implements EmulatorService {
     return { ok: true, requestId: wire.requestId, result: wire.resultJson === undefined ? undefined : JSON.parse(wire.resultJson) };
   }
 
-  /** `invoke`, with the return value left as the JSON text the platform made of it. */
-  async invokeForWire(name: string, data: Record<string, unknown>, caller: CallerInfo): Promise<WireInvokeResult> {
+  /**
+   * `invoke`, with the return value left as the JSON text the platform made of it. `dataJson`, when
+   * given, is `data` as the request's own text, which becomes the event unparsed and unserialised
+   * (the platform passes any JSON through, however deep; a re-serialisation here could overflow).
+   */
+  async invokeForWire(name: string, data: Record<string, unknown>, caller: CallerInfo, dataJson?: string): Promise<WireInvokeResult> {
     const requestId = crypto.randomUUID();
     const entry = this.pools.get(name);
     if (!entry) {
@@ -210,7 +214,12 @@ export class FunctionsHost implements EmulatorService {
     }
     const source = caller.source ?? 'wx_client';
     const appid = caller.appid ?? LOCAL_APPID;
-    const event = source === 'wx_client' ? { ...data, userInfo: { appId: appid, openId: caller.openid } } : { ...data };
+    let eventJson: string;
+    try {
+      eventJson = eventText(data, dataJson, source === 'wx_client' ? { appId: appid, openId: caller.openid } : undefined);
+    } catch (err) {
+      return failure(requestId, CloudErrors.INVALID_PARAM.errCode, `the event cannot be serialised: ${describeError(err)}`);
+    }
     const env = wxContextEnv(caller);
     const timeoutMs = entry.config.timeoutSeconds * 1000;
     const context = {
@@ -225,7 +234,7 @@ export class FunctionsHost implements EmulatorService {
     };
     let outcome: PoolOutcome;
     try {
-      outcome = await entry.pool.run({ event, context, env, clockOffsetMs: this.options.clockOffsetMs?.() ?? 0 }, timeoutMs);
+      outcome = await entry.pool.run({ eventJson, context, env, clockOffsetMs: this.options.clockOffsetMs?.() ?? 0 }, timeoutMs);
     } catch (err) {
       outcome = { kind: 'lost', error: describeError(err), coldStart: false };
     }
@@ -257,14 +266,35 @@ export class FunctionsHost implements EmulatorService {
   private async serveCall(req: Parameters<HttpRoute['handle']>[0], res: Parameters<HttpRoute['handle']>[1], url: URL): Promise<void> {
     expectMethod(req, 'POST');
     const name = decodeSegment(url.pathname.slice('/v1/functions/'.length));
-    const body = parseBody(callFunctionBody, await readJson(req));
-    const result = await this.invokeForWire(name, body.data ?? {}, { openid: openidOf(req) });
+    const { text, value } = await readJsonText(req);
+    const body = parseBody(callFunctionBody, value);
+    const result = await this.invokeForWire(name, body.data ?? {}, { openid: openidOf(req) }, body.data === undefined ? undefined : dataTextOf(text));
     if (!result.ok) return sendJson(res, statusOf(result.errCode), { errCode: result.errCode, errMsg: result.errMsg, requestId: result.requestId });
     // `{result, requestId}` around the function's serialised return value: the text JSON.stringify
     // makes of the parsed value (no `result` key when the function returned nothing).
     const id = JSON.stringify(result.requestId);
     sendJson(res, 200, new RawJson(result.resultJson === undefined ? `{"requestId":${id}}` : `{"result":${result.resultJson},"requestId":${id}}`));
   }
+}
+
+/**
+ * The text of the `data` value of a callFunction body written as `{"data": ...}` (the only key the
+ * body may have, callFunctionBody); undefined for any other spelling (the caller then serialises).
+ */
+function dataTextOf(bodyText: string): string | undefined {
+  const m = /^\{\s*"data"\s*:([\s\S]*)\}$/.exec(bodyText);
+  return m ? m[1].trim() : undefined;
+}
+
+/**
+ * The event's text: `data` (its own text when given) with the client's `userInfo` added last, as
+ * `{...data, userInfo}` would (a later key wins in JSON.parse too).
+ */
+function eventText(data: Record<string, unknown>, dataJson: string | undefined, userInfo: Record<string, string> | undefined): string {
+  if (dataJson === undefined) return JSON.stringify(userInfo ? { ...data, userInfo } : { ...data });
+  if (!userInfo) return dataJson;
+  const open = dataJson.slice(0, dataJson.lastIndexOf('}'));
+  return `${open}${Object.keys(data).length > 0 ? ',' : ''}"userInfo":${JSON.stringify(userInfo)}}`;
 }
 
 /** A callFunction failure as wx.cloud words it. */

@@ -5,11 +5,15 @@
  */
 import { z } from 'zod';
 
-/** Host → instance: run one event. `env` is the invocation's caller context, as SCF sets it. */
+/**
+ * Host → instance: run one event. `eventJson` is the event as text, as the platform hands it to a
+ * runtime (an object nested however deep reaches the function: serialising it here would overflow
+ * the stack first). `env` is the invocation's caller context, as SCF sets it.
+ */
 export interface InvokeMessage {
   type: 'invoke';
   id: number;
-  event: unknown;
+  eventJson: string;
   context: Record<string, unknown>;
   env: Record<string, string>;
   /** How far the local cloud's clock runs ahead of real time (tests move time). */

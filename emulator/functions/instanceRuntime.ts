@@ -53,7 +53,7 @@ async function run(handler: Handler, message: InvokeMessage): Promise<void> {
   clockOffsetMs = message.clockOffsetMs;
   current = message.id;
   try {
-    const result = await handler(message.event, message.context);
+    const result = await handler(JSON.parse(message.eventJson) as unknown, message.context);
     send({ type: 'done', id: message.id, resultJson: platformJson(result) });
   } catch (err) {
     // The function's own log line, as SCF prints a failed invocation's error.

@@ -25,9 +25,6 @@ export const CloudErrors = {
   FUNCTIONS_TIMEOUT: { errCode: -504003, message: 'functions execute timeout', status: 500 },
 } as const satisfies Record<string, CloudErrorInfo>;
 
-/** A TCB_ERR_CODE name of the table. */
-export type CloudErrorName = keyof typeof CloudErrors;
-
 /** The HTTP status for an errCode of the table (500 for one it does not know). */
 export function statusOf(errCode: number): number {
   for (const info of Object.values(CloudErrors)) if (info.errCode === errCode) return info.status;

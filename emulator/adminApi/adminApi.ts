@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'crypto';
 import type http from 'http';
+import { MAX_BODY_BYTES } from '../httpKit';
 import type { EmulatorService, HttpRoute } from '../service';
 import type { DocumentStore } from '../store/store';
 import { actions, type ActionContext } from './actions';
@@ -15,9 +16,6 @@ import { envelopeSchema } from './wireSchemas';
 
 /** The path node-sdk posts to (with `?env=...&seqId=...`, which carries nothing we need). */
 export const ADMIN_PATH = '/admin';
-
-/** The largest body accepted (CloudBase's request limit). */
-const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 /** Options of AdminApi. */
 export interface AdminApiOptions {

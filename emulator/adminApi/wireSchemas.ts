@@ -19,8 +19,9 @@ export const envelopeSchema = z.object({
 });
 
 /**
- * database.insertDocument: collection.add / doc.create, one EJSON string per document. No count
- * limit of its own (the vendors' own tests add batches beyond 1,000): the request's 6 MiB bounds it.
+ * database.insertDocument: collection.add / doc.create, one EJSON string per document. CloudBase
+ * documents no count limit for a batch insert (docs.cloudbase.net/http-api/nosql/insert-documents:
+ * "批量插入一个或多个文档"), so none here either: the request's 6 MiB bounds it.
  */
 export const insertSchema = z.object({
   collectionName,

@@ -23,7 +23,7 @@ export type ClientDbCall = { collection: string } & (
 );
 
 /** A client `get` returns at most this many documents (CloudBase's client cap). */
-export const CLIENT_GET_MAX = GET_LIMITS.client.max;
+const CLIENT_GET_MAX = GET_LIMITS.client.max;
 
 /** A document the client asked for by id does not exist. */
 export class DocumentNotFoundError extends Error {

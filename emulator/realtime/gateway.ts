@@ -10,9 +10,6 @@ import { REALTIME_PATH, RealtimeSocketServer } from './socketServer';
 import { LocalTokens } from './tokens';
 import { WEB_API_PATH, WebApi } from '../database/webApi';
 
-export { REALTIME_PATH } from './socketServer';
-export { WEB_API_PATH, WebApiError } from '../database/webApi';
-
 /** What the gateway is built from. */
 export interface RealtimeGatewayOptions {
   watch: WatchService;

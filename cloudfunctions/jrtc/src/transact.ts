@@ -36,7 +36,7 @@ export interface BackoffPorts {
 }
 
 /** Real sleeps, Math.random and a monotonic clock (the default of transact). */
-export const realBackoff: BackoffPorts = {
+const realBackoff: BackoffPorts = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
   now: () => performance.now(),

@@ -2,7 +2,7 @@
 import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { createCloudClient } from '../../emulator/client/client';
 import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
-import { ManualTimers } from '../../emulator/client/manualTimers';
+import { ManualTimers } from '../../tests/helpers/manualTimers';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import { joinParams } from '../fixtures';
 import { billingMeter, perUnit } from './billing';
@@ -18,7 +18,7 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
  */
 export async function measureCallsPerMinute(cloud: LocalCloud, participants: number, minutes: number, tick: () => void) {
   // Virtual time for the SDK's timers, moved in step with the local cloud's clock.
-  const timers = new ManualTimers(Date.now());
+  const timers = new ManualTimers(cloud.clock.now());
   let calls = 0;
   // Virtual time must not outrun real calls (the SDK would time them out), so each step waits for them.
   const inflight = new Set<Promise<unknown>>();

@@ -3,11 +3,17 @@ import type { EmulatorService, HttpRoute } from '../service';
 import { clockBody } from '../wire';
 
 /**
- * A controllable clock for the local cloud. The cloud functions run unchanged and read
- * `Date.now()`, so the only way to move their time is to patch `Date.now` itself: here in the
- * emulator's process, and in each function instance, which gets the offset with every event
- * (functions/instanceRuntime.ts). Nothing else is patched: `new Date()`, timers and performance.now
- * keep real time (timer triggers reschedule on advance instead).
+ * Real time, as this module found it: a test harness may make `Date.now` follow this clock for the
+ * pages it runs in-process (tests/helpers/deviceClock.ts), and the clock must not count its offset twice.
+ */
+const realNow = Date.now.bind(Date);
+
+/**
+ * A controllable clock for the local cloud, passed to every service that tells time. The cloud
+ * functions run unchanged and read `Date.now()`, so each function instance patches its own
+ * `Date.now` with the offset that comes with every event (functions/instanceRuntime.ts); nothing in
+ * the local cloud's own process is patched. `new Date()`, timers and performance.now keep real time
+ * (timer triggers reschedule on advance instead).
  */
 export class EmulatorClock implements EmulatorService {
   readonly name = 'clock';
@@ -24,13 +30,11 @@ export class EmulatorClock implements EmulatorService {
     },
   ];
   private offsetMs = 0;
-  private active = false;
-  private installs: Array<{ date: DateConstructor; previous: () => number; patched: () => number }> = [];
   private readonly listeners = new Set<(offsetMs: number) => void>();
 
   /** Milliseconds since the epoch as the cloud functions see it. */
   now(): number {
-    return this.active ? Date.now() : Date.now() + this.offsetMs;
+    return realNow() + this.offsetMs;
   }
 
   /** How far this clock runs ahead of real time. */
@@ -52,28 +56,11 @@ export class EmulatorClock implements EmulatorService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Patches this process's `Date.now` to run ahead by the offset. */
-  async start(): Promise<void> {
-    if (this.active) return;
-    this.active = true;
-    for (const date of [Date]) {
-      const previous = date.now;
-      // Once stopped, a patch that another clock has since covered passes time through unchanged.
-      const patched = (): number => previous.call(date) + (this.active ? this.offsetMs : 0);
-      date.now = patched;
-      this.installs.push({ date, previous, patched });
-    }
-  }
+  /** Nothing to start: the clock is read through `now()`; only function instances patch `Date.now`. */
+  async start(): Promise<void> {}
 
-  /** Restores `Date.now` (where nothing patched over it since). */
-  async stop(): Promise<void> {
-    if (!this.active) return;
-    this.active = false;
-    for (const { date, previous, patched } of this.installs.reverse()) {
-      if (date.now === patched) date.now = previous;
-    }
-    this.installs = [];
-  }
+  /** Nothing to stop. */
+  async stop(): Promise<void> {}
 
   /** The offset and the time the functions see. */
   getInfo(): Record<string, unknown> {

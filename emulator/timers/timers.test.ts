@@ -16,19 +16,21 @@ describe('cron helpers', () => {
 });
 
 describe('emulator clock', () => {
-  test('advance moves Date.now while started, and stop restores it', async () => {
+  test('advance moves now(), never Date.now in this process (only function instances patch theirs)', async () => {
     const clock = new EmulatorClock();
     const original = Date.now;
     await clock.start();
     try {
-      const before = Date.now();
+      const before = clock.now();
       clock.advance(86_400_000);
-      expect(Date.now() - before).toBeGreaterThanOrEqual(86_400_000);
+      expect(clock.now() - before).toBeGreaterThanOrEqual(86_400_000);
+      expect(Date.now).toBe(original);
+      expect(clock.now() - Date.now()).toBeGreaterThan(86_000_000);
       expect(() => clock.advance(-1)).toThrow(RangeError);
+      expect(() => clock.advance(Number.NaN)).toThrow(RangeError);
     } finally {
       await clock.stop();
     }
-    expect(Date.now).toBe(original);
   });
 });
 

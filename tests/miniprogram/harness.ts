@@ -20,6 +20,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { createCloudClient } from '../../emulator/client/client';
+import { followCloudClock } from '../helpers/deviceClock';
 import type { CloudClient } from '../../emulator/client/client';
 import { startLocalCloud } from '../../emulator/jrtc/localCloud';
 import type { LocalCloud } from '../../emulator/jrtc/localCloud';
@@ -126,6 +127,8 @@ export async function setupPageTest(options: PageTestOptions = {}): Promise<Page
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-pages-data-'));
   compilePages(outDir, options.demoConfig);
   const cloud = await startLocalCloud({ port: 0, dataDir, timers: false, functionEnv: options.functionEnv, log: () => undefined });
+  // The pages are the phones: their clock agrees with the cloud's, moves included.
+  const restoreClock = followCloudClock(cloud.clock);
   const ids = new Map<PageName, string>();
   const sent = new Map<string, string[]>();
   const open: SimPage[] = [];
@@ -171,6 +174,7 @@ export async function setupPageTest(options: PageTestOptions = {}): Promise<Page
     async cleanup() {
       for (const page of open) await close(page).catch(() => undefined);
       await cloud.stop();
+      restoreClock();
       fs.rmSync(outDir, { recursive: true, force: true });
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
@@ -179,10 +183,11 @@ export async function setupPageTest(options: PageTestOptions = {}): Promise<Page
 
 /** Resolves once `check` passes on a page's data (polls; fails after `ms` with the last data). */
 export async function waitForData(page: SimPage, check: (data: Record<string, unknown>) => boolean, label: string, ms = 10_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + ms;
+  // On the monotonic clock: Date.now follows the cloud's, which tests move.
+  const deadline = performance.now() + ms;
   for (;;) {
     if (check(page.data)) return page.data;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}; data: ${JSON.stringify(page.data)}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${label}; data: ${JSON.stringify(page.data)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

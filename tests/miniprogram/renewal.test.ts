@@ -9,8 +9,8 @@
  *
  * Tokens live 60 s (JRTC_TOKEN_TTL_SECONDS, the shortest the function allows) and the pages are
  * compiled with `tokenWillExpireLeadMs` 58.5 s, so the SDK warns about 1.5 s after each token is
- * issued. Time past the first token's expiry comes from the local cloud's clock, which moves
- * `Date.now` for the functions and the pages alike (emulator/timers/clock.ts), as a device's clock agrees
+ * issued. Time past the first token's expiry comes from the local cloud's clock, which the
+ * functions read and the pages follow (tests/helpers/deviceClock.ts), as a device's clock agrees
  * with the server's. It moves in steps shorter than a token's life: a renewal needs the page's
  * (real) timer to fire before the token it replaces ran out on the moved clock.
  */
@@ -59,9 +59,9 @@ async function presence(room: string, userId: string): Promise<Presence> {
 
 /** Polls the server's records until `check` passes (fails after `ms` with `label`). */
 async function waitForServer(check: () => Promise<boolean>, label: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${label}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

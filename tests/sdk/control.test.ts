@@ -7,7 +7,7 @@ import { ErrorCode, JRTCError } from '../../miniprogram/lib/src/index';
 import type { ReceivedSignal, Room } from '../../miniprogram/lib/src/index';
 import { APP_ID, EventLog, joinParams, provenJoinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
-import { ManualTimers } from '../../emulator/client/manualTimers';
+import { ManualTimers } from '../helpers/manualTimers';
 import { platformDouble } from './platformDouble';
 
 let ctx: SdkTestContext;
@@ -275,7 +275,7 @@ describe('room control', () => {
   });
 
   test('tokenWillExpire follows renewToken and the server, and a rejoin would use the fresh token', async () => {
-    const timers = new ManualTimers(Date.now());
+    const timers = new ManualTimers(ctx.cloud.clock.now());
     const client = await ctx.client('ctl-r', { timers, tokenWillExpireLeadMs: 60_000, callTimeoutMs: 24 * 3600_000 });
     const first = timers.now() + 10 * 60_000;
     const room = await client.joinRoom(joinParams('ctl-5', 'ctl-r', 2, { timestamp: first }));

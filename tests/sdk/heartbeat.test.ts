@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../shared/errors';
 import { JRTCError } from '../../miniprogram/lib/src/errors';
 import { HEARTBEAT_WINDOW_MS, MAX_HEARTBEATS_PER_WINDOW, startHeartbeat } from '../../miniprogram/lib/src/heartbeat';
-import { ManualTimers } from '../../emulator/client/manualTimers';
+import { ManualTimers } from '../helpers/manualTimers';
 
 /** A scripted server: each beat takes the next reply (a delay, or an error code). */
 function scripted(timers: ManualTimers, replies: Array<number | string>) {

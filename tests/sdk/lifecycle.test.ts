@@ -8,7 +8,7 @@ import { Collections } from '../../shared/constants';
 import { EventLog, joinParams, provenJoinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
 import { FakePlatform } from './fakePlatform';
-import { ManualTimers } from '../../emulator/client/manualTimers';
+import { ManualTimers } from '../helpers/manualTimers';
 import { platformDouble } from './platformDouble';
 
 let ctx: SdkTestContext;
@@ -31,7 +31,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 
 /** A client on a manual clock whose calls may take as long as the test needs; `tick` waits for them. */
 async function manualClient(userId: string, extra: { platform?: FakePlatform | null } = {}) {
-  const timers = new ManualTimers(Date.now());
+  const timers = new ManualTimers(ctx.cloud.clock.now());
   const double = platformDouble(ctx.platform(`openid-${userId}`));
   const client = await ctx.client(userId, { timers, cloud: double.cloud, callTimeoutMs: 24 * 3600_000, platform: extra.platform ?? null });
   const tick = async (ms: number): Promise<void> => {

@@ -6,7 +6,7 @@ import { ErrorCode, DefaultReconnectPolicy } from '../../miniprogram/lib/src/ind
 import type { Member, Room } from '../../miniprogram/lib/src/index';
 import { EventLog, joinParams, setupSdkTest } from './localCloud';
 import type { SdkTestContext } from './localCloud';
-import { ManualTimers } from '../../emulator/client/manualTimers';
+import { ManualTimers } from '../helpers/manualTimers';
 import { platformDouble } from './platformDouble';
 
 let ctx: SdkTestContext;
@@ -170,7 +170,7 @@ describe('recovery', () => {
   }
 
   test('a join of the same user elsewhere ends the old session at its next heartbeat (SESSION_REPLACED)', async () => {
-    const timers = new ManualTimers(Date.now());
+    const timers = new ManualTimers(ctx.cloud.clock.now());
     const { client: first, tick } = await manualClient('twin', timers);
     const room = await first.joinRoom(joinParams('rec-4', 'twin', 1));
     const log = new EventLog(room);
@@ -186,7 +186,7 @@ describe('recovery', () => {
   });
 
   test('heartbeats keep the session at two calls a minute; a lapsed lease ends it with NOT_IN_ROOM', async () => {
-    const timers = new ManualTimers(Date.now());
+    const timers = new ManualTimers(ctx.cloud.clock.now());
     const { client, double, tick } = await manualClient('sleeper', timers);
     const room = await client.joinRoom(joinParams('rec-5', 'sleeper', 2));
     const log = new EventLog(room);
@@ -207,7 +207,7 @@ describe('recovery', () => {
   });
 
   test('tokenWillExpire fires tokenWillExpireLeadMs before the token expires', async () => {
-    const timers = new ManualTimers(Date.now());
+    const timers = new ManualTimers(ctx.cloud.clock.now());
     const client = await ctx.client('expiring', { timers, tokenWillExpireLeadMs: 60_000 });
     const timestamp = timers.now() + 10 * 60_000;
     const room = await client.joinRoom(joinParams('rec-6', 'expiring', 2, { timestamp }));
@@ -219,7 +219,7 @@ describe('recovery', () => {
   });
 
   test('a token shorter than the lead is announced at half its life, so renewals do not loop', async () => {
-    const timers = new ManualTimers(Date.now());
+    const timers = new ManualTimers(ctx.cloud.clock.now());
     const client = await ctx.client('short-token', { timers, tokenWillExpireLeadMs: 60_000, callTimeoutMs: 24 * 3600_000 });
     const timestamp = timers.now() + 60_000;
     const room = await client.joinRoom(joinParams('rec-6b', 'short-token', 2, { timestamp }));

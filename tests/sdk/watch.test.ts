@@ -2,7 +2,7 @@ import type { WatchHandlers, WatchSnapshot } from '../../miniprogram/lib/src/clo
 import { DefaultReconnectPolicy } from '../../miniprogram/lib/src/reconnect';
 import type { ReconnectContext } from '../../miniprogram/lib/src/reconnect';
 import { resilientWatch } from '../../miniprogram/lib/src/watch';
-import { ManualTimers } from '../../emulator/client/manualTimers';
+import { ManualTimers } from '../helpers/manualTimers';
 
 /** A stand-in for the platform's watch: the test decides what each opened watch does. */
 class FakeWatchable {

@@ -4,14 +4,13 @@
  * member document there. The check runs inside the action's transaction, so it and the write see
  * the same state. runAsOwner (owner.ts) is the same for the owner's actions.
  */
-import { Collections, ErrorCode, ProtocolError, roomKeyOf } from '../../../shared';
+import { Collections, ErrorCode, ProtocolError } from '../../../shared';
 import type { CallerContext, DbTransaction } from '../../../shared/ports';
 import type { CoreDeps } from './deps';
 import { memberDocSchema, readDoc } from './records';
 import type { MemberDoc } from './records';
 import { authenticate } from './session';
 import type { Session, SessionRef } from './session';
-import { trySweepRoom } from './sweep';
 import { transact } from './transact';
 
 /** The caller's authenticated session and its own member document. */
@@ -28,10 +27,7 @@ export async function authenticateMember(tx: DbTransaction, caller: CallerContex
   return { session, member };
 }
 
-/**
- * Runs `body` in one transaction after authenticating the caller as a member of the room, then
- * sweeps the room's ghosts (as every action that touches a room does).
- */
+/** Runs `body` in one transaction after authenticating the caller as a member of the room. */
 export async function runAsMember<T>(
   deps: CoreDeps,
   caller: CallerContext,
@@ -39,7 +35,5 @@ export async function runAsMember<T>(
   body: (tx: DbTransaction, me: MemberSession, now: number) => Promise<T>,
 ): Promise<T> {
   const now = deps.clock.now();
-  const result = await transact(deps.db, async (tx) => body(tx, await authenticateMember(tx, caller, ref, now), now));
-  await trySweepRoom(deps, roomKeyOf(ref.appId, ref.userRoomId));
-  return result;
+  return transact(deps.db, async (tx) => body(tx, await authenticateMember(tx, caller, ref, now), now));
 }

@@ -3,14 +3,13 @@
  * share: the caller must be the room's owner, and the member it names must be in the room. Both run
  * inside the action's transaction, so the check and the write see the same state.
  */
-import { Collections, ErrorCode, ProtocolError, memberIdOf, roomKeyOf } from '../../../shared';
+import { Collections, ErrorCode, ProtocolError, memberIdOf } from '../../../shared';
 import type { CoreDeps } from './deps';
 import type { CallerContext, DbTransaction } from '../../../shared/ports';
 import { memberDocSchema, readDoc, roomDocSchema } from './records';
 import type { MemberDoc, RoomDoc } from './records';
 import { authenticate } from './session';
 import type { Session, SessionRef } from './session';
-import { trySweepRoom } from './sweep';
 import { transactRoster } from './roster';
 import type { RosterScope } from './roster';
 
@@ -50,8 +49,7 @@ export async function readTarget(tx: DbTransaction, roomKey: string, userId: str
 
 /**
  * Runs `body` in one roster transaction (roster.ts: count changes applied after the commit) after
- * authenticating the caller as the room's owner, then sweeps the room's ghosts (as every action that
- * touches a room does).
+ * authenticating the caller as the room's owner.
  */
 export async function runAsOwner<T>(
   deps: CoreDeps,
@@ -60,7 +58,5 @@ export async function runAsOwner<T>(
   body: (tx: DbTransaction, owner: OwnerSession, now: number, scope: RosterScope) => Promise<T>,
 ): Promise<T> {
   const now = deps.clock.now();
-  const result = await transactRoster(deps.db, now, async (tx, scope) => body(tx, await authenticateOwner(tx, caller, ref, now), now, scope));
-  await trySweepRoom(deps, roomKeyOf(ref.appId, ref.userRoomId));
-  return result;
+  return transactRoster(deps.db, now, async (tx, scope) => body(tx, await authenticateOwner(tx, caller, ref, now), now, scope));
 }

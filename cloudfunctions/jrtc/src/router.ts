@@ -4,10 +4,11 @@
  * It never throws: whatever happens, the caller gets `{ok: true, data}` or `{ok: false, error}`.
  */
 import type { z } from 'zod';
-import { ErrorCode, ProtocolError, actions, fail, isActionName, ok, toProtocolError } from '../../../shared';
+import { ErrorCode, ProtocolError, actions, fail, isActionName, ok, roomKeyOf, toProtocolError } from '../../../shared';
 import type { ActionName, Reply } from '../../../shared';
 import type { CoreDeps } from './deps';
-import { handlers } from './handlers';
+import { handlers, roomSweeps } from './handlers';
+import { trySweepRoom } from './sweep';
 import type { Handler } from './handlers';
 import type { CallerContext } from '../../../shared/ports';
 
@@ -45,7 +46,23 @@ async function run<A extends ActionName>(
   }
   // The map's type ties each name to its handler; indexing with a generic name needs this one cast.
   const handler = handlers[name] as unknown as Handler<A>;
-  return handler(parsed.data as Parameters<Handler<A>>[0], { caller, deps });
+  const request = parsed.data as Parameters<Handler<A>>[0];
+  const when = roomSweeps[name];
+  const room = when === 'none' ? null : roomOf(request);
+  if (room === null) return handler(request, { caller, deps });
+  if (when === 'before') await trySweepRoom(deps, room);
+  try {
+    return await handler(request, { caller, deps });
+  } finally {
+    // Refused or answered, the action has settled (a session it ended is off the roster): sweep the rest.
+    if (when === 'after') await trySweepRoom(deps, room);
+  }
+}
+
+/** The room key a validated room action names (every action but issueToken carries appId and userRoomId). */
+function roomOf(request: unknown): string | null {
+  const { appId, userRoomId } = request as { appId?: unknown; userRoomId?: unknown };
+  return typeof appId === 'string' && typeof userRoomId === 'string' ? roomKeyOf(appId, userRoomId) : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Collections } from '../../../shared';
 import { SweepGate } from './sweepGate';
 import { trySweepRoom } from './sweep';
-import { APP_ID, createTestCloud, joinAs } from '../../../tests/helpers/coreTestkit';
+import { APP_ID, codeOf, createTestCloud, joinAs } from '../../../tests/helpers/coreTestkit';
 import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 describe('SweepGate', () => {
@@ -70,4 +70,29 @@ describe('sweeps spaced out by the gate', () => {
     await joinAs(cloud, 'o-c', 'room-1', 'carol', 2);
     expect(await members()).toEqual(['alice', 'bob', 'carol']);
   });
+
+  it('the router sweeps the room an action names: before a roster read, after a change, even a refused one', async () => {
+    const alice = await joinAs(cloud, 'o-a', 'room-1', 'alice', 1);
+    await joinAs(cloud, 'o-g', 'room-1', 'ghost', 2);
+    const lease = cloud.config.leaseMs;
+    // alice beats; the ghost does not. Past the ghost's lease, her answer already leaves it out.
+    cloud.clock.advance(lease / 2);
+    await cloud.ok('o-a', 'heartbeat', alice.session);
+    cloud.clock.advance(lease / 2 + 1_001);
+    const audience = await cloud.ok('o-a', 'getAudienceList', { ...alice.session, limit: 10 });
+    expect(audience.members.map((m) => m.userId)).toEqual([]);
+    expect(await members()).toEqual(['alice']);
+
+    // A refused action sweeps too: a stranger's raise-hand in the room is refused, and the ghost goes.
+    await cloud.ok('o-a', 'heartbeat', alice.session);
+    await joinAs(cloud, 'o-h', 'room-1', 'ghost2', 2);
+    cloud.clock.advance(lease / 2);
+    await cloud.ok('o-a', 'heartbeat', alice.session);
+    cloud.clock.advance(lease / 2 + 1_001);
+    expect(await members()).toEqual(['alice', 'ghost2']);
+    const refused = await cloud.call('o-x', 'raiseHand', { ...alice.session });
+    expect(codeOf(refused)).toBe('IDENTITY_MISMATCH');
+    expect(await members()).toEqual(['alice']);
+  });
 });
+

@@ -1,4 +1,4 @@
-import type { Member, RoomSummary } from '../../../shared/common';
+import type { Member } from '../../../shared/common';
 import { Role, SystemSignal } from '../../../shared/constants';
 import { ErrorCode } from '../../../shared/errors';
 import { docsOf, isInit } from './cloud';

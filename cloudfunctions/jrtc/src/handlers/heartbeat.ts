@@ -15,7 +15,6 @@ import { removeMember, transactRoster } from '../roster';
 import { authenticate, checkSession, tokenExpired } from '../session';
 import type { Session, SessionRef } from '../session';
 import type { CallerContext } from '../../../../shared/ports';
-import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
 /** What a beat reads: the caller's session, and the room's live phases when the room is small. */
@@ -84,7 +83,6 @@ export const heartbeat: Handler<'heartbeat'> = async (request, { caller, deps })
       const current = await authenticate(tx, caller, request, now);
       await removeMember(tx, counts, current.roomKey, current.memberId);
     });
-    await trySweepRoom(deps, s.roomKey);
     throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token has expired; join again with a new token');
   }
   let phaseMs = s.presence.phaseMs;
@@ -105,6 +103,5 @@ export const heartbeat: Handler<'heartbeat'> = async (request, { caller, deps })
     await authenticate(deps.db, caller, request, now);
     throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
   }
-  await trySweepRoom(deps, s.roomKey);
   return { nextHeartbeatInMs: nextInMs, expiresAt, tokenExpiresAt: s.presence.tokenExpiresAt };
 };

@@ -45,5 +45,38 @@ export const handlers: { [A in ActionName]: Handler<A> } = {
   muteAll,
 };
 
+/**
+ * When the router sweeps the ghosts of the room an action names (router.ts, sweep.ts trySweepRoom,
+ * spaced out by the instance's SweepGate): `before` the reads that answer with the roster, so the
+ * answer is fresh; `after` the actions that change the room, once they settled; `none` where there
+ * is no session (issueToken) or the handler sweeps at its own moment (joinRoom, alongside its commit).
+ */
+export const roomSweeps: { [A in ActionName]: 'before' | 'after' | 'none' } = {
+  issueToken: 'none',
+  joinRoom: 'none',
+  leaveRoom: 'after',
+  setRole: 'after',
+  publish: 'after',
+  unpublish: 'after',
+  subscribe: 'before',
+  heartbeat: 'after',
+  getBroadcasterList: 'before',
+  getAudienceList: 'before',
+  getRoomMemberCount: 'before',
+  setStagePolicy: 'after',
+  inviteToStage: 'after',
+  promote: 'after',
+  demote: 'after',
+  raiseHand: 'after',
+  lowerHand: 'after',
+  kick: 'after',
+  mute: 'after',
+  setMuted: 'after',
+  sendSignal: 'after',
+  renewToken: 'after',
+  transferOwnership: 'after',
+  muteAll: 'after',
+};
+
 export { defaultIssuePolicy } from './issueToken';
 export type { Handler, HandlerContext } from './types';

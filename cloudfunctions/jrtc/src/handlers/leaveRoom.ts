@@ -1,8 +1,7 @@
 /** leaveRoom: leave the roster. Idempotent: a caller that is no longer in the room gets `{left: false}`. */
-import { ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
+import { ErrorCode, ProtocolError } from '../../../../shared';
 import { removeMember, transactRoster } from '../roster';
 import { authenticate } from '../session';
-import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
 /** Errors that mean "already out": never joined, left, swept, kicked, or replaced by a newer join. */
@@ -25,6 +24,5 @@ export const leaveRoom: Handler<'leaveRoom'> = async (request, { caller, deps })
       throw err;
     }
   });
-  await trySweepRoom(deps, roomKeyOf(request.appId, request.userRoomId));
   return { left };
 };

@@ -6,16 +6,14 @@ import { countMembers } from '../roster';
 import { Collections, Limits, Role } from '../../../../shared';
 import type { Member } from '../../../../shared';
 import type { DocData } from '../../../../shared/ports';
-import { readDoc, roomDocSchema, toPublicMember } from '../records';
+import { toPublicMember } from '../records';
 import { authenticate } from '../session';
 import type { SessionRef } from '../session';
-import { trySweepRoom } from '../sweep';
 import type { HandlerContext, Handler } from './types';
 
-/** Authenticates and sweeps; returns the room key. */
+/** Authenticates; returns the room key. */
 async function enterRoom(ref: SessionRef, { caller, deps }: HandlerContext): Promise<string> {
   const session = await authenticate(deps.db, caller, ref, deps.clock.now());
-  await trySweepRoom(deps, session.roomKey);
   return session.roomKey;
 }
 

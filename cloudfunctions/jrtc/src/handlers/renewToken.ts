@@ -2,10 +2,8 @@
 import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
 import { removeMember, transactRoster } from '../roster';
 import { authenticate, tokenExpired } from '../session';
-import { trySweepRoom } from '../sweep';
 import { checkNonce, spentNonce, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
-import { transact } from '../transact';
 import { changedUser, readUser, writeUser } from '../userRecord';
 
 /**
@@ -34,7 +32,6 @@ export const renewToken: Handler<'renewToken'> = async (request, { caller, deps 
     });
     return { roomKey: session.roomKey, expired: false };
   });
-  await trySweepRoom(deps, outcome.roomKey);
   if (outcome.expired) throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token expired before renewal');
   return { tokenExpiresAt: request.timestamp };
 };

@@ -3,7 +3,6 @@ import { Collections, ErrorCode, ProtocolError, memberIdOf } from '../../../../s
 import { presenceDocSchema, readDoc } from '../records';
 import { authenticate } from '../session';
 import { writeSignal } from '../signals';
-import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 import { transact } from '../transact';
 
@@ -15,7 +14,7 @@ import { transact } from '../transact';
 export const sendSignal: Handler<'sendSignal'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
   const id = deps.random.id(12);
-  const { written, roomKey } = await transact(deps.db, async (tx) => {
+  return transact(deps.db, async (tx) => {
     const session = await authenticate(tx, caller, request, now);
     let to: { userId: string; openid: string } | undefined;
     if (request.toUserId !== undefined) {
@@ -27,8 +26,6 @@ export const sendSignal: Handler<'sendSignal'> = async (request, { caller, deps 
       to = { userId: request.toUserId, openid: recipient.openid };
     }
     const draft = { id, type: request.type, payload: request.payload, to };
-    return { written: await writeSignal(tx, session, draft, now), roomKey: session.roomKey };
+    return writeSignal(tx, session, draft, now);
   });
-  await trySweepRoom(deps, roomKey);
-  return written;
 };

@@ -4,7 +4,6 @@ import { authenticateMember } from '../member';
 import { readDoc, roomDocSchema, toPublicMember } from '../records';
 import type { MemberDoc } from '../records';
 import { transactRoster } from '../roster';
-import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
 /**
@@ -16,11 +15,11 @@ import type { Handler } from './types';
  */
 export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
-  const { member, roomKey } = await transactRoster(deps.db, now, async (tx, { counts, rooms }) => {
+  const member = await transactRoster(deps.db, now, async (tx, { counts, rooms }) => {
     const { session, member: current } = await authenticateMember(tx, caller, request, now);
     const room = await readDoc(tx, Collections.rooms, session.roomKey, roomDocSchema);
     if (!room) throw new ProtocolError(ErrorCode.NOT_IN_ROOM, 'not in this room');
-    if (current.role === request.role) return { member: current, roomKey: session.roomKey };
+    if (current.role === request.role) return current;
     const onStage = request.role === Role.ANCHOR;
     if (onStage && room.stagePolicy === 'invite' && room.ownerUserId !== request.userId && current.invited !== true) {
       throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner and invited members may take the stage in this room');
@@ -41,8 +40,7 @@ export const setRole: Handler<'setRole'> = async (request, { caller, deps }) => 
     }
     await tx.collection(Collections.members).doc(session.memberId).update({ data });
     counts.move(session.roomKey, current.role, next.role);
-    return { member: next, roomKey: session.roomKey };
+    return next;
   });
-  await trySweepRoom(deps, roomKey);
   return { member: toPublicMember(member) };
 };

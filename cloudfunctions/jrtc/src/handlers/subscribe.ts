@@ -5,7 +5,6 @@ import { ConfigEnv } from '../../../../shared/functionConfig';
 import { pickDomain } from '../media';
 import { memberDocSchema, parseDoc } from '../records';
 import { authenticate } from '../session';
-import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
 /**
@@ -18,7 +17,6 @@ export const subscribe: Handler<'subscribe'> = async (request, { caller, deps })
   const domain = pickDomain(request.pullDomain, config.pullDomains, ConfigEnv.pullDomains);
   if (!config.pullKey) throw new ProtocolError(ErrorCode.CONFIG_ERROR, `no pull key configured (set ${ConfigEnv.pullKey})`);
   const session = await authenticate(db, caller, request, clock.now());
-  await trySweepRoom(deps, session.roomKey);
 
   const _ = db.command;
   const condition: Record<string, unknown> = { roomKey: session.roomKey, role: Role.ANCHOR, 'stream.publishing': true };

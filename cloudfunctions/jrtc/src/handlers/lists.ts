@@ -1,6 +1,7 @@
 /**
- * Read-only roster queries. Each authenticates the caller, sweeps the room's ghosts first so the
- * answer is fresh, then reads. The audience is paged: an audience client never loads the whole room.
+ * Read-only roster queries. Each authenticates the caller, then reads (the router has swept the
+ * room's ghosts, so the answer is fresh). The audience is paged: an audience client never loads the
+ * whole room.
  */
 import { countMembers } from '../roster';
 import { Collections, Limits, Role } from '../../../../shared';

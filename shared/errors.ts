@@ -63,6 +63,23 @@ export const ErrorCode = {
 /** One of the protocol's error codes. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** The `details` a server error carries, by code; the codes not listed here carry none. */
+export interface ErrorDetailsByCode {
+  /** The payload's problems as its schema found them (at most 10), or the one token / URL parameter refused. */
+  BAD_REQUEST: Array<{ path: string; message: string }> | { field: string };
+  /** The kick's reason and when its ban on rejoining ends (ms since the epoch; 0 when there is none). */
+  KICKED: { reason: string | null; bannedUntil: number };
+  /** The domains the deployment lets a client ask for. */
+  DOMAIN_NOT_ALLOWED: { allowed: string[] };
+  /** The room's cap on anchors. */
+  STAGE_FULL: { maxAnchors: number };
+  /** Each misconfigured environment variable and what is wrong with it. */
+  CONFIG_ERROR: Array<{ variable: string; message: string }>;
+}
+
+/** What a server error with `code` carries as `details` (never anything for the codes not in ErrorDetailsByCode). */
+export type ErrorDetails<C extends ErrorCode> = C extends keyof ErrorDetailsByCode ? ErrorDetailsByCode[C] : never;
+
 /** Replies that mean the member's session is over: retrying the same call cannot help. */
 export const SESSION_ENDING_CODES: readonly ErrorCode[] = [ErrorCode.NOT_IN_ROOM, ErrorCode.SESSION_REPLACED, ErrorCode.KICKED, ErrorCode.TOKEN_REVOKED];
 
@@ -79,14 +96,17 @@ export interface ProtocolErrorShape {
   details?: unknown;
 }
 
-/** An error that carries a protocol code; thrown inside handlers and turned into the envelope at the edge. */
-export class ProtocolError extends Error {
-  readonly code: ErrorCode;
-  readonly details?: unknown;
+/**
+ * An error that carries a protocol code; thrown inside handlers and turned into the envelope at the
+ * edge. Its `details` are typed by its code (ErrorDetailsByCode).
+ */
+export class ProtocolError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+  readonly details?: ErrorDetails<C>;
   /** What caused it, kept for logs (never on the wire: toShape leaves it out). */
   readonly cause?: unknown;
 
-  constructor(code: ErrorCode, message: string, details?: unknown, cause?: unknown) {
+  constructor(code: C, message: string, details?: ErrorDetails<C>, cause?: unknown) {
     super(message);
     this.name = 'ProtocolError';
     this.code = code;
@@ -116,7 +136,7 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export function toProtocolError(err: unknown): ProtocolError {
   if (err instanceof ProtocolError) return err;
   if (err && typeof err === 'object' && isErrorCode((err as { code?: unknown }).code)) {
-    const e = err as { code: ErrorCode; message?: unknown; details?: unknown };
+    const e = err as { code: ErrorCode; message?: unknown; details?: ErrorDetails<ErrorCode> };
     return new ProtocolError(e.code, typeof e.message === 'string' ? e.message : e.code, e.details);
   }
   return new ProtocolError(ErrorCode.INTERNAL, 'internal error', undefined, err);

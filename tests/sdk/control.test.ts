@@ -117,6 +117,10 @@ describe('room control', () => {
     const refused = await second.setRole(1).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(JRTCError);
     expect(refused).toMatchObject({ code: ErrorCode.STAGE_FULL, details: { maxAnchors: 2 } });
+    // The code narrows the details' type: a page reads the cap without a cast.
+    const cap = refused instanceof JRTCError && refused.is(ErrorCode.STAGE_FULL) ? refused.details?.maxAnchors : undefined;
+    expect(cap).toBe(2);
+    expect(refused instanceof JRTCError && refused.is(ErrorCode.KICKED)).toBe(false);
     expect(second.role).toBe(2);
     await expect(teacher.promote('ctl-b12')).rejects.toMatchObject({ code: ErrorCode.STAGE_FULL });
     // The room is still connected: a refusal is no session failure.

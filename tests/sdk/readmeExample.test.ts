@@ -231,7 +231,7 @@ test('README example: test a page flow against the local cloud', async () => {
   });
   expect(teacher.room.ownerUserId).toBe('teacher');
 
-  cloud.clock.advance(10_000); // server time moves (leases, token expiry); Date.now() of this process with it
+  cloud.clock.advance(10_000); // server time moves (leases, token expiry); a phone's clock moves with it only if its `timers` follow the cloud (emulator/client/clockTimers.ts)
   student.wxCloud.failWatches(); // the platform gives the student's watches up: the SDK watches again
   await new Promise<void>((resolve) => student.room.once('rosterSynced', () => resolve()));
   expect(student.room.members.map((m) => m.userId)).toContain('teacher');

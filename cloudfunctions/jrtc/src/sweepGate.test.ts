@@ -79,7 +79,7 @@ describe('sweeps spaced out by the gate', () => {
     cloud.clock.advance(lease / 2);
     await cloud.ok('o-a', 'heartbeat', alice.session);
     cloud.clock.advance(lease / 2 + 1_001);
-    const audience = await cloud.ok('o-a', 'getAudienceList', { ...alice.session, limit: 10 });
+    const audience = await cloud.ok('o-a', 'getAudienceList', { ...alice.session, pageSize: 10 });
     expect(audience.members.map((m) => m.userId)).toEqual([]);
     expect(await members()).toEqual(['alice']);
 

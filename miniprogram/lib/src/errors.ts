@@ -1,5 +1,5 @@
 import { ErrorCode, JRTC_CODE_OF, isErrorCode } from '../../../shared/errors';
-import type { JrtcCode } from '../../../shared/errors';
+import type { ErrorDetailsByCode, JrtcCode } from '../../../shared/errors';
 
 /**
  * The one error type the SDK rejects with. `code` comes from the protocol's table, so a page switches
@@ -17,6 +17,14 @@ export class JRTCError extends Error {
     this.name = 'JRTCError';
     this.code = code;
     this.details = details;
+  }
+
+  /**
+   * True when this error has `code`; narrows `details` to what a server error with that code carries
+   * (shared/errors.ts ErrorDetailsByCode), e.g. `err.is('STAGE_FULL') && err.details?.maxAnchors`.
+   */
+  is<C extends ErrorCode>(code: C): this is JRTCError & { readonly code: C; readonly details?: C extends keyof ErrorDetailsByCode ? ErrorDetailsByCode[C] : unknown } {
+    return this.code === code;
   }
 
   /** Rebuilds the error half of a reply envelope; an unreadable shape becomes NETWORK. */

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Builds the mini program SDK: miniprogram/lib/src/index.ts → miniprogram/lib/jrtc-miniapp.min.js
- * (CommonJS, ES2017 for the mini program runtime; bundled by esbuild, minified by swc), emits its
- * typings (tsconfig.sdk.json → miniprogram/lib/types/), then prints its raw and gzip sizes and
+ * (CommonJS, ES2017 for the mini program runtime; bundled by esbuild, minified by swc), writes its
+ * self-contained typings beside it (sdkTypings.js), then prints its raw and gzip sizes and
  * fails (exit 1) when the gzip size is over the budget (10,240 bytes).
  *
  * The bundle's module.exports is the client class itself, with `default` (and every named export) on
@@ -17,6 +17,7 @@ const zlib = require('zlib');
 const { execFileSync } = require('child_process');
 const esbuild = require('esbuild');
 const swc = require('@swc/core');
+const { writeSdkTypings } = require('./sdkTypings');
 
 const root = path.resolve(__dirname, '..');
 const outfile = path.join(root, 'miniprogram', 'lib', 'jrtc-miniapp.min.js');
@@ -87,10 +88,7 @@ async function main() {
     const tsc = require.resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.sdk.json')], { stdio: 'inherit' });
     // The seed imports '../lib/jrtc-miniapp.min': this file types that import (and the npm package).
-    fs.writeFileSync(
-      path.join(root, 'miniprogram', 'lib', 'jrtc-miniapp.min.d.ts'),
-      "export * from './types/miniprogram/lib/src/index';\nexport { default } from './types/miniprogram/lib/src/index';\n",
-    );
+    writeSdkTypings(root, path.join(root, 'miniprogram', 'lib', 'types'), path.join(root, 'miniprogram', 'lib', 'jrtc-miniapp.min.d.ts'));
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'child_process';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import vm from 'vm';
 import zlib from 'zlib';
@@ -87,18 +88,34 @@ describe('the built SDK', () => {
   });
 });
 
-/** Type errors of the fixture page, compiled with its tsconfig; `edit` rewrites the page's text first. */
+/**
+ * Type errors of the fixture page compiled in a scratch mini program outside the repository, which has
+ * only what a developer copies (lib/jrtc-miniapp.min.js and .d.ts) and installs (miniprogram-api-typings):
+ * no zod, no shared/, no node_modules of ours up the tree, and the library's typings checked too.
+ * `edit` rewrites the page's text first.
+ */
 function pageDiagnostics(edit: (text: string) => string = (t) => t): string[] {
-  const dir = path.join(__dirname, 'fixtures');
-  const { config } = ts.readConfigFile(path.join(dir, 'tsconfig.json'), ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, dir);
-  const host = ts.createCompilerHost(parsed.options);
-  const page = path.join(dir, 'page.ts');
-  const read = host.getSourceFile;
-  host.getSourceFile = (file, lang, ...rest) =>
-    path.resolve(file) === page ? ts.createSourceFile(file, edit(fs.readFileSync(page, 'utf8')), lang) : read(file, lang, ...rest);
-  const program = ts.createProgram(parsed.fileNames, parsed.options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-scratch-mp-'));
+  try {
+    const lib = path.join(scratch, 'miniprogram', 'lib');
+    const pageDir = path.join(scratch, 'miniprogram', 'pages', 'room');
+    fs.mkdirSync(lib, { recursive: true });
+    fs.mkdirSync(pageDir, { recursive: true });
+    for (const file of ['jrtc-miniapp.min.js', 'jrtc-miniapp.min.d.ts']) fs.copyFileSync(path.join(root, 'miniprogram', 'lib', file), path.join(lib, file));
+    fs.mkdirSync(path.join(scratch, 'node_modules'));
+    fs.symlinkSync(path.join(root, 'node_modules', 'miniprogram-api-typings'), path.join(scratch, 'node_modules', 'miniprogram-api-typings'), 'dir');
+    const text = fs.readFileSync(path.join(__dirname, 'fixtures', 'page.ts'), 'utf8').split('../../../miniprogram/lib/').join('../../lib/');
+    const page = path.join(pageDir, 'room.ts');
+    fs.writeFileSync(page, edit(text));
+    const { config } = ts.readConfigFile(path.join(__dirname, 'fixtures', 'tsconfig.json'), ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent({ ...config, files: [page] }, ts.sys, scratch);
+    const program = ts.createProgram(parsed.fileNames, { ...parsed.options, skipLibCheck: false }, ts.createCompilerHost(parsed.options));
+    const scratchFiles = program.getSourceFiles().map((f) => f.fileName).filter((f) => !f.includes('/node_modules/typescript/') && !f.includes('miniprogram-api-typings'));
+    expect(scratchFiles.map((f) => path.relative(fs.realpathSync(scratch), fs.realpathSync(f))).sort()).toEqual(['miniprogram/lib/jrtc-miniapp.min.d.ts', 'miniprogram/pages/room/room.ts']);
+    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 describe('the SDK typings', () => {
@@ -112,6 +129,13 @@ describe('the SDK typings', () => {
     expect(wrongCloud.join('\n')).toMatch(/CloudLike/);
     const wrongEvent = pageDiagnostics((t) => t.replace('(pushUrl: string) => this.setData', '(pushUrl: number) => this.setData'));
     expect(wrongEvent.length).toBeGreaterThan(0);
+  });
+
+  test('the shipped typings are whole: a wrong protocol field fails to compile (it would pass if anything were any)', () => {
+    const wrongRole = pageDiagnostics((t) => t.replace("appId: 'demo-app',", "appId: 42,"));
+    expect(wrongRole.join('\n')).toMatch(/Type 'number' is not assignable to type 'string'/);
+    const wrongMember = pageDiagnostics((t) => `${t}\nexport const wrong: number = ({} as Member).userId;\n`);
+    expect(wrongMember.join('\n')).toMatch(/Type 'string' is not assignable to type 'number'/);
   });
 
   test('the npm package points at the bundle and its typings, with the miniprogram field', () => {

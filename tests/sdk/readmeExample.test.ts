@@ -3,12 +3,12 @@
  * page" (two simulated WeChat users load it on a local cloud: init, joinRoom, setRole, publish,
  * subscribe, the lists and counts, custom signals, JRTC events, leaveRoom then destroy), and "Testing
  * your own code against the local cloud" (one local cloud in the test process, two SDK clients, a
- * token from issueToken, the server clock moved, a watch failure recovered). Each example is the code
- * between its markers below, and the README's ```ts block must say exactly that (its imports aside:
- * the test imports from here: the SDK from its source, while tests/sdk/jrtcSeed.test.ts runs the built
- * bundle the README's import names), so README and test cannot drift apart.
+ * token from issueToken, the server clock moved, a watch failure recovered). The page is the file the
+ * README shows (docs/snippets/pages/room/room.ts), run as it is; the second example is the code between
+ * its markers below, which docs/local-cloud.md shows (tests/docs/snippets.test.ts holds both to it).
  */
 import fs from 'fs';
+import ts from 'typescript';
 import os from 'os';
 import path from 'path';
 import { createCloudClient } from '../../emulator/client/client';
@@ -18,8 +18,6 @@ import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 
 const ROOT = path.join(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-/** The docs the README links to (the JRTC page is on the README, the testing example in docs/local-cloud.md). */
-const DOCS = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => fs.readFileSync(path.join(ROOT, 'docs', f), 'utf8'));
 const SELF = fs.readFileSync(__filename, 'utf8');
 
 /** This file's code between the markers `--- <name> starts here ---` and `ends here`, dedented. */
@@ -33,16 +31,6 @@ function region(name: string): string {
   return body.map((l) => l.slice(indent)).join('\n').trim();
 }
 
-/** The ```ts blocks of `text` without their import lines. */
-const blocksOf = (text: string): string[] => [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) =>
-  m[1]
-    .split('\n')
-    .filter((l) => !l.startsWith('import '))
-    .join('\n')
-    .trim(),
-);
-const readmeBlocks = blocksOf(README);
-const docBlocks = DOCS.flatMap(blocksOf);
 
 /** Polls until `ok()`; fails naming `what` after 10 s. */
 async function until(ok: () => boolean, what: string): Promise<void> {
@@ -53,9 +41,26 @@ async function until(ok: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * Runs a page of docs/snippets/ as the mini program runtime would: its import of the SDK gets the
+ * SDK (from source here; tests/sdk/jrtcSeed.test.ts runs the built bundle), the names it takes from
+ * the app around it (docs/snippets/typings/context.d.ts) come from `scope`.
+ */
+function runSnippet(file: string, scope: Record<string, unknown>): void {
+  const source = fs.readFileSync(path.join(ROOT, 'docs', 'snippets', file), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2017, esModuleInterop: true },
+  });
+  const requireSdk = (id: string): unknown => {
+    if (id !== '../../lib/jrtc-miniapp.min') throw new Error(`${file} imports ${id}`);
+    return { __esModule: true, default: JRTCMiniappClient };
+  };
+  new Function('require', 'exports', ...Object.keys(scope), outputText)(requireSdk, {}, ...Object.values(scope));
+}
+
 test('the README and the docs show these examples verbatim', () => {
-  expect(readmeBlocks).toContain(region('README JRTC page'));
-  expect(docBlocks).toContain(region('README JRTC page'));
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'snippets', 'pages', 'room', 'room.ts'), 'utf8').trim();
+  expect(README).toContain(page);
   // docs/local-cloud.md shows 'README example' as a block naming this file (tests/docs/snippets.test.ts checks it).
   expect(region('README example')).toContain('cloud.clock.advance(10_000);');
 });
@@ -98,60 +103,7 @@ test('README example: a JRTC page on the local cloud', async () => {
       options = o;
     }
 
-    // --- README JRTC page starts here ---
-    // pages/room/room.ts
-
-    // appId, pushDomain, pullDomain: your deployment's; getToken(userId, userRoomId): {token, nonce, timestamp} from
-    // your server (the demo asks the issueToken action: miniprogram/utils/token.ts). Call wx.cloud.init() in app.ts.
-    let jrtcMiniapp: JRTCMiniappClient;
-
-    Page({
-      data: { pushUrl: '', players: [] as Array<{ userId: string; url: string }>, counts: {}, notice: '' },
-      async onLoad(query: Record<string, string>) {
-        jrtcMiniapp = JRTCMiniappClient.init({ appId, pushDomain, pullDomain }); // synchronous; one client per visit
-        const pulls: Record<string, string> = {}; // pull URL per publishing anchor
-        const show = () => this.setData({ players: Object.keys(pulls).map((userId) => ({ userId, url: pulls[userId] })) });
-        jrtcMiniapp.on('UserJoinedRoom', (user) => this.setData({ notice: `${user.nickName} joined` }));
-        jrtcMiniapp.on('UserLeavedRoom', (user) => this.setData({ notice: `${user.nickName} left` }));
-        jrtcMiniapp.on('StreamPublished', (stream) => { pulls[stream.userId] = stream.url; show(); });
-        jrtcMiniapp.on('StreamUnpublished', (user) => { delete pulls[user.userId]; show(); });
-        jrtcMiniapp.on('GlobalMute', () => this.setData({ notice: 'the host muted everyone' }));
-        jrtcMiniapp.on('onError', (err) => this.setData({ notice: `${err.code} ${err.reason}` })); // e.g. 1006, 401
-        // A custom signal arrives as the event its sender named: {eventName, nickName, userId, data}.
-        jrtcMiniapp.on('raiseHand', ({ userId, nickName }) => {
-          this.setData({ notice: `${nickName} raised a hand` });
-          jrtcMiniapp.customSignalToPeer({ targetUserId: userId, customData: { customEventName: 'handSeen', data: null } });
-        });
-        jrtcMiniapp.on('handSeen', ({ nickName }) => this.setData({ notice: `${nickName} saw your hand` }));
-
-        const { token, nonce, timestamp } = await getToken(query.userId, query.room);
-        await jrtcMiniapp.joinRoom({ appId, token, userId: query.userId, role: 2, nonce, timestamp, userRoomId: query.room, nickName: query.nickName });
-        const { streams } = await jrtcMiniapp.subscribe(); // url: the first other anchor's pull URL; streams: all of them
-        streams.forEach((s) => (pulls[s.userId] = s.url));
-        show();
-        const { data: counts } = await jrtcMiniapp.getRoomMemberCount(); // {total, broadcasterCount, audienceCount}
-        this.setData({ counts });
-      },
-      async goOnStage() {
-        const { data } = await jrtcMiniapp.setRole(1); // {publishUrl, pullUrl, role}: an anchor publishes at once
-        this.setData({ pushUrl: data.publishUrl }); // <live-pusher mode="RTC" enable-camera="{{false}}" url="{{pushUrl}}">
-      },
-      async republish() {
-        this.setData({ pushUrl: (await jrtcMiniapp.publish()).url }); // a fresh push URL
-      },
-      async lists() {
-        const { data: anchors } = await jrtcMiniapp.getBroadcasterList(); // [{userId, nickName, roomId, role, peerId, hasAudio}]
-        const { data: audience, nextCursor } = await jrtcMiniapp.getAudienceList(); // first 100; nextCursor: more
-        this.setData({ anchors, audience, more: nextCursor !== null });
-      },
-      raiseHand() {
-        return jrtcMiniapp.customSignalToRoom({ customEventName: 'raiseHand', data: { seat: 3 } });
-      },
-      onUnload() {
-        return jrtcMiniapp.leaveRoom().then(() => jrtcMiniapp.destroy());
-      },
-    });
-    // --- README JRTC page ends here ---
+    runSnippet('pages/room/room.ts', { Page, appId, pushDomain, pullDomain, getToken });
 
     const page = Object.create(options) as RoomPage & PageThis;
     page.data = { ...options.data };

@@ -1,7 +1,9 @@
 /**
- * The mini program. Cloud development is initialised once at launch; `wx.cloud.init` without `env`
- * uses the environment chosen in DevTools, so the same code runs against any deployment.
+ * The mini program. Cloud development is initialised once at launch, with the env id of
+ * utils/config.ts, or without one (the environment chosen in DevTools) when it is empty.
  */
+import { cloudEnv } from './utils/config';
+
 App({
   onLaunch() {
     if (!wx.cloud) {
@@ -9,6 +11,6 @@ App({
       console.error('wx.cloud is unavailable: use base library 2.2.3 or later');
       return;
     }
-    wx.cloud.init({ traceUser: true });
+    wx.cloud.init(cloudEnv.envId ? { env: cloudEnv.envId, traceUser: true } : { traceUser: true });
   },
 });

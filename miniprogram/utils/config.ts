@@ -1,8 +1,15 @@
 /**
- * What the demo joins with. These values match the local cloud (`npm run emulator`: app `demo-app`,
- * media on 127.0.0.1:1935); a deployment replaces them with its own appId and the push / pull
- * domains its `jrtc` function signs for (JRTC_APPS, JRTC_PUSH_DOMAINS, JRTC_PULL_DOMAINS).
+ * Everything the demo needs to know about your deployment, in one place (docs/phone.md). The values
+ * below match the local cloud (`npm run emulator`: app `demo-app`, media on 127.0.0.1:1935); for
+ * phones, set your CloudBase env id and the appId and push / pull domains your `jrtc` function signs
+ * for (its JRTC_APPS, JRTC_PUSH_DOMAINS, JRTC_PULL_DOMAINS).
  */
+export const cloudEnv = {
+  /** The CloudBase environment id; '' uses the one chosen in WeChat DevTools. */
+  envId: '',
+};
+
+/** What the SDK is initialised with. */
 export const demoConfig = {
   /** The JRTC appId the `jrtc` function knows (its key stays on the server). */
   appId: 'demo-app',

@@ -11,6 +11,7 @@ export type Scenario = 'class' | 'service' | 'meeting';
 export interface RoomEntry {
   scenario: Scenario;
   userRoomId: string;
+  /** '' (the default): the cloud gives you the userId of your WeChat identity. */
   userId: string;
   nickName: string;
   part: string;
@@ -32,13 +33,6 @@ export function isId(value: unknown): value is string {
   return typeof value === 'string' && ID.test(value);
 }
 
-/** A fresh random userId (`u-` and 10 base-36 characters). */
-export function newUserId(): string {
-  let id = 'u-';
-  while (id.length < 12) id += Math.floor(Math.random() * 36).toString(36);
-  return id;
-}
-
 /** The page path and query that opens `entry`'s scenario. */
 export function entryUrl(entry: RoomEntry): string {
   const q = [
@@ -47,6 +41,7 @@ export function entryUrl(entry: RoomEntry): string {
     ['nick', entry.nickName],
     ['part', entry.part],
   ]
+    .filter(([, v]) => v !== '')
     .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
     .join('&');
   return `/pages/${entry.scenario}/${entry.scenario}?${q}`;
@@ -73,8 +68,7 @@ export function readEntry(scenario: Scenario, query: Record<string, string | und
     part: get('part') || PARTS[scenario][0],
   };
   if (!isId(entry.userRoomId)) throw JRTCError.badRequest('room: use 1-64 letters, digits or _ . @ -');
-  if (!isId(entry.userId)) throw JRTCError.badRequest('user: use 1-64 letters, digits or _ . @ -');
+  if (entry.userId !== '' && !isId(entry.userId)) throw JRTCError.badRequest('user: use 1-64 letters, digits or _ . @ -');
   if (PARTS[scenario].indexOf(entry.part) < 0) throw JRTCError.badRequest(`part: one of ${PARTS[scenario].join(', ')}`);
-  if (!entry.nickName) entry.nickName = entry.userId;
   return entry;
 }

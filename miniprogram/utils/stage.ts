@@ -13,7 +13,7 @@
  * and what they report (fresh URLs, the active speaker), the connection state, kicks, token renewal
  * and the scenario pages' room control.
  */
-import JRTCMiniappClient from '../lib/jrtc-miniapp.min';
+import JRTCMiniappClient, { JRTCError } from '../lib/jrtc-miniapp.min';
 import type { CloudLike, ConnectionState, Member, MemberCount, Room } from '../lib/jrtc-miniapp.min';
 import { demoConfig } from './config';
 import { describeError } from './errors';
@@ -24,6 +24,7 @@ import { renewTokens } from './renewal';
 import { seatsOf } from './seats';
 import type { Seat } from './seats';
 import { issueToken } from './token';
+import type { IssuedToken, TokenRequest } from './token';
 
 /** What a Stage keeps in its page's data. */
 export interface StageData {
@@ -110,12 +111,15 @@ export class Stage {
     const jrtcMiniapp = JRTCMiniappClient.init({ ...demoConfig, cloud: this.cloud });
     this.jrtc = jrtcMiniapp;
     try {
-      const request = { appId: demoConfig.appId, userRoomId: entry.userRoomId, userId: entry.userId };
+      const asked: TokenRequest = { appId: demoConfig.appId, userRoomId: entry.userRoomId };
+      if (entry.userId) asked.userId = entry.userId;
       // Only the join asks for the owner grant: the renewals' tokens (which a rejoin uses) must not
       // take the room back from whoever the owner handed it to since.
-      const token = await issueToken(this.cloud, { ...request, owner });
+      const token = await this.joinToken(asked, owner);
       if (this.left) return this.stopClient();
-      const room = await jrtcMiniapp.joinRoom({ ...token, role, nickName: entry.nickName });
+      const request = { ...asked, userId: token.userId };
+      this.render({ userId: token.userId });
+      const room = await jrtcMiniapp.joinRoom({ ...token, role, nickName: entry.nickName || token.userId });
       if (this.left) return this.stopClient();
       this.follow(jrtcMiniapp, room);
       this.offs.push(
@@ -130,6 +134,21 @@ export class Stage {
       return room;
     } catch (err) {
       if (!this.left) this.render({ state: 'disconnected', notice: describeError(err) });
+      throw err;
+    }
+  }
+
+  /**
+   * A token for the join. A deployment that grants no owner tokens to this caller (JRTC_OWNER_GRANTS,
+   * `none` by default) answers POLICY_DENIED to `owner`: the page then joins without the grant, and
+   * owns the room only if it creates it.
+   */
+  private async joinToken(asked: TokenRequest, owner: boolean): Promise<IssuedToken> {
+    if (!owner) return issueToken(this.cloud, asked);
+    try {
+      return await issueToken(this.cloud, { ...asked, owner });
+    } catch (err) {
+      if (err instanceof JRTCError && err.code === 'POLICY_DENIED') return issueToken(this.cloud, asked);
       throw err;
     }
   }

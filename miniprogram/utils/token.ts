@@ -21,7 +21,11 @@ export interface IssuedToken {
 export interface TokenRequest {
   appId: string;
   userRoomId: string;
-  userId: string;
+  /**
+   * The userId to ask for; omitted, the function answers with the caller's own, derived from its
+   * WeChat identity (the only one a deployment with JRTC_USER_IDS=caller, the default, issues).
+   */
+  userId?: string;
   /** Lifetime in seconds, from 60 up to the deployment's JRTC_TOKEN_TTL_SECONDS (its default when omitted). */
   ttlSeconds?: number;
   /**
@@ -45,13 +49,19 @@ export async function issueToken(cloud: CloudLike, request: TokenRequest): Promi
   const envelope = (reply || {}) as { ok?: unknown; data?: unknown; error?: unknown };
   if (envelope.ok === false) throw JRTCError.fromServer(envelope.error);
   const data = (envelope.data || {}) as Partial<IssuedToken>;
-  if (envelope.ok !== true || typeof data.token !== 'string' || typeof data.nonce !== 'string' || typeof data.timestamp !== 'number') {
+  if (
+    envelope.ok !== true ||
+    typeof data.token !== 'string' ||
+    typeof data.nonce !== 'string' ||
+    typeof data.timestamp !== 'number' ||
+    typeof data.userId !== 'string'
+  ) {
     throw JRTCError.from({ errMsg: 'issueToken: unreadable reply' });
   }
   return {
     appId: request.appId,
     userRoomId: request.userRoomId,
-    userId: request.userId,
+    userId: data.userId,
     nonce: data.nonce,
     timestamp: data.timestamp,
     token: data.token,

@@ -166,7 +166,7 @@ export async function setupPageTest(options: PageTestOptions = {}): Promise<Page
       wx.cloud = user ?? undefined;
       const page = simulate.render(id);
       page.attach(jsdomDocument().createElement('parent-wrapper'));
-      (page.instance.onLoad as (q: Record<string, string>) => void).call(page.instance, query);
+      (page.instance.onLoad as ((q: Record<string, string>) => void) | undefined)?.call(page.instance, query);
       open.push(page);
       return page;
     },

@@ -85,7 +85,7 @@ describe('failures of either API', () => {
       on: (_event: string, listener: (expiresAt: number) => void) => ((warn = listener), () => undefined),
       renewToken: () => Promise.reject(err),
     } as unknown as Room;
-    const cloud = { callFunction: async () => ({ result: { ok: true, data: { token: 't', nonce: 'n', timestamp: 1 } } }) } as unknown as CloudLike;
+    const cloud = { callFunction: async () => ({ result: { ok: true, data: { token: 't', nonce: 'n', timestamp: 1, userId: 'u' } } }) } as unknown as CloudLike;
     const failed = new Promise<boolean>((resolve) => {
       const stop = renewTokens({
         cloud,
@@ -117,13 +117,14 @@ describe('the page query', () => {
     expect(readEntry('class', query)).toEqual(entry);
   });
 
-  test('defaults: the first part of the scenario, the userId as nickname', () => {
-    expect(readEntry('service', { room: 'r', user: 'u' })).toMatchObject({ part: 'agent', nickName: 'u' });
+  test('defaults: the first part of the scenario; no user and no nickname, which the cloud and the join fill in', () => {
+    expect(readEntry('service', { room: 'r' })).toEqual({ scenario: 'service', userRoomId: 'r', userId: '', nickName: '', part: 'agent' });
+    expect(entryUrl({ scenario: 'meeting', userRoomId: 'r', userId: '', nickName: '', part: 'member' })).toBe('/pages/meeting/meeting?room=r&part=member');
   });
 
   test.each([
     [{ room: 'a b', user: 'u' }, /^room/],
-    [{ room: 'r', user: '' }, /^user/],
+    [{ room: 'r', user: 'a b' }, /^user/],
     [{ room: 'r', user: 'u', part: 'teacher' }, /^part/],
   ])('rejects %j with BAD_REQUEST', (query, message) => {
     let caught: unknown;

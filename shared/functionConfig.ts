@@ -21,7 +21,7 @@ export type IssuePolicyMode = 'open' | 'off';
  * from the deployer's own server), the listed OPENIDs (`allow`), or anyone (`any`: the local demo's
  * setting, never a deployment's).
  */
-export type OwnerGrants = { mode: 'none' } | { mode: 'any' } | { mode: 'allow'; openids: readonly string[] };
+export type OwnerGrants = { mode: 'none' } | { mode: 'any' } | { mode: 'policy' } | { mode: 'allow'; openids: readonly string[] };
 
 /** The validated configuration the core runs with. */
 export interface JrtcConfig {
@@ -59,7 +59,7 @@ export interface JrtcConfig {
   issuePolicy: IssuePolicyMode;
   /** JRTC_KICK_BAN_SECONDS: how long a kicked user cannot rejoin the room it was kicked from. */
   kickBanSeconds: number;
-  /** JRTC_OWNER_GRANTS: `none` (default), `any` (demo only) or `allow:<openid>,<openid>...`. */
+  /** JRTC_OWNER_GRANTS: `none` (default), `any` (demo only), `policy` (the policy module decides) or `allow:<openid>,<openid>...`. */
   ownerGrants: OwnerGrants;
   /**
    * JRTC_USER_IDS: which userIds issueToken serves a caller. `caller` (default): its own, derived
@@ -160,11 +160,12 @@ const envSchema = z.object({
   kickBanSeconds: integer(600, 0, 30 * 24 * 3600),
   ownerGrants: z
     .string()
-    .regex(/^(none|any|allow:[A-Za-z0-9_-]{1,128}(,[A-Za-z0-9_-]{1,128})*)$/, 'none, any, or allow:<openid>,<openid>...')
+    .regex(/^(none|any|policy|allow:[A-Za-z0-9_-]{1,128}(,[A-Za-z0-9_-]{1,128})*)$/, 'none, any, policy, or allow:<openid>,<openid>...')
     .optional()
     .transform((v): OwnerGrants => {
       if (v === undefined || v === 'none') return { mode: 'none' };
       if (v === 'any') return { mode: 'any' };
+      if (v === 'policy') return { mode: 'policy' };
       return { mode: 'allow', openids: v.slice('allow:'.length).split(',') };
     }),
   userIds: z.enum(['caller', 'any']).optional().transform((v) => v ?? 'caller'),

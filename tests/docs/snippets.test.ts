@@ -4,7 +4,7 @@
  * A ```ts / ```js block starts with a comment naming its file: a path in a developer's mini program
  * (`// pages/room/room.ts`, resolved under docs/snippets/, which mirrors a mini program's root) or a
  * file of this repository (`// tests/sdk/readmeExample.test.ts`). The block must appear in that file:
- * its import lines anywhere, the rest as one contiguous run of lines (indentation aside). Lines of a
+ * its import lines anywhere, the rest as one contiguous run of the file's other lines (indentation aside). Lines of a
  * snippet file that end in `// hidden` are the declarations a fragment leans on and are not shown;
  * docs/snippets/typings/context.d.ts declares what every page takes from the app around it.
  *
@@ -56,8 +56,9 @@ function appearsIn(block: Block, file: string): boolean {
   const imports = own.filter((l) => l.startsWith('import '));
   if (!imports.every((l) => shown.includes(l))) return false;
   const body = own.filter((l) => !l.startsWith('import '));
-  for (let i = 0; i + body.length <= shown.length; i++) {
-    if (body.every((l, j) => shown[i + j] === l)) return true;
+  const rest = shown.filter((l) => !l.startsWith('import '));
+  for (let i = 0; i + body.length <= rest.length; i++) {
+    if (body.every((l, j) => rest[i + j] === l)) return true;
   }
   return false;
 }

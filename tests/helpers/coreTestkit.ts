@@ -16,7 +16,8 @@ import type { JrtcConfig } from '../../shared/functionConfig';
 import { LargeRooms } from '../../cloudfunctions/jrtc/src/largeRooms';
 import { SweepGate } from '../../cloudfunctions/jrtc/src/sweepGate';
 import type { CoreDeps } from '../../cloudfunctions/jrtc/src/deps';
-import { defaultIssuePolicy } from '../../cloudfunctions/jrtc/src/handlers';
+import { policy as defaultPolicy } from '../../cloudfunctions/jrtc/src/defaultPolicy';
+import type { IssuePolicy } from '../../cloudfunctions/jrtc/src/deps';
 import type { CallerContext, Database } from '../../shared/ports';
 import { cryptoRandom } from '../../cloudfunctions/jrtc/src/random';
 import { handle } from '../../cloudfunctions/jrtc/src/router';
@@ -71,8 +72,11 @@ export function callerOf(openid: string): CallerContext {
   return { OPENID: openid, APPID: 'wx-test-app', ENV: 'test-env', SOURCE: 'wx_client' };
 }
 
-/** Starts a test cloud with `testEnv` plus `env` overrides (a variable set to undefined is removed). */
-export async function createTestCloud(env: Record<string, string | undefined> = {}): Promise<TestCloud> {
+/**
+ * Starts a test cloud with `testEnv` plus `env` overrides (a variable set to undefined is removed),
+ * and the issue policy `policy` (the function's default unless given).
+ */
+export async function createTestCloud(env: Record<string, string | undefined> = {}, policy: IssuePolicy = defaultPolicy): Promise<TestCloud> {
   const loaded = loadConfig({ ...testEnv, ...env });
   if (!loaded.ok) throw loaded.error;
   const store = await DocumentStore.open({ indexes: defaultIndexes });
@@ -86,7 +90,7 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
   const sdk = await openSdkDatabase(store, { now: clock.now, throwOnNotFound: false });
   // The vendor's Database is structurally wider than the port, as in platformDatabase.ts.
   const db = sdk.db as unknown as Database;
-  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy: defaultIssuePolicy, sweepGate: new SweepGate(), largeRooms: new LargeRooms() };
+  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy, sweepGate: new SweepGate(), largeRooms: new LargeRooms() };
   const raw = (openid: string, event: unknown) => handle(event, callerOf(openid), deps);
   const call = <A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>) =>
     raw(openid, { ...payload, action }) as Promise<Reply<ActionResponse<A>>>;

@@ -7,7 +7,8 @@ import * as cloud from 'wx-server-sdk';
 import { fail } from '../../../shared';
 import type { Reply } from '../../../shared';
 import { loadConfig } from '../../../shared/functionConfig';
-import { defaultIssuePolicy } from './handlers';
+// The deployment's policy module (cloudfunctions/jrtc/policy.ts) when it has one, else defaultPolicy.ts.
+import { policy } from 'jrtc-policy';
 import { platformDatabase } from './platformDatabase';
 import type { CallerContext } from '../../../shared/ports';
 import { cryptoRandom, systemClock } from './random';
@@ -35,7 +36,7 @@ export async function main(event: unknown, _context: unknown): Promise<Reply<unk
     clock: systemClock,
     config: loaded.config,
     random: cryptoRandom,
-    policy: defaultIssuePolicy,
+    policy,
     sweepGate,
     largeRooms,
   });

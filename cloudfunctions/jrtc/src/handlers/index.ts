@@ -78,5 +78,4 @@ export const roomSweeps: { [A in ActionName]: 'before' | 'after' | 'none' } = {
   muteAll: 'after',
 };
 
-export { defaultIssuePolicy } from './issueToken';
 export type { Handler, HandlerContext } from './types';

@@ -3,7 +3,6 @@ import { ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
 import { computeToken, generateNonce } from '../../../../shared/token';
 import { appKeyOf } from '../../../../shared/functionConfig';
 import type { OwnerGrants } from '../../../../shared/functionConfig';
-import type { IssuePolicy } from '../deps';
 import { nonceIdOf } from '../records';
 import type { NonceEntry } from '../records';
 import { transact } from '../transact';
@@ -12,26 +11,11 @@ import { changedUser, readUser, writeUser } from '../userRecord';
 import { callerUserIdOf } from '../callerUserId';
 
 /**
- * The default policy: anyone may get a token for any room, for a userId that is unbound or bound to
- * the caller's OPENID (IDENTITY_MISMATCH otherwise, so a token is never minted that joinRoom would
- * refuse). With binding off, anyone may get a token for any userId.
- *
- * Owner grants (`request.owner`) are decided before it, by JRTC_OWNER_GRANTS: none by default, so
- * a phone cannot take over a room by asking; a deployment lists who may ask (`allow:`) or decides in
- * its own policy who may own which room (its teachers, its hosts).
+ * Whether JRTC_OWNER_GRANTS lets `openid` ask for an owner grant: `policy` leaves it to the policy
+ * module (which sees `owner` and refuses or agrees), the other modes decide here.
  */
-export const defaultIssuePolicy: IssuePolicy = async (request, { db, config }) => {
-  if (!config.bindUserToOpenid) return true;
-  const user = await readUser(db, request.appId, request.userId);
-  if (user?.openid !== undefined && user.openid !== request.caller.OPENID) {
-    throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is bound to another WeChat user');
-  }
-  return true;
-};
-
-/** Whether JRTC_OWNER_GRANTS lets `openid` ask for an owner grant. */
 function mayGrantOwnership(grants: OwnerGrants, openid: string): boolean {
-  return grants.mode === 'any' || (grants.mode === 'allow' && grants.openids.includes(openid));
+  return grants.mode === 'any' || grants.mode === 'policy' || (grants.mode === 'allow' && grants.openids.includes(openid));
 }
 
 /**

@@ -122,6 +122,14 @@ test('the console lists the room and follows its roster without a reload', async
 test('a publishing anchor gets a play button, and its tone plays in the page', async () => {
   expect(teacher).toBeDefined();
   const pub = await callOk(teacher.client, 'publish', teacher.session);
+  // Publishing by the room state, nothing arriving yet: the console says so instead of a player that waits forever.
+  const early = await fetch(`${cloud.url}/v1/admin/console/pull`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ roomKey: ROOM_KEY, userId: 'teacher' }),
+  });
+  expect(early.status).toBe(409);
+  expect(((await early.json()) as { errMsg: string }).errMsg).toMatch(/no audio reaches the local media server/);
   const push = pushTone(pub.pushUrl, 90, TONE_HZ);
   await waitFor(
     'the media server to accept the push',

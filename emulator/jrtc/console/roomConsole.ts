@@ -20,6 +20,7 @@ import { CloudErrors } from '../../cloudErrors';
 import type { FunctionsHost } from '../../functions/functionsHost';
 import { readJson, sendJson } from '../../httpKit';
 import type { EmulatorService, HttpRoute, Registry } from '../../service';
+import type { MediaService } from '../media/mediaService';
 import type { DocumentStore } from '../../store/store';
 import { describeIssues } from '../../wire';
 
@@ -119,6 +120,8 @@ export class RoomConsole implements EmulatorService {
   ];
   /** The env the jrtc function runs with, from the functions host (connect()): the console signs as it does. */
   private jrtcEnv: Readonly<Record<string, string | undefined>> = {};
+  /** The local media server, when the cloud runs one (connect()). */
+  private media: MediaService | null = null;
 
   constructor(private readonly options: RoomConsoleOptions) {}
 
@@ -126,6 +129,7 @@ export class RoomConsole implements EmulatorService {
 
   connect(registry: Registry): void {
     this.jrtcEnv = registry.get<FunctionsHost>('functions').envFor('jrtc');
+    this.media = registry.find<MediaService>('media') ?? null;
   }
 
   async stop(): Promise<void> {}
@@ -188,6 +192,11 @@ export class RoomConsole implements EmulatorService {
     }
     if (member.data.role !== Role.ANCHOR || !member.data.stream.publishing) {
       return fail(409, ErrorCode.NOT_ANCHOR, `${userId} is not publishing`);
+    }
+    // The room state can say "publishing" with nothing arriving: an app killed before its lease ran
+    // out, or the last run's members after a restart. A player would wait forever; say why instead.
+    if (this.media && !this.media.isSending(config.mediaApp, member.data.stream.streamId)) {
+      return fail(409, ErrorCode.NOT_ANCHOR, `${userId} publishes, but no audio reaches the local media server (its app stopped sending)`);
     }
     const expireAt = Math.floor(this.options.now() / 1000) + config.urlTtlSeconds;
     const urls = signPullUrls({

@@ -117,6 +117,16 @@ export class MediaService implements EmulatorService {
     }
   }
 
+  /**
+   * True while an accepted publisher sends to stream `streamId` of app `app`: what a player of it
+   * would receive. False when the media server is not running.
+   */
+  isSending(app: string, streamId: string): boolean {
+    if (!this.ports || !this.gate) return false;
+    const broadcast = loadNms().context.broadcasts.get(`/${app}/${streamId}`);
+    return broadcast !== undefined && broadcast.publisher !== null && this.gate.isLivePublisher(broadcast.publisher);
+  }
+
   /** Ports, provider, live streams and gate counters. */
   getInfo(): Record<string, unknown> {
     if (!this.ports || !this.gate) return { running: false };

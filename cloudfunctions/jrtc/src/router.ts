@@ -47,16 +47,11 @@ async function run<A extends ActionName>(
   // The map's type ties each name to its handler; indexing with a generic name needs this one cast.
   const handler = handlers[name] as unknown as Handler<A>;
   const request = parsed.data as Parameters<Handler<A>>[0];
-  const when = roomSweeps[name];
-  const room = when === 'none' ? null : roomOf(request);
-  if (room === null) return handler(request, { caller, deps });
-  if (when === 'before') await trySweepRoom(deps, room);
-  try {
-    return await handler(request, { caller, deps });
-  } finally {
-    // Refused or answered, the action has settled (a session it ended is off the roster): sweep the rest.
-    if (when === 'after') await trySweepRoom(deps, room);
-  }
+  const result = await handler(request, { caller, deps });
+  // Only after success: a refused call changes nothing, not even another member's expired lease.
+  const room = roomSweeps[name] === 'after' ? roomOf(request) : null;
+  if (room !== null) await trySweepRoom(deps, room);
+  return result;
 }
 
 /** The room key a validated room action names (every action but issueToken carries appId and userRoomId). */

@@ -46,23 +46,24 @@ export const handlers: { [A in ActionName]: Handler<A> } = {
 };
 
 /**
- * When the router sweeps the ghosts of the room an action names (router.ts, sweep.ts trySweepRoom,
- * spaced out by the instance's SweepGate): `before` the reads that answer with the roster, so the
- * answer is fresh; `after` the actions that change the room, once they settled; `none` where there
- * is no session (issueToken) or the handler sweeps at its own moment (joinRoom, alongside its commit).
+ * Which actions the router follows with a sweep of the ghosts of the room they name, once they
+ * succeeded (router.ts; sweep.ts trySweepRoom, spaced out by the instance's SweepGate): `after`.
+ * `own`: the handler sweeps at its own moment: joinRoom alongside its commit, the roster reads right
+ * after authenticating (so the answer is fresh, and a refused read changes nothing). `none`: no room
+ * session (issueToken).
  */
-export const roomSweeps: { [A in ActionName]: 'before' | 'after' | 'none' } = {
+export const roomSweeps: { [A in ActionName]: 'after' | 'own' | 'none' } = {
   issueToken: 'none',
-  joinRoom: 'none',
+  joinRoom: 'own',
   leaveRoom: 'after',
   setRole: 'after',
   publish: 'after',
   unpublish: 'after',
-  subscribe: 'before',
+  subscribe: 'own',
   heartbeat: 'after',
-  getBroadcasterList: 'before',
-  getAudienceList: 'before',
-  getRoomMemberCount: 'before',
+  getBroadcasterList: 'own',
+  getAudienceList: 'own',
+  getRoomMemberCount: 'own',
   setStagePolicy: 'after',
   inviteToStage: 'after',
   promote: 'after',

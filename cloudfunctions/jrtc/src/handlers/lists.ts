@@ -1,7 +1,6 @@
 /**
- * Read-only roster queries. Each authenticates the caller, then reads (the router has swept the
- * room's ghosts, so the answer is fresh). The audience is paged: an audience client never loads the
- * whole room.
+ * Read-only roster queries. Each authenticates the caller, sweeps the room's ghosts so the answer is
+ * fresh, then reads. The audience is paged: an audience client never loads the whole room.
  */
 import { countMembers } from '../roster';
 import { Collections, Limits, Role } from '../../../../shared';
@@ -9,12 +8,14 @@ import type { Member } from '../../../../shared';
 import type { DocData } from '../../../../shared/ports';
 import { toPublicMember } from '../records';
 import { authenticate } from '../session';
+import { trySweepRoom } from '../sweep';
 import type { SessionRef } from '../session';
 import type { HandlerContext, Handler } from './types';
 
-/** Authenticates; returns the room key. */
+/** Authenticates, then sweeps the room's ghosts (handlers/index.ts roomSweeps: own); returns the room key. */
 async function enterRoom(ref: SessionRef, { caller, deps }: HandlerContext): Promise<string> {
   const session = await authenticate(deps.db, caller, ref, deps.clock.now());
+  await trySweepRoom(deps, session.roomKey);
   return session.roomKey;
 }
 

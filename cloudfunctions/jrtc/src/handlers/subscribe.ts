@@ -5,6 +5,7 @@ import { ConfigEnv } from '../../../../shared/functionConfig';
 import { pickDomain } from '../media';
 import { memberDocSchema, parseDoc } from '../records';
 import { authenticate } from '../session';
+import { trySweepRoom } from '../sweep';
 import type { Handler } from './types';
 
 /**
@@ -17,6 +18,7 @@ export const subscribe: Handler<'subscribe'> = async (request, { caller, deps })
   const domain = pickDomain(request.pullDomain, config.pullDomains, ConfigEnv.pullDomains);
   if (!config.pullKey) throw new ProtocolError(ErrorCode.CONFIG_ERROR, `no pull key configured (set ${ConfigEnv.pullKey})`);
   const session = await authenticate(db, caller, request, clock.now());
+  await trySweepRoom(deps, session.roomKey); // fresh streams (handlers/index.ts roomSweeps: own)
 
   const _ = db.command;
   const condition: Record<string, unknown> = { roomKey: session.roomKey, role: Role.ANCHOR, 'stream.publishing': true };

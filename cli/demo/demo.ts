@@ -60,7 +60,7 @@ export async function runDemo(cloud: DemoCloud, options: DemoOptions = {}): Prom
   } catch (err) {
     problems.push(`step ${done + 1} (${STEPS[done]?.title}) failed: ${(err as Error)?.message ?? String(err)}`);
   } finally {
-    view.stop(done);
+    view.stop(done, c.ended ? { ...rosterOf(c), members: [], raisedHands: [], counts: c.ended, state: 'class over, the room checked empty on the server' } : undefined);
     await c.close().catch((err: unknown) => problems.push(`closing the clients failed: ${String(err)}`));
   }
   // The books are only worth checking after a complete run (a failed step explains itself).

@@ -9,7 +9,7 @@ import { randomBytes } from 'crypto';
 import { performance } from 'perf_hooks';
 import { computeToken } from '../../shared/token';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
-import type { Room } from '../../miniprogram/lib/src/index';
+import type { MemberCount, Room } from '../../miniprogram/lib/src/index';
 import { createCloudClient } from '../../emulator/client/client';
 import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
 import { EventLedger } from './demoLedger';
@@ -62,6 +62,9 @@ export class DemoClass {
   readonly students: DemoUser[];
   /** The room's owner, as the server reported it (setStagePolicy's summary); '' until known. */
   owner = '';
+  /** The room's counts as the server gave them once everyone left (the last step sets them). */
+  ended?: MemberCount;
+
   private constructor(readonly cloud: DemoCloud, users: DemoUser[]) {
     [this.teacher, ...this.students] = users;
   }

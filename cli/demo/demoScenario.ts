@@ -207,6 +207,7 @@ export const STEPS: readonly DemoStep[] = [
       if (room?.broadcasterCount !== 0 || room.audienceCount !== 0 || total !== 0) {
         throw new Error(`room not empty: ${String(room?.broadcasterCount)} anchors, ${String(room?.audienceCount)} audience, ${total} member documents`);
       }
+      c.ended = { total: total, broadcasterCount: room.broadcasterCount, audienceCount: room.audienceCount };
       note(`room empty: 0 anchors, 0 audience, 0 member documents`);
     },
   },

@@ -134,9 +134,13 @@ export class DemoView {
     else this.out.write(`    ${label(entry)}\n`);
   }
 
-  /** Ends the progress line; later output is plain. */
-  stop(stepsDone: number): void {
+  /**
+   * Ends the progress line; later output is plain. `final`: the state the last frame shows (the
+   * teacher's SDK stops hearing the room once it left, so its last roster is not the end of the class).
+   */
+  stop(stepsDone: number, final?: RosterState): void {
     if (!this.bar) return;
+    if (final) this.state = final;
     this.bar.update(stepsDone, { step: 'done' });
     this.redraw();
     this.bar.stop();

@@ -35,7 +35,7 @@ const INTERNAL_NAMES = (
   'onHands|onOwn|onSignals|onRoom|report|syncStream|goLive|stopLive|beat|setTokenExpiry|away|back|lapse|' +
   'resume|rejoin|background|feedVolume|mediaError|isLive|live|stopHands|beats|tokenTimer|tokenExpiry|' +
   'awaySince|lapsed|speaker|lease|openWatch|target|listeners|current|pending|settling|destroyed|runJoin|' +
-  'done|synced|seen|primed|moved|over|inboxes|events|previous|onOk|firstInMs|delays|maxRetries'
+  'done|synced|seen|primed|moved|over|inboxes|events|previous|onOk|firstInMs|delays|maxRetries|feed|media|pusher|player|allMute|host'
 );
 
 /** `export{a as B,c as default}` at the end of the minified ESM → `module.exports=Object.assign(c,{B:a,...})`. */
@@ -85,6 +85,8 @@ async function main() {
   }
   if (!ok) process.exit(1);
   if (!process.argv.includes('--no-types')) {
+    // A fresh declaration tree: files of modules since removed must not linger in it.
+    fs.rmSync(path.join(root, 'miniprogram', 'lib', 'types'), { recursive: true, force: true });
     const tsc = require.resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.sdk.json')], { stdio: 'inherit' });
     // The seed imports '../lib/jrtc-miniapp.min': this file types that import (and the npm package).

@@ -1040,20 +1040,7 @@ export declare class DefaultReconnectPolicy implements ReconnectPolicy {
 }
 /** Which members a room watches: the anchors (default, any room size) or everyone (small rooms). */
 export type RosterScope = "anchors" | "all";
-interface RoomConfig {
-	cloud: CloudLike;
-	timers: Timers;
-	reconnectPolicy: ReconnectPolicy;
-	pushDomain: string;
-	pullDomain: string;
-	callTimeoutMs: number;
-	tokenWillExpireLeadMs: number;
-	rosterScope: RosterScope;
-	/** App hide/show and network events; none: no lifecycle recovery. */
-	platform?: PlatformLike;
-}
 declare class RoomBase extends TypedEmitter<RoomEventCallbacks> {
-	protected readonly config: RoomConfig;
 	private readonly onEnd;
 	/** The room's document id (`appId:userRoomId`). */
 	readonly roomKey: string;
@@ -1078,9 +1065,25 @@ declare class RoomBase extends TypedEmitter<RoomEventCallbacks> {
 	 */
 	leaveRoom(): Promise<void>;
 }
+/** What sendSignal sends: to the whole room, or to `toUserId` only. */
+export interface SignalOptions {
+	/** 1-32 of [A-Za-z0-9_.-], not starting with `jrtc.` (the service's own). */
+	type: string;
+	/** Any JSON value, at most 4,096 bytes serialised. */
+	payload: unknown;
+	toUserId?: string;
+}
+/** What the server says about a sent signal. */
+export type SentSignal = ActionResponse<"sendSignal">;
+/** A fresh JRTC token for the same user and room (from your server). */
+export interface TokenRenewal {
+	token: string;
+	nonce: string;
+	timestamp: number;
+}
 /** One page of the audience. */
 export type AudiencePage = ActionResponse<"getAudienceList">;
-declare class RoomCalls extends RoomBase {
+declare class RoomApi extends RoomBase {
 	/** Becomes anchor (1) or audience (2), as the room's stage policy allows. Resolves with your member. */
 	setRole(role: Role): Promise<Member>;
 	/** Starts publishing (anchors only); resolves with the signed push URL for `<live-pusher>`. */
@@ -1100,24 +1103,6 @@ declare class RoomCalls extends RoomBase {
 	}): Promise<AudiencePage>;
 	/** Exact member counts, from the server. */
 	getRoomMemberCount(): Promise<MemberCount>;
-}
-/** What sendSignal sends: to the whole room, or to `toUserId` only. */
-export interface SignalOptions {
-	/** 1-32 of [A-Za-z0-9_.-], not starting with `jrtc.` (the service's own). */
-	type: string;
-	/** Any JSON value, at most 4,096 bytes serialised. */
-	payload: unknown;
-	toUserId?: string;
-}
-/** What the server says about a sent signal. */
-export type SentSignal = ActionResponse<"sendSignal">;
-/** A fresh JRTC token for the same user and room (from your server). */
-export interface TokenRenewal {
-	token: string;
-	nonce: string;
-	timestamp: number;
-}
-declare class RoomControl extends RoomCalls {
 	/**
 	 * (Owner) `open`: anyone may take the stage; `invite`: only those invited or promoted.
 	 * `maxAnchors` (1-100) caps the stage: taking it beyond answers STAGE_FULL (you, the owner,
@@ -1160,34 +1145,6 @@ declare class RoomControl extends RoomCalls {
 	private adoptRoom;
 	private target;
 }
-declare class RoomFeed extends RoomControl {
-	/** Streams announced with streamPublished, by userId (their streamId). */
-	private announced;
-	/** The books of the two signal watches: [room-wide, your inbox]. */
-	private inboxes;
-	private wasInvited;
-	/** The live roster (anchors, or everyone with rosterScope 'all'), you included when on it. */
-	get members(): Member[];
-	/**
-	 * The stage cap (setStagePolicy's maxAnchors) as last seen (join reply, the room watch, your
-	 * setStagePolicy's reply), undefined when none: becoming an anchor while `counts.broadcasterCount`
-	 * is at it answers STAGE_FULL (the owner excepted). It has no event of its own; read it when you
-	 * draw (`countsChanged` tells when the stage fills up or frees a seat).
-	 */
-	get maxAnchors(): number | undefined;
-	/**
-	 * True while the owner muted the whole room (muteAll): keep your microphone closed unless you are
-	 * the owner (`<live-pusher muted="{{room.allMuted && !isOwner || ownMuted}}">`); later joiners see
-	 * it at once. Changes come as `allMutedChanged`.
-	 */
-	get allMuted(): boolean;
-	/** (Anchors) The members whose hand is up. */
-	get raisedHands(): Member[];
-	/** Turns one roster event into the page's events. */
-	private report;
-	/** Announces or withdraws another member's stream so that the page hears of each exactly once. */
-	private syncStream;
-}
 /** A mini program component event (only `detail` is read). */
 export interface MediaEvent {
 	detail?: {
@@ -1218,28 +1175,15 @@ export declare const DEFAULT_SPEAKER_OPTIONS: SpeakerOptions;
  * while it stays above `threshold - margin` and no one is `margin` louder.
  */
 export declare function pickSpeaker(current: string | null, volumes: Record<string, number>, options?: SpeakerOptions): string | null;
-declare class RoomMedia extends RoomFeed {
-	private speaker?;
-	/**
-	 * Handlers for `<live-pusher bindstatechange bindaudiovolumenotify binderror>`: when the pusher
-	 * gives up (-1307) a fresh push URL comes as `pushUrlChanged`; your volume feeds `activeSpeakerChanged`
-	 * and `audioVolumes`.
-	 */
-	createPusherHandlers(): MediaHandlers;
-	/**
-	 * Handlers for the `<live-player>` of `userId`: when it gives up (-2301) a fresh pull URL comes as
-	 * `pullUrlChanged(userId, url)`; its volume feeds `activeSpeakerChanged` and `audioVolumes`.
-	 */
-	createPlayerHandlers(userId: string): MediaHandlers;
-	private feedVolume;
-	private mediaError;
-}
 /**
- * A joined room: the seed's calls, room control, the live roster and its events, the heartbeat, and
- * recovery after the app was hidden or offline. Created by `client.joinRoom`; once `state` is
- * `disconnected` it is spent (join again for a new one).
+ * A joined room: its calls (roomApi.ts) and the parts it owns, the live feed (feed.ts: roster, hands,
+ * signals, the room document) and the media helpers (roomMedia.ts); here the live parts (watches,
+ * heartbeat, token timer) and recovery after the app was hidden or offline. Created by
+ * `client.joinRoom`; once `state` is `disconnected` it is spent (join again for a new one).
  */
-export declare class Room extends RoomMedia {
+export declare class Room extends RoomApi {
+	private readonly feed;
+	private readonly media;
 	/** The join parameters, for a rejoin (renewToken replaces the token). */
 	private params;
 	private lease;
@@ -1255,6 +1199,34 @@ export declare class Room extends RoomMedia {
 	private awaySince;
 	/** The server said NOT_IN_ROOM while the app was away: rejoin when it is back. */
 	private lapsed;
+	/** The live roster (anchors, or everyone with rosterScope 'all'), you included when on it. */
+	get members(): Member[];
+	/**
+	 * The stage cap (setStagePolicy's maxAnchors) as last seen (join reply, the room watch, your
+	 * setStagePolicy's reply), undefined when none: becoming an anchor while `counts.broadcasterCount`
+	 * is at it answers STAGE_FULL (the owner excepted). It has no event of its own; read it when you
+	 * draw (`countsChanged` tells when the stage fills up or frees a seat).
+	 */
+	get maxAnchors(): number | undefined;
+	/**
+	 * True while the owner muted the whole room (muteAll): keep your microphone closed unless you are
+	 * the owner (`<live-pusher muted="{{room.allMuted && !isOwner || ownMuted}}">`); later joiners see
+	 * it at once. Changes come as `allMutedChanged`.
+	 */
+	get allMuted(): boolean;
+	/** (Anchors) The members whose hand is up. */
+	get raisedHands(): Member[];
+	/**
+	 * Handlers for `<live-pusher bindstatechange bindaudiovolumenotify binderror>`: when the pusher
+	 * gives up (-1307) a fresh push URL comes as `pushUrlChanged`; your volume feeds `activeSpeakerChanged`
+	 * and `audioVolumes`.
+	 */
+	createPusherHandlers(): MediaHandlers;
+	/**
+	 * Handlers for the `<live-player>` of `userId`: when it gives up (-2301) a fresh pull URL comes as
+	 * `pullUrlChanged(userId, url)`; its volume feeds `activeSpeakerChanged` and `audioVolumes`.
+	 */
+	createPlayerHandlers(userId: string): MediaHandlers;
 	/**
 	 * Hands the server a fresh token; a later rejoin uses it too. Resolves with the new expiry (ms).
 	 * The owner proof, if any, is dropped: it signs the old token's nonce, so the server would refuse it

@@ -16,7 +16,7 @@ export { Role } from '../../../shared/constants';
 export type { InitOptions, JoinRoomParams, EnterRoomInfo, JRTCReply } from './client';
 export type { JRTCEventCallbacks, JRTCUser, JRTCStream, JRTCRoomMute, JRTCSignal } from './jrtcEvents';
 export type { Room, RosterScope, AudiencePage } from './room';
-export type { SignalOptions, SentSignal, TokenRenewal } from './roomControl';
+export type { SignalOptions, SentSignal, TokenRenewal } from './roomApi';
 export type { RoomEventCallbacks, ConnectionState, ConnectionReason, PullStream, ReceivedSignal, AudioVolume } from './events';
 export type { ReconnectPolicy, ReconnectContext } from './reconnect';
 export type { PlatformLike } from './lifecycle';

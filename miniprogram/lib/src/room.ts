@@ -1,29 +1,36 @@
 import type { ActionRequest, ActionResponse } from '../../../shared/actions';
+import type { Member } from '../../../shared/common';
 import { Collections, Role, SIGNAL_TO_ROOM, memberIdOf } from '../../../shared/constants';
 import { ErrorCode, TRANSIENT_CODES } from '../../../shared/errors';
 import { callAction, docsOf } from './cloud';
 import type { WatchableLike, WatchSnapshot } from './cloud';
 import { JRTCError } from './errors';
+import { RoomApi } from './roomApi';
+import type { TokenRenewal } from './roomApi';
+import { RoomFeed } from './feed';
 import { RoomMedia } from './roomMedia';
+import type { MediaHandlers } from './media';
 import { record, startHeartbeat, withinBudget } from './heartbeat';
 import { followLifecycle } from './lifecycle';
 import type { RoomBase, RoomConfig, Session } from './roomBase';
-import type { TokenRenewal } from './roomControl';
 import { resilientWatch } from './watch';
 
 export type { RosterScope, RoomConfig, Session } from './roomBase';
-export type { AudiencePage } from './roomCalls';
+export type { AudiencePage } from './roomApi';
 
 /** Longest timer the platforms accept (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const ignore = (): void => undefined;
 
 /**
- * A joined room: the seed's calls, room control, the live roster and its events, the heartbeat, and
- * recovery after the app was hidden or offline. Created by `client.joinRoom`; once `state` is
- * `disconnected` it is spent (join again for a new one).
+ * A joined room: its calls (roomApi.ts) and the parts it owns, the live feed (feed.ts: roster, hands,
+ * signals, the room document) and the media helpers (roomMedia.ts); here the live parts (watches,
+ * heartbeat, token timer) and recovery after the app was hidden or offline. Created by
+ * `client.joinRoom`; once `state` is `disconnected` it is spent (join again for a new one).
  */
-export class Room extends RoomMedia {
+export class Room extends RoomApi {
+  private readonly feed = new RoomFeed(this);
+  private readonly media = new RoomMedia(this);
   /** The join parameters, for a rejoin (renewToken replaces the token). */
   private params: ActionRequest<'joinRoom'>;
   private lease: number;
@@ -63,6 +70,57 @@ export class Room extends RoomMedia {
     });
   }
 
+  /** The live roster (anchors, or everyone with rosterScope 'all'), you included when on it. */
+  get members(): Member[] {
+    return this.feed.members;
+  }
+
+  /**
+   * The stage cap (setStagePolicy's maxAnchors) as last seen (join reply, the room watch, your
+   * setStagePolicy's reply), undefined when none: becoming an anchor while `counts.broadcasterCount`
+   * is at it answers STAGE_FULL (the owner excepted). It has no event of its own; read it when you
+   * draw (`countsChanged` tells when the stage fills up or frees a seat).
+   */
+  get maxAnchors(): number | undefined {
+    return this.feed.cap;
+  }
+
+  /**
+   * True while the owner muted the whole room (muteAll): keep your microphone closed unless you are
+   * the owner (`<live-pusher muted="{{room.allMuted && !isOwner || ownMuted}}">`); later joiners see
+   * it at once. Changes come as `allMutedChanged`.
+   */
+  get allMuted(): boolean {
+    return this.feed.allMute;
+  }
+
+  /** (Anchors) The members whose hand is up. */
+  get raisedHands(): Member[] {
+    return Array.from(this.feed.hands.members.values());
+  }
+
+  /**
+   * Handlers for `<live-pusher bindstatechange bindaudiovolumenotify binderror>`: when the pusher
+   * gives up (-1307) a fresh push URL comes as `pushUrlChanged`; your volume feeds `activeSpeakerChanged`
+   * and `audioVolumes`.
+   */
+  createPusherHandlers(): MediaHandlers {
+    return this.media.pusher();
+  }
+
+  /**
+   * Handlers for the `<live-player>` of `userId`: when it gives up (-2301) a fresh pull URL comes as
+   * `pullUrlChanged(userId, url)`; its volume feeds `activeSpeakerChanged` and `audioVolumes`.
+   */
+  createPlayerHandlers(userId: string): MediaHandlers {
+    return this.media.player(userId);
+  }
+
+  /** @internal The room document a reply brings goes to the feed, as the room watch's does. */
+  protected override onRoom(found: Record<string, unknown> | undefined): void {
+    this.feed.onRoom(found);
+  }
+
   /**
    * Hands the server a fresh token; a later rejoin uses it too. Resolves with the new expiry (ms).
    * The owner proof, if any, is dropped: it signs the old token's nonce, so the server would refuse it
@@ -76,12 +134,12 @@ export class Room extends RoomMedia {
   }
 
   /** @internal Opens or closes what depends on your role (the anchors' hands watch). */
-  protected override setOwnRole(role: Role): void {
+  override setOwnRole(role: Role): void {
     super.setOwnRole(role);
     const want = this.isLive && role === Role.ANCHOR;
     if (want && !this.stopHands) {
       const members = this.config.cloud.database().collection(Collections.members);
-      this.stopHands = this.openWatch('hands', () => members.where({ roomKey: this.roomKey, handRaised: true }), (s) => this.onHands(s));
+      this.stopHands = this.openWatch('hands', () => members.where({ roomKey: this.roomKey, handRaised: true }), (s) => this.feed.onHands(s));
     } else if (!want && this.stopHands) {
       this.stopHands();
       this.stopHands = undefined;
@@ -99,14 +157,14 @@ export class Room extends RoomMedia {
     const query: Record<string, unknown> = { roomKey: this.roomKey };
     if (this.config.rosterScope !== 'all') query.role = Role.ANCHOR;
     const parts: Array<[string, () => WatchableLike, (s: WatchSnapshot) => void]> = [
-      ['members', () => members.where(query), (s) => this.onMembers(s)],
-      ['room', () => db.collection(Collections.rooms).doc(this.roomKey), (s) => this.onRoom(docsOf(s)[0])],
-      ['own', () => members.doc(memberIdOf(this.roomKey, this.userId)), (s) => this.onOwn(s)],
+      ['members', () => members.where(query), (s) => this.feed.onMembers(s)],
+      ['room', () => db.collection(Collections.rooms).doc(this.roomKey), (s) => this.feed.onRoom(docsOf(s)[0])],
+      ['own', () => members.doc(memberIdOf(this.roomKey, this.userId)), (s) => this.feed.onOwn(s)],
       // Two signal watches, each a subset of the read rule `doc.to == '*' || doc._openid == auth.openid`
       // as CloudBase requires of a client query: the room-wide signals, and your inbox by OPENID
       // ('{openid}', which the cloud fills in with the caller's).
-      ['signals', () => signals.where({ roomKey: this.roomKey, to: SIGNAL_TO_ROOM }), (s) => this.onSignals(s, 0)],
-      ['inbox', () => signals.where({ roomKey: this.roomKey, _openid: '{openid}' }), (s) => this.onSignals(s, 1)],
+      ['signals', () => signals.where({ roomKey: this.roomKey, to: SIGNAL_TO_ROOM }), (s) => this.feed.onSignals(s, 0)],
+      ['inbox', () => signals.where({ roomKey: this.roomKey, _openid: '{openid}' }), (s) => this.feed.onSignals(s, 1)],
     ];
     for (const [part, open, onSnapshot] of parts) {
       if (resync) this.health(part, false, ErrorCode.NETWORK);

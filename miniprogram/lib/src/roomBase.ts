@@ -41,9 +41,8 @@ export type Extra<A extends ActionName> = Omit<ActionRequest<A>, keyof Session>;
 
 /**
  * The room's core: identity, the one state setter, health of its parts, and the session-aware
- * `call`. The layers above add the seed's calls (roomCalls.ts), room control (roomControl.ts), the
- * live feed (feed.ts), media helpers (roomMedia.ts) and the live parts with their recovery (room.ts),
- * so each file holds one responsibility.
+ * `call`. RoomApi (roomApi.ts) adds the calls; Room (room.ts) the parts it owns (the live feed, the
+ * media helpers) and the live session with its recovery.
  */
 export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
   /** The room's document id (`appId:userRoomId`). */
@@ -58,13 +57,13 @@ export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
   /** @internal */
   protected readonly session: Session;
   /** @internal */
-  protected currentState: ConnectionState = 'connected';
+  currentState: ConnectionState = 'connected';
   /** @internal */
-  protected currentRole: Role;
+  currentRole: Role;
   /** @internal */
-  protected currentCounts: MemberCount;
+  currentCounts: MemberCount;
   /** @internal */
-  protected currentOwner: string;
+  currentOwner: string;
   /** @internal Parts in trouble: the room is reconnecting while any is. */
   protected troubles = new Set<string>();
   /** @internal What to stop on disconnect. */
@@ -75,7 +74,8 @@ export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
 
   /** @internal Created by JRTCMiniappClient.joinRoom. */
   constructor(
-    protected readonly config: RoomConfig,
+    /** @internal */
+    readonly config: RoomConfig,
     session: Session,
     join: ActionResponse<'joinRoom'>,
     private readonly onEnd: (room: RoomBase) => void,
@@ -142,7 +142,7 @@ export class RoomBase extends TypedEmitter<RoomEventCallbacks> {
   }
 
   /** @internal Ends the room; a kick also tells the page why (`kicked`, once: the state changes once). */
-  protected end(reason: ConnectionReason, error?: JRTCError): void {
+  end(reason: ConnectionReason, error?: JRTCError): void {
     const was = this.currentState;
     this.setState('disconnected', reason);
     if (reason === ErrorCode.KICKED && was !== 'disconnected') {

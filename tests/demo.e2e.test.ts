@@ -89,4 +89,12 @@ describe('npm run demo (localCloud.js --demo --once)', () => {
     expect(out).toMatch(/counts exact: 2 anchors \(student-03, teacher\), 17 audience/);
     expect(out).toContain('room empty: 0 anchors, 0 audience, 0 member documents');
   });
+
+  it('runs again on the same data dir in the same room, which it leaves empty again (no room left behind per run)', async () => {
+    const again = await runDemoProcess(dataDir);
+    expect({ code: again.code, ok: /Scenario OK/.test(again.stdout) }).toEqual({ code: 0, ok: true });
+    const roomOf = (out: string): string | undefined => /teacher joined (\S+) as anchor/.exec(out)?.[1];
+    expect(roomOf(run.stdout)).toBe('demo-app:demo-class');
+    expect(roomOf(again.stdout)).toBe('demo-app:demo-class');
+  }, BOUND_MS + 10_000);
 });

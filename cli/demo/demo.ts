@@ -51,6 +51,7 @@ export async function runDemo(cloud: DemoCloud, options: DemoOptions = {}): Prom
   view.print(`Demo: a class of 1 teacher and ${STUDENTS} students, each an SDK client, on ${cloud.url}`);
   view.start(STEPS.length);
   try {
+    await c.pickRoom();
     for (const step of STEPS) {
       view.step(done + 1, STEPS.length, step.title);
       await step.run(c, (line) => view.note(line));

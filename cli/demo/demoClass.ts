@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'crypto';
 import { performance } from 'perf_hooks';
+import { Collections, roomKeyOf } from '../../shared/constants';
 import { computeToken } from '../../shared/token';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import type { MemberCount, Room } from '../../miniprogram/lib/src/index';
@@ -43,6 +44,8 @@ export interface DemoUser {
 
 const [[APP_ID, APP_KEY]] = Object.entries(JSON.parse(localFunctionEnv.JRTC_APPS) as Record<string, string>);
 const TOKEN_TTL_MS = 3600_000;
+/** The class's room (DemoClass.roomId). */
+const DEMO_ROOM = 'demo-class';
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The teacher's userId. */
@@ -55,8 +58,12 @@ export function studentId(n: number): string {
 
 /** A class on the local cloud: its users, its event ledger and the helpers the scenario steps use. */
 export class DemoClass {
-  /** A room of its own per run, so that a persisted data dir's earlier runs cannot interfere. */
-  readonly roomId = `demo-class-${Date.now().toString(36)}`;
+  /**
+   * The class's room: `demo-class`, which each run leaves empty, so a persisted data dir keeps one
+   * room however often the demo runs; a room of its own when an interrupted run left members in it
+   * (pickRoom), so that they cannot interfere.
+   */
+  roomId = DEMO_ROOM;
   readonly ledger = new EventLedger();
   readonly teacher: DemoUser;
   readonly students: DemoUser[];
@@ -156,6 +163,13 @@ export class DemoClass {
       await pause(40);
       quiet = this.alive().every((u) => u.platform.inFlight === 0) ? quiet + 1 : 0;
     }
+  }
+
+  /** Chooses the room before anyone joins (see roomId). */
+  async pickRoom(): Promise<void> {
+    const db = createCloudClient({ url: this.cloud.url, openid: 'demo-openid-observer' }).database();
+    const { total } = await db.collection(Collections.members).where({ roomKey: roomKeyOf(APP_ID, DEMO_ROOM) }).count();
+    this.roomId = total === 0 ? DEMO_ROOM : `${DEMO_ROOM}-${Date.now().toString(36)}`;
   }
 
   /** Signs every client still alive off (leaving its room) and stops the clock-following timers. */

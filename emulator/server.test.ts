@@ -70,8 +70,16 @@ describe('local cloud server', () => {
     const update = db('modifyDocument', { collectionName: 'own', queryType: 'DOC', query: JSON.stringify({ _id: id }), merge: true, data: JSON.stringify({ $set: { x: 2 } }) });
     expect((await request('POST', '/web', update, bob)).status).toBe(403);
     expect(await cloud.store.get('own', id)).toMatchObject({ x: 1 });
-    expect((await request('POST', '/web', update, alice)).json).toMatchObject({ data: { updated: 1 } });
-    const takeover = db('modifyDocument', { collectionName: 'own', queryType: 'DOC', query: JSON.stringify({ _id: id }), merge: true, data: JSON.stringify({ $set: { _openid: 'bob' } }) });
+    // A write is judged on its query, whatever the data (docs.cloudbase.net/database/security-rules: the
+    // query must be a subset of the rule): doc(id) pins no _openid, so even the creator is refused ...
+    expect((await request('POST', '/web', update, alice)).json).toEqual({ errCode: -502003, errMsg: 'database permission denied' });
+    // ... and a query that pins it is allowed for anyone, matching or not: no answer depends on others' data.
+    const mine = (openidOf: string) =>
+      db('modifyDocument', { collectionName: 'own', queryType: 'WHERE', query: JSON.stringify({ _id: id, _openid: openidOf }), multi: true, merge: true, data: JSON.stringify({ $set: { x: 2 } }) });
+    expect((await request('POST', '/web', mine('{openid}'), bob)).json).toMatchObject({ data: { updated: 0 } });
+    expect((await request('POST', '/web', mine('alice'), bob)).status).toBe(403);
+    expect((await request('POST', '/web', mine('{openid}'), alice)).json).toMatchObject({ data: { updated: 1 } });
+    const takeover = db('modifyDocument', { collectionName: 'own', queryType: 'WHERE', query: JSON.stringify({ _id: id, _openid: '{openid}' }), multi: true, merge: true, data: JSON.stringify({ $set: { _openid: 'bob' } }) });
     expect((await request('POST', '/web', takeover, alice)).status).toBe(400);
     expect(await cloud.store.get('own', id)).toMatchObject({ x: 2, _openid: 'alice' });
     for (let i = 0; i < 25; i++) await cloud.store.put('notes', `n${i}`, { i });

@@ -134,7 +134,7 @@ export class ClientDatabase {
     const c = call.collection;
     return this.store.transact(async (tx) => {
       let updated = 0;
-      for (const id of await this.targets(call, tx, openid)) {
+      for (const id of await this.targets('update', call, tx, openid)) {
         const before = await tx.get(c, id);
         if (!before || !(await tx.patch(c, id, update))) continue;
         this.access.assertWritable('update', c, before, await tx.get(c, id), openid);
@@ -148,7 +148,7 @@ export class ClientDatabase {
     const c = call.collection;
     return this.store.transact(async (tx) => {
       let removed = 0;
-      for (const id of await this.targets(call, tx, openid)) {
+      for (const id of await this.targets('delete', call, tx, openid)) {
         const before = await tx.get(c, id);
         if (!before) continue;
         this.access.assertWritable('delete', c, before, null, openid);
@@ -160,12 +160,15 @@ export class ClientDatabase {
   }
 
   /**
-   * The ids a write applies to: its document, or every document its query matches. Each write is
-   * checked against the write rules per document (the query-subset check is for reads).
+   * The ids an update or a delete applies to: its document, or every document its query matches.
+   * The query is judged against the rule first, whatever the data (ClientAccess.assertWriteQueryAllowed);
+   * each document written is then checked against the rule too.
    */
-  private async targets(call: ClientDbTarget, tx: StoreTx, openid: string): Promise<string[]> {
+  private async targets(kind: 'update' | 'delete', call: ClientDbTarget, tx: StoreTx, openid: string): Promise<string[]> {
+    const query = call.docId !== undefined ? { _id: call.docId } : this.query(call, openid);
+    this.access.assertWriteQueryAllowed(kind, call.collection, query, openid);
     if (call.docId !== undefined) return (await tx.get(call.collection, call.docId)) ? [call.docId] : [];
-    const docs = await this.store.find(call.collection, this.query(call, openid));
+    const docs = await this.store.find(call.collection, query);
     return docs.map((d) => d._id);
   }
 }

@@ -123,6 +123,19 @@ export class ClientAccess {
     }
   }
 
+  /**
+   * Throws unless an update or a delete of the documents `query` selects ('{openid}' replaced; a
+   * doc(id) write is `{_id: id}`) is allowed whatever they hold: the query must be a subset of the
+   * rule the write is judged by, as a read's is of the read rule. Judging each matched document
+   * instead would answer "0 updated" where nothing matched and refuse where something did: a yes / no
+   * oracle on data the caller may not read.
+   */
+  assertWriteQueryAllowed(kind: 'update' | 'delete', collection: string, query: MongoQuery, openid: string): void {
+    if (!querySatisfiesRule(query, this.engine.writeClauses(kind, collection), openid)) {
+      throw new PermissionDeniedError(`${collection}: the ${kind}'s query is not a subset of its rule`);
+    }
+  }
+
   /** Throws unless `openid` may make this write. */
   assertWritable(kind: WriteKind, collection: string, before: StoredDoc | null, after: StoredDoc | null, openid: string): void {
     if (!this.engine.canWrite(kind, collection, before, after, { openid }, this.now())) {

@@ -289,17 +289,34 @@ export function ruleClauses(rule: Rule): RuleClauses {
 /** Decides client reads and writes by a rule set. Unknown collections are denied. */
 export class RuleEngine {
   private readonly rules: Map<string, Map<string, Evaluator>>;
-  private readonly reads = new Map<string, RuleClauses>();
+  /** Clauses by `collection:key` (key: read, update, delete, write), computed once. */
+  private readonly clauses = new Map<string, RuleClauses>();
 
   /** Compiles every rule now; throws on a malformed rule set. */
-  constructor(rules: RuleSet) {
-    this.rules = compileRuleSet(rules, 'rules');
-    for (const [collection, r] of Object.entries(rules)) this.reads.set(collection, ruleClauses(r.read));
+  constructor(private readonly source: RuleSet) {
+    this.rules = compileRuleSet(source, 'rules');
   }
 
   /** The read rule of `collection` as clauses (see RuleClauses); `[]` for an unknown collection. */
   readClauses(collection: string): RuleClauses {
-    return this.reads.get(collection) ?? [];
+    return this.clausesOf(collection, 'read');
+  }
+
+  /** The rule an update or a delete of `collection` is judged by (its own, else `write`), as clauses. */
+  writeClauses(kind: 'update' | 'delete', collection: string): RuleClauses {
+    const rule = Object.prototype.hasOwnProperty.call(this.source, collection) ? this.source[collection] : undefined;
+    return this.clausesOf(collection, rule && rule[kind] !== undefined ? kind : 'write');
+  }
+
+  private clausesOf(collection: string, key: 'read' | 'update' | 'delete' | 'write'): RuleClauses {
+    const id = `${collection}:${key}`;
+    let found = this.clauses.get(id);
+    if (!found) {
+      const rule = Object.prototype.hasOwnProperty.call(this.source, collection) ? this.source[collection][key] : undefined;
+      found = rule === undefined ? [] : ruleClauses(rule);
+      this.clauses.set(id, found);
+    }
+    return found;
   }
 
   /** May `auth` read `doc` of `collection`? */

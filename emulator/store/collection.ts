@@ -1,4 +1,4 @@
-import { FieldIndex, isKey, type IndexKey, type RangeBounds } from './fieldIndex';
+import { FieldIndex, isKey, type IndexKey } from './fieldIndex';
 import { compileQuery, sortComparator } from './mongoQuery';
 import type { FindOptions, MongoQuery, StoredDoc } from './storeTypes';
 
@@ -76,10 +76,7 @@ export class Collection {
 
   /** How many documents match `query`. */
   count(query: MongoQuery): number {
-    const test = compileQuery(query);
-    let n = 0;
-    for (const doc of this.candidates(query)) if (test(doc)) n += 1;
-    return n;
+    return this.find(query).length;
   }
 
   /** How many documents the candidate selection hands to the matcher for `query`. */
@@ -92,15 +89,15 @@ export class Collection {
   private candidates(query: MongoQuery): StoredDoc[] | IterableIterator<StoredDoc> {
     const conditions = conditionsOf(query);
     const equal = (path: string): IndexKey | undefined => conditions.get(path)?.find(isKey);
-    const ids = equal('_id');
-    if (typeof ids === 'string') return this.docs([ids]);
-    const idList = inList(conditions.get('_id'));
+    const inList = (path: string): IndexKey[] | undefined =>
+      conditions.get(path)?.find((c): c is { $in: IndexKey[] } => isOperators(c) && Array.isArray(c.$in) && c.$in.every(isKey))?.$in;
+    const id = equal('_id');
+    if (typeof id === 'string') return this.docs([id]);
+    const idList = inList('_id');
     if (idList?.every((v) => typeof v === 'string')) return this.docs(idList as string[]);
-
-    let compound: FieldIndex | null = null;
-    for (const index of this.indexes) {
-      if (index.fields.length > 1 && (!compound || index.fields.length > compound.fields.length) && index.fields.every((f) => equal(f) !== undefined)) compound = index;
-    }
+    const compound = this.indexes
+      .filter((index) => index.fields.length > 1 && index.fields.every((f) => equal(f) !== undefined))
+      .reduce<FieldIndex | null>((best, index) => (best && best.fields.length >= index.fields.length ? best : index), null);
     if (compound) return this.docs(compound.ids(compound.keyOf(compound.fields.map((f) => equal(f) as IndexKey))));
     const single = this.indexes.filter((index) => index.fields.length === 1);
     for (const index of single) {
@@ -108,13 +105,12 @@ export class Collection {
       if (value !== undefined) return this.docs(index.ids(value));
     }
     for (const index of single) {
-      const values = inList(conditions.get(index.fields[0]));
-      if (values) return this.docs(new Set(values.flatMap((v) => [...index.ids(v)])));
+      const values = inList(index.fields[0]);
+      if (values) return this.docs(values.flatMap((v) => [...index.ids(v)]));
     }
     for (const index of single) {
       for (const condition of conditions.get(index.fields[0]) ?? []) {
-        const bounds = rangeOf(condition);
-        const ids = bounds && index.range(bounds);
+        const ids = isOperators(condition) ? index.range(condition) : null;
         if (ids) return this.docs(ids);
       }
     }
@@ -142,25 +138,4 @@ function conditionsOf(query: MongoQuery, out = new Map<string, unknown[]>()): Ma
     else if (key !== '$or') out.set(key, [...(out.get(key) ?? []), value]);
   }
   return out;
-}
-
-/** The values of the first `$in` among `conditions` listing only index keys, or null. */
-function inList(conditions: unknown[] | undefined): IndexKey[] | null {
-  for (const c of conditions ?? []) {
-    if (isOperators(c) && Array.isArray(c.$in) && c.$in.every(isKey)) return c.$in;
-  }
-  return null;
-}
-
-/** The range operators of one condition, or null when it has none. */
-function rangeOf(condition: unknown): RangeBounds | null {
-  if (!isOperators(condition)) return null;
-  const bounds: RangeBounds = {};
-  for (const op of ['$gt', '$gte', '$lt', '$lte'] as const) {
-    const operand = condition[op];
-    if (operand === undefined) continue;
-    if (!isKey(operand)) return null;
-    bounds[op] = operand;
-  }
-  return Object.keys(bounds).length > 0 ? bounds : null;
 }

@@ -4,14 +4,6 @@ import type { StoredDoc } from './storeTypes';
 /** What an index is keyed by: the primitive values of a field (a compound index: their JSON tuple). */
 export type IndexKey = string | number | boolean;
 
-/** The bounds of a range condition, all of one type (MongoDB's type bracketing). */
-export interface RangeBounds {
-  $gt?: IndexKey;
-  $gte?: IndexKey;
-  $lt?: IndexKey;
-  $lte?: IndexKey;
-}
-
 /** Whether `value` can be an index key. */
 export function isKey(value: unknown): value is IndexKey {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
@@ -66,21 +58,21 @@ export class FieldIndex {
   }
 
   /**
-   * The ids listed under the keys within `bounds` (a superset of the documents matching them), or
-   * null when this index cannot answer them: a compound index, or bounds not all numbers or all strings.
+   * The ids listed under the keys within the `$gt`/`$gte`/`$lt`/`$lte` bounds of `condition` (a
+   * superset of the documents matching them), or null when this index cannot answer them: no
+   * bounds, a compound index, or bounds not all numbers or all strings (type bracketing).
    */
-  range(bounds: RangeBounds): Set<string> | null {
-    const operands = Object.values(bounds);
+  range(condition: Record<string, unknown>): Set<string> | null {
+    const { $gt: gt, $gte: gte, $lt: lt, $lte: lte } = condition;
+    const operands = [gt, gte, lt, lte].filter((v) => v !== undefined);
     const type = typeof operands[0];
     if (!this.sorted || (type !== 'number' && type !== 'string') || operands.some((v) => typeof v !== type)) return null;
-    const keys: Array<number | string> = this.sorted[type];
-    let lo = 0;
-    let hi = keys.length;
-    const low = bounds.$gt ?? bounds.$gte;
+    const keys: IndexKey[] = this.sorted[type];
+    const low = (gt ?? gte) as IndexKey | undefined;
     // A multikey document can meet each bound with a different element: then only one is used.
-    const high = this.multikeyDocs > 0 && low !== undefined ? undefined : bounds.$lt ?? bounds.$lte;
-    if (low !== undefined) lo = bound(keys, low, bounds.$gt !== undefined);
-    if (high !== undefined) hi = bound(keys, high, bounds.$lt === undefined);
+    const high = (this.multikeyDocs > 0 && low !== undefined ? undefined : lt ?? lte) as IndexKey | undefined;
+    const lo = low === undefined ? 0 : bound(keys, low, gt !== undefined);
+    const hi = high === undefined ? keys.length : bound(keys, high, lt === undefined);
     const out = new Set<string>();
     for (let i = lo; i < hi; i += 1) for (const id of this.byKey.get(keys[i]) ?? []) out.add(id);
     return out;

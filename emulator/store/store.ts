@@ -204,10 +204,7 @@ export class DocumentStore {
     for (;;) {
       const outcome = await this.writeLock.run(async (): Promise<{ done: true; result: T } | { done: false; wait: Promise<void> }> => {
         this.assertOpen();
-        const tx = new BufferedTx(
-          (c, id) => this.readStored(c, id),
-          (c, id) => this.storedNow(c, id),
-        );
+        const tx = new BufferedTx((c, id) => this.storedNow(c, id));
         let result: T;
         try {
           result = await this.inTransaction.run(true, () => fn(tx));
@@ -364,20 +361,19 @@ export class DocumentStore {
     }
   }
 
-  /** A copy of the stored document. */
+  /** A copy of the stored document (not `async`: every read of every function call comes here). */
   private readStored(collection: string, id: string): Promise<StoredDoc | null> {
     try {
-      const doc = this.storedNow(collection, id) ?? this.existing(collection)?.get(id);
-      return Promise.resolve(doc ? copyJson(doc) : null);
+      const doc = this.storedNow(collection, id);
+      return Promise.resolve(doc && copyJson(doc));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  /** The stored document itself (not a copy), or undefined when its collection has not been opened. */
-  private storedNow(collection: string, id: string): StoredDoc | null | undefined {
-    const ds = this.opened.get(collection);
-    return ds && !this.closed ? ds.get(id) : undefined;
+  /** The stored document itself (not a copy), or null. */
+  private storedNow(collection: string, id: string): StoredDoc | null {
+    return this.existing(collection)?.get(id) ?? null;
   }
 
   /**
@@ -386,9 +382,10 @@ export class DocumentStore {
    * was opened by `open`, and only this store writes there (openDirs).
    */
   private existing(name: string): Collection | null {
-    assertCollectionName(name);
     this.assertOpen();
-    return this.opened.get(name) ?? null;
+    const ds = this.opened.get(name);
+    if (!ds) assertCollectionName(name);
+    return ds ?? null;
   }
 
   /** Collection `name`, opened on first use: its file read (created when there is none), its indexes built. */

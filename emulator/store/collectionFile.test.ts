@@ -52,13 +52,6 @@ test('writes one document a line and reads them back in order', async () => {
   expect(readCollectionFile(file)).toEqual(docs);
 });
 
-test('takes the complete temporary copy when a crash came between writing it and the rename', () => {
-  const file = path.join(dir, 'c.db');
-  fs.writeFileSync(`${file}~`, '{"_id":"x","v":1}\n');
-  expect(readCollectionFile(file)).toEqual([{ _id: 'x', v: 1 }]);
-  expect(fs.existsSync(file)).toBe(true);
-});
-
 test('refuses a file with a line that is not a document rather than losing it', () => {
   const file = path.join(dir, 'c.db');
   fs.writeFileSync(file, '{"_id":"x"}\nnot json\n{"_id":"y"}\n');

@@ -1,14 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isPlainObject } from './docData';
 import type { StoredDoc } from './storeTypes';
 
 /**
- * A collection's file, `<dir>/<collection>.db`: one JSON document a line. The store writes it
- * whole at a checkpoint, crash-safely (a temporary `<collection>.db~`, fsync, rename, fsync of the
- * directory), so it is never torn. Reading also accepts the append log of the NeDB datastores the
- * store used to be built on, which older data directories hold: a later line of an `_id` replaces
- * an earlier one, `{"$$deleted": true, "_id": ...}` removes it, and `$$indexCreated` /
- * `$$indexRemoved` lines are index bookkeeping (the store builds its indexes from its configuration).
+ * A collection's file, `<dir>/<collection>.db`: one JSON document a line. The store creates it
+ * empty when the collection is first written and rewrites it whole at a checkpoint, crash-safely
+ * (a temporary `<collection>.db~`, fsync, rename over the file, fsync of the directory), so it is
+ * never torn nor missing. Reading also accepts NeDB's append log, which data directories written
+ * before hold: a later line of an `_id` replaces an earlier one, `{"$$deleted": true, "_id": ...}`
+ * removes it, and `$$indexCreated` / `$$indexRemoved` lines are index bookkeeping (the store builds
+ * its indexes from its configuration).
  */
 
 /** The path of collection `name`'s file in `dir`. */
@@ -17,29 +19,23 @@ export function collectionFile(dir: string, name: string): string {
 }
 
 /**
- * The documents of `file`, creating it empty when there is none. A file missing beside a
- * `<file>~` is one whose rename a crash interrupted: the temporary copy is complete and is taken.
- * A torn last line (no newline) is dropped; any other line that is not a document fails the open,
- * rather than silently losing what it held.
+ * The documents of `file`, creating it empty when there is none. A torn last line (no newline) is
+ * dropped; any other line that is not a document fails the open, rather than losing what it held.
  */
 export function readCollectionFile(file: string): StoredDoc[] {
-  if (!fs.existsSync(file)) {
-    if (fs.existsSync(`${file}~`)) fs.renameSync(`${file}~`, file);
-    else fs.writeFileSync(file, '');
-  }
+  if (!fs.existsSync(file)) fs.writeFileSync(file, '');
   const text = fs.readFileSync(file, 'utf8');
   const docs = new Map<string, StoredDoc>();
   const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n');
   lines.forEach((line, i) => {
     if (line === '') return;
-    let entry: unknown;
+    let record: unknown = null;
     try {
-      entry = JSON.parse(line);
+      record = JSON.parse(line);
     } catch {
-      entry = undefined;
+      // Reported below, with the line number.
     }
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw corrupt(file, i);
-    const record = entry as Record<string, unknown>;
+    if (!isPlainObject(record)) throw corrupt(file, i);
     if ('$$indexCreated' in record || '$$indexRemoved' in record) return;
     if (typeof record._id !== 'string') throw corrupt(file, i);
     if (record.$$deleted === true) docs.delete(record._id);

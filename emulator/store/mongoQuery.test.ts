@@ -21,7 +21,7 @@ const fixtures: Record<string, Record<string, unknown>> = {
   str: { v: '5', tags: ['b'], items: [{ k: 3 }] },
   bool: { v: true, tags: [], items: [] },
   arr: { v: [1, 9], tags: 'a', items: { k: 1 } },
-  obj: { v: { w: 1 } },
+  obj: { v: { w: 1, z: 2 } },
 };
 
 describe.each([
@@ -84,7 +84,11 @@ describe.each([
     // "Query an Array of Embedded Documents": a dot path through an array reaches each element.
     ['a dot path through an array of objects', { 'items.k': 2 }, ['num']],
     ['a dot path into a plain object', { 'items.k': 1 }, ['arr', 'num']],
-    ['a whole-object equality', { v: { w: 1 } }, ['obj']],
+    ['a whole-object equality', { v: { w: 1, z: 2 } }, ['obj']],
+    // A difference from MongoDB, whose whole-document equality also requires the same field order
+    // ("Query on Embedded/Nested Documents"): mingo compares objects as sets of fields. The SDKs
+    // send nested conditions as dot paths, so only `_.eq({...})` reaches it.
+    ['a whole-object equality ignores field order (MongoDB: no match)', { v: { z: 2, w: 1 } }, ['obj']],
     ['$exists false', { items: { $exists: false } }, ['obj']],
     ['$exists true on an element path', { 'items.k': { $exists: true } }, ['arr', 'num', 'str']],
     ['$in and a range on one field', { v: { $in: [5, '5', true], $lt: 10 } }, ['num']],

@@ -60,13 +60,13 @@ export class Collection {
     const limit = options.limit ?? Infinity;
     if (options.sort && Object.keys(options.sort).length > 0) {
       const matched: StoredDoc[] = [];
-      for (const doc of this.candidates(query)) if (test(doc)) matched.push(doc);
+      for (const doc of this.docs(this.candidates(query))) if (test(doc)) matched.push(doc);
       return matched.sort(sortComparator(options.sort)).slice(skip, skip + limit);
     }
     const out: StoredDoc[] = [];
     let skipped = 0;
     if (limit === 0) return out;
-    for (const doc of this.candidates(query)) {
+    for (const doc of this.docs(this.candidates(query))) {
       if (!test(doc)) continue;
       if (skipped < skip) skipped += 1;
       else if (out.push(doc) >= limit) break;
@@ -81,49 +81,49 @@ export class Collection {
 
   /** How many documents the candidate selection hands to the matcher for `query`. */
   explain(query: MongoQuery): number {
-    const candidates = this.candidates(query);
-    return Array.isArray(candidates) ? candidates.length : this.byId.size;
+    const ids = this.candidates(query);
+    return ids ? [...this.docs(ids)].length : this.byId.size;
   }
 
-  /** The documents `query`'s matcher runs on (see the class comment). */
-  private candidates(query: MongoQuery): StoredDoc[] | IterableIterator<StoredDoc> {
+  /** The ids of the documents `query`'s matcher runs on (see the class comment), null for all. */
+  private candidates(query: MongoQuery): Iterable<string> | null {
     const conditions = conditionsOf(query);
     const equal = (path: string): IndexKey | undefined => conditions.get(path)?.find(isKey);
     const inList = (path: string): IndexKey[] | undefined =>
       conditions.get(path)?.find((c): c is { $in: IndexKey[] } => isOperators(c) && Array.isArray(c.$in) && c.$in.every(isKey))?.$in;
     const id = equal('_id');
-    if (typeof id === 'string') return this.docs([id]);
+    if (typeof id === 'string') return [id];
     const idList = inList('_id');
-    if (idList?.every((v) => typeof v === 'string')) return this.docs(idList as string[]);
+    if (idList?.every((v) => typeof v === 'string')) return new Set(idList as string[]);
     const compound = this.indexes
       .filter((index) => index.fields.length > 1 && index.fields.every((f) => equal(f) !== undefined))
       .reduce<FieldIndex | null>((best, index) => (best && best.fields.length >= index.fields.length ? best : index), null);
-    if (compound) return this.docs(compound.ids(compound.keyOf(compound.fields.map((f) => equal(f) as IndexKey))));
+    if (compound) return compound.ids(compound.keyOf(compound.fields.map((f) => equal(f) as IndexKey)));
     const single = this.indexes.filter((index) => index.fields.length === 1);
     for (const index of single) {
       const value = equal(index.fields[0]);
-      if (value !== undefined) return this.docs(index.ids(value));
+      if (value !== undefined) return index.ids(value);
     }
     for (const index of single) {
       const values = inList(index.fields[0]);
-      if (values) return this.docs(values.flatMap((v) => [...index.ids(v)]));
+      if (values) return new Set(values.flatMap((v) => [...index.ids(v)]));
     }
     for (const index of single) {
       for (const condition of conditions.get(index.fields[0]) ?? []) {
         const ids = isOperators(condition) ? index.range(condition) : null;
-        if (ids) return this.docs(ids);
+        if (ids) return ids;
       }
     }
-    return this.byId.values();
+    return null;
   }
 
-  private docs(ids: Iterable<string>): StoredDoc[] {
-    const out: StoredDoc[] = [];
-    for (const id of new Set(ids)) {
+  /** The documents under `ids` (each listed once), or every document for null. */
+  private *docs(ids: Iterable<string> | null): IterableIterator<StoredDoc> {
+    if (!ids) return yield* this.byId.values();
+    for (const id of ids) {
       const doc = this.byId.get(id);
-      if (doc) out.push(doc);
+      if (doc) yield doc;
     }
-    return out;
   }
 }
 

@@ -188,7 +188,7 @@ describe('queries', () => {
   });
 
   it('null means null or missing: where({f: null}) and eq(null) match documents without f; neq(null) is the complement', async () => {
-    // MongoDB's meaning, which CloudBase follows (emulator/store/nullQuery.ts).
+    // MongoDB's meaning, which CloudBase follows (emulator/store/mongoQuery.ts).
     const c = db.collection('things');
     await c.add({ data: { _id: 'null', f: null } });
     await c.add({ data: { _id: 'one', f: 1 } });

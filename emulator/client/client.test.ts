@@ -66,7 +66,7 @@ describe('cloud client', () => {
   });
 
   test('client queries: where({f: null}) and eq(null) match documents without f, neq(null) the rest; so does a watch', async () => {
-    // MongoDB's meaning of null, which CloudBase follows (emulator/store/nullQuery.ts).
+    // MongoDB's meaning of null, which CloudBase follows (emulator/store/mongoQuery.ts).
     const db = client('alice').database();
     const _ = db.command;
     await db.collection('notes').add({ _id: 'null', f: null });

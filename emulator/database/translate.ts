@@ -8,7 +8,7 @@
  * that only operators the store matches as CloudBase does get through, plus the rewrite of dates
  * (see ejson.ts). The store validates the result once more (assertMongoQuery, checkUpdate).
  * `{f: null}` / `{$eq: null}` / `{$ne: null}` pass through as they are: the store gives null its
- * MongoDB meaning, null or missing, for every caller alike (store/nullQuery.ts).
+ * MongoDB meaning, null or missing, for every caller alike (store/mongoQuery.ts).
  */
 import { invalid as requestFailed, isPlainObject } from '../store/docData';
 import type { FindOptions, MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
@@ -28,7 +28,7 @@ function fieldConditions(path: string, ops: Record<string, unknown>): Array<[str
     if (op === '$eq') out.push([path, operand]);
     else if (op === '$ne' || op === '$neq') out.push([path, { $ne: operand }]);
     else if (rangeOperators.has(op)) {
-      // NeDB only orders numbers, strings and Dates; a stored date is compared by its number.
+      // A range compares values of its operand's type (MongoDB); a stored date is compared by its number.
       if (isStoredDate(operand)) out.push([`${path}.${DATE_KEY}`, { [op]: operand[DATE_KEY] }]);
       else out.push([path, { [op]: operand }]);
     } else if (op === '$in' || op === '$nin' || op === '$exists') out.push([path, { [op]: operand }]);

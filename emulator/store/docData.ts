@@ -112,7 +112,7 @@ function isFieldName(key: string): boolean {
   return key !== '' && key.charCodeAt(0) !== 36 /* $ */ && !key.includes('.') && key !== '__proto__';
 }
 
-/** NeDB forbids `$`-prefixed and dotted field names; `__proto__` would corrupt plain objects. */
+/** `$`-prefixed and dotted field names would read as operators and paths; `__proto__` would corrupt plain objects. */
 function assertFieldName(key: string, where: string): void {
   if (key === '') throw invalid(`${where}: empty field name`);
   if (key.startsWith('$')) throw invalid(`${where}: field name '${key}' may not start with '$'`);
@@ -137,8 +137,8 @@ export function childPath(parent: string, key: string): string {
 
 /**
  * Validates JSON-like data and returns a deep copy of it. Only null, booleans, finite numbers,
- * strings, arrays and plain objects are stored (NeDB would turn Dates into Dates and drop
- * functions silently). `undefined` object fields are omitted, as JSON does. `where` names the
+ * strings, arrays and plain objects are stored (the journal and the collection files are JSON,
+ * which would turn Dates into strings and drop functions silently). `undefined` object fields are omitted, as JSON does. `where` names the
  * value in error messages.
  */
 export function cloneData(value: unknown, where: string): unknown {
@@ -259,7 +259,7 @@ export function toStoredDoc(id: string, doc: Record<string, unknown>): StoredDoc
   return cloneFields<StoredDoc>({ _id: id }, doc, `document ${id}`, [], 0, '_id');
 }
 
-/** Validates a query: only the operators NeDB matches as Mongo does, nothing that runs code ($where). */
+/** Validates a query: only the operators the store matches (mongoQuery.ts), nothing that runs code ($where). */
 export function assertMongoQuery(query: MongoQuery, where = 'query'): void {
   if (!isPlainObject(query)) throw invalid(`${where}: must be a plain object, got ${describe(query)}`);
   for (const [key, value] of Object.entries(query)) {

@@ -94,7 +94,7 @@ export class LockTable {
 /** What a LockTx needs of its store (DocumentStore implements it privately). */
 export interface LockTxHost {
   readonly locks: LockTable;
-  /** A copy of the stored document (asynchronous while its collection opens). */
+  /** A copy of the stored document. */
   readStored(collection: string, id: string): Promise<StoredDoc | null>;
   /** Applies the writes as one commit, under the store's write lock. */
   commitLocked(writes: BufferedWrite[]): Promise<void>;

@@ -17,9 +17,9 @@ import { lockDir } from './dirLock';
 import { checkUpdate } from './docUpdate';
 import { LockTable, LockTx, docKey } from './lockTx';
 import { Mutex } from './mutex';
-import { countInCollection, findInCollection, openCollection, replaceInCollection, storedById, type Collection, type NedbInternals } from './nedbCollection';
-import { nedbModel } from './nedbModel';
-import { withMongoNulls } from './nullQuery';
+import { Collection } from './collection';
+import { collectionFile, readCollectionFile, writeCollectionFile } from './collectionFile';
+import { matchesQuery } from './mongoQuery';
 import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
 import { BufferedTx, type BufferedWrite } from './storeTx';
 import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
@@ -30,18 +30,18 @@ export type { DatabaseErrorCode } from './docData';
 export { DatabaseError, assertFieldPath, assertMongoQuery, cloneData, diffDocs, isPlainObject, jsonEqual } from './docData';
 
 /**
- * The local cloud's document store: one NeDB datastore per collection, serialised writes,
- * buffered transactions and ordered change events.
+ * The local cloud's document store: collections in memory (collection.ts: documents by id,
+ * indexes, MongoDB's matcher), serialised writes, buffered transactions and ordered change events.
  *
- * Durability: NeDB keeps every collection in memory (and answers the queries); the store persists
- * each commit itself as ONE line of `<dir>/commits.journal` (storeJournal.ts), written before the
+ * Durability: every collection is held in memory, which answers the queries; the store persists
+ * each commit as ONE line of `<dir>/commits.journal` (storeJournal.ts), written before the
  * commit is applied in memory, acknowledged or announced. A write we acknowledge is therefore in
  * the file and survives a SIGKILL of the process (not a power cut: nothing is fsynced), and a
  * crash leaves each commit whole or absent. On open the collection files `<collection>.db` are
- * loaded (NeDB's format), the journal is replayed over them, they are rewritten compacted and the
+ * loaded (collectionFile.ts), the journal is replayed over them, they are rewritten and the
  * journal is emptied. While the store runs, the same happens whenever the journal reaches
  * `journalLimitBytes` (a checkpoint, under the write lock): the collections it touched are rewritten
- * (NeDB's crash-safe compaction: temp file, fsync, rename), then it is emptied.
+ * (crash-safely: temp file, fsync, rename), then it is emptied.
  */
 
 /** StoreOptions.journalLimitBytes by default. */
@@ -59,18 +59,15 @@ interface PendingChange {
 
 /**
  * The embedded database of the local cloud. All writes go through `transact`, which a mutex
- * serialises; reads never wait for the lock. Each commit queues all of its NeDB writes at once,
- * so a concurrent read of one collection sees either none or all of a commit's changes there.
+ * serialises; reads never wait for the lock. Each commit applies all of its changes in one
+ * synchronous step, so a concurrent read sees either none or all of a commit's changes.
  */
 export class DocumentStore {
   /** Directories opened by this process: two stores appending to the same files would corrupt them. */
   private static readonly openDirs = new Set<string>();
 
-  private readonly collections = new Map<string, Promise<Collection>>();
-  /** The datastores whose open has finished, for synchronous reads and commits. */
-  private readonly ready = new Map<string, Collection>();
-  /** Collections whose open failed (it is retried on the next use). */
-  private readonly failedOpens = new Set<string>();
+  /** The collections opened so far (`collection`): every one that has a file or was written. */
+  private readonly opened = new Map<string, Collection>();
   /** The commit journal (on-disk stores only). */
   private journal: CommitJournal | null = null;
   private readonly writeLock = new Mutex();
@@ -82,7 +79,7 @@ export class DocumentStore {
   private seq = 0;
   private closed = false;
   /** Collections changed since the journal was last emptied: a checkpoint rewrites their files. */
-  private readonly unfolded = new Set<Collection>();
+  private readonly unfolded = new Set<string>();
   /** The running checkpoint, if any. */
   private checkpointing: Promise<void> | null = null;
   /** Journal size at which the next checkpoint starts (raised after a failed one, not to retry on every commit). */
@@ -118,7 +115,7 @@ export class DocumentStore {
     try {
       for (const file of fs.readdirSync(dir)) {
         const m = /^([A-Za-z0-9_-]{1,100})\.db$/.exec(file);
-        if (m) await store.datastore(m[1]);
+        if (m) store.collection(m[1]);
       }
       await store.replay(readJournal(dir));
       store.journal = CommitJournal.openEmpty(dir);
@@ -132,39 +129,42 @@ export class DocumentStore {
 
   /**
    * Folds the journal's commits into the collections and rewrites the files of those it touched
-   * (NeDB's crash-safe compaction: temp file, fsync, rename); the caller empties the journal after.
+   * (crash-safely: temp file, fsync, rename); the caller empties the journal after.
    */
   private async replay(commits: JournalChange[][]): Promise<void> {
-    const touched = new Set<Collection>();
     for (const commit of commits) {
       for (const change of commit) {
-        const ds = await this.datastore(change.collection);
-        replaceInCollection(ds, storedById(ds, change.id), change.doc);
-        touched.add(ds);
+        this.collection(change.collection).replace(change.id, change.doc);
+        this.unfolded.add(change.collection);
       }
     }
-    for (const ds of touched) await ds.compactDatafileAsync();
+    await this.fold();
+  }
+
+  /** Rewrites the files of the collections changed since the journal was last emptied. */
+  private async fold(): Promise<void> {
+    for (const name of this.unfolded) {
+      const ds = this.opened.get(name);
+      if (ds && this.dir !== undefined) await writeCollectionFile(collectionFile(this.dir, name), ds.all());
+    }
+    this.unfolded.clear();
   }
 
   /**
-   * Finds the documents matching `query` (deep copies). A null condition means null or missing,
-   * as in MongoDB and CloudBase (nullQuery.ts); so in `count`, `matches` and the where-writes.
+   * Finds the documents matching `query` (deep copies), with MongoDB's meaning (mongoQuery.ts): a
+   * null condition means null or missing, as in CloudBase; so in `count`, `matches` and the where-writes.
    */
   async find(collection: string, query: MongoQuery, options: FindOptions = {}): Promise<StoredDoc[]> {
     assertMongoQuery(query);
     checkFindOptions(options);
-    const ds = this.ready.get(collection) ?? (await this.existing(collection));
-    this.assertOpen();
-    if (!ds || options.limit === 0) return []; // NeDB reads limit 0 as "no limit"
-    return findInCollection(ds, withMongoNulls(query), options).map((doc) => copyJson(doc));
+    const ds = this.existing(collection);
+    return ds ? ds.find(query, options).map((doc) => copyJson(doc)) : [];
   }
 
   /** Counts the documents matching `query`. */
   async count(collection: string, query: MongoQuery): Promise<number> {
     assertMongoQuery(query);
-    const ds = this.ready.get(collection) ?? (await this.existing(collection));
-    this.assertOpen();
-    return ds ? countInCollection(ds, withMongoNulls(query)) : 0;
+    return this.existing(collection)?.count(query) ?? 0;
   }
 
   /** One document by id (a deep copy), or null. */
@@ -173,22 +173,19 @@ export class DocumentStore {
     return this.readStored(collection, id);
   }
 
-  /** The same matcher find() uses (for watch filtering), null meaning null or missing (nullQuery.ts). */
+  /** The same matcher find() uses (for watch filtering), null meaning null or missing. */
   matches(doc: StoredDoc, query: MongoQuery): boolean {
     assertMongoQuery(query);
-    return nedbModel.match(doc, withMongoNulls(query));
+    return matchesQuery(doc, query);
   }
 
   /**
-   * How many documents NeDB's index selection hands to the matcher for `query`: the number of
-   * documents a `find` with this query touches. For tests and benchmarks of the index design.
+   * How many documents the index selection (collection.ts) hands to the matcher for `query`: the
+   * number of documents a `find` with this query examines. For tests and benchmarks of the index design.
    */
   async explain(collection: string, query: MongoQuery): Promise<number> {
     assertMongoQuery(query);
-    const ds = await this.existing(collection);
-    if (!ds) return 0;
-    const candidates = await (ds as unknown as NedbInternals)._getCandidatesAsync(withMongoNulls(query), true);
-    return candidates.length;
+    return this.existing(collection)?.explain(query) ?? 0;
   }
 
   /**
@@ -207,10 +204,7 @@ export class DocumentStore {
     for (;;) {
       const outcome = await this.writeLock.run(async (): Promise<{ done: true; result: T } | { done: false; wait: Promise<void> }> => {
         this.assertOpen();
-        const tx = new BufferedTx(
-          (c, id) => this.readStored(c, id),
-          (c, id) => this.storedNow(c, id),
-        );
+        const tx = new BufferedTx((c, id) => this.storedNow(c, id));
         let result: T;
         try {
           result = await this.inTransaction.run(true, () => fn(tx));
@@ -218,10 +212,6 @@ export class DocumentStore {
           tx.finish();
         }
         const writes = [...tx.writes.values()];
-        // Collections written for the first time are opened first (the only wait of a commit).
-        if (writes.some((w) => !this.ready.has(w.collection))) {
-          for (const w of writes) await this.datastore(w.collection);
-        }
         // Checked in the same synchronous step as the commit: no lock can be taken in between.
         const holder = this.locks.held(writes.map((w) => docKey(w.collection, w.id)));
         if (holder) return { done: false, wait: holder.released };
@@ -245,7 +235,6 @@ export class DocumentStore {
       commitLocked: (writes) =>
         this.writeLock.run(async () => {
           this.assertOpen();
-          for (const w of writes) if (!this.ready.has(w.collection)) await this.datastore(w.collection);
           this.commit(writes);
         }),
       schedule: options.schedule,
@@ -322,9 +311,8 @@ export class DocumentStore {
   checkpoint(): Promise<void> {
     return this.writeLock.run(async () => {
       if (this.closed || !this.journal || this.journal.bytes === 0) return;
-      for (const ds of this.unfolded) await ds.compactDatafileAsync();
+      await this.fold();
       this.journal.truncate();
-      this.unfolded.clear();
       this.checkpointCount += 1;
       this.checkpointAt = this.journalLimit;
     });
@@ -352,9 +340,7 @@ export class DocumentStore {
     await this.writeLock.run(async () => {
       this.closed = true;
     });
-    await Promise.allSettled([...this.collections.values()]);
-    this.collections.clear();
-    this.ready.clear();
+    this.opened.clear();
     this.listeners.clear();
     this.journal?.close();
     if (this.dir !== undefined) DocumentStore.openDirs.delete(this.dir);
@@ -375,61 +361,48 @@ export class DocumentStore {
     }
   }
 
-  /** A copy of the stored document; synchronous once the collection is open (the hot path). */
+  /** A copy of the stored document (not `async`: every read of every function call comes here). */
   private readStored(collection: string, id: string): Promise<StoredDoc | null> {
-    const doc = this.storedNow(collection, id);
-    if (doc !== undefined) return Promise.resolve(doc && copyJson(doc));
-    return this.existing(collection).then((opened) => {
-      const doc = opened && storedById(opened, id);
-      return doc ? copyJson(doc) : null;
-    });
+    try {
+      const doc = this.storedNow(collection, id);
+      return Promise.resolve(doc && copyJson(doc));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  /** The stored document itself (not a copy), or undefined when its collection is not open yet. */
-  private storedNow(collection: string, id: string): StoredDoc | null | undefined {
-    const ds = this.ready.get(collection);
-    return ds && !this.closed ? storedById(ds, id) : undefined;
+  /** The stored document itself (not a copy), or null. */
+  private storedNow(collection: string, id: string): StoredDoc | null {
+    return this.existing(collection)?.get(id) ?? null;
   }
 
   /**
-   * The collection's datastore for a read, or null when it has never been written: reading
-   * (a client may name any collection) must not create `<collection>.db` files.
+   * The collection for a read, or null when it has never been written: reading (a client may name
+   * any collection) must not create `<collection>.db` files. Every `<name>.db` in the directory
+   * was opened by `open`, and only this store writes there (openDirs).
    */
-  private async existing(name: string): Promise<Collection | null> {
-    assertCollectionName(name);
+  private existing(name: string): Collection | null {
     this.assertOpen();
-    if (this.collections.has(name) || this.dir === undefined) return this.datastore(name);
-    // Every `<name>.db` in the directory was opened by `open`, and only this store writes there
-    // (openDirs): a collection not opened yet has no file, unless opening it failed earlier.
-    return this.failedOpens.has(name) && fs.existsSync(path.join(this.dir, `${name}.db`)) ? this.datastore(name) : null;
+    const ds = this.opened.get(name);
+    if (!ds) assertCollectionName(name);
+    return ds ?? null;
   }
 
-  /** The collection's datastore, opened (file loaded, indexes synced) on first use. */
-  private datastore(name: string): Promise<Collection> {
-    assertCollectionName(name);
-    this.assertOpen();
-    let pending = this.collections.get(name);
-    if (!pending) {
-      pending = openCollection(this.dir, name, (Object.prototype.hasOwnProperty.call(this.indexes, name) ? this.indexes[name] : []));
-      pending.then((ds) => {
-        if (this.collections.get(name) === pending) this.ready.set(name, ds);
-      }, () => undefined);
-      this.collections.set(name, pending);
-      // A failed open (unreadable file) is retried on the next call rather than cached forever.
-      pending.then(
-        () => this.failedOpens.delete(name),
-        () => {
-          this.collections.delete(name);
-          this.failedOpens.add(name);
-        },
-      );
+  /** Collection `name`, opened on first use: its file read (created when there is none), its indexes built. */
+  private collection(name: string): Collection {
+    let ds = this.opened.get(name);
+    if (!ds) {
+      assertCollectionName(name);
+      const indexLists = Object.prototype.hasOwnProperty.call(this.indexes, name) ? this.indexes[name] : [];
+      ds = new Collection(indexLists, this.dir === undefined ? [] : readCollectionFile(collectionFile(this.dir, name)));
+      this.opened.set(name, ds);
     }
-    return pending;
+    return ds;
   }
 
   /**
    * Persists a transaction's writes as one journal line, applies them in memory and emits their
-   * events (called with the write lock held, every written collection open). Synchronous, so no
+   * events (called with the write lock held). Synchronous, so no
    * read runs between the first and the last change of a commit: a read sees all or none.
    */
   private commit(writes: BufferedWrite[]): void {
@@ -437,10 +410,9 @@ export class DocumentStore {
     this.assertOpen();
     const changes: PendingChange[] = [];
     for (const w of writes) {
-      const ds = this.ready.get(w.collection);
-      if (!ds) throw new DatabaseError('DB_CLOSED', `collection ${w.collection} is not open`);
+      const ds = this.collection(w.collection);
       // The stored object itself: it is only compared, diffed and copied, never changed.
-      const before = storedById(ds, w.id);
+      const before = ds.get(w.id);
       // Writes that change nothing are dropped: no journal line, no event.
       if (before === null ? w.doc === null : w.doc !== null && jsonEqual(before, w.doc)) continue;
       changes.push({ collection: w.collection, id: w.id, before, after: w.doc, replaced: w.replaced && before !== null && w.doc !== null, ds });
@@ -453,8 +425,8 @@ export class DocumentStore {
     // The buffered docs are fresh copies the finished transaction no longer reaches: the
     // collections own them from here.
     for (const c of changes) {
-      replaceInCollection(c.ds, c.before, c.after);
-      this.unfolded.add(c.ds);
+      c.ds.replace(c.id, c.after);
+      this.unfolded.add(c.collection);
     }
     for (const c of changes) this.emit(c);
     this.checkpointIfDue();

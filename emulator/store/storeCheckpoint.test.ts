@@ -84,7 +84,7 @@ describe('journal checkpoints', () => {
     const limit = 2048;
     const store = await open(dir, limit);
     await store.put('notes', 'first', note(0));
-    // NeDB writes `<collection>.db~` and renames it over the file: a directory there makes that fail.
+    // A checkpoint writes `<collection>.db~` and renames it over the file: a directory there makes that fail.
     const blocker = path.join(dir, 'notes.db~');
     fs.mkdirSync(blocker);
     const errors: unknown[] = [];

@@ -6,16 +6,16 @@ import type { StoredDoc } from './storeTypes';
 /**
  * The commit journal of an on-disk document store: `<dir>/commits.journal`, one line per commit.
  *
- * Why a journal: NeDB appends one line per changed document to each collection's file, a file
+ * Why a journal: appending each changed document to its collection's file costs a file
  * open + write + close per document, and a commit touching four collections could be cut in half
  * by a crash. Here a commit is ONE synchronous write of one line holding all of its changes; it is
  * acknowledged only after that write has returned, so an acknowledged commit is in the file (the
- * page cache: it survives a SIGKILL of the process, not a power cut, as NeDB's appends did).
+ * page cache: it survives a SIGKILL of the process, not a power cut).
  *
  * A crash in the middle of the write can leave a torn last line (no trailing newline): loading
  * drops it, and that commit was never acknowledged. Every other line is complete, so a reload sees
  * each commit whole or not at all. On open the store replays the journal into the collections,
- * rewrites their `<collection>.db` files (NeDB's crash-safe compaction) and only then empties the
+ * rewrites their `<collection>.db` files (crash-safely, collectionFile.ts) and only then empties the
  * journal; a crash in between replays again, which is harmless because each line sets documents to
  * their final state.
  */

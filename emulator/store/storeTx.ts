@@ -24,20 +24,11 @@ export class BufferedTx implements StoreTx {
   readonly writes = new Map<string, BufferedWrite>();
   private active = true;
 
-  /**
-   * @param readStored reads a copy of a stored document (asynchronous while its collection opens)
-   * @param storedNow the stored document itself, or undefined when only readStored can tell
-   */
-  constructor(
-    private readonly readStored: (collection: string, id: string) => Promise<StoredDoc | null>,
-    private readonly storedNow: (collection: string, id: string) => StoredDoc | null | undefined,
-  ) {}
+  /** @param storedNow the stored document itself (not a copy), or null */
+  constructor(private readonly storedNow: (collection: string, id: string) => StoredDoc | null) {}
 
-  /**
-   * The document as this transaction sees it, NOT copied (neither change nor keep it), or
-   * undefined when it can only be read asynchronously (its collection is still opening).
-   */
-  peek(collection: string, id: string): StoredDoc | null | undefined {
+  /** The document as this transaction sees it, NOT copied (neither change nor keep it). */
+  peek(collection: string, id: string): StoredDoc | null {
     this.check(collection, id);
     const buffered = this.writes.get(keyOf(collection, id));
     return buffered ? buffered.doc : this.storedNow(collection, id);
@@ -45,13 +36,12 @@ export class BufferedTx implements StoreTx {
 
   // Not `async`: the hot path answers with one settled promise (every read of every function call).
   get(collection: string, id: string): Promise<StoredDoc | null> {
-    let doc: StoredDoc | null | undefined;
     try {
-      doc = this.peek(collection, id);
+      const doc = this.peek(collection, id);
+      return Promise.resolve(doc && copyJson(doc));
     } catch (err) {
       return Promise.reject(err);
     }
-    return doc === undefined ? this.readStored(collection, id) : Promise.resolve(doc && copyJson(doc));
   }
 
   put(collection: string, id: string, doc: Record<string, unknown>, options: PutOptions = {}): void {
@@ -72,27 +62,16 @@ export class BufferedTx implements StoreTx {
    * `stored`, when given, is the document as stored, so it need not be read again.
    */
   patchChecked(collection: string, id: string, update: CheckedUpdate, stored?: StoredDoc): Promise<boolean> {
-    const key = keyOf(collection, id);
     try {
       this.check(collection, id);
       // applyUpdate copies, so the stored object itself can be the base.
-      const buffered = this.writes.get(key);
+      const buffered = this.writes.get(keyOf(collection, id));
       const base = buffered ? buffered.doc : (stored ?? this.storedNow(collection, id));
-      if (base !== undefined) return Promise.resolve(this.applyTo(collection, id, base, update));
+      if (base) this.buffer(collection, id, applyUpdate(base, update), false);
+      return Promise.resolve(base !== null);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.readStored(collection, id).then((current) => {
-      // Another operation of this transaction may have written the doc while we read it.
-      const buffered = this.writes.get(key);
-      return this.applyTo(collection, id, buffered ? buffered.doc : current, update);
-    });
-  }
-
-  private applyTo(collection: string, id: string, base: StoredDoc | null, update: CheckedUpdate): boolean {
-    if (!base) return false;
-    this.buffer(collection, id, applyUpdate(base, update), false);
-    return true;
   }
 
   delete(collection: string, id: string): void {

@@ -8,8 +8,8 @@ import type { CheckedUpdate } from './docUpdate';
 /** A stored document: JSON-like data plus its id. */
 export type StoredDoc = Record<string, unknown> & { _id: string };
 /**
- * A Mongo/NeDB-style query: field equality, dot paths, $lt $lte $gt $gte $ne $in $nin $exists $and $or.
- * A null condition means null or missing, as in MongoDB and CloudBase (nullQuery.ts), not NeDB's null only.
+ * A MongoDB query: field equality, dot paths, $lt $lte $gt $gte $ne $in $nin $exists $and $or, with
+ * MongoDB's meaning (mongoQuery.ts): a null condition means null or missing, as in CloudBase.
  */
 export type MongoQuery = Record<string, unknown>;
 /** A Mongo-style update: $set (dot paths allowed), $inc, $unset. */

@@ -20,6 +20,13 @@ export const CloudErrors = {
   INVALID_PARAM: { errCode: -501007, message: 'invalid parameters', status: 400 },
   DATABASE_REQUEST_FAILED: { errCode: -502001, message: 'database request fail', status: 400 },
   DATABASE_PERMISSION_DENIED: { errCode: -502003, message: 'database permission denied', status: 403 },
+  /**
+   * A database call on a collection never created (wx-server-sdk TCB_ERR_CODE
+   * DATABASE_COLLECTION_NOT_EXIST; its ERR_CODE message for -502005). CloudBase answers it for
+   * get / count / update / doc.get / add alike; collections come from `db.createCollection` or
+   * the management API (emulator/manager).
+   */
+  DATABASE_COLLECTION_NOT_EXIST: { errCode: -502005, message: 'database collection not exists', status: 404 },
   FUNCTIONS_EXECUTE_FAIL: { errCode: -504002, message: 'functions execute fail', status: 500 },
   /** A function that ran past its timeout (SCF's own number, as wx.cloud surfaces it). */
   FUNCTIONS_TIMEOUT: { errCode: -504003, message: 'functions execute timeout', status: 500 },

@@ -28,7 +28,7 @@ export const Collections = {
   /**
    * Client-readable by rule: custom signals, kept for `Timing.signalTtlMs`. A room-wide signal
    * (`to: '*'`) is readable by everyone; a peer signal carries its recipient's OPENID in `_openid`
-   * and is readable by that recipient only (see shared/database-rules.json).
+   * and is readable by that recipient only (see shared/database.ts).
    */
   signals: 'jrtc_signals',
 } as const;

@@ -2,13 +2,14 @@
 import path from 'path';
 import { startLocalCloud } from '../jrtc/localCloud';
 import type { LocalCloud, LocalCloudOptions } from '../jrtc/localCloud';
+import { fixtureDatabase } from './cloud/database';
 
-/** Root of the fixture repository (cloudbaserc.json, shared/database-rules.json, cloudfunctions/). */
+/** Root of the fixture repository (cloudbaserc.json, database.ts, cloudfunctions/). */
 export const fixtureRoot = path.join(__dirname, 'cloud');
 
-/** Starts a memory-only local cloud on a free port over the fixture repository, timers off unless asked. */
+/** Starts a memory-only local cloud on a free port over the fixture repository (provisioned), timers off unless asked. */
 export function startFixtureCloud(options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> {
-  return startLocalCloud({ port: 0, repoRoot: fixtureRoot, timers: false, log: () => undefined, ...options });
+  return startLocalCloud({ port: 0, repoRoot: fixtureRoot, database: fixtureDatabase, timers: false, log: () => undefined, ...options });
 }
 
 /** Polls `check` until it returns true; rejects after `ms`. */

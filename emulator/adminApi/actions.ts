@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { GET_LIMITS, isPlainObject, newDocId } from '../store/docData';
 import { applyUpdate, checkUpdate } from '../store/docUpdate';
+import type { CollectionCatalog } from '../catalog/catalog';
 import type { DocumentStore } from '../store/store';
 import type { MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
 import { describeIssues } from '../wire';
@@ -13,11 +14,12 @@ import { decodeEjson, encodeEjson, type DecodeContext } from '../database/ejson'
 import { AdminFailure, invalidParam, requestFailed } from './failures';
 import { toProjector, toReplacement, toSort, toStoreQuery, toStoreUpdate } from '../database/translate';
 import type { RemoteTransaction, RemoteTransactions } from './transactions';
-import { countSchema, finishTxSchema, getSchema, insertSchema, modifySchema, removeSchema } from './wireSchemas';
+import { addCollectionSchema, countSchema, finishTxSchema, getSchema, insertSchema, modifySchema, removeSchema } from './wireSchemas';
 
-/** What an action needs: the store, the open transactions and the clock (through DecodeContext). */
+/** What an action needs: the store, the collections that exist, the open transactions and the clock (through DecodeContext). */
 export interface ActionContext extends DecodeContext {
   store: DocumentStore;
+  catalog: CollectionCatalog;
   transactions: RemoteTransactions;
 }
 
@@ -182,6 +184,16 @@ async function calculateDocument(body: unknown, ctx: ActionContext): Promise<Act
   return { data: { total: await ctx.store.count(req.collectionName, decodeQuery(req.query, ctx)) } };
 }
 
+/**
+ * database.addCollection (`db.createCollection(name)`, @cloudbase/database index.js) → `{}`;
+ * wx-server-sdk answers `{errMsg: 'createCollection:ok', requestId}`. An existing collection is
+ * refused (failures.ts DATABASE_COLLECTION_ALREADY_EXIST).
+ */
+async function addCollection(body: unknown, ctx: ActionContext): Promise<ActionResult> {
+  ctx.catalog.create(parse(addCollectionSchema, body).collectionName, ctx.now());
+  return {};
+}
+
 /** database.startTransaction → top-level `transactionId`. */
 async function startTransaction(_body: unknown, ctx: ActionContext): Promise<ActionResult> {
   return { transactionId: ctx.transactions.start() };
@@ -204,6 +216,7 @@ export const actions: Readonly<Record<string, (body: unknown, ctx: ActionContext
   'database.modifyDocument': modifyDocument,
   'database.removeDocument': removeDocument,
   'database.calculateDocument': calculateDocument,
+  'database.addCollection': addCollection,
   'database.startTransaction': startTransaction,
   'database.commitTransaction': commitTransaction,
   'database.abortTransaction': abortTransaction,

@@ -5,13 +5,14 @@
  */
 import http from 'http';
 import path from 'path';
-import { startLocalCloud, type LocalCloud } from '../jrtc/localCloud';
+import type { LocalCloud } from '../jrtc/localCloud';
+import { CollectionCatalog } from '../catalog/catalog';
 import { DocumentStore } from '../store/store';
 import { AdminApi } from './adminApi';
 import { DATE_KEY } from '../database/ejson';
 import { wxServerSdkEnv } from './sdkEnv';
 import { runSdkChild } from './__fixtures__/sdkChild';
-import { eventually } from '../__fixtures__/fixtureCloud';
+import { eventually, startFixtureCloud } from '../__fixtures__/fixtureCloud';
 
 jest.setTimeout(60_000);
 
@@ -21,7 +22,7 @@ type Attempt = { ok?: any; err?: { errCode: number; errMsg: string } }; // eslin
 describe('Admin API with the real wx-server-sdk (child process)', () => {
   let cloud: LocalCloud;
   beforeAll(async () => {
-    cloud = await startLocalCloud({ timers: false, log: () => undefined });
+    cloud = await startFixtureCloud();
   });
   afterAll(async () => {
     await cloud.stop();
@@ -163,12 +164,33 @@ describe('Admin API with the real wx-server-sdk (child process)', () => {
     expect(r.removeNeq.ok).toEqual({ stats: { removed: 1 }, errMsg: 'collection.remove:ok' });
     expect(r.left.ok).toEqual(['missing', 'null']);
   });
+
+  test('a collection nobody created answers -502005 on every call; db.createCollection creates it once', async () => {
+    const answer = await runSdkChild(cloud, path.join(__dirname, '__fixtures__', 'sdkScenario.js'), 'collections');
+    expect(answer.networkAttempts).toEqual([]);
+    const r = (answer.result as { ok: Record<string, Attempt> }).ok;
+    for (const op of ['get', 'count', 'whereUpdate', 'docGet', 'docSet', 'docUpdate', 'add', 'remove', 'inTransaction']) {
+      expect({ op, errCode: r[op].err?.errCode }).toEqual({ op, errCode: -502005 });
+    }
+    expect(r.get.err?.errMsg).toMatch(/^collection\.get:fail -502005 database collection not exists\. \[ResourceNotFound\] Db or Table not exist/);
+    expect(r.add.err?.errMsg).toMatch(/^collection\.add:fail -502005 /);
+    expect(await cloud.store.count('never_created', {})).toBe(0);
+    expect(cloud.catalog.has('never_created')).toBe(false);
+    expect(r.create.ok).toEqual({ errMsg: 'createCollection:ok', requestId: expect.any(String) });
+    // An existing collection is refused (CloudBase's HTTP API: 409 集合已存在). wx-server-sdk's
+    // createCollection rethrows any refusal as errCode -1 with the reply's message (returnAsFinalCloudSDKError).
+    expect(r.createAgain.err).toMatchObject({ errCode: -1, errMsg: 'createCollection:fail collection made_here already exists' });
+    expect(r.createBad.err).toMatchObject({ errCode: -1, errMsg: expect.stringMatching(/^createCollection:fail invalid collection name "_underscore"/) });
+    expect(cloud.catalog.has('_underscore')).toBe(false);
+    expect(r.addAfter.ok).toEqual({ _id: 'one', errMsg: 'collection.add:ok' });
+    expect(r.getAfter.ok).toEqual({ data: { _id: 'one', n: 1 }, errMsg: 'document.get:ok' });
+  });
 });
 
 describe('Admin API over raw HTTP', () => {
   let cloud: LocalCloud;
   beforeAll(async () => {
-    cloud = await startLocalCloud({ timers: false, log: () => undefined });
+    cloud = await startFixtureCloud();
     await cloud.store.put('things', 'one', { n: 1 });
   });
   afterAll(async () => {
@@ -226,7 +248,9 @@ describe('Admin API transactions (unit)', () => {
   test('stricter reading: two operations of one transaction in flight at once are refused (-502001); one after another they pass', async () => {
     const store = await DocumentStore.open({});
     // A round trip of 20 ms keeps each request of the transaction in flight long enough to overlap.
-    const api = new AdminApi({ store, envId: 'local', now: () => 1000, latencyMs: 20 });
+    const catalog = CollectionCatalog.open();
+    catalog.create('c', 0);
+    const api = new AdminApi({ store, catalog, envId: 'local', now: () => 1000, latencyMs: 20 });
     const call = async (body: Record<string, unknown>): Promise<Record<string, unknown>> =>
       (await api.handle({ method: 'POST', headers: { authorization: 'TC3-HMAC-SHA256 Credential=a' }, body: JSON.stringify(body) })).body;
     const get = (transactionId: unknown, id: string) =>
@@ -245,8 +269,11 @@ describe('Admin API transactions (unit)', () => {
   test('a transaction never committed is aborted by its timeout and its writes are dropped', async () => {
     const store = await DocumentStore.open({});
     const timers: Array<{ fn: () => void; ms: number }> = [];
+    const catalog = CollectionCatalog.open();
+    catalog.create('c', 0);
     const api = new AdminApi({
       store,
+      catalog,
       envId: 'local',
       now: () => 1000,
       txTimeoutMs: 5000,

@@ -6,6 +6,8 @@
  */
 import { randomBytes } from 'crypto';
 import type http from 'http';
+import { collectionNotExistMessage, type CollectionCatalog } from '../catalog/catalog';
+import { assertCollectionName } from '../store/docData';
 import { MAX_BODY_BYTES } from '../httpKit';
 import type { EmulatorService, HttpRoute } from '../service';
 import type { DocumentStore } from '../store/store';
@@ -20,6 +22,8 @@ export const ADMIN_PATH = '/admin';
 /** Options of AdminApi. */
 export interface AdminApiOptions {
   store: DocumentStore;
+  /** The collections that exist: any other answers DATABASE_COLLECTION_NOT_EXIST (-502005). */
+  catalog: CollectionCatalog;
   /** The env this local cloud serves: requests naming another fail with INVALID_ENV. */
   envId: string;
   /** The local cloud's time (EmulatorClock.now), for `db.serverDate()`. */
@@ -65,7 +69,7 @@ export class AdminApi implements EmulatorService {
 
   constructor(private readonly options: AdminApiOptions) {
     this.transactions = new RemoteTransactions(options.store, { timeoutMs: options.txTimeoutMs, schedule: options.schedule });
-    this.context = { store: options.store, transactions: this.transactions, now: options.now };
+    this.context = { store: options.store, catalog: options.catalog, transactions: this.transactions, now: options.now };
   }
 
   async start(): Promise<void> {}
@@ -135,6 +139,13 @@ export class AdminApi implements EmulatorService {
     }
     const handler = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
     if (!handler) throw new AdminFailure('INVALID_ACTION', `action ${action} is not supported by the local cloud`);
+    // CloudBase answers -502005 for every call on a collection never created (get, count, update,
+    // doc.get, add, set, remove alike); only createCollection may name one.
+    // An invalid name is refused as such (-501007) before it could be looked up.
+    const collection = (body as { collectionName?: unknown }).collectionName;
+    if (typeof collection === 'string' && action !== 'database.addCollection' && isCollectionName(collection) && !this.options.catalog.has(collection)) {
+      throw new AdminFailure('DATABASE_COLLECTION_NOT_EXIST', collectionNotExistMessage(collection));
+    }
     // The simulated round trip: half on the way in, half on the way out, as a network would.
     const half = (this.options.latencyMs ?? 0) / 2;
     const paced = async (): Promise<Record<string, unknown>> => {
@@ -168,6 +179,15 @@ export class AdminApi implements EmulatorService {
     const text = JSON.stringify(reply.body);
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
+  }
+}
+
+function isCollectionName(name: string): boolean {
+  try {
+    assertCollectionName(name);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -4,6 +4,7 @@
  * TCB_ERR_CODE table to the `errCode` of the error it throws (an unknown code becomes -501001), so
  * the codes used here are the ones that table knows wherever one fits.
  */
+import { CatalogError, CollectionNotExistError } from '../catalog/catalog';
 import { DatabaseError, INVALID_PARAM_ERRCODE } from '../store/docData';
 
 /** The `code` strings this API answers with. */
@@ -16,6 +17,17 @@ export type AdminFailureCode =
   | 'SIGN_PARAM_INVALID'
   /** An action this API does not implement (-501001). */
   | 'INVALID_ACTION'
+  /**
+   * A database call on a collection never created (wx-server-sdk TCB_ERR_CODE: -502005), on every
+   * action that names a collection (emulator/catalog).
+   */
+  | 'DATABASE_COLLECTION_NOT_EXIST'
+  /**
+   * `db.createCollection` of a collection that exists. CloudBase refuses it (HTTP API
+   * "创建集合": 409 集合已存在); the code string is the local cloud's choice, not in TCB_ERR_CODE, so
+   * wx-server-sdk surfaces it as -501001.
+   */
+  | 'DATABASE_COLLECTION_ALREADY_EXIST'
   /** The database refused the request: bad query, update or data, duplicate _id (-502001). */
   | 'DATABASE_REQUEST_FAILED'
   /** A transaction id that is unknown, finished or timed out (-502001 family, not in the table: -501001). */
@@ -56,6 +68,8 @@ export function requestFailed(message: string): AdminFailure {
  */
 export function toFailure(err: unknown): AdminFailure {
   if (err instanceof AdminFailure) return err;
+  if (err instanceof CollectionNotExistError) return new AdminFailure('DATABASE_COLLECTION_NOT_EXIST', err.message);
+  if (err instanceof CatalogError) return err.reason === 'exists' ? new AdminFailure('DATABASE_COLLECTION_ALREADY_EXIST', err.message) : invalidParam(err.message);
   if (err instanceof DatabaseError) {
     if (err.code === 'DB_CLOSED') return new AdminFailure('SYS_ERR', err.message);
     if (err.code === 'DB_WRITE_CONFLICT') return new AdminFailure('DATABASE_TRANSACTION_CONFLICT', err.message);

@@ -2,10 +2,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Database, DbTransaction } from '../../shared/ports';
-import { defaultIndexes } from '../jrtc/indexes';
+import { databaseDefinition, storeIndexes } from '../../shared/database';
+import { CollectionCatalog } from '../catalog/catalog';
 import { openSdkDatabase, type SdkDatabase, type SdkDatabaseOptions } from './sdkDatabase';
 import type { ChangeEvent } from '../store/store';
 import { DocumentStore } from '../store/store';
+
+const defaultIndexes = storeIndexes(databaseDefinition);
+/** The collections these tests use, created through the SDK's own db.createCollection. */
+const COLLECTIONS = [...Object.keys(databaseDefinition), 'c', 'notes', 'log', 'batch', 'many', 'things'];
+
+async function createCollections(on: SdkDatabase): Promise<void> {
+  for (const name of COLLECTIONS) await on.db.createCollection(name);
+}
 
 let store: DocumentStore;
 let sdk: SdkDatabase;
@@ -14,6 +23,7 @@ let db: Database;
 beforeEach(async () => {
   store = await DocumentStore.open({ indexes: defaultIndexes });
   sdk = await openSdkDatabase(store, { throwOnNotFound: false });
+  await createCollections(sdk);
   db = sdk.db as unknown as Database;
 });
 
@@ -33,7 +43,9 @@ function view<T>(value: T): T {
 
 /** Another database of the real SDK on the same store, closed after the test. */
 async function another(on: DocumentStore, options: SdkDatabaseOptions = {}): Promise<Database> {
-  const extra = await openSdkDatabase(on, options);
+  // The same store's collections: its catalog, or (another store) a new one with them created.
+  const extra = await openSdkDatabase(on, { catalog: on === store ? sdk.catalog : undefined, ...options });
+  if (on !== store) await createCollections(extra);
   extraDbs.push(extra);
   return extra.db as unknown as Database;
 }

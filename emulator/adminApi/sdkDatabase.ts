@@ -15,6 +15,8 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import type { DocumentStore } from '../store/store';
+import { CollectionCatalog } from '../catalog/catalog';
+import { MANAGER_PATH, ManagerApi } from '../manager/managerApi';
 import { AdminApi } from './adminApi';
 import { wxServerSdkEnv } from './sdkEnv';
 
@@ -34,6 +36,8 @@ export interface SdkDatabaseOptions {
   envId?: string;
   /** A simulated database round trip in ms (AdminApiOptions.latencyMs; default 0). */
   latencyMs?: number;
+  /** The collections that exist (default: a new, empty one in memory: create them first). */
+  catalog?: CollectionCatalog;
 }
 
 /** A database of the real SDK bound to one store, and what serves it. */
@@ -41,6 +45,15 @@ export interface SdkDatabase {
   db: SdkDb;
   /** The Admin API in front of the store (its stats count the requests). */
   admin: AdminApi;
+  /** The collections that exist; a call on any other answers -502005, as on CloudBase. */
+  catalog: CollectionCatalog;
+  /**
+   * The management API on the same loopback server (`http://127.0.0.1:<port>/tcb`, signed with
+   * LOCAL_MANAGER_CREDENTIALS), for provisioning with the real @cloudbase/manager-node.
+   */
+  managerUrl: string;
+  /** The env id served. */
+  envId: string;
   /** Stops the server and aborts open transactions; the store stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -54,8 +67,14 @@ function ensureSdkProcessEnv(envId: string): void {
 export async function openSdkDatabase(store: DocumentStore, options: SdkDatabaseOptions = {}): Promise<SdkDatabase> {
   const envId = options.envId ?? 'local-test';
   ensureSdkProcessEnv(envId);
-  const admin = new AdminApi({ store, envId, now: options.now ?? Date.now, latencyMs: options.latencyMs });
-  const server = http.createServer((req, res) => void admin.serve(req, res));
+  const now = options.now ?? Date.now;
+  const catalog = options.catalog ?? CollectionCatalog.open();
+  const admin = new AdminApi({ store, catalog, envId, now, latencyMs: options.latencyMs });
+  const manager = new ManagerApi({ store, catalog, envId, now });
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    void (url.pathname === MANAGER_PATH ? manager.routes[0].handle(req, res, url) : admin.serve(req, res));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
@@ -69,6 +88,9 @@ export async function openSdkDatabase(store: DocumentStore, options: SdkDatabase
   return {
     db,
     admin,
+    catalog,
+    managerUrl: `http://127.0.0.1:${port}${MANAGER_PATH}`,
+    envId,
     async close() {
       await admin.stop();
       server.closeAllConnections();

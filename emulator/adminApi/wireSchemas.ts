@@ -73,3 +73,6 @@ export const countSchema = z.object({
 /** database.commitTransaction / database.abortTransaction. */
 export const finishTxSchema = z.object({ transactionId: z.string().min(1) });
 
+
+/** database.addCollection: `db.createCollection(name)` (@cloudbase/database index.js). */
+export const addCollectionSchema = z.object({ collectionName });

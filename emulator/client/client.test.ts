@@ -52,6 +52,21 @@ describe('cloud client', () => {
     await expect(db.collection('secret').where({}).get()).rejects.toMatchObject({ errCode: -502003 });
   });
 
+  test('a collection nobody created answers -502005 to every client call, before the rules are read, and nothing is written', async () => {
+    const db = client('alice').database();
+    const c = db.collection('never_created');
+    const notExist = { errCode: -502005, errMsg: expect.stringMatching(/Db or Table not exist/) };
+    await expect(c.where({}).get()).rejects.toMatchObject(notExist);
+    await expect(c.where({}).count()).rejects.toMatchObject(notExist);
+    await expect(c.doc('x').get()).rejects.toMatchObject(notExist);
+    await expect(c.add({ n: 1 })).rejects.toMatchObject(notExist);
+    await expect(c.doc('x').set({ n: 1 })).rejects.toMatchObject(notExist);
+    await expect(c.doc('x').update({ n: 1 })).rejects.toMatchObject(notExist);
+    await expect(c.where({ n: 1 }).remove()).rejects.toMatchObject(notExist);
+    expect(cloud.catalog.has('never_created')).toBe(false);
+    expect(await cloud.store.count('never_created', {})).toBe(0);
+  });
+
   test('divergence: client queries take _.and / _.or and chained ranges, as the server route does (one translator)', async () => {
     const db = client('alice').database();
     const _ = db.command;

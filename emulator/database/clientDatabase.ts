@@ -6,6 +6,7 @@
  * documents a client adds carry its `_openid`). Calls arrive already decoded and translated
  * (ejson.ts, translate.ts: the codec every front end shares).
  */
+import type { CollectionCatalog } from '../catalog/catalog';
 import { withOpenid } from '../rules/access';
 import type { ClientAccess } from '../rules/access';
 import type { DocumentStore, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreTx } from '../store/store';
@@ -47,11 +48,17 @@ export class ClientDatabase {
   constructor(
     private readonly store: DocumentStore,
     private readonly access: ClientAccess,
+    /** The collections that exist: a call on any other answers -502005 before the rules are read. */
+    private readonly catalog: CollectionCatalog,
   ) {}
 
-  /** Runs one call as `openid`. Throws PermissionDeniedError, DocumentNotFoundError or DatabaseError. */
+  /**
+   * Runs one call as `openid`. Throws CollectionNotExistError, PermissionDeniedError,
+   * DocumentNotFoundError or DatabaseError.
+   */
   async run(call: ClientDbCall, openid: string): Promise<ClientDbResult> {
     const c = call.collection;
+    this.catalog.assertExists(c);
     switch (call.op) {
       case 'get':
         return call.docId !== undefined ? this.getDoc(c, call.docId, openid) : this.getMany(call, openid);

@@ -1,7 +1,8 @@
 /**
  * This repository's local cloud: the generic services (store, clock, functions, timers, watch,
  * Admin API, realtime, one HTTP port) composed with what the jrtc product adds (the media server,
- * the room console, its indexes and local env), in one start order (registry.ts).
+ * the room console, its database definition and local env), in one start order (registry.ts),
+ * then provisions its collections, rules and indexes through the management API (provision/).
  */
 import fs from 'fs';
 import path from 'path';
@@ -14,11 +15,16 @@ import { EmulatorClock } from '../timers/clock';
 import { loadCloudConfig } from '../cloudConfig';
 import { wxServerSdkEnv } from '../adminApi/sdkEnv';
 import { FunctionsHost, assertFunctionInstances } from '../functions/functionsHost';
-import { defaultIndexes } from './indexes';
 import { mediaAuthFromEnv } from './media/authConfig';
 import { MediaService } from './media/mediaService';
 import { RealtimeGateway } from '../realtime/gateway';
-import { RuleEngine, loadRules } from '../rules/rules';
+import { RuleEngine } from '../rules/rules';
+import { CollectionCatalog } from '../catalog/catalog';
+import { MANAGER_PATH, ManagerApi } from '../manager/managerApi';
+import type { ManagerCredentials } from '../manager/tc3';
+import { databaseDefinition, storeIndexes, type DatabaseDefinition } from '../../shared/database';
+import { provisionDatabase } from '../../provision/database';
+import type { Step } from '../../provision/plan';
 import { ServiceRegistry } from '../registry';
 import { HttpServer } from '../server';
 import { DocumentStore } from '../store/store';
@@ -33,8 +39,20 @@ export interface LocalCloudOptions {
   dataDir?: string;
   /** The store's journal size that triggers a checkpoint (StoreOptions.journalLimitBytes; default 8 MiB). */
   journalLimitBytes?: number;
-  /** Holds cloudbaserc.json, the function folders and shared/database-rules.json (default: this repo). */
+  /** Holds cloudbaserc.json and the function folders (default: this repo). */
   repoRoot?: string;
+  /**
+   * The collections, rules and indexes to provision (default: this product's, shared/database.ts).
+   * The store's query indexes derive from it too.
+   */
+  database?: DatabaseDefinition;
+  /**
+   * Provision `database` once the cloud serves (default true), with the real @cloudbase/manager-node
+   * against this cloud's management API: the code path `npm run deploy` takes (provision/). Off,
+   * the cloud starts with the collections its data directory already has (none in memory), and
+   * any other answers -502005, as CloudBase does.
+   */
+  provision?: boolean;
   /** Env vars for every function, over cloudbaserc.json and `localFunctionEnv`. */
   functionEnv?: Record<string, string>;
   /** Run timer triggers on their schedule (default true); `fire` works either way. */
@@ -81,6 +99,14 @@ export interface LocalCloud {
   watch: WatchService;
   /** The Admin API the functions' wx-server-sdk talks to (its stats count database round trips). */
   admin: AdminApi;
+  /** The collections that exist, with their indexes and rules (persisted in the data directory). */
+  catalog: CollectionCatalog;
+  /** `http://127.0.0.1:<port>/tcb`: the management API @cloudbase/manager-node talks to through `TCB_BASE_URL`. */
+  managerUrl: string;
+  /** The keys management requests must be signed with. */
+  managerCredentials: ManagerCredentials;
+  /** The provisioning steps applied at start (none when the data directory was already provisioned, or with `provision: false`). */
+  provisioned: readonly Step[];
   /** The media server, when started with `media`. */
   media: MediaService | null;
   /** Stops every service in reverse order; safe to call twice. */
@@ -105,11 +131,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (options.functionStarts !== undefined) assertFunctionInstances(options.functionStarts, 'functionStarts');
   const repoRoot = options.repoRoot ?? defaultRepoRoot();
   const config = loadCloudConfig(repoRoot);
-  const rules = loadRules(path.join(repoRoot, 'shared', 'database-rules.json'));
-  const store = await DocumentStore.open({ dir: options.dataDir, indexes: defaultIndexes, journalLimitBytes: options.journalLimitBytes });
+  const database = options.database ?? databaseDefinition;
+  const store = await DocumentStore.open({ dir: options.dataDir, indexes: storeIndexes(database), journalLimitBytes: options.journalLimitBytes });
+  let catalog: CollectionCatalog;
+  try {
+    // After the store: it holds the data directory's lock, and the catalog lives beside it.
+    catalog = CollectionCatalog.open(options.dataDir);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const clock = new EmulatorClock();
   const now = (): number => clock.now();
+  // The rules in force are the catalog's: what provisioning (or any management call) last set.
+  const rules = catalog.ruleSet();
   const access = new ClientAccess(rules, new RuleEngine(rules), now);
+  catalog.onChange(() => access.replaceRules(catalog.ruleSet()));
   const jrtcEnv = config.functions.find((f) => f.name === 'jrtc')?.envVariables ?? {};
   const media = options.media
     ? new MediaService({ ...options.media, auth: mediaAuthFromEnv({ ...jrtcEnv, ...localFunctionEnv, ...options.functionEnv }), store, now, log: options.log })
@@ -128,21 +165,28 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const timers = new TimerService({ host: functions, triggers: config.timers, clock, enabled: options.timers ?? true, log: options.log });
   const watch = new WatchService({ store, access });
   // serverDate() follows the emulator clock, so time travel in tests moves it too.
-  const admin = new AdminApi({ store, envId: config.envId, now, latencyMs: options.databaseLatencyMs, log: options.log });
-  const realtime = new RealtimeGateway({ watch, clientDb: new ClientDatabase(store, access), now });
+  const admin = new AdminApi({ store, catalog, envId: config.envId, now, latencyMs: options.databaseLatencyMs, log: options.log });
+  const manager = new ManagerApi({ store, catalog, envId: config.envId, now, log: options.log });
+  const realtime = new RealtimeGateway({ watch, clientDb: new ClientDatabase(store, access, catalog), now });
   // The console's page is always this repo's build.
   const roomConsole = new RoomConsole({ store, now, assetsDir: path.join(defaultRepoRoot(), 'dist', 'console') });
   const server: HttpServer = new HttpServer({ port: options.port ?? 0, info: () => registry.info(), log: options.log });
   // The start order, declared once: the port first, the media server before the functions (its
   // ports become the functions' env when they connect), the services the functions call after them.
   const registry = new ServiceRegistry(
-    [server, clock, ...(media ? [media] : []), functions, timers, watch, admin, realtime, roomConsole],
+    [server, clock, ...(media ? [media] : []), functions, timers, watch, admin, manager, realtime, roomConsole],
     server,
     options.log,
   );
+  let provisioned: readonly Step[] = [];
   try {
     await registry.start();
+    // Provisioned as a real env is (`npm run deploy`): the same code, the real SDK, over HTTP.
+    if (options.provision ?? true) {
+      provisioned = (await provisionDatabase({ envId: config.envId, ...manager.credentials, baseUrl: `${server.url}${MANAGER_PATH}` }, database)).applied;
+    }
   } catch (err) {
+    await registry.stop();
     await store.close();
     throw err;
   }
@@ -152,5 +196,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await registry.stop();
       await store.close();
     })());
-  return { url: server.url, adminUrl: `${server.url}${ADMIN_PATH}`, envId: config.envId, port: server.port, store, clock, functions, timers, watch, admin, media, stop };
+  return {
+    url: server.url,
+    adminUrl: `${server.url}${ADMIN_PATH}`,
+    envId: config.envId,
+    port: server.port,
+    store,
+    clock,
+    functions,
+    timers,
+    watch,
+    admin,
+    catalog,
+    managerUrl: `${server.url}${MANAGER_PATH}`,
+    managerCredentials: manager.credentials,
+    provisioned,
+    media,
+    stop,
+  };
 }

@@ -1,11 +1,12 @@
 import path from 'path';
 import { Collections } from '../../shared/constants';
 import { ClientAccess, PermissionDeniedError, querySatisfiesRule, withOpenid } from './access';
-import { RuleEngine, loadRules, ruleClauses } from './rules';
+import { RuleEngine, ruleClauses } from './rules';
+import { databaseDefinition, securityRules } from '../../shared/database';
 import type { RuleSet } from './rules';
 import type { MongoQuery } from '../store/store';
 
-const repoRules = loadRules(path.join(__dirname, '..', '..', 'shared', 'database-rules.json'));
+const repoRules = securityRules(databaseDefinition);
 const repo = new ClientAccess(repoRules, new RuleEngine(repoRules));
 const ALICE = 'o-alice';
 

@@ -15,7 +15,7 @@
  */
 import { CloudErrors } from '../cloudErrors';
 import { isPlainObject, jsonEqual } from '../store/docData';
-import type { RuleClauses, RuleEngine, RuleSet } from './rules';
+import { RuleEngine, type RuleClauses, type RuleSet } from './rules';
 import type { MongoQuery, StoredDoc } from '../store/store';
 
 /** CloudBase's code and message for a denied database call. */
@@ -88,10 +88,20 @@ export type WriteKind = 'create' | 'update' | 'delete';
 /** Rule checks for one simulated client. */
 export class ClientAccess {
   constructor(
-    private readonly rules: RuleSet,
-    private readonly engine: RuleEngine,
+    private rules: RuleSet,
+    private engine: RuleEngine,
     private readonly now: () => number = () => Date.now(),
   ) {}
+
+  /**
+   * Decides by `rules` from now on (the management API changed a collection's rule): compiled
+   * first, so a malformed set throws and leaves the rules in force unchanged.
+   */
+  replaceRules(rules: RuleSet): void {
+    const engine = new RuleEngine(rules);
+    this.rules = rules;
+    this.engine = engine;
+  }
 
   /** Throws unless the collection can be queried at all: it has rules (unknown ones are denied) and its read rule is not plain `false`. */
   assertQueryable(collection: string): void {

@@ -3,16 +3,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { Collections } from '../../shared/constants';
 import type { RuleSet } from './rules';
-import { RuleEngine, loadRules, ruleClauses } from './rules';
+import { RuleEngine, ruleClauses } from './rules';
+import { databaseDefinition, securityRules } from '../../shared/database';
 import type { StoredDoc } from '../store/store';
 
-const repoRules = path.join(__dirname, '..', '..', 'shared', 'database-rules.json');
+const repoRules = securityRules(databaseDefinition);
 const alice = { openid: 'o-alice' };
 const now = 1_700_000_000_000;
 const doc = (fields: Record<string, unknown>): StoredDoc => ({ _id: 'd', ...fields });
 
-describe('the repo rules (shared/database-rules.json)', () => {
-  const engine = new RuleEngine(loadRules(repoRules));
+describe('the repo rules (shared/database.ts)', () => {
+  const engine = new RuleEngine(repoRules);
   const member = doc({ roomKey: 'a:r', userId: 'u1' });
 
   it('lets clients read rooms and members and write neither', () => {
@@ -33,7 +34,7 @@ describe('the repo rules (shared/database-rules.json)', () => {
   });
 
   it('covers every collection and denies unknown ones', () => {
-    const rules = loadRules(repoRules);
+    const rules = repoRules;
     expect(Object.keys(rules).sort()).toEqual(Object.values(Collections).sort());
     expect(engine.canRead('jrtc_other', member, alice, now)).toBe(false);
     expect(engine.canWrite('create', 'jrtc_other', null, member, alice, now)).toBe(false);
@@ -105,41 +106,16 @@ describe('expressions', () => {
   });
 });
 
-describe('loadRules', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-rules-'));
-  });
-  afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const write = (name: string, text: string): string => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-  };
-
+describe('a malformed rule set (as the management API receives it)', () => {
   it.each([
-    ['not-json.json', '{ read: true', /is not valid JSON/],
-    ['array.json', '[]', /must be a JSON object/],
-    ['no-write.json', '{"c": {"read": true}}', /c: missing "write"/],
-    ['typo.json', '{"c": {"read": true, "write": false, "updte": true}}', /unknown key "updte"/],
-    ['number.json', '{"c": {"read": 1, "write": false}}', /c.read: a rule must be true, false or a non-empty expression/],
-    ['empty.json', '{"c": {"read": " ", "write": false}}', /non-empty expression/],
-    ['bad-expr.json', '{"c": {"read": "doc.a = 1", "write": false}}', /c.read/],
-  ])('throws a clear error for %s', (name, text, message) => {
-    const file = write(name, text);
-    expect(() => loadRules(file)).toThrow(message);
-    expect(() => loadRules(file)).toThrow(file);
-  });
-
-  it('throws when the file is missing', () => {
-    expect(() => loadRules(path.join(dir, 'absent.json'))).toThrow(/cannot read rules file/);
-  });
-
-  it('returns the rule set of a valid file', () => {
-    const file = write('ok.json', '{"c": {"read": "doc.a == 1", "write": false, "create": true}}');
-    expect(loadRules(file)).toEqual({ c: { read: 'doc.a == 1', write: false, create: true } });
+    ['an array', '[]', /must be a JSON object/],
+    ['no write', '{"c": {"read": true}}', /c: missing "write"/],
+    ['a typo', '{"c": {"read": true, "write": false, "updte": true}}', /unknown key "updte"/],
+    ['a number', '{"c": {"read": 1, "write": false}}', /c.read: a rule must be true, false or a non-empty expression/],
+    ['a blank rule', '{"c": {"read": " ", "write": false}}', /non-empty expression/],
+    ['a bad expression', '{"c": {"read": "doc.a = 1", "write": false}}', /c.read/],
+  ])('is refused with a clear error: %s', (_what, text, message) => {
+    expect(() => new RuleEngine(JSON.parse(text) as RuleSet)).toThrow(message);
   });
 });
 
@@ -159,7 +135,7 @@ describe('ruleClauses (a read rule as alternatives for the query-subset check)',
   });
 
   it('is what the engine holds for each collection', () => {
-    const engine = new RuleEngine(loadRules(repoRules));
+    const engine = new RuleEngine(repoRules);
     expect(engine.readClauses(Collections.members)).toEqual([[]]);
     expect(engine.readClauses(Collections.presence)).toEqual([]);
     expect(engine.readClauses('jrtc_other')).toEqual([]);

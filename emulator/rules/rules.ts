@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import jsep from 'jsep';
 import { isPlainObject, jsonEqual } from '../store/docData';
 import type { StoredDoc } from '../store/storeTypes';
@@ -175,27 +174,6 @@ function compileRuleSet(raw: unknown, source: string): Map<string, Map<string, E
     compiled.set(collection, byKind);
   }
   return compiled;
-}
-
-/**
- * Reads and validates a rules file such as shared/database-rules.json. Throws an Error naming
- * the file and the fault when it is unreadable, not JSON, or not a valid rule set.
- */
-export function loadRules(path: string): RuleSet {
-  let text: string;
-  try {
-    text = fs.readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read rules file ${path}: ${(err as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`rules file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  compileRuleSet(raw, `rules file ${path}`);
-  return raw as RuleSet;
 }
 
 /**

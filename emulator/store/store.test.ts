@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Collections } from '../../shared/constants';
-import { defaultIndexes } from '../jrtc/indexes';
+import { databaseDefinition, storeIndexes } from '../../shared/database';
+
+const defaultIndexes = storeIndexes(databaseDefinition);
 import type { ChangeEvent, StoredDoc } from './store';
 import { DatabaseError, DocumentStore } from './store';
 import { JOURNAL_FILE } from './storeJournal';

@@ -1,6 +1,8 @@
 import path from 'path';
 import { ClientAccess } from '../rules/access';
-import { RuleEngine, loadRules } from '../rules/rules';
+import { RuleEngine } from '../rules/rules';
+import { securityRules } from '../../shared/database';
+import { fixtureDatabase } from '../__fixtures__/cloud/database';
 import { DocumentStore } from '../store/store';
 import { WATCH_MAX_DOCS, WatchService } from './watch';
 import type { DocChange, WatchChange, WatchError, WatchInit, WatchSpec } from './watch';
@@ -26,7 +28,7 @@ describe('watch service', () => {
 
   beforeEach(async () => {
     store = await DocumentStore.open({});
-    const rules = loadRules(path.join(fixtureRoot, 'shared', 'database-rules.json'));
+    const rules = securityRules(fixtureDatabase);
     service = new WatchService({ store, access: new ClientAccess(rules, new RuleEngine(rules)) });
     await service.start();
   });

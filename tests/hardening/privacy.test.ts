@@ -1,7 +1,7 @@
 /**
  * No client-readable document carries an OPENID. After a busy room (joins, role change, publish,
  * hands, invitations, signals to the room and to peers, a kick), every collection whose read rule in
- * shared/database-rules.json is not `false` is read through each user's wx.cloud-shaped client AND
+ * shared/database.ts is not `false` is read through each user's wx.cloud-shaped client AND
  * from the store directly, and no document may contain any OPENID of the run, with one exception:
  * a peer signal's `_openid`, which holds its recipient's OPENID for the read rule. That exception is
  * checked too: only the recipient can read such a document, and it holds nobody else's OPENID.
@@ -15,7 +15,7 @@ import { startLocalCloud } from '../../emulator/jrtc/localCloud';
 import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { Collections, SIGNAL_TO_ROOM, roomKeyOf } from '../../shared';
 import type { ActionName, ActionRequest, ActionResponse } from '../../shared';
-import rules from '../../shared/database-rules.json';
+import { databaseDefinition } from '../../shared/database';
 import { APP_ID, joinParams } from '../helpers/room';
 
 const ROOM = 'private-room';
@@ -33,8 +33,8 @@ const OPENID: Record<User, string> = {
 const ALL_OPENIDS = Object.values(OPENID);
 
 /** The collections a client may read, as the shipped rules say. */
-const readable = Object.entries(rules as Record<string, { read: unknown }>)
-  .filter(([, rule]) => rule.read !== false)
+const readable = Object.entries(databaseDefinition)
+  .filter(([, c]) => c.rule.read !== false)
   .map(([name]) => name)
   .sort();
 

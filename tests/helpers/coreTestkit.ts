@@ -8,7 +8,9 @@ import type { ActionName, ActionRequest, ActionResponse, Reply } from '../../sha
 import { computeOwnerProof } from '../../shared/ownerProof';
 import { computeToken } from '../../shared/token';
 import { openSdkDatabase } from '../../emulator/adminApi/sdkDatabase';
-import { defaultIndexes } from '../../emulator/jrtc/indexes';
+import { LOCAL_MANAGER_CREDENTIALS } from '../../emulator/manager/managerApi';
+import { provisionDatabase } from '../../provision/database';
+import { databaseDefinition, storeIndexes } from '../../shared/database';
 import { DocumentStore } from '../../emulator/store/store';
 import type { StoredDoc } from '../../emulator/store/store';
 import { loadConfig } from '../../shared/functionConfig';
@@ -79,7 +81,7 @@ export function callerOf(openid: string): CallerContext {
 export async function createTestCloud(env: Record<string, string | undefined> = {}, policy: IssuePolicy = defaultPolicy): Promise<TestCloud> {
   const loaded = loadConfig({ ...testEnv, ...env });
   if (!loaded.ok) throw loaded.error;
-  const store = await DocumentStore.open({ indexes: defaultIndexes });
+  const store = await DocumentStore.open({ indexes: storeIndexes(databaseDefinition) });
   const clock: TestClock = {
     t: T0,
     now: () => clock.t,
@@ -88,6 +90,9 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
     },
   };
   const sdk = await openSdkDatabase(store, { now: clock.now, throwOnNotFound: false });
+  // Collections must exist (CloudBase answers -502005 otherwise): provisioned as a real env is,
+  // by the deploy's own code through the real @cloudbase/manager-node.
+  await provisionDatabase({ envId: sdk.envId, ...LOCAL_MANAGER_CREDENTIALS, baseUrl: sdk.managerUrl }, databaseDefinition);
   // The vendor's Database is structurally wider than the port, as in platformDatabase.ts.
   const db = sdk.db as unknown as Database;
   const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy, sweepGate: new SweepGate(), largeRooms: new LargeRooms() };

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Collections, ErrorCode, Limits, actions, signalSchema } from '../../../shared';
-import { RuleEngine, loadRules } from '../../../emulator/rules/rules';
+import { RuleEngine } from '../../../emulator/rules/rules';
+import { databaseDefinition, securityRules } from '../../../shared/database';
 import type { StoredDoc } from '../../../emulator/store/store';
 import { sweepAll } from './sweep';
 import { codeOf, createTestCloud, joinAs, joinPayload, tokenFields } from '../../../tests/helpers/coreTestkit';
@@ -8,7 +9,7 @@ import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 type Session = { appId: string; userRoomId: string; userId: string; sessionId: string };
 
-const rules = new RuleEngine(loadRules(path.join(__dirname, '..', '..', '..', 'shared', 'database-rules.json')));
+const rules = new RuleEngine(securityRules(databaseDefinition));
 
 let cloud: TestCloud;
 let alice: Session;

@@ -1,7 +1,7 @@
 /**
  * Signals travel through the jrtc_signals collection: the function writes one document per signal
  * and clients receive it through realtime watch, as they receive roster changes. The read rule
- * (shared/database-rules.json) lets every client read room-wide signals (`to: '*'`) and only the
+ * (shared/database.ts) lets every client read room-wide signals (`to: '*'`) and only the
  * recipient read a peer signal. The rule language can compare a field with `auth.openid` but
  * cannot derive anything from it, so a peer signal stores its recipient's OPENID in `_openid`
  * (CloudBase's own owner field, which client queries address as `'{openid}'`). That document is

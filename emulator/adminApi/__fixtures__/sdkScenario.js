@@ -139,6 +139,27 @@ const scenarios = {
     r.left = await attempt(() => ids({}));
     return r;
   },
+
+  /** A collection nobody created, then db.createCollection (twice). */
+  async collections() {
+    const c = db.collection('never_created');
+    const r = {};
+    r.get = await attempt(() => c.get());
+    r.count = await attempt(() => c.count());
+    r.whereUpdate = await attempt(() => c.where({ n: 1 }).update({ data: { n: 2 } }));
+    r.docGet = await attempt(() => c.doc('x').get());
+    r.docSet = await attempt(() => c.doc('x').set({ data: { n: 1 } }));
+    r.docUpdate = await attempt(() => c.doc('x').update({ data: { n: 1 } }));
+    r.add = await attempt(() => c.add({ data: { n: 1 } }));
+    r.remove = await attempt(() => c.where({ n: 1 }).remove());
+    r.inTransaction = await attempt(() => db.runTransaction(async (tx) => tx.collection('never_created').doc('x').get()));
+    r.create = await attempt(() => db.createCollection('made_here'));
+    r.createAgain = await attempt(() => db.createCollection('made_here'));
+    r.createBad = await attempt(() => db.createCollection('_underscore'));
+    r.addAfter = await attempt(() => db.collection('made_here').add({ data: { _id: 'one', n: 1 } }));
+    r.getAfter = await attempt(() => db.collection('made_here').doc('one').get());
+    return r;
+  },
 };
 
 process.on('message', async (name) => {

@@ -171,6 +171,10 @@ async function main(): Promise<void> {
     `  functions: ${cloud.functions.names().join(', ') || '(none)'} (up to ${cap} instances each, ` +
       `about ${INSTANCE_MEMORY_MIB.uss} MiB per idle warm instance: ${((cap * INSTANCE_MEMORY_MIB.uss) / 1024).toFixed(1)} GiB if a burst starts them all)`,
   );
+  console.log(
+    `  database: ${cloud.catalog.names().length} collections, provisioned from shared/database.ts through the management API ` +
+      `(${cloud.provisioned.length === 0 ? 'already in place' : `${cloud.provisioned.length} changes applied`})`,
+  );
   for (const t of cloud.timers.list()) {
     console.log(`  timer ${t.name} -> ${t.functionName} (${t.cron})${opts.timers ? '' : ' [off]'}`);
   }

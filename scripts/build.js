@@ -55,6 +55,7 @@ async function main() {
         // Forked by the functions host as each function instance's bootstrap.
         path.join(root, 'emulator', 'functions', 'instanceRuntime.ts'),
         path.join(root, 'cli', 'jrtc.ts'),
+        path.join(root, 'cli', 'deploy.ts'),
         path.join(root, 'bench', 'run.ts'),
         path.join(root, 'bench', 'instanceMemory.ts'),
       ],

@@ -14,7 +14,9 @@ import { startLocalCloud, type LocalCloud } from '../emulator/jrtc/localCloud';
 import { runSdkChild } from '../emulator/adminApi/__fixtures__/sdkChild';
 import { openSdkDatabase } from '../emulator/adminApi/sdkDatabase';
 import { DocumentStore } from '../emulator/store/store';
-import { runPortScenario } from './fixtures/port/portScenario';
+import { LOCAL_MANAGER_CREDENTIALS } from '../emulator/manager/managerApi';
+import { provisionDatabase } from '../provision/database';
+import { portCollections, runPortScenario } from './fixtures/port/portScenario';
 
 jest.setTimeout(60_000);
 
@@ -26,6 +28,8 @@ describe('port contract: platformDatabase() in a function answers as the unit te
   let local: Record<string, unknown>;
   beforeAll(async () => {
     cloud = await startLocalCloud({ timers: false, log: () => undefined });
+    // Both sides provision the scenario's collections through the same code as the deploy.
+    await provisionDatabase({ envId: cloud.envId, ...cloud.managerCredentials, baseUrl: cloud.managerUrl }, portCollections('port_'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-port-'));
     const store = await DocumentStore.open({});
     try {
@@ -44,6 +48,7 @@ describe('port contract: platformDatabase() in a function answers as the unit te
       expect(answer.networkAttempts).toEqual([]);
       real = answer.result as Record<string, unknown>;
       const inProcess = await openSdkDatabase(store, { throwOnNotFound: false });
+      await provisionDatabase({ envId: inProcess.envId, ...LOCAL_MANAGER_CREDENTIALS, baseUrl: inProcess.managerUrl }, portCollections('port_'));
       try {
         local = await runPortScenario(inProcess.db as unknown as Database, 'port_');
       } finally {

@@ -3,7 +3,6 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Database, DbTransaction } from '../../shared/ports';
 import { databaseDefinition, storeIndexes } from '../../shared/database';
-import { CollectionCatalog } from '../catalog/catalog';
 import { openSdkDatabase, type SdkDatabase, type SdkDatabaseOptions } from './sdkDatabase';
 import type { ChangeEvent } from '../store/store';
 import { DocumentStore } from '../store/store';

@@ -35,8 +35,8 @@ export interface ManagerApiOptions {
   now: () => number;
   /**
    * The wall clock signatures are checked against. Default `new Date().getTime()`: manager-node
-   * stamps requests with `new Date()`, which the emulator clock (timers/clock.ts) never moves,
-   * while it does patch `Date.now` when a test travels in time.
+   * stamps requests with `new Date()`, which nothing moves, while a test harness may make `Date.now`
+   * follow the emulator clock in this process (timers/clock.ts, tests/helpers/deviceClock.ts).
    */
   wallClock?: () => number;
   log?: (line: string) => void;

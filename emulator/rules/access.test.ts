@@ -1,4 +1,3 @@
-import path from 'path';
 import { Collections } from '../../shared/constants';
 import { ClientAccess, PermissionDeniedError, querySatisfiesRule, withOpenid } from './access';
 import { RuleEngine, ruleClauses } from './rules';

@@ -1,6 +1,3 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Collections } from '../../shared/constants';
 import type { RuleSet } from './rules';
 import { RuleEngine, ruleClauses } from './rules';

@@ -1,4 +1,3 @@
-import path from 'path';
 import { ClientAccess } from '../rules/access';
 import { RuleEngine } from '../rules/rules';
 import { securityRules } from '../../shared/database';
@@ -6,7 +5,7 @@ import { fixtureDatabase } from '../__fixtures__/cloud/database';
 import { DocumentStore } from '../store/store';
 import { WATCH_MAX_DOCS, WatchService } from './watch';
 import type { DocChange, WatchChange, WatchError, WatchInit, WatchSpec } from './watch';
-import { eventually, fixtureRoot } from '../__fixtures__/fixtureCloud';
+import { eventually } from '../__fixtures__/fixtureCloud';
 
 /** Records what one watch delivers. */
 class Recorder {

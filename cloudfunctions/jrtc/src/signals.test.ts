@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Collections, ErrorCode, Limits, actions, signalSchema } from '../../../shared';
 import { RuleEngine } from '../../../emulator/rules/rules';
 import { databaseDefinition, securityRules } from '../../../shared/database';

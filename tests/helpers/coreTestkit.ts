@@ -10,7 +10,7 @@ import { computeToken } from '../../shared/token';
 import { openSdkDatabase } from '../../emulator/adminApi/sdkDatabase';
 import { LOCAL_MANAGER_CREDENTIALS } from '../../emulator/manager/managerApi';
 import { provisionDatabase } from '../../provision/database';
-import { databaseDefinition, storeIndexes } from '../../shared/database';
+import { databaseDefinition, storeIndexes, type DatabaseDefinition } from '../../shared/database';
 import { DocumentStore } from '../../emulator/store/store';
 import type { StoredDoc } from '../../emulator/store/store';
 import { loadConfig } from '../../shared/functionConfig';
@@ -66,6 +66,11 @@ export interface TestCloud {
   snapshot(): Promise<Record<string, StoredDoc[]>>;
   /** The stored user record (jrtc_users) of `userId` in the test app, or null. */
   userRecord(userId: string): Promise<StoredDoc | null>;
+  /**
+   * Provisions more collections (a deployer's own, such as a policy's), as `npm run deploy` would
+   * once they are added to the definition: through provision/database.ts and manager-node.
+   */
+  provision(extra: DatabaseDefinition): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,7 +97,10 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
   const sdk = await openSdkDatabase(store, { now: clock.now, throwOnNotFound: false });
   // Collections must exist (CloudBase answers -502005 otherwise): provisioned as a real env is,
   // by the deploy's own code through the real @cloudbase/manager-node.
-  await provisionDatabase({ envId: sdk.envId, ...LOCAL_MANAGER_CREDENTIALS, baseUrl: sdk.managerUrl }, databaseDefinition);
+  const provision = async (definition: DatabaseDefinition): Promise<void> => {
+    await provisionDatabase({ envId: sdk.envId, ...LOCAL_MANAGER_CREDENTIALS, baseUrl: sdk.managerUrl }, definition);
+  };
+  await provision(databaseDefinition);
   // The vendor's Database is structurally wider than the port, as in platformDatabase.ts.
   const db = sdk.db as unknown as Database;
   const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy, sweepGate: new SweepGate(), largeRooms: new LargeRooms() };
@@ -107,6 +115,7 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
     deps,
     raw,
     call,
+    provision,
     async ok(openid, action, payload) {
       const reply = await call(openid, action, payload);
       if (!reply.ok) throw new Error(`${action} failed: ${reply.error.code} ${reply.error.message}`);

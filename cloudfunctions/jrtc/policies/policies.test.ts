@@ -21,6 +21,8 @@ describe('policy examples', () => {
 
   test('teachers: a listed teacher owns its class room, nobody else owns it, everyone gets a token', async () => {
     cloud = await createTestCloud({ JRTC_OWNER_GRANTS: 'policy', JRTC_USER_IDS: 'caller' }, teachers);
+    // The policy's collection, added to the provisioning as the policy's comment asks.
+    await cloud.provision({ [TEACHERS]: { rule: { read: false, write: false }, indexes: [] } });
     await cloud.store.put(TEACHERS, `${APP_ID}:class-1`, { openids: ['o-teacher'] });
     const before = await cloud.snapshot();
     expect(codeOf(await ask('o-student', 'class-1', true))).toBe(ErrorCode.POLICY_DENIED);

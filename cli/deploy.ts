@@ -1,7 +1,7 @@
 /**
  * `npm run deploy [-- --dry-run] [--database-only] [--mode M]`: provisions a CloudBase env as code.
  * First the database (collections, security rules and indexes of shared/database.ts, through
- * @cloudbase/manager-node: provision/database.ts), so that no function or timer ever runs against
+ * @cloudbase/manager-node: shared/provision/database.ts), so that no function or timer ever runs against
  * a collection that does not exist yet; then the functions and the timer trigger of
  * cloudbaserc.json (`tcb fn deploy --all --force --yes`, which deploys each function's triggers with
  * it and fills `{{env.X}}` from .env as the local cloud does). Every step is idempotent: a second
@@ -18,8 +18,8 @@ import path from 'path';
 import { Command } from 'commander';
 import { loadCloudConfig, loadDotEnv } from '../emulator/cloudConfig';
 import { databaseDefinition, type DatabaseDefinition } from '../shared/database';
-import { ProvisionError, provisionDatabase } from '../provision/database';
-import { describeStep, planDatabase, planFunctions } from '../provision/plan';
+import { ProvisionError, provisionDatabase } from '../shared/provision/database';
+import { describeStep, planDatabase, planFunctions } from '../shared/provision/plan';
 
 /** What one deploy is asked to do. */
 export interface DeployOptions {

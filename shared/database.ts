@@ -1,6 +1,6 @@
 /**
  * The one definition of this product's database: its collections, each one's security rule and
- * its indexes. `npm run deploy` provisions a CloudBase env from it (provision/), the local cloud
+ * its indexes. `npm run deploy` provisions a CloudBase env from it (shared/provision/), the local cloud
  * provisions itself from it through the same code (emulator/jrtc/localCloud.ts), and the local
  * store's query indexes derive from it (`storeIndexes`). Nothing else may list them.
  *

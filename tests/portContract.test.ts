@@ -15,7 +15,7 @@ import { runSdkChild } from '../emulator/adminApi/__fixtures__/sdkChild';
 import { openSdkDatabase } from '../emulator/adminApi/sdkDatabase';
 import { DocumentStore } from '../emulator/store/store';
 import { LOCAL_MANAGER_CREDENTIALS } from '../emulator/manager/managerApi';
-import { provisionDatabase } from '../provision/database';
+import { provisionDatabase } from '../shared/provision/database';
 import { portCollections, runPortScenario } from './fixtures/port/portScenario';
 
 jest.setTimeout(60_000);

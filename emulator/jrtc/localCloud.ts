@@ -2,7 +2,7 @@
  * This repository's local cloud: the generic services (store, clock, functions, timers, watch,
  * Admin API, realtime, one HTTP port) composed with what the jrtc product adds (the media server,
  * the room console, its database definition and local env), in one start order (registry.ts),
- * then provisions its collections, rules and indexes through the management API (provision/).
+ * then provisions its collections, rules and indexes through the management API (shared/provision/).
  */
 import fs from 'fs';
 import path from 'path';
@@ -23,8 +23,8 @@ import { CollectionCatalog } from '../catalog/catalog';
 import { MANAGER_PATH, ManagerApi } from '../manager/managerApi';
 import type { ManagerCredentials } from '../manager/tc3';
 import { databaseDefinition, storeIndexes, type DatabaseDefinition } from '../../shared/database';
-import { provisionDatabase } from '../../provision/database';
-import type { Step } from '../../provision/plan';
+import { provisionDatabase } from '../../shared/provision/database';
+import type { Step } from '../../shared/provision/plan';
 import { ServiceRegistry } from '../registry';
 import { HttpServer } from '../server';
 import { DocumentStore } from '../store/store';
@@ -48,7 +48,7 @@ export interface LocalCloudOptions {
   database?: DatabaseDefinition;
   /**
    * Provision `database` once the cloud serves (default true), with the real @cloudbase/manager-node
-   * against this cloud's management API: the code path `npm run deploy` takes (provision/). Off,
+   * against this cloud's management API: the code path `npm run deploy` takes (shared/provision/). Off,
    * the cloud starts with the collections its data directory already has (none in memory), and
    * any other answers -502005, as CloudBase does.
    */

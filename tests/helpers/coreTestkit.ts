@@ -9,7 +9,7 @@ import { computeOwnerProof } from '../../shared/ownerProof';
 import { computeToken } from '../../shared/token';
 import { openSdkDatabase } from '../../emulator/adminApi/sdkDatabase';
 import { LOCAL_MANAGER_CREDENTIALS } from '../../emulator/manager/managerApi';
-import { provisionDatabase } from '../../provision/database';
+import { provisionDatabase } from '../../shared/provision/database';
 import { databaseDefinition, storeIndexes, type DatabaseDefinition } from '../../shared/database';
 import { DocumentStore } from '../../emulator/store/store';
 import type { StoredDoc } from '../../emulator/store/store';
@@ -68,7 +68,7 @@ export interface TestCloud {
   userRecord(userId: string): Promise<StoredDoc | null>;
   /**
    * Provisions more collections (a deployer's own, such as a policy's), as `npm run deploy` would
-   * once they are added to the definition: through provision/database.ts and manager-node.
+   * once they are added to the definition: through shared/provision/database.ts and manager-node.
    */
   provision(extra: DatabaseDefinition): Promise<void>;
   close(): Promise<void>;

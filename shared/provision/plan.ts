@@ -4,7 +4,7 @@
  * definition with what the env reports (or, offline, with nothing: everything is to be ensured),
  * so `npm run deploy -- --dry-run` and a real run print the same plan from the same code.
  */
-import { indexName, type DatabaseDefinition, type SecurityRule } from '../shared/database';
+import { indexName, type DatabaseDefinition, type SecurityRule } from '../database';
 
 /** What an env reports about one collection (DescribeTable and DescribeResourcePermission). */
 export interface ObservedCollection {

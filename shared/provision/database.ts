@@ -11,7 +11,7 @@
  * second run applies nothing.
  */
 import CloudBase from '@cloudbase/manager-node';
-import type { DatabaseDefinition } from '../shared/database';
+import type { DatabaseDefinition } from '../database';
 import { describeStep, planDatabase, ruleText, type ObservedDatabase, type Step } from './plan';
 
 /** Where and as whom to provision. */

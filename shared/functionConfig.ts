@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ErrorCode, Limits, ProtocolError, domainSchema, idSchema, stagePolicySchema } from './index';
 import type { StagePolicy } from './index';
 import { defaultPullScheme } from './signers';
-import type { MediaProvider } from './signers';
+import type { MediaProvider, SignInput } from './signers';
 
 /** Who may call issueToken: `open` asks the policy hook, `off` refuses every request. */
 export type IssuePolicyMode = 'open' | 'off';
@@ -221,4 +221,14 @@ export function appKeyOf(config: JrtcConfig, appId: string): string {
   const key = Object.prototype.hasOwnProperty.call(config.apps, appId) ? config.apps[appId] : undefined;
   if (key === undefined) throw new ProtocolError(ErrorCode.APP_UNKNOWN, `unknown appId ${appId}`);
   return key;
+}
+
+/**
+ * What the URL signers need to sign stream `stream` on `domain` under this deployment's config: the
+ * push key for `push`, the pull key, scheme and HTTP port for `pull`; valid for JRTC_URL_TTL_SECONDS
+ * from `nowMs` (`expireAt`, unix seconds). The room service and the local console sign alike with it.
+ */
+export function streamSignInput(config: JrtcConfig, direction: 'push' | 'pull', domain: string, stream: string, nowMs: number): SignInput {
+  const base = { provider: config.mediaProvider, domain, app: config.mediaApp, stream, expireAt: Math.floor(nowMs / 1000) + config.urlTtlSeconds };
+  return direction === 'push' ? { ...base, key: config.pushKey } : { ...base, key: config.pullKey, scheme: config.pullScheme, httpPort: config.pullHttpPort };
 }

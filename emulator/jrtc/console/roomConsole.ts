@@ -13,7 +13,7 @@ import fs from 'fs';
 import type http from 'http';
 import path from 'path';
 import { z } from 'zod';
-import { loadConfig } from '../../../shared/functionConfig';
+import { loadConfig, streamSignInput } from '../../../shared/functionConfig';
 import { Collections, ErrorCode, Role, memberIdOf, memberSchema } from '../../../shared';
 import { signPullUrls } from '../../../shared/signers';
 import { CloudErrors } from '../../cloudErrors';
@@ -198,18 +198,9 @@ export class RoomConsole implements EmulatorService {
     if (this.media && !this.media.isSending(config.mediaApp, member.data.stream.streamId)) {
       return fail(409, ErrorCode.NOT_ANCHOR, `${userId} publishes, but no audio reaches the local media server (its app stopped sending)`);
     }
-    const expireAt = Math.floor(this.options.now() / 1000) + config.urlTtlSeconds;
-    const urls = signPullUrls({
-      provider: config.mediaProvider,
-      key: config.pullKey,
-      domain,
-      app: config.mediaApp,
-      stream: member.data.stream.streamId,
-      expireAt,
-      scheme: config.pullScheme,
-      httpPort: config.pullHttpPort,
-    });
-    return [200, { userId, streamId: member.data.stream.streamId, flv: urls.flv, expiresAt: expireAt * 1000 }];
+    // Signed as subscribe signs (shared/functionConfig.ts streamSignInput).
+    const input = streamSignInput(config, 'pull', domain, member.data.stream.streamId, this.options.now());
+    return [200, { userId, streamId: member.data.stream.streamId, flv: signPullUrls(input).flv, expiresAt: input.expireAt * 1000 }];
   }
 }
 

@@ -1,7 +1,7 @@
 /** publish / unpublish: start or stop an anchor's stream, with a signed push URL for `<live-pusher>`. */
 import { Collections, ErrorCode, ProtocolError, Role } from '../../../../shared';
 import { signPushUrl } from '../../../../shared/signers';
-import { ConfigEnv } from '../../../../shared/functionConfig';
+import { ConfigEnv, streamSignInput } from '../../../../shared/functionConfig';
 import { pickDomain } from '../media';
 import type { CoreDeps } from '../deps';
 import type { CallerContext } from '../../../../shared/ports';
@@ -35,16 +35,8 @@ export const publish: Handler<'publish'> = async (request, { caller, deps }) => 
   const domain = pickDomain(request.pushDomain, config.pushDomains, ConfigEnv.pushDomains);
   if (!config.pushKey) throw new ProtocolError(ErrorCode.CONFIG_ERROR, `no push key configured (set ${ConfigEnv.pushKey})`);
   const member = await setPublishing(deps, caller, request, true);
-  const expireAt = Math.floor(deps.clock.now() / 1000) + config.urlTtlSeconds;
-  const pushUrl = signPushUrl({
-    provider: config.mediaProvider,
-    key: config.pushKey,
-    domain,
-    app: config.mediaApp,
-    stream: member.stream.streamId,
-    expireAt,
-  });
-  return { pushUrl, streamId: member.stream.streamId, expiresAt: expireAt * 1000, member: toPublicMember(member) };
+  const input = streamSignInput(config, 'push', domain, member.stream.streamId, deps.clock.now());
+  return { pushUrl: signPushUrl(input), streamId: member.stream.streamId, expiresAt: input.expireAt * 1000, member: toPublicMember(member) };
 };
 
 /** unpublish: marks the member as not publishing (any role; idempotent). */

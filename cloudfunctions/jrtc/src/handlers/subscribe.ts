@@ -1,7 +1,7 @@
 /** subscribe: signed pull URLs for the room's publishing anchors. */
 import { Collections, ErrorCode, Limits, ProtocolError, Role } from '../../../../shared';
 import { signPullUrls } from '../../../../shared/signers';
-import { ConfigEnv } from '../../../../shared/functionConfig';
+import { ConfigEnv, streamSignInput } from '../../../../shared/functionConfig';
 import { pickDomain } from '../media';
 import { memberDocSchema, parseDoc } from '../records';
 import { authenticate } from '../session';
@@ -30,21 +30,13 @@ export const subscribe: Handler<'subscribe'> = async (request, { caller, deps })
     .limit(Limits.pageSizeMax)
     .get();
 
-  const expireAt = Math.floor(clock.now() / 1000) + config.urlTtlSeconds;
+  const now = clock.now();
   const streams = data.map((doc) => {
     const member = parseDoc(memberDocSchema, doc, 'member');
     if (!member) throw new Error('query returned a null member');
-    const urls = signPullUrls({
-      provider: config.mediaProvider,
-      key: config.pullKey,
-      domain,
-      app: config.mediaApp,
-      stream: member.stream.streamId,
-      expireAt,
-      scheme: config.pullScheme,
-      httpPort: config.pullHttpPort,
-    });
-    return { userId: member.userId, streamId: member.stream.streamId, url: urls.rtmp, urls, expiresAt: expireAt * 1000 };
+    const input = streamSignInput(config, 'pull', domain, member.stream.streamId, now);
+    const urls = signPullUrls(input);
+    return { userId: member.userId, streamId: member.stream.streamId, url: urls.rtmp, urls, expiresAt: input.expireAt * 1000 };
   });
   return { streams };
 };

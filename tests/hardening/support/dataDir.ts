@@ -1,6 +1,6 @@
 /**
  * Reads a local cloud's data dir the way the store loads it (emulator/store/store.ts): each
- * `<collection>.db` is a NeDB log of JSON lines (the last line of an `_id` wins, `$$deleted` removes
+ * `<collection>.db` is JSON lines (collectionFile.ts: the last line of an `_id` wins, `$$deleted` removes
  * it, `$$indexCreated` / `$$indexRemoved` lines are bookkeeping), then the commits of
  * `commits.journal` (one JSON array of `{collection, id, doc}` per line, doc null for a removal) are
  * applied over them. This is "the store directly" for a cloud running in another process; a torn last

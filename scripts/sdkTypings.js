@@ -70,6 +70,22 @@ function actionNames(root) {
   return names;
 }
 
+/**
+ * The checker writes each common type (a member, a stream, ...) out in full wherever it occurs:
+ * put its name back in the other expansions, innermost first (Stream before Member, which holds
+ * one), so the typings read `members: Member[]` rather than the structure a hundred times.
+ */
+function nameCommonTypes(expanded) {
+  const out = new Map(expanded);
+  for (const name of ['Stream', 'MemberCount', 'Member', 'RoomSummary']) {
+    const text = out.get(name);
+    const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
+    const pattern = new RegExp(escaped, 'g');
+    for (const [key, value] of out) if (key !== name) out.set(key, value.replace(pattern, name));
+  }
+  return out;
+}
+
 /** Rewrites the emitted declarations of the schema modules as plain, zod-free TypeScript. */
 function flattenSchemaModules(root, typesDir) {
   const names = actionNames(root);
@@ -79,13 +95,14 @@ function flattenSchemaModules(root, typesDir) {
     entries.push([`${action}Request`, `ActionRequest<'${action}'>`]);
     entries.push([`${action}Response`, `ActionResponse<'${action}'>`]);
   }
-  const expanded = expandTypes(root, entries);
+  const expanded = nameCommonTypes(expandTypes(root, entries));
   const common = COMMON_TYPES.map((name) => `export type ${name} = ${expanded.get(name)};\n`).join('');
   fs.writeFileSync(path.join(typesDir, 'shared', 'common.d.ts'), common);
   const map = names
     .map((a) => `    ${a}: {\n        request: ${expanded.get(`${a}Request`)};\n        response: ${expanded.get(`${a}Response`)};\n    };\n`)
     .join('');
   const actions =
+    `import type { ${COMMON_TYPES.join(', ')} } from './common';\n` +
     // zod names its JSON type (a signal's payload) and the checker keeps the name: define it here.
     `/** A JSON value. */\nexport type JSONType = string | number | boolean | null | JSONType[] | { [key: string]: JSONType };\n` +
     `/** Every action of the room service, with its request and response. */\n` +

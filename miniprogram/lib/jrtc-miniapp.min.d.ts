@@ -7,13 +7,7 @@ export type Member = {
 	nickName: string;
 	peerId: string;
 	role: 2 | 1;
-	stream: {
-		streamId: string;
-		publishing: boolean;
-		muted: boolean;
-		selfMuted?: boolean | undefined;
-		adminMuted?: boolean | undefined;
-	};
+	stream: Stream;
 	joinedAt: number;
 	version: number;
 	handRaised?: boolean | undefined;
@@ -259,35 +253,8 @@ interface ActionMap {
 		response: {
 			sessionId: string;
 			roomKey: string;
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
-			room: {
-				roomKey: string;
-				appId: string;
-				userRoomId: string;
-				ownerUserId: string;
-				stagePolicy: "open" | "invite";
-				broadcasterCount: number;
-				audienceCount: number;
-				version: number;
-				maxAnchors?: number | undefined;
-				allMuted?: boolean | undefined;
-			};
+			member: Member;
+			room: RoomSummary;
 			heartbeatIntervalMs: number;
 			nextHeartbeatInMs: number;
 			leaseMs: number;
@@ -314,23 +281,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	publish: {
@@ -345,23 +296,7 @@ interface ActionMap {
 			pushUrl: string;
 			streamId: string;
 			expiresAt: number;
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	unpublish: {
@@ -372,23 +307,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	subscribe: {
@@ -435,23 +354,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			members: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			}[];
+			members: Member[];
 		};
 	};
 	getAudienceList: {
@@ -464,23 +367,7 @@ interface ActionMap {
 			pageSize?: number | undefined;
 		};
 		response: {
-			members: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			}[];
+			members: Member[];
 			nextCursor: string | null;
 		};
 	};
@@ -491,11 +378,7 @@ interface ActionMap {
 			userId: string;
 			sessionId: string;
 		};
-		response: {
-			total: number;
-			broadcasterCount: number;
-			audienceCount: number;
-		};
+		response: MemberCount;
 	};
 	setStagePolicy: {
 		request: {
@@ -507,18 +390,7 @@ interface ActionMap {
 			maxAnchors?: number | null | undefined;
 		};
 		response: {
-			room: {
-				roomKey: string;
-				appId: string;
-				userRoomId: string;
-				ownerUserId: string;
-				stagePolicy: "open" | "invite";
-				broadcasterCount: number;
-				audienceCount: number;
-				version: number;
-				maxAnchors?: number | undefined;
-				allMuted?: boolean | undefined;
-			};
+			room: RoomSummary;
 		};
 	};
 	inviteToStage: {
@@ -530,23 +402,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	promote: {
@@ -558,23 +414,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	demote: {
@@ -586,23 +426,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	raiseHand: {
@@ -613,23 +437,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	lowerHand: {
@@ -640,23 +448,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	kick: {
@@ -683,23 +475,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	setMuted: {
@@ -711,23 +487,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			member: {
-				userId: string;
-				nickName: string;
-				peerId: string;
-				role: 2 | 1;
-				stream: {
-					streamId: string;
-					publishing: boolean;
-					muted: boolean;
-					selfMuted?: boolean | undefined;
-					adminMuted?: boolean | undefined;
-				};
-				joinedAt: number;
-				version: number;
-				handRaised?: boolean | undefined;
-				invited?: boolean | undefined;
-			};
+			member: Member;
 		};
 	};
 	sendSignal: {
@@ -770,18 +530,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			room: {
-				roomKey: string;
-				appId: string;
-				userRoomId: string;
-				ownerUserId: string;
-				stagePolicy: "open" | "invite";
-				broadcasterCount: number;
-				audienceCount: number;
-				version: number;
-				maxAnchors?: number | undefined;
-				allMuted?: boolean | undefined;
-			};
+			room: RoomSummary;
 		};
 	};
 	muteAll: {
@@ -793,18 +542,7 @@ interface ActionMap {
 			sessionId: string;
 		};
 		response: {
-			room: {
-				roomKey: string;
-				appId: string;
-				userRoomId: string;
-				ownerUserId: string;
-				stagePolicy: "open" | "invite";
-				broadcasterCount: number;
-				audienceCount: number;
-				version: number;
-				maxAnchors?: number | undefined;
-				allMuted?: boolean | undefined;
-			};
+			room: RoomSummary;
 		};
 	};
 }

@@ -546,9 +546,9 @@ interface ActionMap {
 		};
 	};
 }
-type ActionName = keyof ActionMap;
-type ActionRequest<A extends ActionName> = ActionMap[A]["request"];
-type ActionResponse<A extends ActionName> = ActionMap[A]["response"];
+export type ActionName = keyof ActionMap;
+export type ActionRequest<A extends ActionName> = ActionMap[A]["request"];
+export type ActionResponse<A extends ActionName> = ActionMap[A]["response"];
 /** One publishing anchor's pull URLs, as subscribe returns them. */
 export type PullStream = ActionResponse<"subscribe">["streams"][number];
 /** Where the room's link to the cloud stands. `disconnected` is final: join again for a new room. */

@@ -4,36 +4,17 @@
  * there instead (see the `jrtc` CLI) and keep `JRTC_ISSUE_POLICY=off`.
  */
 import { JRTCError } from '../lib/jrtc-miniapp.min';
-import type { CloudLike } from '../lib/jrtc-miniapp.min';
+import type { ActionRequest, ActionResponse, CloudLike } from '../lib/jrtc-miniapp.min';
 
-/** What issueToken returns: exactly the fields joinRoom needs besides role and nickName. */
-export interface IssuedToken {
-  appId: string;
-  userRoomId: string;
-  userId: string;
-  nonce: string;
-  /** Expiry in ms since the epoch. */
-  timestamp: number;
-  token: string;
-}
+/** What issueToken returns: exactly the fields joinRoom needs besides role and nickName (timestamp: expiry, ms). */
+export type IssuedToken = ActionResponse<'issueToken'>;
 
-/** Whom the token is for. */
-export interface TokenRequest {
-  appId: string;
-  userRoomId: string;
-  /**
-   * The userId to ask for; omitted, the function answers with the caller's own, derived from its
-   * WeChat identity (the only one a deployment with JRTC_USER_IDS=caller, the default, issues).
-   */
-  userId?: string;
-  /** Lifetime in seconds, from 60 up to the deployment's JRTC_TOKEN_TTL_SECONDS (its default when omitted). */
-  ttlSeconds?: number;
-  /**
-   * Ask for an owner grant: joining with the token makes you the room's owner, even when someone
-   * else created the room. The deployment's policy decides who gets one (the demo's lets anyone).
-   */
-  owner?: boolean;
-}
+/**
+ * Whom the token is for. `userId` omitted: the caller's own, derived from its WeChat identity (the
+ * only one a deployment with JRTC_USER_IDS=caller, the default, issues); `owner`: an owner grant,
+ * which the deployment's policy decides.
+ */
+export type TokenRequest = ActionRequest<'issueToken'>;
 
 /**
  * Asks the `jrtc` function for a token. Rejects with a JRTCError: the server's code (POLICY_DENIED,

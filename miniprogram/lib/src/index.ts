@@ -23,5 +23,7 @@ export type { PlatformLike } from './lifecycle';
 export type { MediaEvent, MediaHandlers, SpeakerOptions } from './media';
 export type { CloudLike, DatabaseLike, WatchableLike, WatcherLike, WatchHandlers, WatchSnapshot, WatchChange } from './cloud';
 export type { Timers } from './timers';
+/** Every action's request and response, as the room service validates them (shared/actions.ts). */
+export type { ActionName, ActionRequest, ActionResponse } from '../../../shared/actions';
 export type { Member, MemberCount, Stream, RoomSummary } from '../../../shared/common';
 export type { StagePolicy } from '../../../shared/constants';

@@ -9,8 +9,10 @@ import {
   roleSchema,
   roomSchema,
   sessionFields,
+  signalPayloadSchema,
   stagePolicySchema,
 } from './common';
+import { acceptCall, call, endCall, getCall, listenCalls } from './callActions';
 
 /**
  * The whole API as data: one request and one response schema per action. The cloud function's
@@ -255,21 +257,6 @@ export const setMuted = {
   response: z.object({ member: memberSchema }),
 };
 
-/** UTF-8 length of a string, without TextEncoder (absent from some mini program runtimes). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i += 1;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 /** A signal type: 1..32 of [A-Za-z0-9_.-]; the `jrtc.` prefix is the service's own. */
 export const signalTypeSchema = z
   .string()
@@ -277,13 +264,6 @@ export const signalTypeSchema = z
   .max(Limits.signalTypeMaxLength)
   .regex(Patterns.signalType, 'only letters, digits and _ . - are allowed')
   .refine((t) => !t.startsWith(SYSTEM_SIGNAL_PREFIX), `types starting with ${SYSTEM_SIGNAL_PREFIX} are reserved`);
-
-/** A signal payload: any JSON value, at most Limits.signalPayloadMaxBytes once serialised. */
-export const signalPayloadSchema = z
-  .json()
-  .refine((v) => utf8Length(JSON.stringify(v)) <= Limits.signalPayloadMaxBytes, {
-    message: `at most ${Limits.signalPayloadMaxBytes} bytes of JSON`,
-  });
 
 /**
  * sendSignal: a custom signal to the whole room (no `toUserId`) or to one member, delivered through
@@ -344,6 +324,12 @@ export const actions = {
   transferOwnership,
   // After transferOwnership for the same reason: appended actions keep the earlier ones' seeds.
   muteAll,
+  // Appended, as above.
+  listenCalls,
+  call,
+  acceptCall,
+  endCall,
+  getCall,
 } as const;
 
 /** The name of an action. */

@@ -131,3 +131,25 @@ export type RoomSummary = z.infer<typeof roomSchema>;
 export type MemberCount = z.infer<typeof memberCountSchema>;
 /** A signal as a client's watch delivers it. */
 export type Signal = z.infer<typeof signalSchema>;
+
+/** UTF-8 length of a string, without TextEncoder (absent from some mini program runtimes). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** A signal payload: any JSON value, at most Limits.signalPayloadMaxBytes once serialised. */
+export const signalPayloadSchema = z
+  .json()
+  .refine((v) => utf8Length(JSON.stringify(v)) <= Limits.signalPayloadMaxBytes, {
+    message: `at most ${Limits.signalPayloadMaxBytes} bytes of JSON`,
+  });

@@ -31,6 +31,18 @@ export const Collections = {
    * and is readable by that recipient only (see shared/database.ts).
    */
   signals: 'jrtc_signals',
+  /**
+   * Private: one document per call (its id), the record of who rang whom, who answered, when and
+   * why it ended (cloudfunctions/jrtc/src/calls/). The deployer reads its call records here.
+   */
+  calls: 'jrtc_calls',
+  /**
+   * Client-readable by rule: each party's view of a call (`callId:userId`, shared/calls.ts
+   * CallView), its `_openid` the party's, so only that party reads it; kept as its record.
+   */
+  callParties: 'jrtc_call_parties',
+  /** Private: per user of an app (`appId:userId`), whether it listens for calls and which call it is in. */
+  callees: 'jrtc_callees',
 } as const;
 
 /** Sizes and counts the protocol enforces. */

@@ -83,6 +83,22 @@ export const databaseDefinition: DatabaseDefinition = {
     rule: { read: "doc.to == '*' || doc._openid == auth.openid", write: false },
     indexes: [['roomKey', 'to'], ['roomKey', '_openid'], ['expiresAt']],
   },
+  /**
+   * Calls: read by id; the timer asks `{dueAt: {$lt: now}}` for calls whose ring ran out unseen
+   * (rule 5). `dueAt` is left out once nothing rings, so ended calls stay out of that index's range.
+   */
+  [Collections.calls]: { rule: { read: false, write: false }, indexes: [['dueAt']] },
+  /**
+   * A phone watches `{_openid: '{openid}', open: true}`, its calls still on (compound, rule 2); a
+   * page lists its records with `{_openid: '{openid}'}` sorted by createdAt (rule 3). The rule lets
+   * each party read its own views only; the query must say so (a subset of the rule).
+   */
+  [Collections.callParties]: {
+    rule: { read: 'doc._openid == auth.openid', write: false },
+    indexes: [['_openid', 'open'], ['_openid']],
+  },
+  /** By id (appId:userId) only. */
+  [Collections.callees]: { rule: { read: false, write: false }, indexes: [] },
 };
 
 /** CloudBase's (MongoDB's) name of an ascending index on `fields`: `roomKey_1_role_1`. */

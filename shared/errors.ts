@@ -2,6 +2,7 @@
  * The one error-code table of the protocol. Codes are stable strings: clients switch on them,
  * so a code is never renamed or reused; add new ones at the end.
  */
+import type { EndReason } from './calls';
 export const ErrorCode = {
   /** The payload failed its schema (wrong types, missing fields, oversized strings). */
   BAD_REQUEST: 'BAD_REQUEST',
@@ -58,6 +59,12 @@ export const ErrorCode = {
    * transaction of a call that died, which CloudBase releases within 30 s). Nothing changed: retry.
    */
   BUSY: 'BUSY',
+  /** No such call for this party: never rung, or the view belongs to another WeChat user. */
+  CALL_NOT_FOUND: 'CALL_NOT_FOUND',
+  /** The call is over for this party (details: why), so it cannot be answered or joined. */
+  CALL_ENDED: 'CALL_ENDED',
+  /** The caller is a party of another call still on: one call at a time. */
+  IN_ANOTHER_CALL: 'IN_ANOTHER_CALL',
 } as const;
 
 /** One of the protocol's error codes. */
@@ -73,6 +80,10 @@ export interface ErrorDetailsByCode {
   DOMAIN_NOT_ALLOWED: { allowed: string[] };
   /** The room's cap on anchors. */
   STAGE_FULL: { maxAnchors: number };
+  /** Why the call ended for this party. */
+  CALL_ENDED: { reason: EndReason };
+  /** The other call. */
+  IN_ANOTHER_CALL: { callId: string };
   /** Each misconfigured environment variable and what is wrong with it. */
   CONFIG_ERROR: Array<{ variable: string; message: string }>;
 }
@@ -202,4 +213,7 @@ export const JRTC_CODE_OF: { readonly [C in ErrorCode]: JrtcCode } = {
   STAGE_FULL: JrtcCode.BAD_REQUEST,
   // Retryable, as a timed-out request is.
   BUSY: JrtcCode.REQUEST_TIMEOUT,
+  CALL_NOT_FOUND: JrtcCode.NOT_FOUND,
+  CALL_ENDED: JrtcCode.BAD_REQUEST,
+  IN_ANOTHER_CALL: JrtcCode.BAD_REQUEST,
 };

@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       kickBanSeconds: 600,
       ownerGrants: { mode: 'none' },
       userIds: 'caller',
+      callRingSeconds: 30,
+      callTemplate: null,
     });
   });
 
@@ -57,6 +59,8 @@ describe('loadConfig', () => {
         JRTC_KICK_BAN_SECONDS: '60',
         JRTC_OWNER_GRANTS: 'allow:o-1,o-2',
         JRTC_USER_IDS: 'any',
+        JRTC_CALL_RING_SECONDS: '45',
+        JRTC_CALL_TEMPLATE: '{"id":"tmpl-1","page":"pages/service/service","data":{"thing1":"{callerName}","time2":"{time}"}}',
       }),
     );
     expect(c).toEqual({
@@ -78,6 +82,8 @@ describe('loadConfig', () => {
       kickBanSeconds: 60,
       ownerGrants: { mode: 'allow', openids: ['o-1', 'o-2'] },
       userIds: 'any',
+      callRingSeconds: 45,
+      callTemplate: { id: 'tmpl-1', page: 'pages/service/service', data: { thing1: '{callerName}', time2: '{time}' } },
     });
   });
 
@@ -108,6 +114,10 @@ describe('loadConfig', () => {
     ['JRTC_TOKEN_TTL_SECONDS', '10'],
     ['JRTC_BIND_USER_TO_OPENID', 'maybe'],
     ['JRTC_DEFAULT_STAGE_POLICY', 'closed'],
+    ['JRTC_CALL_RING_SECONDS', '2'],
+    ['JRTC_CALL_TEMPLATE', 'tmpl-1'],
+    ['JRTC_CALL_TEMPLATE', '{"id":"t","page":"https://x.com","data":{}}'],
+    ['JRTC_CALL_TEMPLATE', '{"id":"t","page":"pages/a/a","data":{"Thing 1":"x"}}'],
     ['JRTC_HEARTBEAT_MS', 'soon'],
     ['JRTC_LEASE_MS', '1000'],
     ['JRTC_ISSUE_POLICY', 'sometimes'],

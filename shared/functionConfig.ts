@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ErrorCode, Limits, ProtocolError, domainSchema, idSchema, stagePolicySchema } from './index';
 import type { StagePolicy } from './index';
 import { defaultPullScheme } from './signers';
+import { CallTiming } from './calls';
 import type { MediaProvider, SignInput } from './signers';
 
 /** Who may call issueToken: `open` asks the policy hook, `off` refuses every request. */
@@ -67,6 +68,23 @@ export interface JrtcConfig {
    * whatever it asks for, first come first bound.
    */
   userIds: 'caller' | 'any';
+  /** JRTC_CALL_RING_SECONDS: how long a callee rings before noAnswer (a call may ask for another). */
+  callRingSeconds: number;
+  /**
+   * JRTC_CALL_TEMPLATE: the subscription message that rings a callee whose app is closed, or null
+   * (such a callee is then offline). JSON `{"id": "<template id>", "page": "pages/call/call",
+   * "data": {"thing1": "{callerName}", "time2": "{time}"}}`: each field's value may hold {callerName},
+   * {callerUserId}, {subject} (the call data's `subject`, if a string) and {time} ("YYYY-MM-DD HH:mm", UTC+8).
+   * The page is opened with `?callId=<id>&appId=<appId>`.
+   */
+  callTemplate: CallTemplate | null;
+}
+
+/** A subscription-message template that rings a callee (JRTC_CALL_TEMPLATE). */
+export interface CallTemplate {
+  id: string;
+  page: string;
+  data: Readonly<Record<string, string>>;
 }
 
 /** The outcome of loading the config: never thrown, so a bad deployment still answers. */
@@ -93,6 +111,8 @@ export const ConfigEnv = {
   kickBanSeconds: 'JRTC_KICK_BAN_SECONDS',
   ownerGrants: 'JRTC_OWNER_GRANTS',
   userIds: 'JRTC_USER_IDS',
+  callRingSeconds: 'JRTC_CALL_RING_SECONDS',
+  callTemplate: 'JRTC_CALL_TEMPLATE',
 } as const;
 
 /** Clients need time to get a heartbeat through before their lease runs out. */
@@ -122,16 +142,19 @@ const booleanVar = z
   .optional()
   .transform((v) => (v === undefined ? true : v === 'true' || v === '1' || v === 'yes'));
 
-const appsVar = z
-  .string()
-  .transform((s, ctx) => {
+/** A variable holding JSON shaped like `shape` (named in the message when it is not JSON). */
+function jsonVar(shape: string) {
+  return z.string().transform((s, ctx) => {
     try {
       return JSON.parse(s) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<appId>": "<appKey>"}' });
+      ctx.addIssue({ code: 'custom', message: `must be JSON: ${shape}` });
       return z.NEVER;
     }
-  })
+  });
+}
+
+const appsVar = jsonVar('{"<appId>": "<appKey>"}')
   .pipe(z.record(idSchema, z.string().min(1, 'an appKey must not be empty')))
   .optional()
   .transform((v) => v ?? {});
@@ -169,6 +192,17 @@ const envSchema = z.object({
       return { mode: 'allow', openids: v.slice('allow:'.length).split(',') };
     }),
   userIds: z.enum(['caller', 'any']).optional().transform((v) => v ?? 'caller'),
+  callRingSeconds: integer(CallTiming.ringSeconds, 5, 120),
+  callTemplate: jsonVar('{"id": "<template id>", "page": "<page path>", "data": {"<field>": "<value with {callerName}>"}}')
+    .pipe(
+      z.object({
+        id: z.string().min(1).max(128),
+        page: z.string().regex(/^[A-Za-z0-9_/-]{1,128}$/, 'a page path such as pages/call/call'),
+        data: z.record(z.string().regex(/^[a-z_]+\d+$/, 'a template field key such as thing1'), z.string().max(64)),
+      }),
+    )
+    .optional()
+    .transform((v): CallTemplate | null => v ?? null),
 });
 
 /**

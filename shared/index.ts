@@ -4,3 +4,5 @@ export * from './envelope';
 export * from './constants';
 export * from './common';
 export * from './actions';
+export * from './calls';
+export { callTicketSchema } from './callActions';

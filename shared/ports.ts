@@ -99,3 +99,18 @@ export interface RandomSource {
   /** A url-safe random string of about `bytes` bytes of entropy. */
   id(bytes: number): string;
 }
+
+/** A WeChat subscription message, as wx-server-sdk's `cloud.openapi.subscribeMessage.send` takes it. */
+export interface SubscribeMessage {
+  /** The recipient's OPENID. */
+  touser: string;
+  templateId: string;
+  /** The mini program page the message opens, with its query. */
+  page: string;
+  data: Record<string, { value: string }>;
+}
+
+/** Sends subscription messages; rejects with the platform's error (its `errCode`) when WeChat refuses. */
+export interface Messenger {
+  sendSubscribeMessage(message: SubscribeMessage): Promise<void>;
+}

@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { ErrorCode, actions, isErrorCode } from '../../shared';
 import type { ActionName, Reply } from '../../shared';
 import type { StoredDoc } from '../../emulator/store/store';
-import { APP_ID, T0, createTestCloud, joinAs, ownerProofFor, tokenFields } from '../helpers/coreTestkit';
+import { APP_ID, T0, createTestCloud, joinAs, listenAs, ownerProofFor, tokenFields } from '../helpers/coreTestkit';
 import type { TestCloud } from '../helpers/coreTestkit';
 
 /** The seed every run uses unless JRTC_FUZZ_SEED overrides it (printed, so a failure can be replayed). */
@@ -72,6 +72,10 @@ async function buildWorld(): Promise<World> {
     ...t,
     ownerProof: ownerProofFor(t),
   }));
+  // carol listens for calls; alice rings her from room-1 (the call the call actions name).
+  await listenAs(cloud, 'openid-c', 'carol');
+  const { callId } = (await cloud.ok('openid-a', 'call', { ...alice, callees: ['carol'] })).call;
+  const carolParty = { appId: APP_ID, callId, userId: 'carol' };
   const valid: World['valid'] = {
     issueToken: { openid: 'openid-f', payload: { appId: APP_ID, userRoomId: 'room-1', userId: 'frank', ttlSeconds: 600, owner: true } },
     joinRoom: { openid: 'openid-f', payload: { ...tokenFields(cloud.clock.now(), 'room-1', 'frank', { nonce: 'AK-join-frank' }), role: 2, peerId: 'pf', nickName: 'Frank' } },
@@ -97,6 +101,11 @@ async function buildWorld(): Promise<World> {
     renewToken: { openid: 'openid-b', payload: { ...bob, token: renewal.token, nonce: renewal.nonce, timestamp: renewal.timestamp } },
     transferOwnership: { openid: 'openid-a', payload: { ...alice, targetUserId: 'carol' } },
     muteAll: { openid: 'openid-a', payload: { ...alice, muted: true } },
+    listenCalls: { openid: 'openid-e', payload: { appId: APP_ID, userId: 'erin', nickName: 'Erin' } },
+    call: { openid: 'openid-a', payload: { ...alice, callees: ['bob', 'dave'], data: { subject: 'x' }, ringSeconds: 20 } },
+    acceptCall: { openid: 'openid-c', payload: { ...carolParty, deviceId: 'device-carol-1' } },
+    endCall: { openid: 'openid-c', payload: carolParty },
+    getCall: { openid: 'openid-c', payload: carolParty },
   };
   const members = [
     { openid: 'openid-a', session: alice },

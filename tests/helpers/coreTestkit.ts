@@ -20,7 +20,7 @@ import { SweepGate } from '../../cloudfunctions/jrtc/src/sweepGate';
 import type { CoreDeps } from '../../cloudfunctions/jrtc/src/deps';
 import { policy as defaultPolicy } from '../../cloudfunctions/jrtc/src/defaultPolicy';
 import type { IssuePolicy } from '../../cloudfunctions/jrtc/src/deps';
-import type { CallerContext, Database } from '../../shared/ports';
+import type { CallerContext, Database, Messenger } from '../../shared/ports';
 import { cryptoRandom } from '../../cloudfunctions/jrtc/src/random';
 import { handle } from '../../cloudfunctions/jrtc/src/router';
 
@@ -40,6 +40,11 @@ export const testEnv: Record<string, string> = {
   JRTC_PULL_KEY: 'pull-key',
   // The tests name their users (alice, bob); JRTC_USER_IDS=caller, the shipped default, has its own tests.
   JRTC_USER_IDS: 'any',
+};
+
+/** The core testkit has no openapi: a test that rings by message wires `deps.messenger` to one. */
+const unwiredMessenger: Messenger = {
+  sendSubscribeMessage: () => Promise.reject(new Error('this test cloud sends no subscription messages: wire deps.messenger')),
 };
 
 /** A clock the test moves by hand. */
@@ -103,7 +108,7 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
   await provision(databaseDefinition);
   // The vendor's Database is structurally wider than the port, as in platformDatabase.ts.
   const db = sdk.db as unknown as Database;
-  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy, sweepGate: new SweepGate(), largeRooms: new LargeRooms() };
+  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy, sweepGate: new SweepGate(), largeRooms: new LargeRooms(), messenger: unwiredMessenger };
   const raw = (openid: string, event: unknown) => handle(event, callerOf(openid), deps);
   const call = <A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>) =>
     raw(openid, { ...payload, action }) as Promise<Reply<ActionResponse<A>>>;
@@ -206,4 +211,10 @@ export async function roomCounts(cloud: TestCloud): Promise<{ stored: [number, n
     stored: [room.broadcasterCount as number, room.audienceCount as number],
     actual: [members.filter((m) => m.role === 1).length, members.filter((m) => m.role === 2).length],
   };
+}
+
+/** listenCalls for `userId` as `openid`, with a token that binds the userId (so any test name works). */
+export async function listenAs(cloud: TestCloud, openid: string, userId: string): Promise<ActionResponse<'listenCalls'>> {
+  const { token, nonce, timestamp, userRoomId } = tokenFields(cloud.clock.now(), 'inbox', userId);
+  return cloud.ok(openid, 'listenCalls', { appId: APP_ID, userId, token: { token, nonce, timestamp, userRoomId } });
 }

@@ -10,7 +10,7 @@ import { loadConfig } from '../../../shared/functionConfig';
 // The deployment's policy module (cloudfunctions/jrtc/policy.ts) when it has one, else defaultPolicy.ts.
 import { policy } from 'jrtc-policy';
 import { platformDatabase } from './platformDatabase';
-import type { CallerContext } from '../../../shared/ports';
+import type { CallerContext, Messenger } from '../../../shared/ports';
 import { cryptoRandom, systemClock } from './random';
 import { handle } from './router';
 import { LargeRooms } from './largeRooms';
@@ -21,6 +21,18 @@ const loaded = loadConfig(process.env);
 // Per instance: the platform reuses a warm instance for many calls.
 const sweepGate = new SweepGate();
 const largeRooms = new LargeRooms();
+
+/**
+ * Subscription messages through wx-server-sdk's openapi (the function's own credentials; the
+ * call's `subscribeMessage.send` permission goes in config.json's `permissions.openapi`). It
+ * rejects with WeChat's errCode when WeChat refuses; an answer with a non-zero errCode is a refusal too.
+ */
+const messenger: Messenger = {
+  async sendSubscribeMessage(message) {
+    const sent = (await cloud.openapi.subscribeMessage.send(message)) as { errCode?: unknown } | undefined;
+    if (sent && typeof sent.errCode === 'number' && sent.errCode !== 0) throw sent;
+  },
+};
 
 /** Who is calling, from the platform; missing fields become '' (the router refuses an empty OPENID). */
 function callerContext(): CallerContext {
@@ -39,5 +51,6 @@ export async function main(event: unknown, _context: unknown): Promise<Reply<unk
     policy,
     sweepGate,
     largeRooms,
+    messenger,
   });
 }

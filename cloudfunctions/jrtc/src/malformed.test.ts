@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ErrorCode, actions, isErrorCode } from '../../../shared';
 import type { ActionName } from '../../../shared';
-import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, ownerProofFor, tokenFields } from '../../../tests/helpers/coreTestkit';
+import { APP_ID, codeOf, createTestCloud, joinAs, joinPayload, listenAs, ownerProofFor, tokenFields } from '../../../tests/helpers/coreTestkit';
 import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
 /** The renewToken fields of a token. */
@@ -16,6 +16,9 @@ beforeAll(async () => {
   cloud = await createTestCloud();
   const { session } = await joinAs(cloud, 'openid-a', 'room-1', 'alice', 1);
   const join = joinPayload(cloud, 'room-1', 'alice', 1);
+  await listenAs(cloud, 'openid-b', 'bob');
+  const { callId } = (await cloud.ok('openid-a', 'call', { ...session, callees: ['bob'] })).call;
+  const party = { appId: APP_ID, callId, userId: 'bob' };
   valid = {
     issueToken: { appId: APP_ID, userRoomId: 'room-1', userId: 'alice', ttlSeconds: 600, owner: true },
     joinRoom: { ...join, peerId: 'p1', nickName: 'Alice', ownerProof: ownerProofFor(join) },
@@ -42,6 +45,11 @@ beforeAll(async () => {
     renewToken: { ...session, ...pick(tokenFields(cloud.clock.now(), 'room-1', 'alice')) },
     transferOwnership: { ...session, targetUserId: 'bob' },
     muteAll: { ...session, muted: true },
+    listenCalls: { appId: APP_ID, userId: 'bob', nickName: 'Bob', off: false },
+    call: { ...session, callees: ['bob'], data: { subject: 'x' }, ringSeconds: 20 },
+    acceptCall: { ...party, deviceId: 'device-bob-1' },
+    endCall: party,
+    getCall: party,
   };
 });
 afterAll(async () => {

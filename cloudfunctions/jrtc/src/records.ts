@@ -11,6 +11,8 @@ import type { DocData, DbDocument } from '../../../shared/ports';
 /** jrtc_rooms/{roomKey}: public room document. `joinSeq` counts joins, for heartbeat phases. */
 export const roomDocSchema = roomSchema.extend({
   joinSeq: z.number(),
+  /** The call this room was last rung from (calls/), so leaving the room ends one's part in it. */
+  callId: z.string().optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -126,7 +126,7 @@ describe('housekeeping: purges and recounts every few minutes, ghosts every run'
     const signal = { _id: 'old', roomKey: ROOM, to: '*', expiresAt: 0 };
     await cloud.deps.db.collection(Collections.signals).add({ data: signal });
     cloud.clock.advance(40_001);
-    expect(await sweepAll(cloud.deps, { housekeeping: false })).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0 });
+    expect(await sweepAll(cloud.deps, { housekeeping: false })).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 });
     expect((await cloud.snapshot())[Collections.signals]).toHaveLength(1);
     expect(await sweepAll(cloud.deps)).toMatchObject({ removedSignals: 1 });
   });
@@ -141,8 +141,8 @@ describe('sweepAll', () => {
     cloud.clock.advance(1_001);
 
     const oneBatch = await sweepAll(cloud.deps, { maxBatches: 1 });
-    expect(oneBatch).toEqual({ removedMembers: 100, removedUsers: 0, removedSignals: 0, recountedRooms: 0 });
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedUsers: 0, removedSignals: 0, recountedRooms: 0 });
+    expect(oneBatch).toEqual({ removedMembers: 100, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 });
 
     const snap = await cloud.snapshot();
     expect(snap[Collections.members].map((m) => m.userId)).toEqual(['live']);
@@ -151,7 +151,7 @@ describe('sweepAll', () => {
     }
 
     cloud.clock.advance(3_600_000); // every token (1 h) has expired now
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 });
     expect((await cloud.snapshot())[Collections.users]).toHaveLength(121);
   });
 

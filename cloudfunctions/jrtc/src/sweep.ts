@@ -6,11 +6,12 @@
  */
 import { Collections, ErrorCode, ProtocolError } from '../../../shared';
 import type { CoreDeps, SweepDeps } from './deps';
-import type { Database } from '../../../shared/ports';
 import { parseDoc, presenceDocSchema, readDoc, roomDocSchema } from './records';
 import type { RoomDoc } from './records';
 import { countMembers, removeMember, transactRoster } from './roster';
 import type { Counts } from './roster';
+import { leftCallRoom, settleDueCalls } from './calls/roomLeft';
+import { EndReason } from '../../../shared/calls';
 
 /** What a full sweep removed. */
 export interface SweepStats {
@@ -24,6 +25,8 @@ export interface SweepStats {
   removedSignals: number;
   /** Rooms whose counts were off (a function killed between commit and increment) and were corrected. */
   recountedRooms: number;
+  /** Calls whose ring ran out with no phone left to ask (calls/roomLeft.ts settleDueCalls). */
+  settledCalls: number;
 }
 
 /** Documents per query of the timer sweep. */
@@ -36,19 +39,24 @@ const BATCH = 100;
  * another call holds the ghost's documents (removing it, or it rejoined): retrying would only make
  * every sweeping call wait for the others.
  */
-async function removeGhost(db: Database, memberId: string, sessionId: string, now: number): Promise<boolean> {
+async function removeGhost(deps: SweepDeps, memberId: string, sessionId: string, now: number): Promise<boolean> {
+  const { db } = deps;
   try {
-    return await transactRoster(
+    const gone = await transactRoster(
       db,
       now,
       async (tx, { counts }) => {
         const presence = await readDoc(tx, Collections.presence, memberId, presenceDocSchema);
         if (!presence || presence.sessionId !== sessionId || presence.expiresAt >= now) return false;
         await removeMember(tx, counts, presence.roomKey, memberId);
-        return true;
+        return presence;
       },
       { retry: false },
     );
+    if (gone === false) return false;
+    // A ghost of a call's room lost its network: its part in the call ends (calls/roomLeft.ts).
+    await leftCallRoom(deps, gone.roomKey, gone.userId, EndReason.NETWORK_LOST);
+    return true;
   } catch (err) {
     if (err instanceof ProtocolError && err.code === ErrorCode.BUSY) return false;
     throw err;
@@ -62,13 +70,13 @@ const GHOSTS_AT_ONCE = 8;
  * Removes each expired presence of a query result, GHOSTS_AT_ONCE at a time; returns how many were
  * removed. One ghost that fails (logged) does not keep the others in the room.
  */
-async function removeGhosts(db: Database, docs: Record<string, unknown>[], now: number): Promise<number> {
+async function removeGhosts(deps: SweepDeps, docs: Record<string, unknown>[], now: number): Promise<number> {
   let removed = 0;
   const one = async (data: Record<string, unknown>): Promise<void> => {
     try {
       const presence = parseDoc(presenceDocSchema, data, 'presence');
       if (!presence || typeof data._id !== 'string') return;
-      if (await removeGhost(db, data._id, presence.sessionId, now)) removed += 1;
+      if (await removeGhost(deps, data._id, presence.sessionId, now)) removed += 1;
     } catch (err) {
       console.error(`jrtc: removing ghost ${String(data._id)} failed`, err);
     }
@@ -89,7 +97,7 @@ export async function sweepRoom(deps: SweepDeps, roomKey: string, limit = 20): P
     .where({ roomKey, expiresAt: _.lt(now) })
     .limit(limit)
     .get();
-  return removeGhosts(deps.db, data, now);
+  return removeGhosts(deps, data, now);
 }
 
 /** Ghosts an action removes from its room at most (one round of GHOSTS_AT_ONCE). */
@@ -128,16 +136,17 @@ export async function sweepAll(deps: SweepDeps, options: SweepOptions = {}): Pro
       .where({ expiresAt: _.lt(now) })
       .limit(BATCH)
       .get();
-    removedMembers += await removeGhosts(deps.db, data, now);
+    removedMembers += await removeGhosts(deps, data, now);
     if (data.length < BATCH) break;
   }
-  const stats: SweepStats = { removedMembers, removedUsers: 0, removedSignals: 0, recountedRooms: 0 };
+  const stats: SweepStats = { removedMembers, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 };
   if (options.housekeeping === false) return stats;
   const purge = async (collection: string, field = 'expiresAt'): Promise<number> =>
     (await deps.db.collection(collection).where({ [field]: _.lt(now) }).remove()).stats.removed;
   stats.removedUsers = await purge(Collections.users, 'purgeAt');
   stats.removedSignals = await purge(Collections.signals);
   stats.recountedRooms = await reconcileCounts(deps, options.recounts ?? new RecountMemory());
+  stats.settledCalls = await settleDueCalls(deps);
   return stats;
 }
 

@@ -16,6 +16,8 @@ import { authenticate, checkSession, tokenExpired } from '../session';
 import type { Session, SessionRef } from '../session';
 import type { CallerContext } from '../../../../shared/ports';
 import type { Handler } from './types';
+import { leftCallRoom } from '../calls/roomLeft';
+import { EndReason } from '../../../../shared/calls';
 
 /** What a beat reads: the caller's session, and the room's live phases when the room is small. */
 interface BeatState {
@@ -83,6 +85,7 @@ export const heartbeat: Handler<'heartbeat'> = async (request, { caller, deps })
       const current = await authenticate(tx, caller, request, now);
       await removeMember(tx, counts, current.roomKey, current.memberId);
     });
+    await leftCallRoom(deps, roomKeyOf(request.appId, request.userRoomId), request.userId, EndReason.ENDED_BY_SERVER);
     throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token has expired; join again with a new token');
   }
   let phaseMs = s.presence.phaseMs;

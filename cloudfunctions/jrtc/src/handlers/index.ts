@@ -15,6 +15,9 @@ import { setRole } from './setRole';
 import { demote, inviteToStage, promote, setStagePolicy } from './stage';
 import { subscribe } from './subscribe';
 import { transferOwnership } from './transferOwnership';
+import { call } from './call';
+import { acceptCall, endCall, getCall } from './callParty';
+import { listenCalls } from './listenCalls';
 import type { Handler } from './types';
 
 /** The handler of each action of shared/actions.ts (the mapped type makes a missing one a type error). */
@@ -43,6 +46,11 @@ export const handlers: { [A in ActionName]: Handler<A> } = {
   renewToken,
   transferOwnership,
   muteAll,
+  listenCalls,
+  call,
+  acceptCall,
+  endCall,
+  getCall,
 };
 
 /**
@@ -77,6 +85,12 @@ export const roomSweeps: { [A in ActionName]: 'after' | 'own' | 'none' } = {
   renewToken: 'after',
   transferOwnership: 'after',
   muteAll: 'after',
+  listenCalls: 'none',
+  call: 'after',
+  // Name a call, not a room session: the call's room is swept by its members' own calls.
+  acceptCall: 'none',
+  endCall: 'none',
+  getCall: 'none',
 };
 
 export type { Handler, HandlerContext } from './types';

@@ -15,6 +15,9 @@ import { removeMember } from '../roster';
 import { changedUser, nonceEntryOf, readCaller, readUser, writeCaller, writeUser } from '../userRecord';
 import { writeSignal } from '../signals';
 import type { Handler } from './types';
+import { leftCallRoom } from '../calls/roomLeft';
+import { EndReason } from '../../../../shared/calls';
+import { roomKeyOf } from '../../../../shared';
 
 /** kick (see the file comment). The owner cannot kick itself (BAD_REQUEST: it may leaveRoom). */
 export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
@@ -23,7 +26,7 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
   }
   const signalId = deps.random.id(12);
   const banMs = deps.config.kickBanSeconds * 1000;
-  return runAsOwner(deps, caller, request, async (tx, owner, now, { counts }) => {
+  const kicked = await runAsOwner(deps, caller, request, async (tx, owner, now, { counts }) => {
     const { roomKey } = owner.session;
     const target = await readTarget(tx, roomKey, request.targetUserId);
     const presence = await readDoc(tx, Collections.presence, target.memberId, presenceDocSchema);
@@ -63,4 +66,7 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
     }
     return { userId: request.targetUserId, bannedUntil };
   });
+  // A member kicked from a call's room is out of the call: the service ended its part.
+  await leftCallRoom(deps, roomKeyOf(request.appId, request.userRoomId), request.targetUserId, EndReason.ENDED_BY_SERVER);
+  return kicked;
 };

@@ -3,6 +3,9 @@ import { ErrorCode, ProtocolError } from '../../../../shared';
 import { removeMember, transactRoster } from '../roster';
 import { authenticate } from '../session';
 import type { Handler } from './types';
+import { leftCallRoom } from '../calls/roomLeft';
+import { EndReason } from '../../../../shared/calls';
+import { roomKeyOf } from '../../../../shared';
 
 /** Errors that mean "already out": never joined, left, swept, kicked, or replaced by a newer join. */
 const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.KICKED, ErrorCode.SESSION_REPLACED]);
@@ -24,5 +27,7 @@ export const leaveRoom: Handler<'leaveRoom'> = async (request, { caller, deps })
       throw err;
     }
   });
+  // Leaving a call's room hangs up (calls/roomLeft.ts).
+  if (left) await leftCallRoom(deps, roomKeyOf(request.appId, request.userRoomId), request.userId, EndReason.HANGUP);
   return { left };
 };

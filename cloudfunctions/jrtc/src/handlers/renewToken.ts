@@ -4,6 +4,8 @@ import { removeMember, transactRoster } from '../roster';
 import { authenticate, tokenExpired } from '../session';
 import { checkNonce, spentNonce, verifyTokenFields } from '../tokenCheck';
 import type { Handler } from './types';
+import { leftCallRoom } from '../calls/roomLeft';
+import { EndReason } from '../../../../shared/calls';
 import { changedUser, readUser, writeUser } from '../userRecord';
 
 /**
@@ -32,6 +34,7 @@ export const renewToken: Handler<'renewToken'> = async (request, { caller, deps 
     });
     return { roomKey: session.roomKey, expired: false };
   });
+  if (outcome.expired) await leftCallRoom(deps, outcome.roomKey, request.userId, EndReason.ENDED_BY_SERVER);
   if (outcome.expired) throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token expired before renewal');
   return { tokenExpiresAt: request.timestamp };
 };

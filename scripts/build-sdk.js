@@ -17,7 +17,7 @@ const zlib = require('zlib');
 const { execFileSync } = require('child_process');
 const esbuild = require('esbuild');
 const swc = require('@swc/core');
-const { writeSdkTypings } = require('./sdkTypings');
+const { writeCallsTypings, writeSdkTypings } = require('./sdkTypings');
 
 const root = path.resolve(__dirname, '..');
 const outfile = path.join(root, 'miniprogram', 'lib', 'jrtc-miniapp.min.js');
@@ -84,6 +84,7 @@ async function main() {
     );
   }
   if (!ok) process.exit(1);
+  if (!(await buildCalls(quiet))) process.exit(1);
   if (!process.argv.includes('--no-types')) {
     // A fresh declaration tree: files of modules since removed must not linger in it.
     fs.rmSync(path.join(root, 'miniprogram', 'lib', 'types'), { recursive: true, force: true });
@@ -91,7 +92,54 @@ async function main() {
     execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.sdk.json')], { stdio: 'inherit' });
     // The seed imports '../lib/jrtc-miniapp.min': this file types that import (and the npm package).
     writeSdkTypings(root, path.join(root, 'miniprogram', 'lib', 'types'), path.join(root, 'miniprogram', 'lib', 'jrtc-miniapp.min.d.ts'));
+    writeCallsTypings(root, path.join(root, 'miniprogram', 'lib', 'types'), path.join(root, 'miniprogram', 'lib', 'jrtc-calls.min.d.ts'));
   }
+}
+
+/** The calls bundle's own budget: what a page that rings adds to the SDK. */
+const CALLS_GZIP_BUDGET = 4096;
+
+/**
+ * The calls bundle: miniprogram/lib/src/calls/index.ts → miniprogram/lib/jrtc-calls.min.js
+ * (CommonJS). Its imports of the SDK's entry (`../index`) become `require('./jrtc-miniapp.min')`,
+ * so it runs on the SDK bundle loaded beside it (one JRTCError class, one client class). Not
+ * mangled: it reads the SDK's objects by their unmangled names (its `setup`, a room's `call`).
+ */
+async function buildCalls(quiet) {
+  const callsFile = path.join(root, 'miniprogram', 'lib', 'jrtc-calls.min.js');
+  const sdkEntry = path.join(root, 'miniprogram', 'lib', 'src', 'index.ts');
+  const bundled = await esbuild.build({
+    entryPoints: [path.join(root, 'miniprogram', 'lib', 'src', 'calls', 'index.ts')],
+    write: false,
+    bundle: true,
+    format: 'cjs',
+    platform: 'neutral',
+    target: 'es2017',
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'sdk-external',
+        setup(build) {
+          build.onResolve({ filter: /^\.\.\/index$/ }, (args) =>
+            path.resolve(args.resolveDir, '../index.ts') === sdkEntry ? { path: './jrtc-miniapp.min', external: true } : undefined,
+          );
+        },
+      },
+    ],
+  });
+  const minified = await swc.minify(bundled.outputFiles[0].text, {
+    compress: { ecma: 2017, toplevel: true, passes: 2 },
+    mangle: { toplevel: true },
+    toplevel: true,
+  });
+  fs.writeFileSync(callsFile, minified.code);
+  const gzip = zlib.gzipSync(minified.code, { level: 9 }).length;
+  const ok = gzip <= CALLS_GZIP_BUDGET;
+  if (!quiet || !ok) {
+    console.log(`${path.relative(root, callsFile)}: ${minified.code.length} bytes, ${gzip} bytes gzip (budget <= ${CALLS_GZIP_BUDGET}) ${ok ? 'OK' : 'FAIL'}`);
+  }
+  return ok;
 }
 
 main().catch((err) => {

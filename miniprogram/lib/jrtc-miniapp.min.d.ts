@@ -48,10 +48,27 @@ export declare const Role: {
 export type Role = (typeof Role)[keyof typeof Role];
 /** Who may take the stage in a room. */
 export type StagePolicy = "open" | "invite";
-/**
- * The one error-code table of the protocol. Codes are stable strings: clients switch on them,
- * so a code is never renamed or reused; add new ones at the end.
- */
+declare const EndReason: {
+	/** A party hung up (the one who did, and the last one left with it). */
+	readonly HANGUP: "hangup";
+	/** The callee declined. */
+	readonly REJECTED: "rejected";
+	/** Nobody answered before the ring ran out (30 s by default, JRTC_CALL_RING_SECONDS). */
+	readonly NO_ANSWER: "noAnswer";
+	/** The callee was in (or being rung for) another call. */
+	readonly BUSY: "busy";
+	/** The caller stopped ringing before an answer (or left while it rang). */
+	readonly CANCELED: "canceled";
+	/** The same user answered on another device (told by the SDK of the device that did not). */
+	readonly ANSWERED_ELSEWHERE: "answeredElsewhere";
+	/** The callee could not be reached: not in the app, and no subscription message could ring it. */
+	readonly OFFLINE: "offline";
+	/** A party's phone stopped heartbeating in the call's room (killed, out of network): its lease ran out. */
+	readonly NETWORK_LOST: "networkLost";
+	/** The service ended it: the party was kicked from the call's room, or the deployer ended the call. */
+	readonly ENDED_BY_SERVER: "endedByServer";
+};
+type EndReason = (typeof EndReason)[keyof typeof EndReason];
 export declare const ErrorCode: {
 	/** The payload failed its schema (wrong types, missing fields, oversized strings). */
 	readonly BAD_REQUEST: "BAD_REQUEST";
@@ -108,6 +125,12 @@ export declare const ErrorCode: {
 	 * transaction of a call that died, which CloudBase releases within 30 s). Nothing changed: retry.
 	 */
 	readonly BUSY: "BUSY";
+	/** No such call for this party: never rung, or the view belongs to another WeChat user. */
+	readonly CALL_NOT_FOUND: "CALL_NOT_FOUND";
+	/** The call is over for this party (details: why), so it cannot be answered or joined. */
+	readonly CALL_ENDED: "CALL_ENDED";
+	/** The caller is a party of another call still on: one call at a time. */
+	readonly IN_ANOTHER_CALL: "IN_ANOTHER_CALL";
 };
 /** One of the protocol's error codes. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -131,6 +154,14 @@ interface ErrorDetailsByCode {
 	/** The room's cap on anchors. */
 	STAGE_FULL: {
 		maxAnchors: number;
+	};
+	/** Why the call ended for this party. */
+	CALL_ENDED: {
+		reason: EndReason;
+	};
+	/** The other call. */
+	IN_ANOTHER_CALL: {
+		callId: string;
 	};
 	/** Each misconfigured environment variable and what is wrong with it. */
 	CONFIG_ERROR: Array<{
@@ -220,6 +251,43 @@ type JSONType = string | number | boolean | null | JSONType[] | {
 	[key: string]: JSONType;
 };
 interface ActionMap {
+	call: {
+		request: {
+			callees: string[];
+			appId: string;
+			userRoomId: string;
+			userId: string;
+			sessionId: string;
+			data?: JSONType | undefined;
+			ringSeconds?: number | undefined;
+		};
+		response: {
+			call: {
+				callId: string;
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				callerUserId: string;
+				parties: {
+					userId: string;
+					nickName: string;
+					state: "ringing" | "joined" | "ended";
+					reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				}[];
+				state: "ringing" | "joined" | "ended";
+				callState: "ringing" | "ended" | "active";
+				data: unknown;
+				open: boolean;
+				createdAt: number;
+				version: number;
+				reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				ringUntil?: number | undefined;
+				answeredBy?: string | undefined;
+				answeredAt?: number | undefined;
+				endedAt?: number | undefined;
+			};
+		};
+	};
 	issueToken: {
 		request: {
 			appId: string;
@@ -545,6 +613,134 @@ interface ActionMap {
 			room: RoomSummary;
 		};
 	};
+	listenCalls: {
+		request: {
+			appId: string;
+			userId?: string | undefined;
+			nickName?: string | undefined;
+			off?: boolean | undefined;
+			token?: {
+				userRoomId: string;
+				token: string;
+				nonce: string;
+				timestamp: number;
+			} | undefined;
+		};
+		response: {
+			userId: string;
+			listeningUntil: number;
+			renewInMs: number;
+			ringTemplateIds: string[];
+		};
+	};
+	acceptCall: {
+		request: {
+			deviceId: string;
+			appId: string;
+			callId: string;
+			userId: string;
+		};
+		response: {
+			call: {
+				callId: string;
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				callerUserId: string;
+				parties: {
+					userId: string;
+					nickName: string;
+					state: "ringing" | "joined" | "ended";
+					reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				}[];
+				state: "ringing" | "joined" | "ended";
+				callState: "ringing" | "ended" | "active";
+				data: unknown;
+				open: boolean;
+				createdAt: number;
+				version: number;
+				reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				ringUntil?: number | undefined;
+				answeredBy?: string | undefined;
+				answeredAt?: number | undefined;
+				endedAt?: number | undefined;
+			};
+			join: {
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				token: string;
+				nonce: string;
+				timestamp: number;
+			};
+		};
+	};
+	endCall: {
+		request: {
+			appId: string;
+			callId: string;
+			userId: string;
+		};
+		response: {
+			call: {
+				callId: string;
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				callerUserId: string;
+				parties: {
+					userId: string;
+					nickName: string;
+					state: "ringing" | "joined" | "ended";
+					reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				}[];
+				state: "ringing" | "joined" | "ended";
+				callState: "ringing" | "ended" | "active";
+				data: unknown;
+				open: boolean;
+				createdAt: number;
+				version: number;
+				reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				ringUntil?: number | undefined;
+				answeredBy?: string | undefined;
+				answeredAt?: number | undefined;
+				endedAt?: number | undefined;
+			};
+		};
+	};
+	getCall: {
+		request: {
+			appId: string;
+			callId: string;
+			userId: string;
+		};
+		response: {
+			call: {
+				callId: string;
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				callerUserId: string;
+				parties: {
+					userId: string;
+					nickName: string;
+					state: "ringing" | "joined" | "ended";
+					reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				}[];
+				state: "ringing" | "joined" | "ended";
+				callState: "ringing" | "ended" | "active";
+				data: unknown;
+				open: boolean;
+				createdAt: number;
+				version: number;
+				reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				ringUntil?: number | undefined;
+				answeredBy?: string | undefined;
+				answeredAt?: number | undefined;
+				endedAt?: number | undefined;
+			};
+		};
+	};
 }
 export type ActionName = keyof ActionMap;
 export type ActionRequest<A extends ActionName> = ActionMap[A]["request"];
@@ -718,10 +914,20 @@ export interface CloudLike {
 	}>;
 	database(): DatabaseLike;
 }
+/**
+ * Calls one action and unwraps the reply envelope: resolves with `data`, rejects with a JRTCError
+ * (the server's code, NETWORK when the call or its reply failed, TIMEOUT after `timeoutMs`).
+ */
+export declare function callAction<A extends ActionName>(cloud: CloudLike, timers: Timers, timeoutMs: number, action: A, payload: ActionRequest<A>): Promise<ActionResponse<A>>;
 type EventCallbacks<E> = {
 	[K in keyof E]: (...args: never[]) => void;
 };
-declare class TypedEmitter<E extends EventCallbacks<E>> {
+/**
+ * A tiny typed event emitter (mini programs have no Node `events`). A listener that throws does not stop
+ * the others nor the SDK: its error is rethrown on a fresh stack, where the platform reports it
+ * (App.onError in a mini program).
+ */
+export declare class TypedEmitter<E extends EventCallbacks<E>> {
 	private listeners;
 	/** Adds a listener; returns a function that removes it. */
 	on<K extends keyof E>(event: K, listener: E[K]): () => void;
@@ -1231,6 +1437,29 @@ export declare class JRTCMiniappClient extends ClientCore<ClientEvents> {
 	private others;
 	private signal;
 }
+interface ResilientWatchOptions {
+	/** Starts one platform watch (called again for every re-watch). */
+	open(handlers: WatchHandlers): WatcherLike;
+	policy: ReconnectPolicy;
+	timers: Timers;
+	/** Every snapshot of every watch, in order; each re-watch starts with a full (`init`) one. */
+	onSnapshot(snapshot: WatchSnapshot): void;
+	/** false when a watch failed and a retry is scheduled; true when a re-watch delivered its first snapshot. */
+	onHealth(healthy: boolean, error?: unknown): void;
+	/** The policy gave up: no more retries. */
+	onGiveUp(error: unknown): void;
+}
+interface ResilientWatch {
+	/** Stops for good (closes the platform watch, cancels a pending retry). */
+	close(): void;
+}
+/**
+ * Keeps a watch alive: on error the broken watch is closed and, after the policy's delay, a new one is
+ * opened. A re-watch right after close() can itself fail (-402002 on CloudBase); that is just another
+ * error, retried with the next delay. Events of a replaced watch are ignored, so a late snapshot of an
+ * old watch never overtakes the new one.
+ */
+export declare function resilientWatch(options: ResilientWatchOptions): ResilientWatch;
 
 export {
 	JRTCMiniappClient as default,

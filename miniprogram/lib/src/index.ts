@@ -10,6 +10,10 @@ export default JRTCMiniappClient;
 export { JRTCMiniappClient };
 export { JRTCError, JRTCFailure } from './errors';
 export { DefaultReconnectPolicy, DEFAULT_RETRY_DELAYS } from './reconnect';
+// For the calls bundle (src/calls/), which uses this bundle's own copies rather than carry its own.
+export { TypedEmitter } from './emitter';
+export { callAction } from './cloud';
+export { resilientWatch } from './watch';
 export { pickSpeaker, DEFAULT_SPEAKER_OPTIONS } from './media';
 export { ErrorCode, JrtcCode } from '../../../shared/errors';
 export { Role } from '../../../shared/constants';

@@ -87,7 +87,9 @@ export function viewOf(call: CallDoc, index: number): CallView {
     version: call.version,
   };
   if (p.reason) view.reason = p.reason;
-  if (p.ringUntil !== undefined) view.ringUntil = p.ringUntil;
+  // A callee's own ring; the caller's view carries the first ring to run out (its SDK asks then).
+  const ringUntil = p.ringUntil ?? call.dueAt;
+  if (ringUntil !== undefined) view.ringUntil = ringUntil;
   if (p.answeredBy !== undefined) view.answeredBy = p.answeredBy;
   if (call.answeredAt !== undefined) view.answeredAt = call.answeredAt;
   if (p.endedAt !== undefined) view.endedAt = p.endedAt;

@@ -117,9 +117,12 @@ export function answer(call: CallDoc, index: number, deviceId: string, now: numb
 export function leave(call: CallDoc, index: number, now: number, reason?: EndReason): CallDoc {
   const party = call.parties[index];
   if (party.state === 'ended') return call;
+  // What the party's state makes of its leaving; a given reason other than a hang-up wins (leaving
+  // the room before anyone answered is still a cancel).
   const own =
-    reason ??
-    (party.state === 'ringing' ? EndReason.REJECTED : index === 0 && call.answeredAt === undefined ? EndReason.CANCELED : EndReason.HANGUP);
+    reason !== undefined && reason !== EndReason.HANGUP
+      ? reason
+      : party.state === 'ringing' ? EndReason.REJECTED : index === 0 && call.answeredAt === undefined ? EndReason.CANCELED : EndReason.HANGUP;
   const parties = call.parties.map((p, i) => (i === index ? endPart(p, own, now) : p));
   // Whoever this leaves alone in the call hears the same reason (the other side of a hang-up, a
   // decline, a lost network).

@@ -81,7 +81,8 @@ export interface LocalCloudOptions {
   media?: { rtmpPort: number; httpPort: number } | false;
   /**
    * The openapi (云调用) service: `templates` are the mini program's subscription templates (default
-   * `local-call-invite`: thing1 caller, thing2 subject, time3 time). emulator/openapi/PROTOCOL.md.
+   * `local-call-invite`: thing1 caller, thing2 subject, time3 time); `voip` signs `cloud.getVoIPSign`.
+   * emulator/openapi/PROTOCOL.md.
    */
   openapi?: OpenApiConfig;
 }

@@ -3,6 +3,7 @@
  * posted to the local cloud's /admin (the URL the functions' SDK is redirected to), consent given by
  * the simulated phone's requestSubscribeMessage, and the errors exactly as the function sees them.
  */
+import { createHmac } from 'crypto';
 import type { LocalCloud } from '../jrtc/localCloud';
 import { startFixtureCloud } from '../__fixtures__/fixtureCloud';
 import { wxServerSdkEnv } from '../adminApi/sdkEnv';
@@ -18,11 +19,13 @@ interface WxCloud {
     wxacode: { get(params: Record<string, unknown>): Promise<unknown> };
   };
   database(): { createCollection(name: string): Promise<{ errMsg: string }> };
+  getVoIPSign(params: { groupId: string; nonce: string; timestamp: number }): Promise<Record<string, unknown>>;
 }
 
 let cloud: LocalCloud;
 let wx: WxCloud;
 const INVITE = 'local-call-invite';
+const SESSION_KEY = Buffer.from('0123456789abcdef');
 const invite = (touser: string, data: Record<string, unknown> = { thing1: { value: '王老师' }, thing2: { value: '语文课答疑' }, time3: { value: '2024年5月1日 15:01' } }) => ({
   touser,
   templateId: INVITE,
@@ -32,7 +35,9 @@ const invite = (touser: string, data: Record<string, unknown> = { thing1: { valu
 });
 
 beforeAll(async () => {
-  cloud = await startFixtureCloud({ openapi: { templates: { ...DEFAULT_TEMPLATES, 'local-other': { title: '来电提醒', keys: ['phrase1', 'name2'] } } } });
+  cloud = await startFixtureCloud({
+    openapi: { templates: { ...DEFAULT_TEMPLATES, 'local-other': { title: '来电提醒', keys: ['phrase1', 'name2'] } }, voip: { appId: 'wx-test-app', sessionKey: SESSION_KEY.toString('base64') } },
+  });
   // What node-sdk reads from the process (it believes it runs in a function); the URL is per instance.
   const { TCB_CONTEXT_CNFG: _url, ...env } = wxServerSdkEnv({ adminUrl: cloud.adminUrl, envId: cloud.envId });
   for (const [key, value] of Object.entries(env)) process.env[key] ??= value;
@@ -176,4 +181,15 @@ test('the database still answers on the same URL; an openapi the local cloud doe
 
 test('a local cloud refuses templates WeChat could not hold, and stops what it had started', async () => {
   await expect(startFixtureCloud({ openapi: { templates: { bad: { title: 't', keys: ['colour1'] } } } })).rejects.toThrow(/field colour1 is not <type><n>/);
+});
+
+test('cloud.getVoIPSign: HMAC-SHA256 by the configured session key over the sorted appId, groupId, nonce and timestamp', async () => {
+  const expected = createHmac('sha256', SESSION_KEY).update(['wx-test-app', 'call-42', 'n0nce', '1557056066'].sort().join('')).digest('hex');
+  expect(await wx.getVoIPSign({ groupId: 'call-42', nonce: 'n0nce', timestamp: 1557056066 })).toEqual({ signature: expected, errMsg: 'getVoIPSign:ok', errCode: 0 });
+  const other = await wx.getVoIPSign({ groupId: 'call-42', nonce: 'n0nce', timestamp: 1557056067 });
+  expect(other.signature).not.toBe(expected);
+  expect(await failure(wx.getVoIPSign({ groupId: 'call-42', nonce: 'x'.repeat(128), timestamp: 1 }))).toMatchObject({
+    errCode: -501007,
+    errMsg: 'getVoIPSign:fail -501007 invalid parameters. nonce must be 1 to 127 characters',
+  });
 });

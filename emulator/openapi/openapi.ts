@@ -4,7 +4,8 @@
  * URL as multipart forms (`action: wx.openApi`), so this service claims the multipart requests on
  * that path and leaves the JSON ones to the Admin API. Served: `subscribeMessage.send`, with the
  * simulated phone's consent (POST /v1/openapi/subscribe) and a record of what was sent (GET
- * /v1/openapi/messages). Everything is in memory: a restarted cloud has no grants and no records.
+ * /v1/openapi/messages), and `cloud.getVoIPSign` (voip.ts). Everything is in memory: a restarted
+ * cloud has no grants and no records.
  */
 import { randomBytes, randomUUID } from 'crypto';
 import type http from 'http';
@@ -13,6 +14,7 @@ import { ADMIN_PATH } from '../adminApi/adminApi';
 import { HttpError, MAX_BODY_BYTES, badRequest, expectMethod, openidOf, parseBody, readJson, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute } from '../service';
 import { DEFAULT_TEMPLATES, SubscribeRequestError, answerRequest, checkTemplates, refuseSend, type SendParams, type SubscribeAnswer, type SubscribeTemplates } from './subscribeMessage';
+import { LOCAL_VOIP_SIGNER, signVoip, type VoipSigner } from './voip';
 import { API_TYPE, decodeCommApiData, encodeCommOpenApiResp, parseMultipart } from './wire';
 
 /** POST: the simulated phone's wx.requestSubscribeMessage (header x-wx-openid names the user). */
@@ -24,6 +26,8 @@ export const MESSAGES_PATH = '/v1/openapi/messages';
 export interface OpenApiConfig {
   /** The subscription templates of this mini program (default DEFAULT_TEMPLATES). */
   templates?: SubscribeTemplates;
+  /** Who signs `cloud.getVoIPSign` (default LOCAL_VOIP_SIGNER; voip.ts). */
+  voip?: VoipSigner;
 }
 
 /** OpenApiService's options. */
@@ -148,6 +152,12 @@ export class OpenApiService implements EmulatorService {
         throw new TcbFailure('INVALID_PARAM', 'an openapi parameter is not JSON');
       }
       return encodeCommOpenApiResp(Buffer.from(this.send(params)), 'application/json; encoding=utf-8');
+    }
+    if (data.apiType === API_TYPE.SVRKIT_API && data.svrkit?.apiName === 'ApiVoipSign') {
+      const signed = signVoip(this.options.voip ?? LOCAL_VOIP_SIGNER, data.svrkit.reqData);
+      // WeChat's own refusal here is not documented: the local cloud answers CloudBase's invalid parameters.
+      if (typeof signed === 'string') throw new TcbFailure('INVALID_PARAM', signed);
+      return encodeCommOpenApiResp(signed, 'application/octet-stream');
     }
     throw new TcbFailure('INVALID_ACTION', `openapi ${field('apiName') || '(none)'} is not served by the local cloud`);
   }

@@ -6,6 +6,7 @@
 import { createHmac } from 'crypto';
 import type { LocalCloud } from '../jrtc/localCloud';
 import { startFixtureCloud } from '../__fixtures__/fixtureCloud';
+import { createCloudClient } from '../client/client';
 import { wxServerSdkEnv } from '../adminApi/sdkEnv';
 import { requestSubscribeMessage, sentMessages } from './phone';
 import { DEFAULT_TEMPLATES } from './subscribeMessage';
@@ -91,6 +92,15 @@ test('with consent the message is sent and recorded; the consent is spent: the n
     isError: true,
   });
   expect(await sentMessages(cloud.url, 'callee-1')).toHaveLength(1);
+});
+
+test('from inside a function instance (the SDK redirected as functions are): the same answers', async () => {
+  const caller = createCloudClient({ url: cloud.url, openid: 'caller-1' });
+  const ring = async () => (await caller.callFunction({ name: 'ring', data: { message: invite('callee-9') } })).result;
+  await requestSubscribeMessage(phone('callee-9'), { tmplIds: [INVITE] });
+  expect(await ring()).toEqual({ ok: true, errCode: 0, errMsg: 'openapi.subscribeMessage.send:ok' });
+  expect(await ring()).toEqual({ ok: false, errCode: 43101, errMsg: expect.stringMatching(/^openapi\.subscribeMessage\.send:fail user refuse to accept the msg rid: /) });
+  expect(await sentMessages(cloud.url, 'callee-9')).toHaveLength(1);
 });
 
 test('each acceptance allows one message: two acceptances, two messages, then 43101', async () => {

@@ -88,4 +88,26 @@ describe('service registry', () => {
     await expect(twice.start()).rejects.toThrow(/claimed by both alpha and other/);
     expect(() => new ServiceRegistry([again, new EchoService('x', []), new EchoService('x', [])], again)).toThrow(/two services are named x/);
   });
+
+  test('a conditional route (accepts) shares a path with its unconditional owner and takes only what it accepts', async () => {
+    const server: HttpServer = new HttpServer({ port: 0, info: () => ({}) });
+    const alpha = new EchoService('alpha', []);
+    const side: EmulatorService = {
+      name: 'side',
+      routes: [{ path: '/v1/alpha', accepts: (req) => req.headers['x-side'] === '1', handle: (_req, res) => sendJson(res, 200, { side: true }) }],
+      start: async () => undefined,
+      stop: async () => undefined,
+      getInfo: () => ({}),
+    };
+    // Registered after the owner: the conditional route is still tried first.
+    const registry = new ServiceRegistry([server, alpha, side], server);
+    await registry.start();
+    try {
+      const post = async (headers: Record<string, string>) => (await fetch(`${server.url}/v1/alpha`, { method: 'POST', headers, body: '{}' })).json();
+      expect(await post({ 'x-side': '1' })).toEqual({ side: true });
+      expect(await post({})).toEqual({ echo: {}, url: server.url });
+    } finally {
+      await registry.stop();
+    }
+  });
 });

@@ -87,11 +87,12 @@ export class HttpServer implements EmulatorService {
     const claimed = new Map<string, string>();
     for (const service of registry.all()) {
       for (const route of service.routes ?? []) {
+        routes.push(route);
+        if (route.accepts) continue; // a conditional route shares its path by design
         const key = String(route.path);
         const owner = claimed.get(key);
         if (owner !== undefined) throw new Error(`route ${key} is claimed by both ${owner} and ${service.name}`);
         claimed.set(key, service.name);
-        routes.push(route);
       }
       upgrades.push(...(service.upgrades ?? []));
     }
@@ -116,7 +117,8 @@ export class HttpServer implements EmulatorService {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (!this.table) throw new HttpError(503, { errCode: CloudErrors.SYS_ERR.errCode, errMsg: 'the local cloud is starting' });
-      const route = this.table.routes.find((r) => (typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname)));
+      const onPath = this.table.routes.filter((r) => (typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname)));
+      const route = onPath.find((r) => r.accepts?.(req)) ?? onPath.find((r) => !r.accepts);
       if (!route) throw new HttpError(404, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: `no route ${req.method} ${url.pathname}` });
       await route.handle(req, res, url);
     } catch (err) {

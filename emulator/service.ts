@@ -14,6 +14,12 @@ export type HttpHandler = (req: http.IncomingMessage, res: http.ServerResponse, 
 export interface HttpRoute {
   path: string | RegExp;
   handle: HttpHandler;
+  /**
+   * Claims only the requests on `path` it accepts, judged on the headers (the body is not read yet),
+   * before the path's unconditional route: a vendor SDK may send two services' calls to one URL
+   * (wx-server-sdk posts database JSON and openapi multipart to the same /admin).
+   */
+  accepts?(req: http.IncomingMessage): boolean;
 }
 
 /** A WebSocket upgrade route on an exact path. */

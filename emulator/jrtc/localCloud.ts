@@ -21,6 +21,7 @@ import { RealtimeGateway } from '../realtime/gateway';
 import { RuleEngine } from '../rules/rules';
 import { CollectionCatalog } from '../catalog/catalog';
 import { MANAGER_PATH, ManagerApi } from '../manager/managerApi';
+import { OpenApiService, type OpenApiConfig } from '../openapi/openapi';
 import type { ManagerCredentials } from '../manager/tc3';
 import { databaseDefinition, storeIndexes, type DatabaseDefinition } from '../../shared/database';
 import { provisionDatabase } from '../../shared/provision/database';
@@ -78,6 +79,12 @@ export interface LocalCloudOptions {
    * The jrtc function's push/pull domains and FLV port then follow the ports chosen.
    */
   media?: { rtmpPort: number; httpPort: number } | false;
+  /**
+   * The openapi (云调用) service: `templates` are the mini program's subscription templates (default
+   * `local-call-invite`: thing1 caller, thing2 subject, time3 time); `voip` signs `cloud.getVoIPSign`.
+   * emulator/openapi/PROTOCOL.md.
+   */
+  openapi?: OpenApiConfig;
 }
 
 /** A running local cloud. */
@@ -174,7 +181,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   // The start order, declared once: the port first, the media server before the functions (its
   // ports become the functions' env when they connect), the services the functions call after them.
   const registry = new ServiceRegistry(
-    [server, clock, ...(media ? [media] : []), functions, timers, watch, admin, manager, realtime, roomConsole],
+    [server, clock, ...(media ? [media] : []), functions, timers, watch, admin, manager, new OpenApiService({ ...options.openapi, envId: config.envId, now }), realtime, roomConsole],
     server,
     options.log,
   );

@@ -48,10 +48,27 @@ export declare const Role: {
 export type Role = (typeof Role)[keyof typeof Role];
 /** Who may take the stage in a room. */
 export type StagePolicy = "open" | "invite";
-/**
- * The one error-code table of the protocol. Codes are stable strings: clients switch on them,
- * so a code is never renamed or reused; add new ones at the end.
- */
+declare const EndReason: {
+	/** A party hung up (the one who did, and the last one left with it). */
+	readonly HANGUP: "hangup";
+	/** The callee declined. */
+	readonly REJECTED: "rejected";
+	/** Nobody answered before the ring ran out (30 s by default, JRTC_CALL_RING_SECONDS). */
+	readonly NO_ANSWER: "noAnswer";
+	/** The callee was in (or being rung for) another call. */
+	readonly BUSY: "busy";
+	/** The caller stopped ringing before an answer (or left while it rang). */
+	readonly CANCELED: "canceled";
+	/** The same user answered on another device (told by the SDK of the device that did not). */
+	readonly ANSWERED_ELSEWHERE: "answeredElsewhere";
+	/** The callee could not be reached: not in the app, and no subscription message could ring it. */
+	readonly OFFLINE: "offline";
+	/** A party's phone stopped heartbeating in the call's room (killed, out of network): its lease ran out. */
+	readonly NETWORK_LOST: "networkLost";
+	/** The service ended it: the party was kicked from the call's room, or the deployer ended the call. */
+	readonly ENDED_BY_SERVER: "endedByServer";
+};
+type EndReason = (typeof EndReason)[keyof typeof EndReason];
 export declare const ErrorCode: {
 	/** The payload failed its schema (wrong types, missing fields, oversized strings). */
 	readonly BAD_REQUEST: "BAD_REQUEST";
@@ -108,6 +125,12 @@ export declare const ErrorCode: {
 	 * transaction of a call that died, which CloudBase releases within 30 s). Nothing changed: retry.
 	 */
 	readonly BUSY: "BUSY";
+	/** No such call for this party: never rung, or the view belongs to another WeChat user. */
+	readonly CALL_NOT_FOUND: "CALL_NOT_FOUND";
+	/** The call is over for this party (details: why), so it cannot be answered or joined. */
+	readonly CALL_ENDED: "CALL_ENDED";
+	/** The caller is a party of another call still on: one call at a time. */
+	readonly IN_ANOTHER_CALL: "IN_ANOTHER_CALL";
 };
 /** One of the protocol's error codes. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -131,6 +154,14 @@ interface ErrorDetailsByCode {
 	/** The room's cap on anchors. */
 	STAGE_FULL: {
 		maxAnchors: number;
+	};
+	/** Why the call ended for this party. */
+	CALL_ENDED: {
+		reason: EndReason;
+	};
+	/** The other call. */
+	IN_ANOTHER_CALL: {
+		callId: string;
 	};
 	/** Each misconfigured environment variable and what is wrong with it. */
 	CONFIG_ERROR: Array<{
@@ -220,6 +251,43 @@ type JSONType = string | number | boolean | null | JSONType[] | {
 	[key: string]: JSONType;
 };
 interface ActionMap {
+	call: {
+		request: {
+			callees: string[];
+			appId: string;
+			userRoomId: string;
+			userId: string;
+			sessionId: string;
+			data?: JSONType | undefined;
+			ringSeconds?: number | undefined;
+		};
+		response: {
+			call: {
+				callId: string;
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				callerUserId: string;
+				parties: {
+					userId: string;
+					nickName: string;
+					state: "ringing" | "joined" | "ended";
+					reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				}[];
+				state: "ringing" | "joined" | "ended";
+				callState: "ringing" | "ended" | "active";
+				data: unknown;
+				open: boolean;
+				createdAt: number;
+				version: number;
+				reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				ringUntil?: number | undefined;
+				answeredBy?: string | undefined;
+				answeredAt?: number | undefined;
+				endedAt?: number | undefined;
+			};
+		};
+	};
 	issueToken: {
 		request: {
 			appId: string;
@@ -544,6 +612,134 @@ interface ActionMap {
 		};
 		response: {
 			room: RoomSummary;
+		};
+	};
+	listenCalls: {
+		request: {
+			appId: string;
+			userId?: string | undefined;
+			nickName?: string | undefined;
+			off?: boolean | undefined;
+			token?: {
+				userRoomId: string;
+				token: string;
+				nonce: string;
+				timestamp: number;
+			} | undefined;
+		};
+		response: {
+			userId: string;
+			listeningUntil: number;
+			renewInMs: number;
+			ringTemplateIds: string[];
+		};
+	};
+	acceptCall: {
+		request: {
+			deviceId: string;
+			appId: string;
+			callId: string;
+			userId: string;
+		};
+		response: {
+			call: {
+				callId: string;
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				callerUserId: string;
+				parties: {
+					userId: string;
+					nickName: string;
+					state: "ringing" | "joined" | "ended";
+					reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				}[];
+				state: "ringing" | "joined" | "ended";
+				callState: "ringing" | "ended" | "active";
+				data: unknown;
+				open: boolean;
+				createdAt: number;
+				version: number;
+				reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				ringUntil?: number | undefined;
+				answeredBy?: string | undefined;
+				answeredAt?: number | undefined;
+				endedAt?: number | undefined;
+			};
+			join: {
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				token: string;
+				nonce: string;
+				timestamp: number;
+			};
+		};
+	};
+	endCall: {
+		request: {
+			appId: string;
+			callId: string;
+			userId: string;
+		};
+		response: {
+			call: {
+				callId: string;
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				callerUserId: string;
+				parties: {
+					userId: string;
+					nickName: string;
+					state: "ringing" | "joined" | "ended";
+					reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				}[];
+				state: "ringing" | "joined" | "ended";
+				callState: "ringing" | "ended" | "active";
+				data: unknown;
+				open: boolean;
+				createdAt: number;
+				version: number;
+				reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				ringUntil?: number | undefined;
+				answeredBy?: string | undefined;
+				answeredAt?: number | undefined;
+				endedAt?: number | undefined;
+			};
+		};
+	};
+	getCall: {
+		request: {
+			appId: string;
+			callId: string;
+			userId: string;
+		};
+		response: {
+			call: {
+				callId: string;
+				appId: string;
+				userRoomId: string;
+				userId: string;
+				callerUserId: string;
+				parties: {
+					userId: string;
+					nickName: string;
+					state: "ringing" | "joined" | "ended";
+					reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				}[];
+				state: "ringing" | "joined" | "ended";
+				callState: "ringing" | "ended" | "active";
+				data: unknown;
+				open: boolean;
+				createdAt: number;
+				version: number;
+				reason?: "hangup" | "rejected" | "noAnswer" | "busy" | "canceled" | "answeredElsewhere" | "offline" | "networkLost" | "endedByServer" | undefined;
+				ringUntil?: number | undefined;
+				answeredBy?: string | undefined;
+				answeredAt?: number | undefined;
+				endedAt?: number | undefined;
+			};
 		};
 	};
 }

@@ -16,12 +16,19 @@ export const APP_ID = APP;
 /** Its key (local only). */
 export const APP_KEY = KEY;
 
-/** Starts a local cloud with a fresh on-disk store (as `npm start` runs it), timers off. */
+/** Starts a local cloud with a fresh on-disk store and its media server (as `npm start` runs it), timers off. */
 export async function startBenchCloud(): Promise<LocalCloud> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-bench-'));
   // Members filled into the rooms send no heartbeats: a lease of an hour (the most the function takes) keeps them members for the
   // whole run instead of turning them into ghosts that every later join would sweep.
-  return startLocalCloud({ port: 0, dataDir, timers: false, functionEnv: { JRTC_LEASE_MS: '3600000' }, log: () => undefined });
+  return startLocalCloud({
+    port: 0,
+    dataDir,
+    timers: false,
+    functionEnv: { JRTC_LEASE_MS: '3600000' },
+    media: { rtmpPort: 0, httpPort: 0 },
+    log: () => undefined,
+  });
 }
 
 /** Calls an action and throws unless it answered ok. */

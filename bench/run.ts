@@ -12,6 +12,7 @@ import type { Burst, BurstPhase } from './measures/burst';
 import { PERSONAL_PLAN_CALLS_PER_MONTH } from './measures/billing';
 import { measureCallsPerMinute } from './measures/callsPerMinute';
 import { measureIdleDay, measureWatchPushes } from './measures/cost';
+import { measureFirstAudio } from './measures/firstAudio';
 import { measureJoinLatency } from './measures/joinLatency';
 import { measureModuleLoad } from './measures/moduleLoad';
 import { measurePropagation } from './measures/propagation';
@@ -37,6 +38,7 @@ const plan = {
   sweepRuns: quick ? 3 : 10,
   pushWatchers: quick ? 20 : 100,
   pushJoins: quick ? 3 : 10,
+  firstAudioSamples: quick ? 5 : 20,
 };
 
 interface Row {
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
     const slow = await measureSlowDatabaseJoin(plan.slowJoinSamples, bar(`joinRoom at ${SIMULATED_RTT_MS} ms database round trip`, plan.slowJoinSamples));
     const idle = await measureIdleDay(plan.sweepRuns);
     const pushes = await measureWatchPushes(cloud, plan.pushWatchers, plan.pushJoins, bar(`watch pushes at ${plan.pushWatchers} watchers`, plan.pushJoins));
+    const firstAudio = await measureFirstAudio(cloud, plan.firstAudioSamples, bar('publish → first audio, server vs pipe', plan.firstAudioSamples));
     const burst = await measureBursts(plan.bursts, bar(`bursts of ${plan.bursts.join(', ')} phones`, 2 * (plan.bursts.length + 1)));
     bars.stop();
 
@@ -161,6 +164,12 @@ async function main(): Promise<void> {
         met: pushes.perJoin <= 1,
       },
       {
+        figure: 'publish → first audio at a listener ÷ a direct pipe',
+        value: `p50 ${round(firstAudio.ratioP50)} (${round(firstAudio.server.p50)} / ${round(firstAudio.direct.p50)} ms: ffmpeg -tcp_nodelay 1 → gate + node-media-server → HTTP-FLV listener / ffmpeg → pipe; ${firstAudio.samples} samples each); a publisher with Nagle on (ffmpeg's default): ${round(firstAudio.nagleRatioP50)} (${round(firstAudio.naglePublisher.p50)} ms)`,
+        goal: 'p50 ≤ 1.3',
+        met: firstAudio.ratioP50 <= 1.3,
+      },
+      {
         figure: 'database round trips per action (sequential / requests)',
         value: `join ${slow.join.sequential} / ${slow.join.requests}, heartbeat ${slow.heartbeat.sequential} / ${slow.heartbeat.requests}, leave ${slow.leave.sequential} / ${slow.leave.requests} (join requests: ${Object.entries(trips.joinByAction)
           .map(([a, n]) => `${n} ${a.replace(/^database\./, '')}`)
@@ -206,7 +215,7 @@ async function main(): Promise<void> {
     ];
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}${quick ? ', --quick' : ''}`;
     printTable(rows, machine);
-    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, roundTrips: trips, slowDatabaseJoin: slow, idleDay: idle, watchPushes: pushes, bursts: burst, rows };
+    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, roundTrips: trips, slowDatabaseJoin: slow, idleDay: idle, watchPushes: pushes, firstAudio, bursts: burst, rows };
     fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
     fs.writeFileSync(path.join(root, 'bench', 'RESULTS.md'), markdown(rows, machine));
   } finally {

@@ -116,17 +116,19 @@ export const unpublish = {
   response: z.object({ member: memberSchema }),
 };
 
-/** One publishing anchor's pull URLs. */
+/** One anchor's pull URLs. */
 export const pullStreamSchema = z.object({
   userId: z.string(),
   streamId: z.string(),
+  /** Whether the anchor publishes now; a stream that has not started plays once it does. */
+  publishing: z.boolean(),
   /** The URL for `<live-player>` (RTMP for RTC mode, else FLV). */
   url: z.string(),
   urls: z.object({ rtmp: z.string(), flv: z.string(), hls: z.string() }),
   expiresAt: z.number(),
 });
 
-/** subscribe: signed pull URLs, one per publishing anchor (or the ones named). */
+/** subscribe: signed pull URLs, one per anchor on stage (or the ones named). */
 export const subscribe = {
   request: z.object({
     ...sessionFields,

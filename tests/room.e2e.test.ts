@@ -73,9 +73,9 @@ describe('a room through the local cloud', () => {
       r.changes.some((c) => c.queueType === 'update' && c.updatedFields?.['stream.publishing'] === true),
     );
 
-    // Subscribe: one pull URL set per publishing anchor.
+    // Subscribe: one pull URL set per anchor on stage, the student itself (not publishing yet) included.
     const sub = await callOk(student.client, 'subscribe', student.session);
-    expect(sub.streams.map((s) => s.userId)).toEqual(['teacher']);
+    expect(sub.streams.map((s) => [s.userId, s.publishing])).toEqual([['teacher', true], ['student-1', false]]);
     expect(sub.streams[0].streamId).toBe(pub.streamId);
     expect(sub.streams[0].url).toMatch(/^rtmp:\/\/127\.0\.0\.1:1935\/live\/.+\?sign=/);
     expect(sub.streams[0].urls.flv).toMatch(/^http:\/\/127\.0\.0\.1:8000\/live\/.+\.flv\?sign=/);

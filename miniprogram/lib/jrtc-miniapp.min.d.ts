@@ -391,6 +391,7 @@ interface ActionMap {
 			streams: {
 				userId: string;
 				streamId: string;
+				publishing: boolean;
 				url: string;
 				urls: {
 					rtmp: string;
@@ -783,7 +784,10 @@ export interface RoomEventCallbacks {
 	memberUpdated: (member: Member, previous: Member) => void;
 	/** The roster was (re)loaded from a fresh watch snapshot: `members` is complete, your own entry included. */
 	rosterSynced: () => void;
-	/** Another member started publishing; `stream.url` is the signed pull URL for `<live-player>`. */
+	/**
+	 * Another member started publishing (also each one publishing when you join); `stream.url` is the
+	 * signed pull URL for `<live-player>`: bind it, restarting a player of that member that gave up.
+	 */
 	streamPublished: (member: Member, stream: PullStream) => void;
 	/** A stream announced by streamPublished stopped (unpublished, demoted, or its member left). */
 	streamUnpublished: (member: Member) => void;
@@ -1239,7 +1243,10 @@ export interface JRTCEventCallbacks {
 	UserModifyRole: (user: JRTCUser & {
 		previousRole: Role;
 	}) => void;
-	/** Someone started publishing: bind `url` to a `<live-player>`. */
+	/**
+	 * Someone started publishing (also each one publishing when you join): bind `url` to its
+	 * `<live-player>`, restarting one that subscribe() gave you before the stream started.
+	 */
 	StreamPublished: (stream: JRTCStream) => void;
 	/** A stream announced by StreamPublished stopped. */
 	StreamUnpublished: (user: JRTCUser & {
@@ -1364,7 +1371,8 @@ export declare class JRTCMiniappClient extends ClientCore<ClientEvents> {
 	joinRoom(info: EnterRoomInfo): Promise<Room>;
 	/**
 	 * Becomes anchor (1) or audience (2). As an anchor you publish at once: `publishUrl` is your push URL
-	 * for `<live-pusher>` ('' as audience); `pullUrl` the first other anchor's stream ('' when none).
+	 * for `<live-pusher>` ('' as audience); `pullUrl` the first other anchor's stream ('' when nobody
+	 * else is on stage), also one that has not started: it plays once it does (see `subscribe`).
 	 */
 	setRole(roleType: Role): Promise<JRTCReply<{
 		data: {
@@ -1378,8 +1386,10 @@ export declare class JRTCMiniappClient extends ClientCore<ClientEvents> {
 		url: string;
 	}>>;
 	/**
-	 * The other anchors' streams: `url` the first one's pull URL for `<live-player>` ('' when nobody
-	 * publishes), `streams` all of them (one `<live-player>` each).
+	 * The other anchors' streams: `url` the first one's pull URL for `<live-player>` ('' when nobody else
+	 * is on stage), `streams` all of them (one `<live-player>` each). An anchor who has not started
+	 * publishing is listed too (`publishing: false`): its URL plays its stream once it starts, and
+	 * `StreamPublished` says when, with a fresh URL to (re)start a player that gave up meanwhile.
 	 */
 	subscribe(): Promise<JRTCReply<{
 		url: string;

@@ -96,4 +96,37 @@ describe('media handlers on the local cloud', () => {
     expect(() => listener.createPlayerHandlers('not an id')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
     expect(alog.all('error')).toEqual([[expect.objectContaining({ code: 'NETWORK' })]]);
   });
+
+  test('player: -2301 for an anchor who has not started publishing waits for its streamPublished', async () => {
+    const anchor = await (await ctx.client('w-a')).joinRoom(joinParams('media-2', 'w-a', 1));
+    // The listener's real cloud client, watched: it says when each call the SDK made has answered.
+    const platform = ctx.platform('openid-w-l');
+    const answered: string[] = [];
+    const watched = Object.create(platform) as typeof platform;
+    watched.callFunction = async (arg) => {
+      const res = await platform.callFunction(arg);
+      answered.push(String((arg.data as { action?: string }).action));
+      return res;
+    };
+    const listener = await (await ctx.client('w-l', { cloud: watched })).joinRoom(joinParams('media-2', 'w-l', 2));
+    const llog = new EventLog(listener);
+    const pullUrls: string[] = [];
+    listener.on('pullUrlChanged', (id, u) => pullUrls.push(`${id} ${u}`));
+    const [early] = await listener.subscribe();
+    expect(early).toMatchObject({ userId: 'w-a', publishing: false });
+
+    const player = listener.createPlayerHandlers('w-a');
+    const before = answered.filter((a) => a === 'subscribe').length;
+    player.onStateChange(event({ code: -2301 }));
+    for (let i = 0; i < 500 && answered.filter((a) => a === 'subscribe').length === before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(answered.filter((a) => a === 'subscribe')).toHaveLength(before + 1);
+    expect(pullUrls).toEqual([]); // nothing to restart on: the stream has not started
+
+    await anchor.publish();
+    const [, started] = await llog.waitFor('streamPublished', (m) => m.userId === 'w-a');
+    expect(started.url.split('?')[0]).toBe(early.url.split('?')[0]);
+    player.onStateChange(event({ code: -2301 }));
+    await new Promise<void>((resolve) => listener.once('pullUrlChanged', () => resolve()));
+    expect(pullUrls).toEqual([expect.stringMatching(/^w-a rtmp:\/\//)]);
+  });
 });

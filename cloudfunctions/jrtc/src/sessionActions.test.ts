@@ -180,20 +180,30 @@ describe('actions', () => {
     expect(await cloud.snapshot()).toEqual(before);
   });
 
-  it('subscribe lists publishing anchors with signed pull URLs, optionally only the named ones', async () => {
+  it('subscribe lists the anchors on stage with signed pull URLs, publishing or not, optionally only the named ones', async () => {
     await cloud.close();
     cloud = await createTestCloud({ JRTC_MEDIA_PROVIDER: 'tencent-css' });
     alice = (await joinAs(cloud, 'openid-a', 'room-1', 'alice', 1)).session;
     bob = (await joinAs(cloud, 'openid-b', 'room-1', 'bob', 2)).session;
     const carol = (await joinAs(cloud, 'openid-c', 'room-1', 'carol', 1)).session;
-    expect((await cloud.ok('openid-b', 'subscribe', bob)).streams).toEqual([]);
+    // Before anyone publishes: each anchor on stage, with the URL its stream will play at; not the audience.
+    const early = await cloud.ok('openid-b', 'subscribe', bob);
+    expect(early.streams.map((s) => [s.userId, s.publishing])).toEqual([['alice', false], ['carol', false]]);
     const a = await cloud.ok('openid-a', 'publish', alice);
     cloud.clock.advance(10);
     const c = await cloud.ok('openid-c', 'publish', carol);
 
     const all = await cloud.ok('openid-b', 'subscribe', bob);
     expect(actions.subscribe.response.parse(all)).toEqual(all);
-    expect(all.streams.map((s) => [s.userId, s.streamId])).toEqual([['alice', a.streamId], ['carol', c.streamId]]);
+    expect(all.streams.map((s) => [s.userId, s.streamId, s.publishing])).toEqual([['alice', a.streamId, true], ['carol', c.streamId, true]]);
+    // The stream id is fixed, so the URL handed out before the stream started is for that same stream.
+    expect(early.streams.map((s) => s.streamId)).toEqual([a.streamId, c.streamId]);
+    await cloud.ok('openid-c', 'unpublish', carol);
+    expect((await cloud.ok('openid-b', 'subscribe', bob)).streams.map((s) => [s.userId, s.publishing])).toEqual([['alice', true], ['carol', false]]);
+    await cloud.ok('openid-c', 'setRole', { ...carol, role: 2 });
+    expect((await cloud.ok('openid-b', 'subscribe', bob)).streams.map((s) => s.userId)).toEqual(['alice']);
+    await cloud.ok('openid-c', 'setRole', { ...carol, role: 1 });
+    await cloud.ok('openid-c', 'publish', carol);
     const s = all.streams[0];
     expect(s.url).toBe(s.urls.rtmp);
     expect(s.urls.flv).toMatch(new RegExp(`^https://play\\.example\\.com/live/${a.streamId}\\.flv\\?`));

@@ -93,7 +93,8 @@ export default class JRTCMiniappClient extends ClientCore<ClientEvents> {
 
   /**
    * Becomes anchor (1) or audience (2). As an anchor you publish at once: `publishUrl` is your push URL
-   * for `<live-pusher>` ('' as audience); `pullUrl` the first other anchor's stream ('' when none).
+   * for `<live-pusher>` ('' as audience); `pullUrl` the first other anchor's stream ('' when nobody
+   * else is on stage), also one that has not started: it plays once it does (see `subscribe`).
    */
   setRole(roleType: Role): Promise<JRTCReply<{ data: { publishUrl: string; pullUrl: string; role: Role } }>> {
     return this.reply(async (room) => {
@@ -109,8 +110,10 @@ export default class JRTCMiniappClient extends ClientCore<ClientEvents> {
   }
 
   /**
-   * The other anchors' streams: `url` the first one's pull URL for `<live-player>` ('' when nobody
-   * publishes), `streams` all of them (one `<live-player>` each).
+   * The other anchors' streams: `url` the first one's pull URL for `<live-player>` ('' when nobody else
+   * is on stage), `streams` all of them (one `<live-player>` each). An anchor who has not started
+   * publishing is listed too (`publishing: false`): its URL plays its stream once it starts, and
+   * `StreamPublished` says when, with a fresh URL to (re)start a player that gave up meanwhile.
    */
   subscribe(): Promise<JRTCReply<{ url: string; streams: PullStream[] }>> {
     return this.reply(async (room) => {

@@ -45,7 +45,10 @@ export interface RoomEventCallbacks {
   memberUpdated: (member: Member, previous: Member) => void;
   /** The roster was (re)loaded from a fresh watch snapshot: `members` is complete, your own entry included. */
   rosterSynced: () => void;
-  /** Another member started publishing; `stream.url` is the signed pull URL for `<live-player>`. */
+  /**
+   * Another member started publishing (also each one publishing when you join); `stream.url` is the
+   * signed pull URL for `<live-player>`: bind it, restarting a player of that member that gave up.
+   */
   streamPublished: (member: Member, stream: PullStream) => void;
   /** A stream announced by streamPublished stopped (unpublished, demoted, or its member left). */
   streamUnpublished: (member: Member) => void;

@@ -51,7 +51,10 @@ export interface JRTCEventCallbacks {
   UserLeavedRoom: (user: JRTCUser) => void;
   /** Someone's role changed (you included); `previousRole` is the one before. */
   UserModifyRole: (user: JRTCUser & { previousRole: Role }) => void;
-  /** Someone started publishing: bind `url` to a `<live-player>`. */
+  /**
+   * Someone started publishing (also each one publishing when you join): bind `url` to its
+   * `<live-player>`, restarting one that subscribe() gave you before the stream started.
+   */
   StreamPublished: (stream: JRTCStream) => void;
   /** A stream announced by StreamPublished stopped. */
   StreamUnpublished: (user: JRTCUser & { streamId: string }) => void;

@@ -36,8 +36,9 @@ export class RoomMedia {
   }
 
   /**
-   * Handlers for the `<live-player>` of `userId`: when it gives up (-2301) a fresh pull URL comes as
-   * `pullUrlChanged(userId, url)`; its volume feeds `activeSpeakerChanged` and `audioVolumes`.
+   * Handlers for the `<live-player>` of `userId`: when it gives up (-2301) on a stream that plays, a
+   * fresh pull URL comes as `pullUrlChanged(userId, url)`; its volume feeds `activeSpeakerChanged` and
+   * `audioVolumes`.
    */
   player(userId: string): MediaHandlers {
     check(isId(userId), 'userId');
@@ -45,7 +46,9 @@ export class RoomMedia {
       onStateChange: (e) => {
         if (codeOf(e) !== -2301) return;
         this.background(this.host.subscribe({ userIds: [userId] }), (streams) => {
-          if (streams[0]) this.host.emit('pullUrlChanged', userId, streams[0].url);
+          // An anchor that does not publish yet: restarting now would only give up again; its
+          // streamPublished brings the URL to play when it starts.
+          if (streams[0] && streams[0].publishing) this.host.emit('pullUrlChanged', userId, streams[0].url);
         });
       },
       onAudioVolumeNotify: (e) => this.feedVolume(userId, volumeOf(e)),

@@ -15,7 +15,7 @@ room.on('activeSpeakerChanged', (userId) => this.setData({ speaker: userId || ''
 room.on('signal', (s) => console.log(s.from, s.nickName, s.type, s.payload)); // sendSignal / customSignalTo*
 room.on('tokenWillExpire', () => getToken(userId, 'class-1').then((fresh) => room.renewToken(fresh)));
 const pushUrl = await room.publish();          // bind to <live-pusher mode="RTC" enable-camera="{{false}}" url="{{pushUrl}}">
-const streams = await room.subscribe();        // one <live-player mode="RTC" src="{{url}}"> per anchor
+const streams = await room.subscribe();        // one <live-player mode="RTC" src="{{url}}"> per anchor on stage
 const pusher = room.createPusherHandlers();    // bindstatechange / bindaudiovolumenotify / binderror → pusher.onStateChange(e) …
 const players = streams.map((s) => room.createPlayerHandlers(s.userId)); // the same for each <live-player>
 await room.setStagePolicy('invite', 6);        // owner: who may take the stage, 6 anchors at most

@@ -16,4 +16,6 @@ export const localFunctionEnv: Readonly<Record<string, string>> = {
   JRTC_OWNER_GRANTS: 'any',
   // The demo's pages name their users (teacher, student-1, ...); a deployment serves each caller its own.
   JRTC_USER_IDS: 'any',
+  // Calls ring a closed app with the local cloud's default template (emulator/openapi): caller, subject, time.
+  JRTC_CALL_TEMPLATE: JSON.stringify({ id: 'local-call-invite', page: 'pages/service/service', data: { thing1: '{callerName}', thing2: '{subject}', time3: '{time}' } }),
 };

@@ -4,7 +4,8 @@
  * shared/database.ts is not `false` is read through each user's wx.cloud-shaped client AND
  * from the store directly, and no document may contain any OPENID of the run, with one exception:
  * a peer signal's `_openid`, which holds its recipient's OPENID for the read rule. That exception is
- * checked too: only the recipient can read such a document, and it holds nobody else's OPENID.
+ * checked too: only the recipient can read such a document, and it holds nobody else's OPENID. The
+ * same holds for a call party's view (`_openid` is that party's own, shared/calls.ts).
  */
 import fs from 'fs';
 import os from 'os';
@@ -97,6 +98,13 @@ beforeAll(async () => {
   await act('erin', 'getBroadcasterList', sessions.erin);
   await act('erin', 'getRoomMemberCount', sessions.erin);
   await act('bob', 'issueToken', { appId: APP_ID, userRoomId: ROOM, userId: 'bob' });
+  // A call: erin listens, bob rings erin from the room, erin answers; then carol is rung too.
+  await act('erin', 'listenCalls', { appId: APP_ID, userId: 'erin' });
+  await act('carol', 'listenCalls', { appId: APP_ID, userId: 'carol' });
+  const { call } = await act('bob', 'call', { ...sessions.bob, callees: ['erin'] });
+  await act('erin', 'acceptCall', { appId: APP_ID, callId: call.callId, userId: 'erin', deviceId: 'device-erin' });
+  await act('bob', 'call', { ...sessions.bob, callees: ['carol'] });
+  await act('carol', 'getCall', { appId: APP_ID, callId: call.callId, userId: 'carol' });
 });
 
 afterAll(async () => {
@@ -109,6 +117,12 @@ afterAll(async () => {
  * recipient's. Returns the document without that field, for the search.
  */
 function withoutRecipientField(collection: string, doc: Record<string, unknown>): Record<string, unknown> {
+  if (collection === Collections.callParties) {
+    // A call party's view is made out to that party, and read by it alone.
+    expect({ view: doc._id, _openid: doc._openid }).toEqual({ view: doc._id, _openid: OPENID[doc.userId as User] });
+    const { _openid: _party, ...rest } = doc;
+    return rest;
+  }
   if (collection !== Collections.signals || doc.to === SIGNAL_TO_ROOM) return doc;
   const recipient = doc.to as User;
   expect({ signal: doc._id, _openid: doc._openid }).toEqual({ signal: doc._id, _openid: OPENID[recipient] });
@@ -117,8 +131,8 @@ function withoutRecipientField(collection: string, doc: Record<string, unknown>)
 }
 
 describe('no client-readable document contains an OPENID', () => {
-  test('the rules make exactly rooms, members and signals client-readable', () => {
-    expect(readable).toEqual([Collections.members, Collections.rooms, Collections.signals].sort());
+  test('the rules make exactly rooms, members, signals and call views client-readable', () => {
+    expect(readable).toEqual([Collections.members, Collections.rooms, Collections.signals, Collections.callParties].sort());
   });
 
   test('in the store itself (every document of every client-readable collection)', async () => {
@@ -129,13 +143,13 @@ describe('no client-readable document contains an OPENID', () => {
       for (const doc of docs) {
         // A signal's payload is the sender's own business (bob sent his own OPENID on purpose): only
         // what the service adds is checked, so the payload is masked.
-        const clean = collection === Collections.signals ? { ...withoutRecipientField(collection, doc), payloadJson: '' } : doc;
+        const clean = collection === Collections.signals ? { ...withoutRecipientField(collection, doc), payloadJson: '' } : withoutRecipientField(collection, doc);
         expect({ collection, id: doc._id, openids: openidsIn(clean) }).toEqual({ collection, id: doc._id, openids: [] });
         checked += 1;
       }
     }
-    // 4 members + 1 room + 6 signals (chat, 3 dm, invited, kicked).
-    expect(checked).toBe(11);
+    // 4 members + 1 room + 6 signals (chat, 3 dm, invited, kicked) + 3 call views (bob, erin, carol).
+    expect(checked).toBe(14);
   });
 
   test("through every user's client: rooms, members and the signals each may read", async () => {
@@ -150,9 +164,13 @@ describe('no client-readable document contains an OPENID', () => {
         ...(await readAll(client, Collections.signals, { roomKey: ROOM_KEY, _openid: '{openid}' })),
       ];
       for (const doc of signals) seen.push([Collections.signals, doc]);
+      // The call views the SDK reads: one's own, and only one's own.
+      const views = await readAll(client, Collections.callParties, { _openid: '{openid}' });
+      expect({ user, views: views.map((d) => d.userId) }).toEqual({ user, views: views.map(() => user) });
+      for (const doc of views) seen.push([Collections.callParties, doc]);
       expect(seen.filter(([c]) => c === Collections.members)).toHaveLength(4);
       for (const [collection, doc] of seen) {
-        const clean = collection === Collections.signals ? { ...withoutRecipientField(collection, doc), payloadJson: '' } : doc;
+        const clean = collection === Collections.signals ? { ...withoutRecipientField(collection, doc), payloadJson: '' } : withoutRecipientField(collection, doc);
         expect({ user, collection, id: doc._id, openids: openidsIn(clean) }).toEqual({ user, collection, id: doc._id, openids: [] });
       }
       // A peer signal a client reads is addressed to it.
@@ -191,7 +209,7 @@ describe('no client-readable document contains an OPENID', () => {
   });
 
   test('the private collections that do hold OPENIDs are closed to every client', async () => {
-    for (const collection of [Collections.presence, Collections.users]) {
+    for (const collection of [Collections.presence, Collections.users, Collections.calls, Collections.callees]) {
       expect(readable).not.toContain(collection);
       await expect(clients.alice.database().collection(collection).where({}).get()).rejects.toMatchObject({ errCode: -502003 });
     }

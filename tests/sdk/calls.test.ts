@@ -14,6 +14,7 @@ import { startLocalCloud } from '../../emulator/jrtc/localCloud';
 import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { APP_ID, PULL_DOMAIN, PUSH_DOMAIN, joinParams } from './localCloud';
 import { ManualTimers } from '../helpers/manualTimers';
+import { requestSubscribeMessage, sentMessages } from '../../emulator/openapi/phone';
 
 let cloud: LocalCloud;
 let dataDir: string;
@@ -95,7 +96,13 @@ async function phone(userId: string, timers?: Timers): Promise<{ client: JRTCMin
   });
   phones.push(client);
   const { token, nonce, timestamp, userRoomId } = joinParams('inbox', userId, 1);
-  const calls = await Calls.listen(client, { userId, nickName: userId, token: { token, nonce, timestamp, userRoomId } });
+  const calls = await Calls.listen(client, {
+    userId,
+    nickName: userId,
+    token: { token, nonce, timestamp, userRoomId },
+    // The simulated phone's wx.requestSubscribeMessage: the user taps "allow".
+    requestSubscribeMessage: (o) => requestSubscribeMessage({ url: cloud.url, openid: `openid-${userId}` }, o),
+  });
   return { client, calls, log: new CallLog(calls) };
 }
 
@@ -191,6 +198,39 @@ test('a phone killed mid-call ends the call for the other side with networkLost,
   expect(reason).toBe('networkLost');
   // A ghost leaves a room that has live members within 45 s (tests/hardening/ghosts.test.ts), seen here to a step.
   expect(cloud.clock.now() - killedAt).toBeLessThanOrEqual(45_000 + STEP_MS);
+});
+
+test('a callee whose app is closed is rung by subscription message, opens the app from it and answers', async () => {
+  const customer = await phone('customer7');
+  expect(customer.calls.ringTemplateIds).toEqual(['local-call-invite']);
+  // After a call the page asks (from a tap) to be rung when closed; then the app closes.
+  expect(await customer.calls.askToRingWhenClosed()).toBe(true);
+  await customer.calls.stop();
+  await customer.client.destroy();
+
+  const agent = await phone('agent7');
+  const rung = await agent.calls.call({ ...joinParams('svc-7', 'agent7', 1), callees: ['customer7'], data: { subject: '订单 42 售后' } });
+  expect(rung.parties[1]).toMatchObject({ userId: 'customer7', state: 'ringing' });
+  const [message] = await sentMessages(cloud.url, 'openid-customer7');
+  expect(message).toMatchObject({
+    templateId: 'local-call-invite',
+    page: `pages/service/service?callId=${rung.callId}&appId=${APP_ID}`,
+    data: { thing1: { value: 'agent7' }, thing2: { value: '订单 42 售后' } },
+  });
+
+  // The message opens the app: its watch finds the call still ringing.
+  const reopened = await phone('customer7');
+  const [invite] = await reopened.log.waitFor('callInvited');
+  expect(invite.callId).toBe(rung.callId);
+  await reopened.calls.accept(invite.callId);
+  await agent.log.waitFor('callAccepted');
+
+  // The one "allow" is spent: the next ring by message is refused by WeChat (43101), and the callee is offline.
+  await reopened.calls.hangUp(invite.callId);
+  await reopened.calls.stop();
+  const again = await agent.calls.call({ callees: ['customer7'] });
+  expect(again).toMatchObject({ state: 'ended', reason: 'offline' });
+  expect(await sentMessages(cloud.url, 'openid-customer7')).toHaveLength(1);
 });
 
 test('nobody reads another\'s calls: a watch or read beyond one\'s own views is refused', async () => {

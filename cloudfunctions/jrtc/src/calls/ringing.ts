@@ -44,7 +44,8 @@ export function ringMessage(template: CallTemplate, openid: string, facts: RingF
   const words: Record<string, string> = {
     callerName: facts.callerName || facts.callerUserId,
     callerUserId: facts.callerUserId,
-    subject: facts.subject,
+    // WeChat refuses an empty field (47003): a call without a subject says what it is.
+    subject: facts.subject || '语音通话',
     time: chinaTime(facts.now),
   };
   const data: Record<string, { value: string }> = {};

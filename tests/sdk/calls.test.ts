@@ -14,6 +14,7 @@ import { startLocalCloud } from '../../emulator/jrtc/localCloud';
 import type { LocalCloud } from '../../emulator/jrtc/localCloud';
 import { APP_ID, PULL_DOMAIN, PUSH_DOMAIN, joinParams } from './localCloud';
 import { ManualTimers } from '../helpers/manualTimers';
+import { FakePlatform } from './fakePlatform';
 import { requestSubscribeMessage, sentMessages } from '../../emulator/openapi/phone';
 
 let cloud: LocalCloud;
@@ -85,13 +86,13 @@ async function quiet(): Promise<void> {
 }
 
 /** A phone of `userId` (its own WeChat user), listening for calls. */
-async function phone(userId: string, timers?: Timers): Promise<{ client: JRTCMiniappClient; calls: Calls; log: CallLog }> {
+async function phone(userId: string, timers?: Timers, platform: FakePlatform | null = null): Promise<{ client: JRTCMiniappClient; calls: Calls; log: CallLog }> {
   const client = JRTCMiniappClient.init({
     appId: APP_ID,
     pushDomain: PUSH_DOMAIN,
     pullDomain: PULL_DOMAIN,
     cloud: counted(createCloudClient({ url: cloud.url, openid: `openid-${userId}` })),
-    platform: null,
+    platform,
     timers,
   });
   phones.push(client);
@@ -198,6 +199,45 @@ test('a phone killed mid-call ends the call for the other side with networkLost,
   expect(reason).toBe('networkLost');
   // A ghost leaves a room that has live members within 45 s (tests/hardening/ghosts.test.ts), seen here to a step.
   expect(cloud.clock.now() - killedAt).toBeLessThanOrEqual(45_000 + STEP_MS);
+});
+
+test('background: a party whose app keeps running in the background (audio mode) stays in the call; suspended, it ends networkLost for the other side, and hears it once when back', async () => {
+  const STEP_MS = 2_500;
+  const agentTimers = new ManualTimers(cloud.clock.now());
+  const customerTimers = new ManualTimers(cloud.clock.now());
+  const platform = new FakePlatform();
+  const step = async (timers: ManualTimers[]): Promise<void> => {
+    cloud.clock.advance(STEP_MS);
+    for (const t of timers) await t.advance(STEP_MS);
+    await quiet();
+  };
+  const agent = await phone('agent8', agentTimers);
+  const customer = await phone('customer8', customerTimers, platform);
+  await agent.calls.call({ ...joinParams('svc-8', 'agent8', 1), callees: ['customer8'] });
+  const [invite] = await customer.log.waitFor('callInvited');
+  await customer.calls.accept(invite.callId);
+  await agent.log.waitFor('callAccepted');
+
+  // To the background with requiredBackgroundModes ["audio"] (miniprogram/app.json): the JS keeps
+  // running, so do its heartbeats: two minutes later both are still in the call and in the room.
+  platform.fireHide();
+  for (let t = 0; t < 120_000; t += STEP_MS) await step([agentTimers, customerTimers]);
+  expect(agent.log.names()).toEqual(['callAccepted']);
+  expect(agent.client.room?.members.map((m) => m.userId).sort()).toEqual(['agent8', 'customer8']);
+
+  // WeChat suspends it (audio stopped, or memory): no more beats; the agent hears networkLost.
+  const suspendedAt = cloud.clock.now();
+  while (!agent.log.names().includes('callEnded:networkLost') && cloud.clock.now() - suspendedAt < 90_000) await step([agentTimers]);
+  expect(agent.log.names()).toEqual(['callAccepted', 'callEnded:networkLost']);
+  expect(cloud.clock.now() - suspendedAt).toBeLessThanOrEqual(45_000 + STEP_MS);
+
+  // Back in the foreground: its room rejoins, and the call it was in is over, told once.
+  platform.fireShow();
+  await customerTimers.advance(0);
+  await quiet();
+  const [, reason] = await customer.log.waitFor('callEnded');
+  expect(reason).toBe('networkLost');
+  expect(customer.log.names().filter((n) => n.startsWith('callEnded'))).toEqual(['callEnded:networkLost']);
 });
 
 test('a callee whose app is closed is rung by subscription message, opens the app from it and answers', async () => {

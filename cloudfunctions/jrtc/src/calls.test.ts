@@ -187,3 +187,17 @@ test('a caller in another call cannot ring from a second room', async () => {
   const reply = await cloud.call('openid-a', 'call', { ...second, callees: ['bob'] });
   expect(codeOf(reply)).toBe(ErrorCode.IN_ANOTHER_CALL);
 });
+
+test('a callee takes the stage of an invite-only room with the token acceptCall made it; that token is its alone', async () => {
+  await listenAs(cloud, 'openid-b', 'bob');
+  const { alice, view } = await ring(['bob']);
+  await cloud.ok('openid-a', 'setStagePolicy', { ...alice, policy: 'invite' });
+  // Someone who was not rung cannot take the stage.
+  const { token, nonce, timestamp } = tokenFields(cloud.clock.now(), 'call-1', 'carol');
+  const carol = await cloud.call('openid-c', 'joinRoom', { appId: APP_ID, userRoomId: 'call-1', userId: 'carol', token, nonce, timestamp, role: 1 });
+  expect(codeOf(carol)).toBe(ErrorCode.ROLE_FORBIDDEN);
+  const { join } = await cloud.ok('openid-b', 'acceptCall', { ...party(view.callId, 'bob'), deviceId: 'device-b-1' });
+  expect(codeOf(await cloud.call('openid-x', 'joinRoom', { ...join, role: 1 }))).toBe(ErrorCode.TOKEN_REPLAYED);
+  const bob = await cloud.ok('openid-b', 'joinRoom', { ...join, role: 1 });
+  expect(bob.member.role).toBe(1);
+});

@@ -70,6 +70,12 @@ export const nonceEntrySchema = z.object({
    * proof's (whose first join writes the entry with false at once).
    */
   owner: z.boolean().optional(),
+  /**
+   * true: a token acceptCall made for a party of a call in this room (calls/): its joins may take the
+   * stage even when the room's stage is invite-only, as the call invited the party. Written ahead of
+   * the join, like an owner grant, and never spent (the party's rejoins keep their seat anyway).
+   */
+  stage: z.boolean().optional(),
 });
 /** A consumed nonce. */
 export type NonceEntry = z.infer<typeof nonceEntrySchema>;

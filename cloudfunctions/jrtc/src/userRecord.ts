@@ -97,7 +97,8 @@ function sameEntry(a: NonceEntry | null, b: NonceEntry): boolean {
     a.roomKey === b.roomKey &&
     a.expiresAt === b.expiresAt &&
     a.revoked === b.revoked &&
-    a.owner === b.owner
+    a.owner === b.owner &&
+    a.stage === b.stage
   );
 }
 

@@ -11,6 +11,8 @@ import { calleeIdOf, viewOf } from '../calls/callDocs';
 import { answer, leave } from '../calls/callFlow';
 import { readCallee, readParty, writeCall } from '../calls/callStore';
 import { transact } from '../transact';
+import { nonceIdOf } from '../records';
+import { changedUser, readUser, writeUser } from '../userRecord';
 import type { Handler } from './types';
 
 /**
@@ -21,6 +23,9 @@ import type { Handler } from './types';
 export const acceptCall: Handler<'acceptCall'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
   const appKey = appKeyOf(deps.config, request.appId);
+  // Drawn outside the transaction, which may run more than once.
+  const nonce = generateNonce();
+  const timestamp = now + deps.config.tokenTtlSeconds * 1000;
   const call = await transact(deps.db, async (tx) => {
     const { call: current, index } = await readParty(tx, request, caller.OPENID, now);
     const party = current.parties[index];
@@ -29,13 +34,17 @@ export const acceptCall: Handler<'acceptCall'> = async (request, { caller, deps 
       throw new ProtocolError(ErrorCode.CALL_ENDED, 'this call is over', { reason: party.reason ?? EndReason.HANGUP });
     }
     const callee = await readCallee(tx, request.appId, request.userId);
+    const user = await readUser(tx, request.appId, request.userId);
     const next = answer(current, index, request.deviceId, now);
     await writeCall(tx, next);
+    // The token's nonce entry, made out to this party for the call's room, lets its join take the
+    // stage of an invite-only room (records.ts `stage`); anyone else presenting it is TOKEN_REPLAYED.
+    const grant = { id: nonceIdOf(request.appId, nonce), openid: caller.OPENID, roomKey: current.roomKey, expiresAt: timestamp, stage: true };
+    const nextUser = changedUser(user, { nonce: grant }, now);
+    if (nextUser) await writeUser(tx, request.appId, request.userId, nextUser);
     if (callee) await tx.collection(Collections.callees).doc(calleeIdOf(request.appId, request.userId)).update({ data: { callId: next.callId, updatedAt: now } });
     return next;
   });
-  const nonce = generateNonce();
-  const timestamp = now + deps.config.tokenTtlSeconds * 1000;
   const token = computeToken({ appId: call.appId, appKey, roomId: call.userRoomId, userId: request.userId, timestamp, nonce });
   const index = call.parties.findIndex((p) => p.userId === request.userId);
   return { call: viewOf(call, index), join: { appId: call.appId, userRoomId: call.userRoomId, userId: request.userId, token, nonce, timestamp } };

@@ -49,10 +49,11 @@ interface Admitted {
 
 /**
  * Fails unless the stage policy lets `userId` be an anchor: in an invite-only room the owner, a
- * member the owner invited or promoted, and a member already on stage (a rejoin keeps its seat).
+ * member the owner invited or promoted, a member already on stage (a rejoin keeps its seat), and a
+ * party of the room's call (`invited`: its token came from acceptCall).
  */
-function checkStage(role: number, policy: StagePolicy, ownerUserId: string, userId: string, existing: MemberDoc | null): void {
-  if (role !== Role.ANCHOR || policy !== 'invite' || ownerUserId === userId) return;
+function checkStage(role: number, policy: StagePolicy, ownerUserId: string, userId: string, existing: MemberDoc | null, invited: boolean): void {
+  if (role !== Role.ANCHOR || policy !== 'invite' || ownerUserId === userId || invited) return;
   if (existing && (existing.role === Role.ANCHOR || existing.invited === true)) return;
   throw new ProtocolError(ErrorCode.ROLE_FORBIDDEN, 'only the owner and invited members may take the stage in this room');
 }
@@ -83,7 +84,8 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
   // The owner once this join is in: the granted joiner, else the creator, else unchanged.
   const ownerUserId = nonce.ownerGrant || !room ? r.userId : room.ownerUserId;
   const takeOver = room !== null && room.ownerUserId !== ownerUserId;
-  checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, ownerUserId, r.userId, existing);
+  // A token acceptCall made (its nonce entry says `stage`) comes from an invitation to the room's call.
+  checkStage(r.role, room?.stagePolicy ?? config.defaultStagePolicy, ownerUserId, r.userId, existing, nonce.existing?.stage === true);
   // A new anchor only: a rejoin that keeps its seat passes even when the stage is full.
   if (room && r.role === Role.ANCHOR && existing?.role !== Role.ANCHOR) await rooms.takeSeat(room, ownerUserId, r.userId);
   // Only a rejoin has a presence whose heartbeat phase it keeps: a new member saves the read.

@@ -198,4 +198,11 @@ export declare function installCallMethods(): void;
 declare module './jrtc-miniapp.min' {
     interface JRTCMiniappClient extends JRTCCallMethods {
     }
+    /** The call events on the client (events.ts says when each fires). */
+    interface JRTCExtraEvents {
+        CallInvited: (call: CallView) => void;
+        CallAccepted: (call: CallView) => void;
+        CallUpdated: (call: CallView) => void;
+        CallEnded: (call: CallView, reason: EndReason) => void;
+    }
 }

@@ -1341,6 +1341,12 @@ declare class ClientCore<E extends EventCallbacks<E>> extends TypedEmitter<E> {
 	destroy(): Promise<void>;
 	private runJoin;
 }
+/**
+ * Events that add-on bundles emit on the client, by name: empty here; the calls bundle's typings add
+ * CallInvited, CallAccepted, CallUpdated and CallEnded (miniprogram/lib/src/calls/jrtcForm.ts).
+ */
+export interface JRTCExtraEvents {
+}
 /** A JRTC-form success: `code` 200, the call's fields, `reason` ''. */
 export type JRTCReply<T> = {
 	code: 200;
@@ -1360,6 +1366,8 @@ export declare class JRTCMiniappClient extends ClientCore<ClientEvents> {
 	static init(options: InitOptions): JRTCMiniappClient;
 	/** Adds a listener of a JRTC event; returns its remover. */
 	on<K extends keyof JRTCEventCallbacks>(event: K, listener: JRTCEventCallbacks[K]): () => void;
+	/** Adds a listener of an event an add-on bundle brings (the calls bundle's CallInvited, ...). */
+	on<K extends keyof JRTCExtraEvents>(event: K, listener: JRTCExtraEvents[K]): () => void;
 	/** Adds a listener of the custom signals named `customEventName`. */
 	on(customEventName: string, listener: (signal: JRTCSignal) => void): () => void;
 	/** Adds a listener that runs once. */

@@ -21,6 +21,13 @@ import { check, isId, isObject } from './validate';
 
 export type { InitOptions, JoinRoomParams, EnterRoomInfo } from './options';
 
+/**
+ * Events that add-on bundles emit on the client, by name: empty here; the calls bundle's typings add
+ * CallInvited, CallAccepted, CallUpdated and CallEnded (miniprogram/lib/src/calls/jrtcForm.ts).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface JRTCExtraEvents {}
+
 /** A JRTC-form success: `code` 200, the call's fields, `reason` ''. */
 export type JRTCReply<T> = { code: 200; reason: string } & T;
 
@@ -59,6 +66,8 @@ export default class JRTCMiniappClient extends ClientCore<ClientEvents> {
 
   /** Adds a listener of a JRTC event; returns its remover. */
   override on<K extends keyof JRTCEventCallbacks>(event: K, listener: JRTCEventCallbacks[K]): () => void;
+  /** Adds a listener of an event an add-on bundle brings (the calls bundle's CallInvited, ...). */
+  override on<K extends keyof JRTCExtraEvents>(event: K, listener: JRTCExtraEvents[K]): () => void;
   /** Adds a listener of the custom signals named `customEventName`. */
   override on(customEventName: string, listener: (signal: JRTCSignal) => void): () => void;
   override on(event: string, listener: (payload: never) => void): () => void {

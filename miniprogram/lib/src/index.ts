@@ -17,7 +17,7 @@ export { resilientWatch } from './watch';
 export { pickSpeaker, DEFAULT_SPEAKER_OPTIONS } from './media';
 export { ErrorCode, JrtcCode } from '../../../shared/errors';
 export { Role } from '../../../shared/constants';
-export type { InitOptions, JoinRoomParams, EnterRoomInfo, JRTCReply } from './client';
+export type { InitOptions, JoinRoomParams, EnterRoomInfo, JRTCReply, JRTCExtraEvents } from './client';
 export type { JRTCEventCallbacks, JRTCUser, JRTCStream, JRTCRoomMute, JRTCSignal } from './jrtcEvents';
 export type { Room, RosterScope, AudiencePage } from './room';
 export type { SignalOptions, SentSignal, TokenRenewal } from './roomApi';

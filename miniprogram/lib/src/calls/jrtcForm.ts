@@ -11,6 +11,7 @@ import { Calls } from './calls';
 import type { CallParams, ListenOptions } from './calls';
 import { JRTC_CALL_EVENTS } from './events';
 import type { CallEventCallbacks, CallView } from './events';
+import type { EndReason } from '../../../../shared/callWords';
 
 /** The JRTC-form call methods the calls bundle adds to the client. */
 export interface JRTCCallMethods {
@@ -95,4 +96,11 @@ declare module '../client' {
   // The client gains the call methods once the calls bundle is loaded.
   // eslint-disable-next-line @typescript-eslint/no-empty-interface
   interface JRTCMiniappClient extends JRTCCallMethods {}
+  /** The call events on the client (events.ts says when each fires). */
+  interface JRTCExtraEvents {
+    CallInvited: (call: CallView) => void;
+    CallAccepted: (call: CallView) => void;
+    CallUpdated: (call: CallView) => void;
+    CallEnded: (call: CallView, reason: EndReason) => void;
+  }
 }

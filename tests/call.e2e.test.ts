@@ -1,0 +1,103 @@
+/**
+ * A call in the JRTC form, through the BUILT SDK and calls bundles and the global `wx.cloud`,
+ * against a local cloud with its media server (own process): the agent rings, the customer's page
+ * is told (CallInvited), answers (acceptCall joins the call's room), both talk with real audio
+ * (ffmpeg is each phone's microphone, a tone of its own pitch, and each page's player), and a
+ * hang-up reaches the other side (CallEnded, hangup).
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import JRTCMiniappClient from '../miniprogram/lib/jrtc-miniapp.min';
+import '../miniprogram/lib/jrtc-calls.min';
+import type { CallView, EndReason } from '../miniprogram/lib/jrtc-calls.min';
+import { createCloudClient } from '../emulator/client/client';
+import { readWav, toneFrequency } from './helpers/audio';
+import { startCloudProcess } from './helpers/cloudProcess';
+import type { CloudProcess } from './helpers/cloudProcess';
+import { decodeToWav, killAll, pullAudio, pushTone, requireFfmpeg } from './helpers/ffmpeg';
+import { joinParams } from './helpers/room';
+
+jest.setTimeout(90_000);
+
+let cloud: CloudProcess;
+let tmp: string;
+const g = globalThis as { wx?: { cloud: ReturnType<typeof createCloudClient> } };
+const opened: JRTCMiniappClient[] = [];
+
+beforeAll(async () => {
+  requireFfmpeg();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-call-'));
+  cloud = await startCloudProcess({ media: true });
+});
+
+afterEach(() => killAll());
+
+afterAll(async () => {
+  await Promise.all(opened.map((c) => c.destroy()));
+  delete g.wx;
+  await cloud?.stop();
+});
+
+/** One phone's page: init on the global wx.cloud, the call events recorded. */
+function page(userId: string) {
+  const domain = `127.0.0.1:${cloud.media!.rtmpPort}`;
+  g.wx = { cloud: createCloudClient({ url: cloud.url, openid: `openid-${userId}` }) };
+  const jrtcMiniapp = JRTCMiniappClient.init({ appId: joinParams('x', userId, 1).appId, pushDomain: domain, pullDomain: domain });
+  opened.push(jrtcMiniapp);
+  const events: string[] = [];
+  const ended = new Promise<[CallView, EndReason]>((resolve) => jrtcMiniapp.on('CallEnded', (call, reason) => resolve([call, reason])));
+  const invited = new Promise<CallView>((resolve) => jrtcMiniapp.on('CallInvited', (call) => resolve(call)));
+  for (const name of ['CallInvited', 'CallAccepted'] as const) jrtcMiniapp.on(name, () => events.push(name));
+  jrtcMiniapp.on('CallEnded', () => events.push('CallEnded'));
+  return { jrtcMiniapp, events, ended, invited };
+}
+
+async function pitchOf(file: string): Promise<number> {
+  const wav = `${file}.wav`;
+  expect((await decodeToWav(file, wav)).code).toBe(0);
+  const { rate, samples } = readWav(wav);
+  return toneFrequency(rate, samples);
+}
+
+function expectPitch(measured: number, hz: number): void {
+  expect(measured).toBeGreaterThan(hz * 0.95);
+  expect(measured).toBeLessThan(hz * 1.05);
+}
+
+test('ring → accept → talk (real audio both ways) → hang up, in the JRTC form', async () => {
+  const agent = page('agent');
+  const customer = page('customer');
+  // The customer's page listens for its user (a token from the app's server binds the userId).
+  const { token, nonce, timestamp, userRoomId } = joinParams('inbox', 'customer', 1);
+  await customer.jrtcMiniapp.listenCalls({ userId: 'customer', token: { token, nonce, timestamp, userRoomId } });
+
+  const { code, data: rung } = await agent.jrtcMiniapp.call({ ...joinParams('call-room', 'agent', 1), callees: ['customer'], data: { subject: 'order 42' } });
+  expect(code).toBe(200);
+  const invite = await customer.invited;
+  expect(invite).toMatchObject({ callId: rung.callId, callerUserId: 'agent', data: { subject: 'order 42' } });
+  const { data: room } = await customer.jrtcMiniapp.acceptCall(invite.callId);
+  expect(room.userRoomId).toBe('call-room');
+
+  // Talk: each subscribes once and plays the other's URL, then publishes its microphone.
+  const [a, c] = await Promise.all([agent.jrtcMiniapp.subscribe(), customer.jrtcMiniapp.subscribe()]);
+  const heardByAgent = path.join(tmp, 'agent-hears.flv');
+  const heardByCustomer = path.join(tmp, 'customer-hears.flv');
+  const players = [pullAudio(a.url, heardByAgent, 3), pullAudio(c.url, heardByCustomer, 3)];
+  const [agentPush, customerPush] = await Promise.all([agent.jrtcMiniapp.publish(), customer.jrtcMiniapp.publish()]);
+  const microphones = [pushTone(agentPush.url, 5, 440), pushTone(customerPush.url, 5, 660)];
+  const results = await Promise.all([...players, ...microphones].map((p) => p.done));
+  for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  expectPitch(await pitchOf(heardByAgent), 660);
+  expectPitch(await pitchOf(heardByCustomer), 440);
+
+  // The customer hangs up: both hear it once, and the records say how long it lasted.
+  await customer.jrtcMiniapp.hangUp(invite.callId);
+  const [[, agentReason], [, customerReason]] = await Promise.all([agent.ended, customer.ended]);
+  expect([agentReason, customerReason]).toEqual(['hangup', 'hangup']);
+  expect(agent.events).toEqual(['CallAccepted', 'CallEnded']);
+  expect(customer.events).toEqual(['CallInvited', 'CallAccepted', 'CallEnded']);
+  const { data: records } = await agent.jrtcMiniapp.getCallRecords();
+  expect(records[0]).toMatchObject({ callId: rung.callId, state: 'ended', reason: 'hangup' });
+  expect((records[0].endedAt ?? 0) - (records[0].answeredAt ?? Infinity)).toBeGreaterThan(3_000);
+});

@@ -12,10 +12,10 @@ import JRTCMiniappClient from '../miniprogram/lib/jrtc-miniapp.min';
 import '../miniprogram/lib/jrtc-calls.min';
 import type { CallView, EndReason } from '../miniprogram/lib/jrtc-calls.min';
 import { createCloudClient } from '../emulator/client/client';
-import { readWav, toneFrequency } from './helpers/audio';
+import { expectPitch, pitchOf } from './helpers/pitch';
 import { startCloudProcess } from './helpers/cloudProcess';
 import type { CloudProcess } from './helpers/cloudProcess';
-import { decodeToWav, killAll, pullAudio, pushTone, requireFfmpeg } from './helpers/ffmpeg';
+import { killAll, pullAudio, pushTone, requireFfmpeg } from './helpers/ffmpeg';
 import { joinParams } from './helpers/room';
 
 jest.setTimeout(90_000);
@@ -53,17 +53,6 @@ function page(userId: string) {
   return { jrtcMiniapp, events, ended, invited };
 }
 
-async function pitchOf(file: string): Promise<number> {
-  const wav = `${file}.wav`;
-  expect((await decodeToWav(file, wav)).code).toBe(0);
-  const { rate, samples } = readWav(wav);
-  return toneFrequency(rate, samples);
-}
-
-function expectPitch(measured: number, hz: number): void {
-  expect(measured).toBeGreaterThan(hz * 0.95);
-  expect(measured).toBeLessThan(hz * 1.05);
-}
 
 test('ring → accept → talk (real audio both ways) → hang up, in the JRTC form', async () => {
   const agent = page('agent');

@@ -11,10 +11,10 @@ import path from 'path';
 import JRTCMiniappClient from '../miniprogram/lib/jrtc-miniapp.min';
 import type { JRTCEventCallbacks } from '../miniprogram/lib/jrtc-miniapp.min';
 import { createCloudClient } from '../emulator/client/client';
-import { readWav, toneFrequency } from './helpers/audio';
+import { expectPitch, pitchOf } from './helpers/pitch';
 import { startCloudProcess } from './helpers/cloudProcess';
 import type { CloudProcess } from './helpers/cloudProcess';
-import { decodeToWav, killAll, pullAudio, pushTone, requireFfmpeg } from './helpers/ffmpeg';
+import { killAll, pullAudio, pushTone, requireFfmpeg } from './helpers/ffmpeg';
 import { APP_ID, joinParams } from './helpers/room';
 
 jest.setTimeout(90_000);
@@ -51,19 +51,6 @@ function page(userId: string) {
   return { jrtcMiniapp, started, join: (room: string) => jrtcMiniapp.joinRoom(joinParams(room, userId, 1)) };
 }
 
-/** The tone's pitch in what a player recorded. */
-async function pitchOf(file: string): Promise<number> {
-  const wav = `${file}.wav`;
-  expect((await decodeToWav(file, wav)).code).toBe(0);
-  const { rate, samples } = readWav(wav);
-  return toneFrequency(rate, samples);
-}
-
-/** Within 5 % of `hz` (the tone estimate's accuracy, as in media.e2e.test.ts): far from the other side's. */
-function expectPitch(measured: number, hz: number): void {
-  expect(measured).toBeGreaterThan(hz * 0.95);
-  expect(measured).toBeLessThan(hz * 1.05);
-}
 
 test("the seed's flow with both sides joining at once: each hears the other (real audio)", async () => {
   const room = 'seed-call-1';

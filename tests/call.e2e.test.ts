@@ -53,7 +53,6 @@ function page(userId: string) {
   return { jrtcMiniapp, events, ended, invited };
 }
 
-
 test('ring → accept → talk (real audio both ways) → hang up, in the JRTC form', async () => {
   const agent = page('agent');
   const customer = page('customer');

@@ -51,7 +51,6 @@ function page(userId: string) {
   return { jrtcMiniapp, started, join: (room: string) => jrtcMiniapp.joinRoom(joinParams(room, userId, 1)) };
 }
 
-
 test("the seed's flow with both sides joining at once: each hears the other (real audio)", async () => {
   const room = 'seed-call-1';
   const agent = page('agent');

@@ -16,6 +16,7 @@ import { measureFirstAudio } from './measures/firstAudio';
 import { measureJoinLatency } from './measures/joinLatency';
 import { measureModuleLoad } from './measures/moduleLoad';
 import { measurePropagation } from './measures/propagation';
+import { measureRingLatency } from './measures/ringLatency';
 import { measureRoomScale } from './measures/roomScale';
 import { SIMULATED_RTT_MS, measureRoundTrips, measureSlowDatabaseJoin } from './measures/roundTrips';
 import { SDK_GZIP_BUDGET, measureSdkSize, peerGzipBytes } from './measures/sdkSize';
@@ -39,6 +40,7 @@ const plan = {
   pushWatchers: quick ? 20 : 100,
   pushJoins: quick ? 3 : 10,
   firstAudioSamples: quick ? 5 : 20,
+  rings: quick ? 30 : 100,
 };
 
 interface Row {
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
     const idle = await measureIdleDay(plan.sweepRuns);
     const pushes = await measureWatchPushes(cloud, plan.pushWatchers, plan.pushJoins, bar(`watch pushes at ${plan.pushWatchers} watchers`, plan.pushJoins));
     const firstAudio = await measureFirstAudio(cloud, plan.firstAudioSamples, bar('publish → first audio, server vs pipe', plan.firstAudioSamples));
+    const ring = await measureRingLatency(cloud, plan.rings, bar('ring → callee\'s callInvited', plan.rings));
     const burst = await measureBursts(plan.bursts, bar(`bursts of ${plan.bursts.join(', ')} phones`, 2 * (plan.bursts.length + 1)));
     bars.stop();
 
@@ -170,6 +173,12 @@ async function main(): Promise<void> {
         met: firstAudio.ratioP50 <= 1.3,
       },
       {
+        figure: 'ring → callee\'s callInvited (ms)',
+        value: `p50 ${round(ring.invited.p50)}, p99 ${round(ring.invited.p99)} (caller's call → the callee's event through the built SDK and calls bundles, ${ring.samples} rings; the call's reply: p50 ${round(ring.replied.p50)}, p99 ${round(ring.replied.p99)})`,
+        goal: 'p99 ≤ 100',
+        met: ring.invited.p99 <= 100,
+      },
+      {
         figure: 'database round trips per action (sequential / requests)',
         value: `join ${slow.join.sequential} / ${slow.join.requests}, heartbeat ${slow.heartbeat.sequential} / ${slow.heartbeat.requests}, leave ${slow.leave.sequential} / ${slow.leave.requests} (join requests: ${Object.entries(trips.joinByAction)
           .map(([a, n]) => `${n} ${a.replace(/^database\./, '')}`)
@@ -215,7 +224,7 @@ async function main(): Promise<void> {
     ];
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}${quick ? ', --quick' : ''}`;
     printTable(rows, machine);
-    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, roundTrips: trips, slowDatabaseJoin: slow, idleDay: idle, watchPushes: pushes, firstAudio, bursts: burst, rows };
+    const results = { date: new Date().toISOString(), machine, plan, size, join, scale, propagation, callsPerMinute: cpm, moduleLoad, roundTrips: trips, slowDatabaseJoin: slow, idleDay: idle, watchPushes: pushes, firstAudio, ringLatency: ring, bursts: burst, rows };
     fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
     fs.writeFileSync(path.join(root, 'bench', 'RESULTS.md'), markdown(rows, machine));
   } finally {

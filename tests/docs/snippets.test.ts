@@ -9,7 +9,8 @@
  * docs/snippets/typings/context.d.ts declares what every page takes from the app around it.
  *
  * The snippet pages compile in a scratch mini program that holds them, the shipped SDK
- * (lib/jrtc-miniapp.min.js and .d.ts) and miniprogram-api-typings, nothing else; server snippets
+ * (lib/jrtc-miniapp.min.js and .d.ts), the calls bundle beside it (lib/jrtc-calls.min.js and .d.ts)
+ * and miniprogram-api-typings, nothing else; server snippets
  * (`server/*.js`) are run and checked against the repository's own implementation.
  */
 import fs from 'fs';
@@ -69,7 +70,7 @@ function compileSnippets(): string[] {
   try {
     fs.cpSync(SNIPPETS, scratch, { recursive: true });
     fs.mkdirSync(path.join(scratch, 'lib'), { recursive: true });
-    for (const file of ['jrtc-miniapp.min.js', 'jrtc-miniapp.min.d.ts']) {
+    for (const file of ['jrtc-miniapp.min.js', 'jrtc-miniapp.min.d.ts', 'jrtc-calls.min.js', 'jrtc-calls.min.d.ts']) {
       fs.copyFileSync(path.join(ROOT, 'miniprogram', 'lib', file), path.join(scratch, 'lib', file));
     }
     fs.mkdirSync(path.join(scratch, 'node_modules'));

@@ -240,6 +240,23 @@ test('background: a party whose app keeps running in the background (audio mode)
   expect(customer.log.names().filter((n) => n.startsWith('callEnded'))).toEqual(['callEnded:networkLost']);
 });
 
+test('answered elsewhere: the same user on two devices rings on both; one answers, the other is told answeredElsewhere, once', async () => {
+  const agent = await phone('agent9');
+  const phoneA = await phone('dual9');
+  const phoneB = await phone('dual9');
+  await agent.calls.call({ ...joinParams('svc-9', 'agent9', 1), callees: ['dual9'] });
+  const [invite] = await phoneA.log.waitFor('callInvited');
+  await phoneB.log.waitFor('callInvited');
+  await phoneA.calls.accept(invite.callId);
+  expect((await phoneB.log.waitFor('callEnded'))[1]).toBe('answeredElsewhere');
+  await agent.log.waitFor('callAccepted');
+  await agent.calls.hangUp(invite.callId);
+  expect((await phoneA.log.waitFor('callEnded'))[1]).toBe('hangup');
+  // Device B heard the end once, as answeredElsewhere, not again as the hang-up.
+  await quiet();
+  expect(phoneB.log.names().filter((n) => n.startsWith('callEnded'))).toEqual(['callEnded:answeredElsewhere']);
+});
+
 test('a callee whose app is closed is rung by subscription message, opens the app from it and answers', async () => {
   const customer = await phone('customer7');
   expect(customer.calls.ringTemplateIds).toEqual(['local-call-invite']);

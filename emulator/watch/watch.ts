@@ -14,8 +14,7 @@ import { withOpenid } from '../rules/access';
 import type { ClientAccess } from '../rules/access';
 import type { EmulatorService } from '../service';
 import type { ChangeEvent, DocumentStore, MongoQuery, StoredDoc } from '../store/store';
-import { jsonEqual } from '../store/store';
-import { copyJson } from '../store/docData';
+import { copyJson, jsonEqual } from '../store/docData';
 import { sortComparator } from '../store/mongoQuery';
 
 /** The sort keys of a watch (`orderBy`): field path and direction, in order. */

@@ -3,7 +3,6 @@
  * and watches have no route of ours: clients speak the vendor's protocol (POST /web, the realtime
  * socket, POST /admin).
  */
-import { CloudErrors } from './cloudErrors';
 import { z } from 'zod';
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -24,9 +23,6 @@ export interface ErrorBody {
   errCode: number;
   errMsg: string;
 }
-
-/** CloudBase's "invalid parameters" code, for any malformed request. */
-export const INVALID_PARAMETERS = CloudErrors.INVALID_PARAM.errCode;
 
 /** A one-line description of the first problem zod found. */
 export function describeIssues(error: z.ZodError): string {

@@ -11,7 +11,7 @@ import { withOpenid } from '../rules/access';
 import type { ClientAccess } from '../rules/access';
 import type { DocumentStore, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreTx } from '../store/store';
 import { DatabaseError } from '../store/store';
-import { GET_LIMITS, newDocId } from '../store/docData';
+import { GET_LIMITS, invalid, newDocId } from '../store/docData';
 
 /** One client call, in the store's terms: a document (`docId`) or the documents `query` matches. */
 export type ClientDbCall = { collection: string } & (
@@ -182,7 +182,3 @@ export class ClientDatabase {
 
 /** What a write applies to: one document or a query's matches. */
 type ClientDbTarget = { collection: string; docId?: string; query?: MongoQuery };
-
-function invalid(message: string): DatabaseError {
-  return new DatabaseError('DB_INVALID_ARGUMENT', message);
-}

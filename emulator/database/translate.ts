@@ -13,6 +13,14 @@
 import { invalid as requestFailed, isPlainObject } from '../store/docData';
 import type { FindOptions, MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
 import { DATE_KEY, isStoredDate } from './ejson';
+/* eslint-disable @typescript-eslint/no-require-imports */
+// mingo's subpath modules, as store/mongoQuery.ts loads them (the project's moduleResolution does not read `exports`).
+const { Context } = require('mingo/core') as typeof import('mingo/types/core');
+const { Query } = require('mingo/query') as typeof import('mingo/types/query');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** No projection operators: only 0 / 1 paths reach mingo. */
+const projectionContext = Context.init({});
 
 const rangeOperators = new Set(['$lt', '$lte', '$gt', '$gte']);
 
@@ -117,59 +125,22 @@ export function toSort(order: unknown): FindOptions['sort'] {
 /** A projection (`{path: 0 | 1}`) as a function from a stored document to the returned one. */
 export type Projector = (doc: StoredDoc) => Record<string, unknown>;
 
-function readPath(doc: Record<string, unknown>, segments: string[]): { found: boolean; value: unknown } {
-  let node: unknown = doc;
-  for (const s of segments) {
-    if (!isPlainObject(node) || !Object.prototype.hasOwnProperty.call(node, s)) return { found: false, value: undefined };
-    node = node[s];
-  }
-  return { found: true, value: node };
-}
-
-function writePath(doc: Record<string, unknown>, segments: string[], value: unknown): void {
-  let node = doc;
-  for (const s of segments.slice(0, -1)) {
-    if (!isPlainObject(node[s])) node[s] = {};
-    node = node[s] as Record<string, unknown>;
-  }
-  node[segments[segments.length - 1]] = value;
-}
-
-function deletePath(doc: Record<string, unknown>, segments: string[]): void {
-  const parent = readPath(doc, segments.slice(0, -1));
-  if (parent.found && isPlainObject(parent.value)) delete parent.value[segments[segments.length - 1]];
-}
-
 /**
  * A decoded `projection` as a Projector: inclusion (`1`, `_id` kept unless `_id: 0`) or exclusion
- * (`0`), as Mongo. `$slice` / `$elemMatch` projections are not supported.
+ * (`0`), as MongoDB (mingo's projection, which also projects paths into arrays of objects).
+ * `$slice` / `$elemMatch` projections are not supported. The projector may change the document it
+ * is given (mingo removes excluded fields in place): callers pass their own copies.
  */
 export function toProjector(projection: unknown): Projector {
   if (projection === undefined) return (doc) => doc;
   if (!isPlainObject(projection)) throw requestFailed('projection: must be an object');
-  const include: string[][] = [];
-  const exclude: string[][] = [];
-  let keepId = true;
-  for (const [p, flag] of Object.entries(projection)) {
+  const flags = Object.entries(projection);
+  for (const [p, flag] of flags) {
     if (flag !== 0 && flag !== 1) throw requestFailed(`projection.${p}: only 0 and 1 are supported by the local cloud`);
-    if (p === '_id') keepId = flag === 1;
-    else (flag === 1 ? include : exclude).push(p.split('.'));
   }
-  if (include.length > 0 && exclude.length > 0) throw requestFailed('projection: cannot mix inclusion and exclusion');
-  if (include.length > 0) {
-    return (doc) => {
-      const out: Record<string, unknown> = keepId ? { _id: doc._id } : {};
-      for (const segments of include) {
-        const { found, value } = readPath(doc, segments);
-        if (found) writePath(out, segments, value);
-      }
-      return out;
-    };
+  if (new Set(flags.filter(([p]) => p !== '_id').map(([, flag]) => flag)).size > 1) {
+    throw requestFailed('projection: cannot mix inclusion and exclusion');
   }
-  return (doc) => {
-    const out: Record<string, unknown> = { ...doc };
-    if (!keepId) delete out._id;
-    for (const segments of exclude) deletePath(out, segments);
-    return out;
-  };
+  const query = new Query<StoredDoc>({}, { context: projectionContext });
+  return (doc) => query.find([doc], projection).all()[0] as Record<string, unknown>;
 }

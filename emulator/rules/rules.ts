@@ -46,6 +46,35 @@ type Evaluator = (ctx: RuleContext) => unknown;
 const ruleKeys = new Set(['read', 'write', 'create', 'update', 'delete']);
 const comparisons = new Set(['==', '!=', '===', '!==', '<', '<=', '>', '>=']);
 
+/**
+ * `auth.openid` / `doc.a.b` / `doc['a']` as [root, ...segments]; `fail` is called (and must throw)
+ * on anything else.
+ */
+function memberPath(node: jsep.Expression, fail: (what: string) => never): string[] {
+  if (node.type === 'Identifier') return [(node as jsep.Identifier).name];
+  if (node.type !== 'MemberExpression') return fail(`unsupported ${node.type} in a member access`);
+  const m = node as jsep.MemberExpression;
+  if (m.optional) fail('optional chaining is not supported');
+  let key: string;
+  if (!m.computed && m.property.type === 'Identifier') key = (m.property as jsep.Identifier).name;
+  else if (m.computed && m.property.type === 'Literal' && typeof (m.property as jsep.Literal).value === 'string') {
+    key = (m.property as jsep.Literal).value as string;
+  } else return fail('only fixed field names may be accessed');
+  return [...memberPath(m.object, fail), key];
+}
+
+/** The literal an expression is (a negative number is `-` applied to one); undefined for a non-literal. */
+function literalOf(node: jsep.Expression): string | number | boolean | null | undefined {
+  if (node.type === 'UnaryExpression') {
+    const u = node as jsep.UnaryExpression;
+    const n = u.operator === '-' && u.argument.type === 'Literal' ? (u.argument as jsep.Literal).value : undefined;
+    return typeof n === 'number' ? -n : undefined;
+  }
+  if (node.type !== 'Literal') return undefined;
+  const value = (node as jsep.Literal).value;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : undefined;
+}
+
 /** Turns an expression into a function, refusing every construct outside the rule language. */
 function compileExpression(source: string, where: string): Evaluator {
   let ast: jsep.Expression;
@@ -56,20 +85,6 @@ function compileExpression(source: string, where: string): Evaluator {
   }
   const fail = (what: string): never => {
     throw new Error(`${where}: rule ${JSON.stringify(source)}: ${what}`);
-  };
-
-  /** `auth.openid` / `doc.a.b` / `doc['a']` as [root, ...segments]. */
-  const memberPath = (node: jsep.Expression): string[] => {
-    if (node.type === 'Identifier') return [(node as jsep.Identifier).name];
-    if (node.type !== 'MemberExpression') return fail(`unsupported ${node.type} in a member access`);
-    const m = node as jsep.MemberExpression;
-    if (m.optional) fail('optional chaining is not supported');
-    let key: string;
-    if (!m.computed && m.property.type === 'Identifier') key = (m.property as jsep.Identifier).name;
-    else if (m.computed && m.property.type === 'Literal' && typeof (m.property as jsep.Literal).value === 'string') {
-      key = (m.property as jsep.Literal).value as string;
-    } else return fail('only fixed field names may be accessed');
-    return [...memberPath(m.object), key];
   };
 
   const build = (node: jsep.Expression): Evaluator => {
@@ -85,7 +100,7 @@ function compileExpression(source: string, where: string): Evaluator {
         return fail(`unknown identifier '${name}' (use auth.openid, doc.<field> or now)`);
       }
       case 'MemberExpression': {
-        const [root, ...segments] = memberPath(node);
+        const [root, ...segments] = memberPath(node, fail);
         if (root === 'auth') {
           if (segments.length !== 1 || segments[0] !== 'openid') fail('auth.openid is the only auth field');
           return (ctx) => ctx.auth.openid ?? null;
@@ -95,10 +110,8 @@ function compileExpression(source: string, where: string): Evaluator {
       }
       case 'UnaryExpression': {
         const u = node as jsep.UnaryExpression;
-        if (u.operator === '-' && u.argument.type === 'Literal' && typeof (u.argument as jsep.Literal).value === 'number') {
-          const value = -((u.argument as jsep.Literal).value as number);
-          return () => value;
-        }
+        const value = literalOf(u);
+        if (value !== undefined) return () => value;
         if (u.operator !== '!') return fail(`unsupported operator ${u.operator}`);
         const arg = build(u.argument);
         return (ctx) => !arg(ctx);
@@ -194,49 +207,17 @@ export type RuleClauses = RuleAtom[][];
 /** Past this many clauses the rest are dropped: the check then allows less, never more. */
 const MAX_CLAUSES = 64;
 
-/** `doc.a.b` / `doc['a']` as ['a', 'b']; null for anything else. */
-function docPath(node: jsep.Expression): string[] | null {
-  const segments: string[] = [];
-  let at = node;
-  while (at.type === 'MemberExpression') {
-    const m = at as jsep.MemberExpression;
-    const p = m.property;
-    if (!m.computed && p.type === 'Identifier') segments.unshift((p as jsep.Identifier).name);
-    else if (m.computed && p.type === 'Literal' && typeof (p as jsep.Literal).value === 'string') segments.unshift((p as jsep.Literal).value as string);
-    else return null;
-    at = m.object;
-  }
-  return at.type === 'Identifier' && (at as jsep.Identifier).name === 'doc' && segments.length > 0 ? segments : null;
-}
-
-/** The literal an expression is (a negative number is `-` applied to one); undefined for a non-literal. */
-function literalOf(node: jsep.Expression): string | number | boolean | null | undefined {
-  if (node.type === 'UnaryExpression') {
-    const u = node as jsep.UnaryExpression;
-    const n = u.operator === '-' && u.argument.type === 'Literal' ? (u.argument as jsep.Literal).value : undefined;
-    return typeof n === 'number' ? -n : undefined;
-  }
-  if (node.type !== 'Literal') return undefined;
-  const value = (node as jsep.Literal).value;
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : undefined;
-}
-
 /** `doc.x == auth.openid` or `doc.x == literal` with `side` the doc path; null when it is neither. */
 function equalityAtom(side: jsep.Expression, other: jsep.Expression): RuleAtom | null {
-  const path = docPath(side);
-  if (!path) return null;
-  if (other.type === 'MemberExpression') {
-    const o = other as jsep.MemberExpression;
-    const isOpenid =
-      !o.computed &&
-      o.object.type === 'Identifier' &&
-      (o.object as jsep.Identifier).name === 'auth' &&
-      o.property.type === 'Identifier' &&
-      (o.property as jsep.Identifier).name === 'openid';
-    return isOpenid ? { path: path.join('.'), kind: 'openid' } : null;
-  }
+  const notAPath = (): never => {
+    throw new Error('not a path');
+  };
+  const paths = [side, other].map((node) => (node.type === 'MemberExpression' ? memberPath(node, notAPath) : null));
+  const [path, otherPath] = paths;
+  if (!path || path[0] !== 'doc' || path.length < 2) return null;
+  if (otherPath) return otherPath.join('.') === 'auth.openid' ? { path: path.slice(1).join('.'), kind: 'openid' } : null;
   const value = literalOf(other);
-  return value === undefined ? null : { path: path.join('.'), kind: 'value', value };
+  return value === undefined ? null : { path: path.slice(1).join('.'), kind: 'value', value };
 }
 
 /**

@@ -84,11 +84,6 @@ export class LockTable {
   untrack(snapshot: Map<string, StoredDoc | null>): void {
     this.snapshots.delete(snapshot);
   }
-
-  /** How many documents are locked (info route, tests). */
-  get size(): number {
-    return this.locks.size;
-  }
 }
 
 /** What a LockTx needs of its store (DocumentStore implements it privately). */
@@ -165,11 +160,6 @@ export class LockTx implements LockHolder {
     // A commit may have changed it while its collection opened: the snapshot knows the old state.
     if (this.writes.has(key)) return copyOrNull(this.writes.get(key)?.doc);
     return this.snapshot.has(key) ? copyOrNull(this.snapshot.get(key)) : current;
-  }
-
-  /** `read`, under the name the store's write buffer uses (so add/set helpers take either). */
-  get(collection: string, id: string): Promise<StoredDoc | null> {
-    return this.read(collection, id);
   }
 
   /**

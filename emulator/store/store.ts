@@ -24,10 +24,8 @@ import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
 import { BufferedTx, type BufferedWrite } from './storeTx';
 import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
 
-// Everything this module exported before the split, so `from './store'` imports keep working.
 export type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
-export type { DatabaseErrorCode } from './docData';
-export { DatabaseError, assertFieldPath, assertMongoQuery, cloneData, diffDocs, isPlainObject, jsonEqual } from './docData';
+export { DatabaseError } from './docData';
 
 /**
  * The local cloud's document store: collections in memory (collection.ts: documents by id,
@@ -239,11 +237,6 @@ export class DocumentStore {
         }),
       schedule: options.schedule,
     }, options.timeoutMs);
-  }
-
-  /** How many documents open transactions hold locked (info route, tests). */
-  get lockedDocuments(): number {
-    return this.locks.size;
   }
 
   /** Creates or replaces a whole document (StoreTx.put). */

@@ -28,7 +28,7 @@ export class BufferedTx implements StoreTx {
   constructor(private readonly storedNow: (collection: string, id: string) => StoredDoc | null) {}
 
   /** The document as this transaction sees it, NOT copied (neither change nor keep it). */
-  peek(collection: string, id: string): StoredDoc | null {
+  private peek(collection: string, id: string): StoredDoc | null {
     this.check(collection, id);
     const buffered = this.writes.get(keyOf(collection, id));
     return buffered ? buffered.doc : this.storedNow(collection, id);

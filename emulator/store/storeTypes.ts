@@ -3,8 +3,6 @@
  * buffer and the database facades built on it.
  */
 
-import type { CheckedUpdate } from './docUpdate';
-
 /** A stored document: JSON-like data plus its id. */
 export type StoredDoc = Record<string, unknown> & { _id: string };
 /**
@@ -62,19 +60,12 @@ export interface StoreTx {
   /** Reads a document, seeing this transaction's own buffered writes. */
   get(collection: string, id: string): Promise<StoredDoc | null>;
   /**
-   * The document as `get` would read it, synchronously and NOT copied (callers neither change nor
-   * keep it), or undefined when it can only be read asynchronously (then use `get`).
-   */
-  peek(collection: string, id: string): StoredDoc | null | undefined;
-  /**
    * Creates or replaces the whole document (`doc._id`, if present, must equal `id`). Over an
    * existing document its change event is a replacement (`replaced`) unless `options.merge`.
    */
   put(collection: string, id: string, doc: Record<string, unknown>, options?: PutOptions): void;
   /** Applies an update to an existing document; false if it does not exist. */
   patch(collection: string, id: string, update: MongoUpdate): Promise<boolean>;
-  /** `patch` with an update already checked (docUpdate.ts `checkUpdate`). */
-  patchChecked(collection: string, id: string, update: CheckedUpdate): Promise<boolean>;
   /** Deletes the document (a no-op if it does not exist). */
   delete(collection: string, id: string): void;
 }

@@ -14,10 +14,11 @@ import { withOpenid } from '../rules/access';
 import type { ClientAccess } from '../rules/access';
 import type { EmulatorService } from '../service';
 import type { ChangeEvent, DocumentStore, MongoQuery, StoredDoc } from '../store/store';
-import { jsonEqual } from '../store/store';
-import { copyJson } from '../store/docData';
-import type { OrderBy } from './watchOrder';
-import { compareBy } from './watchOrder';
+import { copyJson, jsonEqual } from '../store/docData';
+import { sortComparator } from '../store/mongoQuery';
+
+/** The sort keys of a watch (`orderBy`): field path and direction, in order. */
+export type OrderBy = Array<[string, 'asc' | 'desc']>;
 
 /** What a watch looks at. `query` is a store query (database/translate.ts `toStoreQuery`). */
 export interface WatchSpec {
@@ -167,7 +168,8 @@ class Watch {
   private readonly matching = new Map<string, StoredDoc>();
   /** The result as the watcher holds it: id → doc, in order. */
   private held = new Map<string, StoredDoc>();
-  private readonly compare: (a: StoredDoc, b: StoredDoc) => number;
+  /** The result's order: `orderBy`, then `_id`. */
+  private readonly sort: Record<string, 1 | -1>;
   /** The query as the caller means it: a client's '{openid}' replaced. */
   private readonly query: MongoQuery;
 
@@ -179,7 +181,9 @@ class Watch {
     private readonly onClosed: () => void,
     private readonly lastSeq: () => number,
   ) {
-    this.compare = compareBy(spec.orderBy ?? []);
+    // The store's order (MongoDB's, as `find` sorts), ties broken by `_id` so a window is stable.
+    const sort: Record<string, 1 | -1> = Object.fromEntries((spec.orderBy ?? []).map(([f, d]) => [f, d === 'desc' ? -1 : 1]));
+    this.sort = { ...sort, _id: sort._id ?? 1 };
     this.query = auth ? withOpenid(spec.query, auth.openid) : spec.query;
   }
 
@@ -195,7 +199,7 @@ class Watch {
         ? [await store.get(collection, docId)].filter((d): d is StoredDoc => d !== null && store.matches(d, this.query))
         : await store.find(collection, this.query);
       if (this.closed) return;
-      for (const doc of found.sort(this.compare)) this.matching.set(doc._id, doc);
+      for (const doc of found.sort(sortComparator(this.sort))) this.matching.set(doc._id, doc);
       const pending = this.pending ?? [];
       this.pending = null;
       let id = this.lastSeq();
@@ -312,7 +316,7 @@ class Watch {
   /** The ids in the result: all matches, or the first `limit` of them in order. */
   private windowIds(): string[] {
     if (this.spec.limit === undefined) return [...this.matching.keys()];
-    return [...this.matching.values()].sort(this.compare).slice(0, this.spec.limit).map((d) => d._id);
+    return [...this.matching.values()].sort(sortComparator(this.sort)).slice(0, this.spec.limit).map((d) => d._id);
   }
 
   /**

@@ -1,5 +1,6 @@
 /**
- * The page methods the all-anchor scenarios (customer service, meeting) share: join on load as an
+ * The page methods of an all-anchor scenario (the meeting; customer service is a call, see
+ * pages/service/serviceDesk.ts): join on load as an
  * anchor, leave on unload or on the leave button, mute, the owner's mute of everyone (the meeting
  * page offers it), and media events into the SDK's handlers.
  */

@@ -47,19 +47,22 @@ export function entryUrl(entry: RoomEntry): string {
   return `/pages/${entry.scenario}/${entry.scenario}?${q}`;
 }
 
+/** A page query's value (the platform may pass it URI-encoded; a malformed encoding is taken as it is), '' when absent. */
+export function queryValue(query: Record<string, string | undefined>, key: string): string {
+  const raw = query[key] || '';
+  try {
+    return decodeURIComponent(raw);
+  } catch (err) {
+    return raw;
+  }
+}
+
 /**
  * Reads a scenario page's query (values may still be URI-encoded, as the platform passes them).
  * Throws BAD_REQUEST for a room or user id the protocol would refuse or a part the scenario lacks.
  */
 export function readEntry(scenario: Scenario, query: Record<string, string | undefined>): RoomEntry {
-  const get = (key: string): string => {
-    const raw = query[key] || '';
-    try {
-      return decodeURIComponent(raw);
-    } catch (err) {
-      return raw;
-    }
-  };
+  const get = (key: string): string => queryValue(query, key);
   const entry: RoomEntry = {
     scenario,
     userRoomId: get('room'),

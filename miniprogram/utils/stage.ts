@@ -122,15 +122,7 @@ export class Stage {
       const room = await jrtcMiniapp.joinRoom({ ...token, role, nickName: entry.nickName || token.userId });
       if (this.left) return this.stopClient();
       this.follow(jrtcMiniapp, room);
-      this.offs.push(
-        renewTokens({
-          cloud: this.cloud,
-          room,
-          request,
-          onFailure: (err, retrying) => this.renewalFailed(err, retrying),
-          onRecovered: () => this.renewalRecovered(),
-        }),
-      );
+      this.renewFor(room, request);
       return room;
     } catch (err) {
       if (!this.left) this.render({ state: 'disconnected', notice: describeError(err) });
@@ -151,6 +143,29 @@ export class Stage {
       if (err instanceof JRTCError && err.code === 'POLICY_DENIED') return issueToken(this.cloud, asked);
       throw err;
     }
+  }
+
+  /**
+   * Follows a room another part of the page joined with its own client (a call's room: the SDK's
+   * Calls join it on call / accept), renewing its token as `join` does. The client stays its
+   * owner's: `release` lets go of the room without leaving it or destroying the client.
+   */
+  adopt(jrtcMiniapp: JRTCMiniappClient, room: Room, request: TokenRequest): void {
+    if (this.left) return;
+    this.jrtc = jrtcMiniapp;
+    this.render({ userId: room.userId, notice: '' });
+    this.follow(jrtcMiniapp, room);
+    this.renewFor(room, request);
+  }
+
+  /** Stops following an adopted room (its owner leaves it) and stops updating the page. */
+  release(): void {
+    this.left = true;
+    this.offs.forEach((off) => off());
+    this.offs = [];
+    this.current = undefined;
+    this.jrtc = undefined;
+    this.media = undefined;
   }
 
   /** Leaves the room (or cancels the join on its way) and stops updating the page. */
@@ -306,6 +321,19 @@ export class Stage {
     );
     this.refresh();
     this.syncRole().catch((err: unknown) => this.report(err));
+  }
+
+  /** Renews the room's token (for `request`'s room and user) until the page lets go of it. */
+  private renewFor(room: Room, request: TokenRequest): void {
+    this.offs.push(
+      renewTokens({
+        cloud: this.cloud,
+        room,
+        request,
+        onFailure: (err, retrying) => this.renewalFailed(err, retrying),
+        onRecovered: () => this.renewalRecovered(),
+      }),
+    );
   }
 
   /** A failed token renewal is the notice until a renewal goes through (or the session ends, with its own). */

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * Compiles the demo's pages for miniprogram-simulate: `node compilePages.js <outDir>` bundles each
- * page's .ts (utils/ included) into <outDir>/pages/<name>/<name>.js with the SDK import left to the
- * built miniprogram/lib/jrtc-miniapp.min.js (absolute path), and copies the page's wxml, wxss and
- * json. A separate process because esbuild refuses to run inside jest's jsdom environment (its
- * Uint8Array is another realm's).
+ * page's .ts (utils/ included) into <outDir>/pages/<name>/<name>.js with the SDK imports left to the
+ * built miniprogram/lib/jrtc-miniapp.min.js and jrtc-calls.min.js (absolute paths), and copies the
+ * page's wxml, wxss and json. A separate process because esbuild refuses to run inside jest's jsdom
+ * environment (its Uint8Array is another realm's).
  *
  * `node compilePages.js <outDir> '<json>'` also merges the JSON object into the pages' `demoConfig`
  * (miniprogram/utils/config.ts), which the pages pass to `JRTCMiniappClient.init`: how a test gives
@@ -16,6 +16,8 @@ const esbuild = require('esbuild');
 
 const miniprogram = path.resolve(__dirname, '..', '..', 'miniprogram');
 const sdk = path.join(miniprogram, 'lib', 'jrtc-miniapp.min.js');
+// The calls bundle requires './jrtc-miniapp.min' itself, which resolves to the same file as `sdk`.
+const callsBundle = path.join(miniprogram, 'lib', 'jrtc-calls.min.js');
 const pages = JSON.parse(fs.readFileSync(path.join(miniprogram, 'app.json'), 'utf8')).pages;
 const configFile = path.join(miniprogram, 'utils', 'config.ts');
 
@@ -49,6 +51,7 @@ async function main(outDir, overridesJson) {
         name: 'built-sdk',
         setup(build) {
           build.onResolve({ filter: /\/lib\/jrtc-miniapp\.min$/ }, () => ({ path: sdk, external: true }));
+          build.onResolve({ filter: /\/lib\/jrtc-calls\.min$/ }, () => ({ path: callsBundle, external: true }));
         },
       },
       ...(overrides ? [configOverrides(overrides)] : []),

@@ -7,6 +7,8 @@ import { seatsOf } from '../../miniprogram/utils/seats';
 import { entryUrl, readEntry } from '../../miniprogram/utils/query';
 import { describeError, errorCodeOf } from '../../miniprogram/utils/errors';
 import { renewTokens } from '../../miniprogram/utils/renewal';
+import { readServiceEntry } from '../../miniprogram/pages/service/serviceEntry';
+import { durationWords, endWords } from '../../miniprogram/pages/service/callWords';
 import { ErrorCode, JRTCError, JRTCFailure } from '../../miniprogram/lib/jrtc-miniapp.min';
 import type { CloudLike, Member, Room } from '../../miniprogram/lib/jrtc-miniapp.min';
 
@@ -134,5 +136,33 @@ describe('the page query', () => {
       caught = err;
     }
     expect(caught).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(message) });
+  });
+});
+
+describe('the service page: its query and its words for a call that ended', () => {
+  test('the ring message deep link opens the page as the one rung; ids the protocol would refuse are refused', () => {
+    expect(readServiceEntry({ callId: 'c-1', appId: 'demo-app' })).toEqual({ part: 'customer', userId: '', nickName: '', callId: 'c-1' });
+    expect(readServiceEntry({ part: 'agent', user: 'agent%401', nick: 'Li%20Na', room: 'ignored' })).toEqual({ part: 'agent', userId: 'agent@1', nickName: 'Li Na', callId: '' });
+  });
+
+  test('refuses a bad user, part, call id or another app', () => {
+    expect(() => readServiceEntry({ user: 'a b' })).toThrow(/user/);
+    expect(() => readServiceEntry({ part: 'teacher' })).toThrow(/part/);
+    expect(() => readServiceEntry({ callId: 'x/y' })).toThrow(/callId/);
+    expect(() => readServiceEntry({ callId: 'c', appId: 'other-app' })).toThrow(/other-app/);
+  });
+
+  test('each end reason in words, from each side', () => {
+    const caller = { caller: true, byMe: false, peer: 'Ann' };
+    const callee = { caller: false, byMe: false, peer: 'Li' };
+    expect(endWords('busy', caller)).toBe('Ann is busy in another call');
+    expect(endWords('noAnswer', caller)).toBe('No answer from Ann');
+    expect(endWords('noAnswer', callee)).toBe('Missed call from Li');
+    expect(endWords('rejected', { ...callee, byMe: true })).toBe('You declined the call');
+    expect(endWords('canceled', callee)).toBe('Missed call: Li hung up before you answered');
+    expect(endWords('hangup', caller)).toBe('Ann hung up');
+    expect(endWords('offline', caller)).toMatch(/^Ann cannot be reached/);
+    expect(endWords('networkLost', callee)).toBe('The connection to Li was lost');
+    expect(durationWords(65_400)).toBe('1:05');
   });
 });

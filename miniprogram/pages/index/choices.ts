@@ -16,8 +16,8 @@ export interface Choice {
 export const CHOICES: readonly Choice[] = [
   { key: 'class-teacher', scenario: 'class', part: 'teacher', title: 'Online class: teacher', hint: 'Talk, see raised hands, invite students on stage', room: 'class-101' },
   { key: 'class-student', scenario: 'class', part: 'student', title: 'Online class: student', hint: 'Listen, raise your hand, speak when invited', room: 'class-101' },
-  { key: 'service-agent', scenario: 'service', part: 'agent', title: 'Customer service: agent', hint: 'A one-to-one call with a customer', room: 'service-1' },
-  { key: 'service-customer', scenario: 'service', part: 'customer', title: 'Customer service: customer', hint: 'A one-to-one call with an agent', room: 'service-1' },
+  { key: 'service-agent', scenario: 'service', part: 'agent', title: 'Customer service: agent', hint: 'Ring a customer by userId and talk one to one', room: 'service-1' },
+  { key: 'service-customer', scenario: 'service', part: 'customer', title: 'Customer service: customer', hint: 'Show your userId, get rung by an agent, answer', room: 'service-1' },
   { key: 'meeting-member', scenario: 'meeting', part: 'member', title: 'Meeting', hint: 'Everyone talks; the loudest voice is highlighted', room: 'meeting-1' },
 ];
 

@@ -3,9 +3,9 @@
  * @jest-environment-options {"customExportConditions": ["node", "node-addons"]}
  */
 /**
- * The one-to-one service page and the meeting page on one local cloud: both sides publish and play
- * each other, mute reaches the own pusher, volume reports from the players pick the active speaker,
- * and the meeting's owner mutes everyone at once (muteAll, heard by the others as GlobalMute).
+ * The meeting page on one local cloud: everyone publishes and plays the others, volume reports from
+ * the players pick the active speaker, and the meeting's owner mutes everyone at once (muteAll,
+ * heard by the others as GlobalMute). (The service page, a call: service-call.test.ts.)
  */
 import { fire, setupPageTest, texts, waitForData } from './harness';
 import type { PageTestContext, SimPage } from './harness';
@@ -36,31 +36,9 @@ const seatOf = (data: Record<string, unknown>, userId: string): SeatData => {
   return seat;
 };
 
-function enter(page: 'service' | 'meeting', room: string, user: string, part: string): SimPage {
+function enter(page: 'meeting', room: string, user: string, part: string): SimPage {
   return ctx.open(page, ctx.user(`openid-${user}`), { room, user, nick: user, part });
 }
-
-test('service: agent and customer publish and play each other; mute; hang up', async () => {
-  const agent = enter('service', 'desk-1', 'agent-1', 'agent');
-  await waitForData(agent, (d) => d.state === 'connected' && d.pushUrl !== '', 'the agent publishing');
-  expect(texts(agent, '.waiting')).toEqual(['Waiting for the other side…']);
-
-  const customer = enter('service', 'desk-1', 'customer-1', 'customer');
-  await waitForData(customer, (d) => d.pushUrl !== '' && playing(d).join() === 'agent-1', 'the customer publishing and playing the agent');
-  await waitForData(agent, (d) => playing(d).join() === 'customer-1', 'the agent playing the customer');
-  expect(agent.querySelectorAll('.player')).toHaveLength(1);
-  expect(agent.querySelector('.waiting')).toBeUndefined();
-
-  await fire(agent.querySelector('.mute'), 'tap');
-  await waitForData(agent, (d) => d.muted === true, 'the agent muted');
-  expect(texts(agent, '.mute')).toEqual(['Unmute']);
-  await fire(agent.querySelector('.mute'), 'tap');
-  await waitForData(agent, (d) => d.muted === false, 'the agent unmuted');
-
-  await ctx.close(customer);
-  await waitForData(agent, (d) => seats(d).length === 1 && playing(d).length === 0, 'the agent alone again');
-  await ctx.close(agent);
-});
 
 test('meeting: everyone on stage, the loudest player is the active speaker', async () => {
   const pages = ['ann', 'bob', 'cy'].map((u) => enter('meeting', 'weekly', u, 'member'));

@@ -3,7 +3,8 @@
  * clients) in a child process, as `node dist/cli/localCloud.js --demo --once` does, and must exit 0
  * with the key moments of the class in its output. Output is piped, so the demo prints plain lines.
  * The clients hear roster, role and stream events as JRTC names them (UserJoinedRoom, ...), on the
- * client; hands and invitations on the Room.
+ * client; hands and invitations on the Room. After the class, one customer-service call rings, is
+ * answered and hung up.
  */
 import { spawn } from 'child_process';
 import fs from 'fs';
@@ -88,6 +89,25 @@ describe('npm run demo (localCloud.js --demo --once)', () => {
     // Counts exact, then an empty room.
     expect(out).toMatch(/counts exact: 2 anchors \(student-03, teacher\), 17 audience/);
     expect(out).toContain('room empty: 0 anchors, 0 audience, 0 member documents');
+  });
+
+  it('then plays one customer-service call: ring, answer, hang up, each call event heard once', () => {
+    const out = run.stdout;
+    const order = [
+      /^ {2}call \S+: agent joined, customer ringing \(call ringing\)$/m,
+      /^ {2}customer hears CallInvited from agent: ringing, "order 42"$/m,
+      /^ {2}agent and customer hear CallAccepted: call active in room demo-call \(2 members\)$/m,
+      // --no-media: the call's room is live, without audio (the media path: tests/sdk with ffmpeg).
+      /^ {2}talk: no audio here \(the media server is off\); the call's room is live$/m,
+      /^ {2}agent and customer hear CallEnded: hangup \(each call event once\)$/m,
+      /^ {2}customer's record: agent → customer, ended, hangup, talked \d+\.\d s$/m,
+    ].map((re) => {
+      const found = re.exec(out);
+      expect([re.source, found !== null]).toEqual([re.source, true]);
+      return found ? found.index : -1;
+    });
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(out).toMatch(/^\[\d+\/\d+\] The customer answers$/m);
   });
 
   it('runs again on the same data dir in the same room, which it leaves empty again (no room left behind per run)', async () => {

@@ -3,9 +3,11 @@
  * class of a teacher and 20 students, every one a real SDK client (demoClass.ts), through the steps
  * of demoScenario.ts, shown as the teacher's live roster (demoView.ts). It succeeds when each step
  * happened, the room ended empty with exact counts, and every expected SDK event was heard exactly
- * once (demoExpectations.ts).
+ * once (demoExpectations.ts). Then the customer-service scene plays one call (demoCall.ts): ring,
+ * answer, talk, hang up.
  */
 import type { Member, MemberCount } from '../../miniprogram/lib/src/index';
+import { CALL_STEPS, DemoCall } from './demoCall';
 import { DemoClass, TEACHER } from './demoClass';
 import type { DemoCloud } from './demoClass';
 import { demoExpectations } from './demoExpectations';
@@ -47,31 +49,44 @@ export async function runDemo(cloud: DemoCloud, options: DemoOptions = {}): Prom
     if (entry.who === TEACHER || entry.event === 'invited' || entry.event === 'onError' || entry.event === 'kicked') view.event(entry, rosterOf(c));
   });
   const problems: string[] = [];
+  let call: DemoCall | undefined;
+  // The class's steps, then the call's, as one run of numbered steps.
+  const steps = [
+    ...STEPS.map((step) => ({ title: step.title, run: (note: (line: string) => void) => step.run(c, note) })),
+    ...CALL_STEPS.map((step, i) => ({
+      title: step.title,
+      run: async (note: (line: string) => void) => {
+        if (i === 0) call = await DemoCall.open(cloud);
+        if (call) await step.run(call, note);
+      },
+    })),
+  ];
   let done = 0;
-  view.print(`Demo: a class of 1 teacher and ${STUDENTS} students, each an SDK client, on ${cloud.url}`);
-  view.start(STEPS.length);
+  view.print(`Demo: a class of 1 teacher and ${STUDENTS} students, each an SDK client, then a customer-service call, on ${cloud.url}`);
+  view.start(steps.length);
   try {
     await c.pickRoom();
-    for (const step of STEPS) {
-      view.step(done + 1, STEPS.length, step.title);
-      await step.run(c, (line) => view.note(line));
+    for (const step of steps) {
+      view.step(done + 1, steps.length, step.title);
+      await step.run((line) => view.note(line));
       done++;
+      if (done === STEPS.length) await c.settle();
     }
-    await c.settle();
   } catch (err) {
-    problems.push(`step ${done + 1} (${STEPS[done]?.title}) failed: ${(err as Error)?.message ?? String(err)}`);
+    problems.push(`step ${done + 1} (${steps[done]?.title}) failed: ${(err as Error)?.message ?? String(err)}`);
   } finally {
     view.stop(done, c.ended ? { ...rosterOf(c), members: [], raisedHands: [], counts: c.ended, state: 'class over, the room checked empty on the server' } : undefined);
     await c.close().catch((err: unknown) => problems.push(`closing the clients failed: ${String(err)}`));
+    if (call) await call.close();
   }
   // The books are only worth checking after a complete run (a failed step explains itself).
-  if (done === STEPS.length) problems.push(...c.ledger.check(demoExpectations()));
+  if (done === steps.length) problems.push(...c.ledger.check(demoExpectations()));
   const events = c.ledger.entries.length;
   if (problems.length === 0) {
-    view.print(`Scenario OK: ${done} steps, ${events} SDK events heard, each expected one exactly once; the room is empty.`);
+    view.print(`Scenario OK: ${done} steps, ${events} SDK events heard in the class, each expected one exactly once; the room is empty; the call rang, was answered and hung up.`);
     return true;
   }
   for (const p of problems) view.print(`  ! ${p}`);
-  view.print(`Scenario FAILED: ${problems.length} problem(s) after ${done} of ${STEPS.length} steps.`);
+  view.print(`Scenario FAILED: ${problems.length} problem(s) after ${done} of ${steps.length} steps.`);
   return false;
 }

@@ -48,6 +48,34 @@ const TOKEN_TTL_MS = 3600_000;
 const DEMO_ROOM = 'demo-class';
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A join's token fields for `userId` in `userRoomId`, as the app's server computes them with the local app key. */
+export function appToken(cloud: DemoCloud, userRoomId: string, userId: string): { appId: string; token: string; userId: string; nonce: string; timestamp: number; userRoomId: string } {
+  const nonce = `AK-${randomBytes(16).toString('hex')}`;
+  const timestamp = cloud.clock.now() + TOKEN_TTL_MS;
+  const token = computeToken({ appId: APP_ID, appKey: APP_KEY, roomId: userRoomId, userId, timestamp, nonce });
+  return { appId: APP_ID, token, userId, nonce, timestamp, userRoomId };
+}
+
+/**
+ * A demo user's SDK client on its own simulated WeChat identity and its own timers on the cloud's
+ * clock, initialised as a JRTC page does (synchronously). `rosterScope`: what its roster follows.
+ */
+export function demoUser(cloud: DemoCloud, userId: string, nickName: string, rosterScope: 'all' | 'anchors'): DemoUser {
+  const env = { ...localFunctionEnv, ...cloud.media?.functionEnv() };
+  const platform = demoPlatform(createCloudClient({ url: cloud.url, openid: `demo-openid-${userId}` }));
+  const timers = new ClockTimers(cloud.clock);
+  const client = JRTCMiniappClient.init({
+    appId: APP_ID,
+    pushDomain: env.JRTC_PUSH_DOMAINS.split(',')[0],
+    pullDomain: env.JRTC_PULL_DOMAINS.split(',')[0],
+    cloud: platform.cloud,
+    timers,
+    platform: null,
+    rosterScope,
+  });
+  return { userId, nickName, client, platform, timers, killed: false };
+}
+
 /** The teacher's userId. */
 export const TEACHER = 'teacher';
 
@@ -78,25 +106,10 @@ export class DemoClass {
 
   /** Creates the teacher's and `studentCount` students' SDK clients (nobody has joined yet). */
   static open(cloud: DemoCloud, studentCount: number): DemoClass {
-    const env = { ...localFunctionEnv, ...cloud.media?.functionEnv() };
     const names: Array<[string, string]> = [[TEACHER, 'Teacher Li']];
     for (let n = 1; n <= studentCount; n++) names.push([studentId(n), `Student ${n}`]);
-    const users = names.map(([userId, nickName]): DemoUser => {
-      const platform = demoPlatform(createCloudClient({ url: cloud.url, openid: `demo-openid-${userId}` }));
-      const own = new ClockTimers(cloud.clock);
-      // Synchronous, as in JRTC.
-      const client = JRTCMiniappClient.init({
-        appId: APP_ID,
-        pushDomain: env.JRTC_PUSH_DOMAINS.split(',')[0],
-        pullDomain: env.JRTC_PULL_DOMAINS.split(',')[0],
-        cloud: platform.cloud,
-        timers: own,
-        platform: null,
-        // The teacher's table shows everyone (a class is small); students follow the stage only.
-        rosterScope: userId === TEACHER ? 'all' : 'anchors',
-      });
-      return { userId, nickName, client, platform, timers: own, killed: false };
-    });
+    // The teacher's table shows everyone (a class is small); students follow the stage only.
+    const users = names.map(([userId, nickName]) => demoUser(cloud, userId, nickName, userId === TEACHER ? 'all' : 'anchors'));
     return new DemoClass(cloud, users);
   }
 
@@ -118,19 +131,7 @@ export class DemoClass {
 
   /** Joins `user` with a token from "the app's server"; its events go to the ledger from the start. */
   async join(user: DemoUser, role: 1 | 2): Promise<Room> {
-    const nonce = `AK-${randomBytes(16).toString('hex')}`;
-    const timestamp = this.cloud.clock.now() + TOKEN_TTL_MS;
-    const token = computeToken({ appId: APP_ID, appKey: APP_KEY, roomId: this.roomId, userId: user.userId, timestamp, nonce });
-    const room = await user.client.joinRoom({
-      appId: APP_ID,
-      token,
-      userId: user.userId,
-      role,
-      nonce,
-      timestamp,
-      userRoomId: this.roomId,
-      nickName: user.nickName,
-    });
+    const room = await user.client.joinRoom({ ...appToken(this.cloud, this.roomId, user.userId), role, nickName: user.nickName });
     // Listeners added right after the join resolves hear the first snapshots: watches deliver later.
     this.ledger.follow(user.client, room, user.userId);
     user.room = room;

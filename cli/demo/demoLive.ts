@@ -4,13 +4,14 @@
  * beeping 440 Hz tone) into the signed push URL, and a few students listen. Needs the local media
  * server and ffmpeg; without them it says what is missing and does nothing.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { computeToken } from '../../shared/token';
 import JRTCMiniappClient from '../../miniprogram/lib/src/index';
 import { createCloudClient } from '../../emulator/client/client';
 import { localFunctionEnv } from '../../emulator/jrtc/localEnv';
 import { signOff } from './demoClass';
+import { ffmpegUsable } from './demoAudio';
 
 /** What the live class needs of the local cloud. */
 export interface LiveCloud {
@@ -27,11 +28,6 @@ export interface LiveClass {
 /** The room the live class runs in. */
 export const LIVE_ROOM = 'live-class';
 const LISTENERS = ['Student A', 'Student B', 'Student C'];
-
-function ffmpegUsable(): boolean {
-  const r = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore', timeout: 10_000 });
-  return !r.error && r.status === 0;
-}
 
 /** Starts the class, or resolves null (after saying why) when media server or ffmpeg is missing. */
 export async function startLiveClass(cloud: LiveCloud, log: (line: string) => void): Promise<LiveClass | null> {

@@ -25,8 +25,9 @@ export function demoPlatform(inner: CloudClient): DemoPlatform {
   let inFlight = 0;
   let dead = false;
 
-  const watchable = (target: WatchableLike): WatchableLike => ({
-    watch(handlers) {
+  // The query itself underneath (orderBy, limit, get: reading call records), its watch tracked for kill().
+  const watchable = (target: WatchableLike): WatchableLike => Object.assign(Object.create(target) as WatchableLike, {
+    watch(handlers: Parameters<WatchableLike['watch']>[0]) {
       if (dead) return silent;
       const watcher = target.watch(handlers);
       open.add(watcher);

@@ -6,6 +6,8 @@ import type { LocalCloud } from '../localCloud';
 import { localFunctionEnv } from '../localEnv';
 import { refusalOf } from '../media/verifyUrl';
 import { CONSOLE_PULL_ROUTE } from './roomConsole';
+import { CONSOLE_CALLS_ROUTE } from './consoleCalls';
+import { partyWords, talkedWords, toCalls } from './page/callList';
 
 const ROOM_KEY = 'demo-app:hall';
 
@@ -110,5 +112,27 @@ describe.each<MediaProvider>(['nms', 'tencent-css'])('room console with %s signa
     expect(root.status).toBe(302);
     expect(root.headers.location).toBe('/console');
     expect((await request(cloud, 'POST', '/')).status).toBe(405);
+  });
+
+  test('lists recent calls, newest first, with parties, states, reasons and talk time; never an OPENID', async () => {
+    const party = (userId: string, role: 'caller' | 'callee', state: string, extra: Record<string, unknown> = {}) => ({
+      userId, openid: `openid-${userId}`, nickName: userId === 'li' ? 'Agent Li' : '', role, state, invitedAt: 1_000, ...extra,
+    });
+    const call = (callId: string, createdAt: number, parties: unknown[], extra: Record<string, unknown> = {}) =>
+      cloud.store.put(Collections.calls, callId, { callId, appId: 'demo-app', userRoomId: `svc-${callId}`, roomKey: `demo-app:svc-${callId}`, parties, dataJson: '{}', createdAt, updatedAt: createdAt, version: 3, ...extra });
+    await call('c-old', 1_000, [party('li', 'caller', 'ended', { reason: 'hangup' }), party('ann', 'callee', 'ended', { reason: 'hangup', answeredAt: 2_000, answeredBy: 'dev' })], { state: 'ended', answeredAt: 2_000, endedAt: 65_000 });
+    await call('c-new', 5_000, [party('li', 'caller', 'ended', { reason: 'busy' }), party('bob', 'callee', 'ended', { reason: 'busy' })], { state: 'ended', endedAt: 5_000 });
+    await cloud.store.put(Collections.calls, 'c-broken', { callId: 'c-broken', createdAt: 9_000 });
+
+    const res = await request(cloud, 'GET', CONSOLE_CALLS_ROUTE);
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain('openid');
+    const calls = toCalls(JSON.parse(res.text));
+    expect(calls.map((c) => [c.callId, c.state, c.parties.map(partyWords).join(' → '), talkedWords(c, 0)])).toEqual([
+      ['c-new', 'ended', 'li "Agent Li" (busy) → bob (busy)', ''],
+      ['c-old', 'ended', 'li "Agent Li" (hangup) → ann (hangup)', '1:03'],
+    ]);
+    expect((await request(cloud, 'GET', CONSOLE_CALLS_ROUTE, { headers: { host: 'evil.example' } })).status).toBe(403);
+    expect((await request(cloud, 'POST', CONSOLE_CALLS_ROUTE)).status).toBe(405);
   });
 });

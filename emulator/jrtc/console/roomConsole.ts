@@ -1,8 +1,9 @@
 /**
  * The room console's server side, on the local cloud's port: the page and its script at /console
- * (built by scripts/build.js into dist/console/), and POST /v1/admin/console/pull, which hands the
+ * (built by scripts/build.js into dist/console/), POST /v1/admin/console/pull, which hands the
  * page a signed HTTP-FLV URL for a publishing anchor — the URL `subscribe` would give an audience
- * member, signed with the jrtc function's own provider, pull key and domains.
+ * member, signed with the jrtc function's own provider, pull key and domains — and GET
+ * /v1/admin/console/calls, the recent calls (consoleCalls.ts).
  *
  * Both answer only requests addressed to 127.0.0.1 or localhost (the Host header): the server only
  * listens on loopback, and this also shuts out a web page that rebinds its own name to 127.0.0.1.
@@ -23,6 +24,7 @@ import type { EmulatorService, HttpRoute, Registry } from '../../service';
 import type { MediaService } from '../media/mediaService';
 import type { DocumentStore } from '../../store/store';
 import { describeIssues } from '../../wire';
+import { CONSOLE_CALLS_ROUTE, recentCalls } from './consoleCalls';
 
 /** A stored member document: the protocol's member plus the room it is in (as the jrtc function writes it). */
 const memberDocSchema = memberSchema.extend({ roomKey: z.string() });
@@ -109,6 +111,14 @@ export class RoomConsole implements EmulatorService {
       },
     },
     { path: /^\/console(\/.*)?$/, handle: (req, res, url) => this.serve(req, res, url.pathname) },
+    {
+      path: CONSOLE_CALLS_ROUTE,
+      handle: async (req, res) => {
+        if (!addressedToLoopback(req)) return sendJson(res, 403, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'the console answers only on 127.0.0.1 or localhost' });
+        if (req.method !== 'GET') return sendJson(res, 405, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'use GET' });
+        sendJson(res, 200, { calls: await recentCalls(this.options.store) });
+      },
+    },
     {
       path: CONSOLE_PULL_ROUTE,
       handle: async (req, res) => {

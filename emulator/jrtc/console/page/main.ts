@@ -7,7 +7,8 @@
  */
 import { toMembers, toRooms, isPublishing } from './model';
 import type { ConsoleMember, ConsoleRoom } from './model';
-import { createPlayerView, renderRoom, renderRooms, updatePlayerView } from './render';
+import { createPlayerView, renderCalls, renderRoom, renderRooms, updatePlayerView } from './render';
+import { toCalls } from './callList';
 import type { PlayerView } from './render';
 import { StreamPlayer } from './streamPlayer';
 import type { PlayerStats } from './streamPlayer';
@@ -21,6 +22,8 @@ const ROOM_LIMIT = 200;
 /** The most members a roster shows; the room's counts stay exact beyond it. */
 const ROSTER_LIMIT = 1000;
 const STATS_INTERVAL_MS = 250;
+/** How often the recent calls are read again (no watch: the records are admin-only). */
+const CALLS_INTERVAL_MS = 2000;
 
 /** The signed FLV URL of a pull answer (POST /v1/admin/console/pull), or null when the body has none. */
 function flvOf(body: unknown): string | null {
@@ -56,6 +59,8 @@ const roomsEmpty = byId('rooms-empty');
 const roomView = byId('room-view');
 const playersPanel = byId('players');
 const connection = byId('connection');
+const callRows = byId('calls').querySelector('tbody') as HTMLElement;
+const callsEmpty = byId('calls-empty');
 byId('origin').textContent = location.origin;
 
 const socket = new ConsoleDatabase(location.origin, CONSOLE_OPENID, (state: WatchState) => {
@@ -212,3 +217,21 @@ socket.watch(
   },
 );
 render();
+
+/** Reads the recent calls and redraws their list (a failed read says so and is tried again). */
+async function refreshCalls(): Promise<void> {
+  try {
+    const res = await fetch('/v1/admin/console/calls');
+    const body: unknown = await res.json().catch(() => null);
+    if (!res.ok) throw new Error(errMsgOf(body) ?? `HTTP ${res.status}`);
+    const calls = toCalls(body);
+    renderCalls(callRows, calls, Date.now());
+    callsEmpty.hidden = calls.length > 0;
+    callsEmpty.textContent = 'No calls yet.';
+  } catch (err) {
+    callsEmpty.hidden = false;
+    callsEmpty.textContent = `reading the calls failed: ${(err as Error).message}`;
+  }
+}
+void refreshCalls();
+window.setInterval(() => void refreshCalls(), CALLS_INTERVAL_MS);

@@ -1,10 +1,12 @@
 /**
- * The console's DOM: the room list, the selected room (stage facts and roster) and the listening
- * panel. Every string from the database goes in as text (never as HTML): nicknames are user input.
+ * The console's DOM: the room list, the selected room (stage facts and roster), the listening
+ * panel and the recent calls. Every string from the database goes in as text (never as HTML): nicknames are user input.
  */
 import type { ConsoleMember, ConsoleRoom } from './model';
 import { isPublishing } from './model';
 import type { PlayerStats } from './streamPlayer';
+import { partyWords, talkedWords } from './callList';
+import type { ConsoleCall } from './callList';
 
 type Child = Node | string | null | undefined | false;
 
@@ -130,4 +132,21 @@ export function updatePlayerView(view: PlayerView, stats: PlayerStats): void {
   view.status.className = stats.state === 'error' ? 'sub error' : 'sub';
   // RMS of a full-scale sine is 0.71; scale so ordinary speech fills a useful part of the bar.
   view.meter.style.width = `${Math.min(100, Math.round(stats.level * 300))}%`;
+}
+
+/** Renders the recent calls as table rows into `rows`: room, parties and how each ended, state, talked. */
+export function renderCalls(rows: HTMLElement, calls: readonly ConsoleCall[], now: number): void {
+  rows.replaceChildren(
+    ...calls.map((c) =>
+      el(
+        'tr',
+        { 'data-call-id': c.callId, 'data-state': c.state },
+        el('td', {}, new Date(c.createdAt).toLocaleTimeString()),
+        el('td', {}, c.parties.map(partyWords).join(' → ')),
+        el('td', {}, el('span', { class: c.state === 'ended' ? 'tag' : 'tag live' }, c.state)),
+        el('td', {}, talkedWords(c, now)),
+        el('td', { class: 'sub' }, c.userRoomId),
+      ),
+    ),
+  );
 }

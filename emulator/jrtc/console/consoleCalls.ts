@@ -4,13 +4,31 @@
  * members; the console's server side reads it from the store, as the deployer reads its records,
  * and answers only on loopback like the pull route.
  */
+import { z } from 'zod';
 import { Collections } from '../../../shared';
-import { callDocSchema } from '../../../cloudfunctions/jrtc/src/calls/callDocs';
+import { callStateSchema, endReasonSchema, partyStateSchema } from '../../../shared/calls';
 import type { DocumentStore } from '../../store/store';
 import type { ConsoleCall } from './page/callList';
 
 /** GET: the most recent calls, `{calls: ConsoleCall[]}`, newest first. */
 export const CONSOLE_CALLS_ROUTE = '/v1/admin/console/calls';
+/**
+ * The fields of a stored call the console shows (the function's record, cloudfunctions/jrtc/src/calls/
+ * callDocs.ts, which the local cloud does not import: it is built from the protocol's words instead).
+ */
+const storedCallSchema = z.object({
+  callId: z.string(),
+  appId: z.string(),
+  userRoomId: z.string(),
+  state: callStateSchema,
+  parties: z
+    .array(z.object({ userId: z.string(), nickName: z.string(), role: z.enum(['caller', 'callee']), state: partyStateSchema, reason: endReasonSchema.optional() }))
+    .min(1),
+  createdAt: z.number(),
+  answeredAt: z.number().optional(),
+  endedAt: z.number().optional(),
+});
+
 /** How many calls the console lists. */
 export const CALLS_LISTED = 20;
 
@@ -19,8 +37,8 @@ export async function recentCalls(store: DocumentStore, limit = CALLS_LISTED): P
   const docs = await store.find(Collections.calls, {}, { sort: { createdAt: -1 }, limit });
   const calls: ConsoleCall[] = [];
   for (const doc of docs) {
-    // The function's own schema of the record: a document it would not write is skipped.
-    const parsed = callDocSchema.safeParse(doc);
+    // A document the function would not write is skipped; unlisted fields (OPENIDs, devices) are dropped.
+    const parsed = storedCallSchema.safeParse(doc);
     if (!parsed.success) continue;
     const c = parsed.data;
     calls.push({

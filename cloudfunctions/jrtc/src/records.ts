@@ -11,7 +11,7 @@ import type { DocData, DbDocument } from '../../../shared/ports';
 /** jrtc_rooms/{roomKey}: public room document. `joinSeq` counts joins, for heartbeat phases. */
 export const roomDocSchema = roomSchema.extend({
   joinSeq: z.number(),
-  /** The call this room was last rung from (calls/), so leaving the room ends one's part in it. */
+  /** The call this room was last rung from (calls/): ringing again from the room adds to it while it is on. */
   callId: z.string().optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
@@ -45,6 +45,12 @@ export const presenceDocSchema = z.object({
   nickName: z.string().optional(),
   /** The `seq` of the session's last signal (absent before its first). */
   signalSeq: z.number().optional(),
+  /**
+   * The call this member is a party of in this room (calls/): set by `call` for the caller and by the
+   * join of a token acceptCall made; leaving the room ends the member's part in it. Members of rooms
+   * without calls have none, so their leaves cost nothing more.
+   */
+  callId: z.string().optional(),
 });
 /** A stored presence record. */
 export type PresenceDoc = z.infer<typeof presenceDocSchema>;
@@ -76,6 +82,8 @@ export const nonceEntrySchema = z.object({
    * the join, like an owner grant, and never spent (the party's rejoins keep their seat anyway).
    */
   stage: z.boolean().optional(),
+  /** The call that `stage` token answers (its join records it on the presence). */
+  callId: z.string().optional(),
 });
 /** A consumed nonce. */
 export type NonceEntry = z.infer<typeof nonceEntrySchema>;

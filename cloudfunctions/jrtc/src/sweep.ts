@@ -55,7 +55,7 @@ async function removeGhost(deps: SweepDeps, memberId: string, sessionId: string,
     );
     if (gone === false) return false;
     // A ghost of a call's room lost its network: its part in the call ends (calls/roomLeft.ts).
-    await leftCallRoom(deps, gone.roomKey, gone.userId, EndReason.NETWORK_LOST);
+    await leftCallRoom(deps, gone.callId, gone.userId, EndReason.NETWORK_LOST);
     return true;
   } catch (err) {
     if (err instanceof ProtocolError && err.code === ErrorCode.BUSY) return false;

@@ -6,17 +6,17 @@
 import { Collections } from '../../../../shared';
 import type { EndReason } from '../../../../shared/calls';
 import type { SweepDeps } from '../deps';
-import { readDoc, roomDocSchema } from '../records';
 import { transact } from '../transact';
 import { atTime, leave, partyIndex } from './callFlow';
 import { readCall, writeCall } from './callStore';
 
-/** Ends `userId`'s part, with `reason`, in the call its room `roomKey` is on, if it is in one. */
-export async function leftCallRoom(deps: SweepDeps, roomKey: string, userId: string, reason: EndReason): Promise<void> {
+/**
+ * Ends `userId`'s part, with `reason`, in call `callId` (the presence that left names it; none: the
+ * member was in no call, and nothing is read).
+ */
+export async function leftCallRoom(deps: SweepDeps, callId: string | undefined, userId: string, reason: EndReason): Promise<void> {
+  if (callId === undefined) return;
   try {
-    const room = await readDoc(deps.db, Collections.rooms, roomKey, roomDocSchema);
-    const callId = room?.callId;
-    if (callId === undefined) return;
     const now = deps.clock.now();
     await transact(deps.db, async (tx) => {
       const stored = await readCall(tx, callId);
@@ -30,7 +30,7 @@ export async function leftCallRoom(deps: SweepDeps, roomKey: string, userId: str
       await writeCall(tx, leave(call, index, now, reason));
     });
   } catch (err) {
-    console.error(`jrtc: ending ${userId}'s part in the call of ${roomKey} failed`, err);
+    console.error(`jrtc: ending ${userId}'s part in call ${callId} failed`, err);
   }
 }
 

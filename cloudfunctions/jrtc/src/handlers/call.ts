@@ -105,6 +105,8 @@ async function ring(tx: DbTransaction, deps: CoreDeps, request: ActionRequest<'c
   if (!ongoing) {
     await tx.collection(Collections.callees).doc(calleeIdOf(appId, userId)).set({ data: { ...inCall(appId, userId, caller.OPENID, own, callId, now) } });
     await tx.collection(Collections.rooms).doc(session.roomKey).update({ data: { callId } });
+    // Leaving the room now ends the caller's part (calls/roomLeft.ts reads it from the presence).
+    await tx.collection(Collections.presence).doc(session.memberId).update({ data: { callId } });
   }
   return { call: next, byMessage: reached.filter(([c]) => c.notified && c.outcome === 'ringing').map(([c]) => c.userId) };
 }

@@ -39,7 +39,7 @@ export const acceptCall: Handler<'acceptCall'> = async (request, { caller, deps 
     await writeCall(tx, next);
     // The token's nonce entry, made out to this party for the call's room, lets its join take the
     // stage of an invite-only room (records.ts `stage`); anyone else presenting it is TOKEN_REPLAYED.
-    const grant = { id: nonceIdOf(request.appId, nonce), openid: caller.OPENID, roomKey: current.roomKey, expiresAt: timestamp, stage: true };
+    const grant = { id: nonceIdOf(request.appId, nonce), openid: caller.OPENID, roomKey: current.roomKey, expiresAt: timestamp, stage: true, callId: current.callId };
     const nextUser = changedUser(user, { nonce: grant }, now);
     if (nextUser) await writeUser(tx, request.appId, request.userId, nextUser);
     if (callee) await tx.collection(Collections.callees).doc(calleeIdOf(request.appId, request.userId)).update({ data: { callId: next.callId, updatedAt: now } });

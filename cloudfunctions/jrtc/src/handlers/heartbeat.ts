@@ -81,11 +81,12 @@ export const heartbeat: Handler<'heartbeat'> = async (request, { caller, deps })
   const { session: s, phases } = await readBeatState(deps, caller, request, now);
   if (tokenExpired(s.presence, now)) {
     // Rare, and it removes a member: the check and the removal share a transaction.
-    await transactRoster(deps.db, now, async (tx, { counts }) => {
+    const callId = await transactRoster(deps.db, now, async (tx, { counts }) => {
       const current = await authenticate(tx, caller, request, now);
       await removeMember(tx, counts, current.roomKey, current.memberId);
+      return current.presence.callId;
     });
-    await leftCallRoom(deps, roomKeyOf(request.appId, request.userRoomId), request.userId, EndReason.ENDED_BY_SERVER);
+    await leftCallRoom(deps, callId, request.userId, EndReason.ENDED_BY_SERVER);
     throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token has expired; join again with a new token');
   }
   let phaseMs = s.presence.phaseMs;

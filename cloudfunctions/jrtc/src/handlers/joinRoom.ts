@@ -170,6 +170,9 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
     tokenExpiresAt: r.timestamp,
     nickName: member.nickName,
   };
+  // A party of the room's call stays one across rejoins; a token from acceptCall makes one.
+  const callId = nonce.existing?.callId ?? oldPresence?.callId;
+  if (callId !== undefined) presence.callId = callId;
   await tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } });
   const roomChanged = !room || !existing || existing.role !== r.role || takeOver;
   return { member, room: roomChanged ? withJoin(nextRoom, ownerUserId, existing, r.role, takeOver) : nextRoom, presence };

@@ -17,7 +17,6 @@ import { writeSignal } from '../signals';
 import type { Handler } from './types';
 import { leftCallRoom } from '../calls/roomLeft';
 import { EndReason } from '../../../../shared/calls';
-import { roomKeyOf } from '../../../../shared';
 
 /** kick (see the file comment). The owner cannot kick itself (BAD_REQUEST: it may leaveRoom). */
 export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
@@ -64,9 +63,9 @@ export const kick: Handler<'kick'> = async (request, { caller, deps }) => {
       const to = { userId: request.targetUserId, openid: presence.openid };
       await writeSignal(tx, owner.session, { id: signalId, type: SystemSignal.KICKED, payload: { reason, bannedUntil }, to }, now);
     }
-    return { userId: request.targetUserId, bannedUntil };
+    return { userId: request.targetUserId, bannedUntil, callId: presence?.callId };
   });
   // A member kicked from a call's room is out of the call: the service ended its part.
-  await leftCallRoom(deps, roomKeyOf(request.appId, request.userRoomId), request.targetUserId, EndReason.ENDED_BY_SERVER);
-  return kicked;
+  await leftCallRoom(deps, kicked.callId, request.targetUserId, EndReason.ENDED_BY_SERVER);
+  return { userId: kicked.userId, bannedUntil: kicked.bannedUntil };
 };

@@ -5,7 +5,6 @@ import { authenticate } from '../session';
 import type { Handler } from './types';
 import { leftCallRoom } from '../calls/roomLeft';
 import { EndReason } from '../../../../shared/calls';
-import { roomKeyOf } from '../../../../shared';
 
 /** Errors that mean "already out": never joined, left, swept, kicked, or replaced by a newer join. */
 const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.KICKED, ErrorCode.SESSION_REPLACED]);
@@ -17,17 +16,18 @@ const alreadyOut = new Set<string>([ErrorCode.NOT_IN_ROOM, ErrorCode.KICKED, Err
  */
 export const leaveRoom: Handler<'leaveRoom'> = async (request, { caller, deps }) => {
   const now = deps.clock.now();
-  const left = await transactRoster(deps.db, now, async (tx, { counts }) => {
+  // The call the member was in, if any (its presence says), or false: not in the room.
+  const left = await transactRoster(deps.db, now, async (tx, { counts }): Promise<{ callId?: string } | false> => {
     try {
       const session = await authenticate(tx, caller, request, now);
       await removeMember(tx, counts, session.roomKey, session.memberId);
-      return true;
+      return { callId: session.presence.callId };
     } catch (err) {
       if (err instanceof ProtocolError && alreadyOut.has(err.code)) return false;
       throw err;
     }
   });
   // Leaving a call's room hangs up (calls/roomLeft.ts).
-  if (left) await leftCallRoom(deps, roomKeyOf(request.appId, request.userRoomId), request.userId, EndReason.HANGUP);
-  return { left };
+  if (left) await leftCallRoom(deps, left.callId, request.userId, EndReason.HANGUP);
+  return { left: left !== false };
 };

@@ -22,7 +22,7 @@ export const renewToken: Handler<'renewToken'> = async (request, { caller, deps 
     const session = await authenticate(tx, caller, request, now);
     if (tokenExpired(session.presence, now)) {
       await removeMember(tx, counts, session.roomKey, session.memberId);
-      return { roomKey: session.roomKey, expired: true };
+      return { roomKey: session.roomKey, expired: true, callId: session.presence.callId };
     }
     const holder = { openid: caller.OPENID, roomKey: session.roomKey };
     const user = await readUser(tx, request.appId, request.userId);
@@ -34,7 +34,7 @@ export const renewToken: Handler<'renewToken'> = async (request, { caller, deps 
     });
     return { roomKey: session.roomKey, expired: false };
   });
-  if (outcome.expired) await leftCallRoom(deps, outcome.roomKey, request.userId, EndReason.ENDED_BY_SERVER);
+  if (outcome.expired) await leftCallRoom(deps, outcome.callId, request.userId, EndReason.ENDED_BY_SERVER);
   if (outcome.expired) throw new ProtocolError(ErrorCode.TOKEN_EXPIRED, 'the session token expired before renewal');
   return { tokenExpiresAt: request.timestamp };
 };

@@ -7,6 +7,7 @@
 import { createHmac } from 'crypto';
 import { inflateSync } from 'zlib';
 import { ANCHOR_PRIVILEGES, AUDIENCE_PRIVILEGES, genPrivateMapKey, genUserSig, privateMapUserBuf, tlsSigHmac, verifyTrtcSig } from './trtc';
+import { parseTrtcPushUrl, trtcPlayUrl, trtcPushUrl } from './trtcUrl';
 
 // Its package.json names two "main" files; jest's resolver takes the first, which does not exist.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -106,4 +107,20 @@ test('verification: a right signature passes with its room and privileges; a wro
   // An audience key cannot send: its privileges say so, and the anchor's do.
   expect(AUDIENCE_PRIVILEGES & 4).toBe(0);
   expect(ANCHOR_PRIVILEGES & 4).toBe(4);
+});
+
+test('room:// URLs as trtc-wx-sdk writes them, and read back', () => {
+  const userSig = genUserSig(input);
+  const privateMapKey = genPrivateMapKey({ ...input, room: { strRoomId: 'svc-7' }, privileges: ANCHOR_PRIVILEGES });
+  const url = trtcPushUrl({ sdkAppId: SDK_APP_ID, room: { strRoomId: 'svc-7' }, userId: 'xiaojun', userSig, privateMapKey });
+  // trtc-wx-sdk 1.1.15's template (trtc-wx.js), filled by hand.
+  expect(url).toBe(
+    `room://cloud.tencent.com/rtc?sdkappid=${SDK_APP_ID}&strroomid=svc-7&userid=xiaojun&usersig=${userSig}&appscene=videocall&encsmall=0` +
+      `&cloudenv=PRO&enableBlackStream=&streamid=&userdefinerecordid=&privatemapkey=${privateMapKey}&pureaudiomode=&recvmode=1&enableinfiniteanchor=0`,
+  );
+  expect(parseTrtcPushUrl(url)).toEqual({ sdkAppId: SDK_APP_ID, room: { strRoomId: 'svc-7' }, userId: 'xiaojun', userSig, privateMapKey, scene: 'videocall' });
+  expect(parseTrtcPushUrl(trtcPushUrl({ sdkAppId: SDK_APP_ID, room: { roomId: 1234 }, userId: 'a', userSig: 's', scene: 'live' }))).toMatchObject({ room: { roomId: 1234 }, scene: 'live' });
+  expect(trtcPlayUrl('agent')).toBe('room://cloud.tencent.com/rtc?userid=agent&streamtype=main');
+  expect(parseTrtcPushUrl('rtmp://push.example.com/live/s')).toBeNull();
+  expect(parseTrtcPushUrl('room://cloud.tencent.com/rtc?sdkappid=1&userid=a&usersig=s')).toBeNull();
 });

@@ -165,3 +165,4 @@ function readUserBuf(b: Buffer): VerifiedSig['map'] | null {
     return null;
   }
 }
+

@@ -14,7 +14,7 @@ import type { ClientDatabase, ClientDbCall, ClientDbResult } from './clientDatab
 import { DocumentNotFoundError } from './clientDatabase';
 import { isPlainObject } from '../store/docData';
 import type { MongoQuery } from '../store/storeTypes';
-import { openidSchema } from '../wire';
+import { describeIssues, openidSchema } from '../wire';
 import type { LocalTokens } from '../realtime/tokens';
 import { decodeEjson, encodeEjson, type DecodeContext } from './ejson';
 import { toReplacement, toSort, toStoreQuery, toStoreUpdate } from './translate';
@@ -67,10 +67,7 @@ export class WebApi {
   /** Runs one request; `authorization` is the request's Authorization header. */
   async handle(body: unknown, authorization: string | undefined): Promise<{ requestId: string; data: unknown }> {
     const parsed = request.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new WebApiError(`invalid request: ${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'invalid'}`);
-    }
+    if (!parsed.success) throw new WebApiError(`invalid request: ${describeIssues(parsed.error)}`);
     const r = parsed.data;
     const answer = (data: unknown): { requestId: string; data: unknown } => ({ requestId: crypto.randomUUID(), data });
     if (r.action === 'auth.localUserToken') return answer({ accessToken: this.tokens.issue(r.openid, 'access') });

@@ -83,8 +83,8 @@ export async function readJson(req: http.IncomingMessage): Promise<unknown> {
   return (await readJsonText(req)).value;
 }
 
-/** readJson, with the body's text as well (trimmed; '{}' for an empty body). */
-export async function readJsonText(req: http.IncomingMessage): Promise<{ text: string; value: unknown }> {
+/** A request's whole body as text, or null when it is larger than MAX_BODY_BYTES. */
+export async function readBody(req: http.IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   // Read to the end even when too large: answering mid-upload would reset the client's connection.
@@ -92,8 +92,14 @@ export async function readJsonText(req: http.IncomingMessage): Promise<{ text: s
     size += (chunk as Buffer).length;
     if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  if (size > MAX_BODY_BYTES) throw new HttpError(413, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'request body too large' });
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8');
+}
+
+/** readJson, with the body's text as well (trimmed; '{}' for an empty body). */
+export async function readJsonText(req: http.IncomingMessage): Promise<{ text: string; value: unknown }> {
+  const body = await readBody(req);
+  if (body === null) throw new HttpError(413, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'request body too large' });
+  const text = body.trim();
   if (text === '') return { text: '{}', value: {} };
   try {
     return { text, value: JSON.parse(text) as unknown };

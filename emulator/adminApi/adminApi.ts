@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import type http from 'http';
 import { collectionNotExistMessage, type CollectionCatalog } from '../catalog/catalog';
 import { assertCollectionName } from '../store/docData';
-import { MAX_BODY_BYTES } from '../httpKit';
+import { readBody, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute } from '../service';
 import type { DocumentStore } from '../store/store';
 import { actions, type ActionContext } from './actions';
@@ -165,20 +165,12 @@ export class AdminApi implements EmulatorService {
 
   /** Serves POST /admin on the local cloud's HTTP server. */
   async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // Read to the end even when too large: answering mid-upload would reset the client's connection.
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-    }
+    const body = await readBody(req);
     const reply =
-      size > MAX_BODY_BYTES
+      body === null
         ? { status: 200, body: { code: 'INVALID_PARAM', message: 'request body too large', requestId: '' } }
-        : await this.handle({ method: req.method ?? 'GET', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-    const text = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+        : await this.handle({ method: req.method ?? 'GET', headers: req.headers, body });
+    sendJson(res, reply.status, reply.body);
   }
 }
 

@@ -29,12 +29,13 @@ export const insertSchema = z.object({
   transactionId,
 });
 
+/** What the query actions name: the collection and, as DOC `{_id}` or WHERE, the documents. */
+const targetSchema = z.object({ collectionName, query, queryType });
+const multi = z.boolean().optional();
+
 /** database.getDocument: doc.get (DOC, query `{_id}`) and where().get() (WHERE). */
-export const getSchema = z.object({
-  collectionName,
-  query,
-  queryType,
-  multi: z.boolean().optional(),
+export const getSchema = targetSchema.extend({
+  multi,
   transactionId,
   order: ejsonText.optional(),
   offset: z.number().int().min(0).optional(),
@@ -43,36 +44,16 @@ export const getSchema = z.object({
 });
 
 /** database.modifyDocument: doc.set (merge false, upsert true), doc.update and where().update() (merge true). */
-export const modifySchema = z.object({
-  collectionName,
-  query,
-  queryType,
-  data: ejsonText,
-  multi: z.boolean().optional(),
-  merge: z.boolean().optional(),
-  upsert: z.boolean().optional(),
-  transactionId,
-});
+export const modifySchema = targetSchema.extend({ data: ejsonText, multi, merge: z.boolean().optional(), upsert: z.boolean().optional(), transactionId });
 
 /** database.removeDocument: doc.remove (DOC) and where().remove() (WHERE). */
-export const removeSchema = z.object({
-  collectionName,
-  query,
-  queryType,
-  multi: z.boolean().optional(),
-  transactionId,
-});
+export const removeSchema = targetSchema.extend({ multi, transactionId });
 
 /** database.calculateDocument: count(). */
-export const countSchema = z.object({
-  collectionName,
-  query,
-  queryType,
-});
+export const countSchema = targetSchema;
 
 /** database.commitTransaction / database.abortTransaction. */
 export const finishTxSchema = z.object({ transactionId: z.string().min(1) });
-
 
 /** database.addCollection: `db.createCollection(name)` (@cloudbase/database index.js). */
 export const addCollectionSchema = z.object({ collectionName });

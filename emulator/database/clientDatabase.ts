@@ -13,37 +13,21 @@ import type { DocumentStore, FindOptions, MongoQuery, MongoUpdate, StoredDoc, St
 import { DatabaseError } from '../store/store';
 import { GET_LIMITS, invalid, newDocId } from '../store/docData';
 
-/** One client call, in the store's terms: a document (`docId`) or the documents `query` matches. */
-export type ClientDbCall = { collection: string } & (
-  | { op: 'get'; docId?: string; query?: MongoQuery; sort?: FindOptions['sort']; skip?: number; limit?: number }
-  | { op: 'count'; query?: MongoQuery }
-  | { op: 'add'; data: Record<string, unknown> }
-  | { op: 'set'; docId: string; data: Record<string, unknown> }
-  | { op: 'update'; docId?: string; query?: MongoQuery; update: MongoUpdate }
-  | { op: 'remove'; docId?: string; query?: MongoQuery }
-);
+/** What a call applies to, in the store's terms: a document (`docId`) or the documents `query` matches. */
+export interface ClientDbTarget {
+  collection: string;
+  docId?: string;
+  query?: MongoQuery;
+}
 
 /** A client `get` returns at most this many documents (CloudBase's client cap). */
 const CLIENT_GET_MAX = GET_LIMITS.client.max;
 
-/** A document the client asked for by id does not exist. */
-export class DocumentNotFoundError extends Error {
-  constructor(readonly collection: string, readonly docId: string) {
-    super(`document.get:fail document with _id ${docId} does not exist`);
-    this.name = 'DocumentNotFoundError';
-  }
-}
-
-/** What each op answers (wx.cloud's result shapes, without errMsg). */
-export type ClientDbResult =
-  | { data: StoredDoc | StoredDoc[] }
-  | { total: number }
-  | { _id: string }
-  | { _id: string; stats: { updated: number; created: number } }
-  | { stats: { updated: number } }
-  | { stats: { removed: number } };
-
-/** Runs client database calls against one store. */
+/**
+ * Runs client database calls against one store, each as one `openid`. A call on a collection that
+ * does not exist throws CollectionNotExistError before the rules are read; the rules throw
+ * PermissionDeniedError; a malformed call throws DatabaseError.
+ */
 export class ClientDatabase {
   constructor(
     private readonly store: DocumentStore,
@@ -52,30 +36,19 @@ export class ClientDatabase {
     private readonly catalog: CollectionCatalog,
   ) {}
 
-  /**
-   * Runs one call as `openid`. Throws CollectionNotExistError, PermissionDeniedError,
-   * DocumentNotFoundError or DatabaseError.
-   */
-  async run(call: ClientDbCall, openid: string): Promise<ClientDbResult> {
-    const c = call.collection;
+  /** The document, or the documents the query matches; a document that does not exist reads as none. */
+  async get(target: ClientDbTarget, options: FindOptions, openid: string): Promise<StoredDoc[]> {
+    this.catalog.assertExists(target.collection);
+    return target.docId !== undefined ? this.getDoc(target.collection, target.docId, openid) : this.getMany(target, options, openid);
+  }
+
+  /** How many documents the target names. */
+  async count(target: ClientDbTarget, openid: string): Promise<number> {
+    const c = target.collection;
     this.catalog.assertExists(c);
-    switch (call.op) {
-      case 'get':
-        return call.docId !== undefined ? this.getDoc(c, call.docId, openid) : this.getMany(call, openid);
-      case 'count': {
-        const docs = await this.store.find(c, this.readQuery(call, openid));
-        this.access.assertReadable(c, docs, openid);
-        return { total: docs.length };
-      }
-      case 'add':
-        return this.add(c, call.data, openid);
-      case 'set':
-        return this.set(c, call.docId, call.data, openid);
-      case 'update':
-        return { stats: { updated: await this.updateMany(call, call.update, openid) } };
-      case 'remove':
-        return { stats: { removed: await this.removeMany(call, openid) } };
-    }
+    const docs = await this.store.find(c, this.readQuery({ collection: c, query: target.docId !== undefined ? { _id: target.docId } : target.query }, openid));
+    this.access.assertReadable(c, docs, openid);
+    return docs.length;
   }
 
   /** The query of a read as the caller means it ('{openid}' replaced), refused unless the read rule allows it. */
@@ -91,25 +64,27 @@ export class ClientDatabase {
     return withOpenid(call.query ?? {}, openid);
   }
 
-  private async getDoc(c: string, docId: string, openid: string): Promise<ClientDbResult> {
+  private async getDoc(c: string, docId: string, openid: string): Promise<StoredDoc[]> {
     this.access.assertQueryAllowed(c, { _id: docId }, openid);
     const doc = await this.store.get(c, docId);
-    if (!doc) throw new DocumentNotFoundError(c, docId);
+    if (!doc) return [];
     this.access.assertReadable(c, [doc], openid);
-    return { data: doc };
+    return [doc];
   }
 
-  private async getMany(call: Extract<ClientDbCall, { op: 'get' }>, openid: string): Promise<ClientDbResult> {
-    const query = this.readQuery(call, openid);
-    const options: FindOptions = { limit: Math.min(call.limit ?? CLIENT_GET_MAX, CLIENT_GET_MAX) };
-    if (call.skip) options.skip = call.skip;
-    if (call.sort && Object.keys(call.sort).length > 0) options.sort = call.sort;
-    const docs = await this.store.find(call.collection, query, options);
-    this.access.assertReadable(call.collection, docs, openid);
-    return { data: docs };
+  private async getMany(target: ClientDbTarget, given: FindOptions, openid: string): Promise<StoredDoc[]> {
+    const query = this.readQuery(target, openid);
+    const options: FindOptions = { limit: Math.min(given.limit ?? CLIENT_GET_MAX, CLIENT_GET_MAX) };
+    if (given.skip) options.skip = given.skip;
+    if (given.sort && Object.keys(given.sort).length > 0) options.sort = given.sort;
+    const docs = await this.store.find(target.collection, query, options);
+    this.access.assertReadable(target.collection, docs, openid);
+    return docs;
   }
 
-  private async add(c: string, data: Record<string, unknown>, openid: string): Promise<ClientDbResult> {
+  /** Adds a document owned by `openid`; answers its `_id`. */
+  async add(c: string, data: Record<string, unknown>, openid: string): Promise<string> {
+    this.catalog.assertExists(c);
     const given = data._id;
     if (given !== undefined && (typeof given !== 'string' || given === '')) throw invalid('data._id must be a non-empty string');
     const id = typeof given === 'string' ? given : newDocId();
@@ -119,10 +94,12 @@ export class ClientDatabase {
       this.access.assertWritable('create', c, null, after, openid);
       tx.put(c, id, after);
     });
-    return { _id: id };
+    return id;
   }
 
-  private async set(c: string, id: string, data: Record<string, unknown>, openid: string): Promise<ClientDbResult> {
+  /** Replaces (or creates) document `id`; answers true when it created it. */
+  async set(c: string, id: string, data: Record<string, unknown>, openid: string): Promise<boolean> {
+    this.catalog.assertExists(c);
     if (data._id !== undefined && data._id !== id) throw invalid('set: data._id differs from the document id');
     return this.store.transact(async (tx) => {
       const before = await tx.get(c, id);
@@ -130,11 +107,13 @@ export class ClientDatabase {
       const after = { ...data, _id: id, _openid: before?._openid ?? openid } as StoredDoc;
       this.access.assertWritable(before ? 'update' : 'create', c, before, after, openid);
       tx.put(c, id, after);
-      return { _id: id, stats: { updated: before ? 1 : 0, created: before ? 0 : 1 } };
+      return !before;
     });
   }
 
-  private async updateMany(call: ClientDbTarget, update: MongoUpdate, openid: string): Promise<number> {
+  /** Applies `update` to the target's documents; answers how many it changed. */
+  async update(call: ClientDbTarget, update: MongoUpdate, openid: string): Promise<number> {
+    this.catalog.assertExists(call.collection);
     // The creator stays the creator, on every path that names the field.
     const paths = [update.$set, update.$inc, update.$unset].flatMap((part) => Object.keys(part ?? {}));
     if (paths.some((p) => p === '_openid' || p.startsWith('_openid.'))) throw invalid('update: _openid cannot be changed');
@@ -151,7 +130,9 @@ export class ClientDatabase {
     });
   }
 
-  private async removeMany(call: ClientDbTarget, openid: string): Promise<number> {
+  /** Removes the target's documents; answers how many. */
+  async remove(call: ClientDbTarget, openid: string): Promise<number> {
+    this.catalog.assertExists(call.collection);
     const c = call.collection;
     return this.store.transact(async (tx) => {
       let removed = 0;
@@ -180,5 +161,3 @@ export class ClientDatabase {
   }
 }
 
-/** What a write applies to: one document or a query's matches. */
-type ClientDbTarget = { collection: string; docId?: string; query?: MongoQuery };

@@ -95,11 +95,8 @@ export function toStoreUpdate(data: unknown): MongoUpdate {
       update.$set[key] = value;
     }
   }
-  const out: MongoUpdate = {};
-  if (Object.keys(update.$set).length > 0) out.$set = update.$set;
-  if (Object.keys(update.$inc).length > 0) out.$inc = update.$inc;
-  if (Object.keys(update.$unset).length > 0) out.$unset = update.$unset;
-  return out;
+  // Only the operators that name a path.
+  return Object.fromEntries(Object.entries(update).filter(([, paths]) => Object.keys(paths).length > 0)) as MongoUpdate;
 }
 
 /** A decoded `data` of modifyDocument with `merge: false` (doc.set): the whole new document. */

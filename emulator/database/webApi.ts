@@ -10,11 +10,9 @@ import crypto from 'crypto';
 import { z } from 'zod';
 import { CloudErrors } from '../cloudErrors';
 import { PermissionDeniedError } from '../rules/access';
-import type { ClientDatabase, ClientDbCall, ClientDbResult } from './clientDatabase';
-import { DocumentNotFoundError } from './clientDatabase';
+import type { ClientDatabase, ClientDbTarget } from './clientDatabase';
 import { isPlainObject } from '../store/docData';
-import type { MongoQuery } from '../store/storeTypes';
-import { openidSchema } from '../wire';
+import { describeIssues, openidSchema } from '../wire';
 import type { LocalTokens } from '../realtime/tokens';
 import { decodeEjson, encodeEjson, type DecodeContext } from './ejson';
 import { toReplacement, toSort, toStoreQuery, toStoreUpdate } from './translate';
@@ -67,10 +65,7 @@ export class WebApi {
   /** Runs one request; `authorization` is the request's Authorization header. */
   async handle(body: unknown, authorization: string | undefined): Promise<{ requestId: string; data: unknown }> {
     const parsed = request.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new WebApiError(`invalid request: ${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'invalid'}`);
-    }
+    if (!parsed.success) throw new WebApiError(`invalid request: ${describeIssues(parsed.error)}`);
     const r = parsed.data;
     const answer = (data: unknown): { requestId: string; data: unknown } => ({ requestId: crypto.randomUUID(), data });
     if (r.action === 'auth.localUserToken') return answer({ accessToken: this.tokens.issue(r.openid, 'access') });
@@ -84,44 +79,28 @@ export class WebApi {
 
   private async database(action: string, p: DbParams, openid: string): Promise<Record<string, unknown>> {
     const target = this.target(p);
-    const collection = p.collectionName;
-    const run = (call: ClientDbCall): Promise<ClientDbResult> => this.clientDb.run(call, openid);
+    const db = this.clientDb;
     switch (action) {
       case 'database.getDocument': {
         const sort = p.order === undefined ? undefined : toSort(this.decode(p.order, 'order'));
-        let res: ClientDbResult;
-        try {
-          res = await run({ op: 'get', ...target, sort, skip: p.offset, limit: p.limit });
-        } catch (err) {
-          // The vendor's doc(id).get() answers a missing document with `data: []`, not an error.
-          if (err instanceof DocumentNotFoundError) return { list: [] };
-          throw err;
-        }
-        const data = 'data' in res ? res.data : [];
-        return { list: (Array.isArray(data) ? data : [data]).map((d) => encodeEjson(d)) };
+        // The vendor's doc(id).get() answers a missing document with `data: []`, not an error.
+        const docs = await db.get(target, { sort, skip: p.offset, limit: p.limit }, openid);
+        return { list: docs.map((d) => encodeEjson(d)) };
       }
-      case 'database.calculateDocument': {
-        const res = await run({ op: 'count', collection, query: target.query ?? (target.docId !== undefined ? { _id: target.docId } : undefined) });
-        return { total: 'total' in res ? res.total : 0 };
-      }
-      case 'database.insertDocument': {
-        const res = await run({ op: 'add', collection, data: this.data(p) });
-        return { insertedIds: '_id' in res ? [res._id] : [] };
-      }
+      case 'database.calculateDocument':
+        return { total: await db.count(target, openid) };
+      case 'database.insertDocument':
+        return { insertedIds: [await db.add(target.collection, this.data(p), openid)] };
       case 'database.modifyDocument': {
         if (p.merge === false) {
           if (target.docId === undefined) throw new WebApiError('set needs a DOC query');
-          const res = await run({ op: 'set', collection, docId: target.docId, data: toReplacement(this.data(p), target.docId) });
-          const created = 'stats' in res && 'created' in res.stats && res.stats.created > 0;
+          const created = await db.set(target.collection, target.docId, toReplacement(this.data(p), target.docId), openid);
           return { updated: created ? 0 : 1, ...(created ? { upsert_id: target.docId } : {}) };
         }
-        const res = await run({ op: 'update', ...target, update: toStoreUpdate(this.data(p)) });
-        return { updated: 'stats' in res && 'updated' in res.stats ? res.stats.updated : 0 };
+        return { updated: await db.update(target, toStoreUpdate(this.data(p)), openid) };
       }
-      default: {
-        const res = await run({ op: 'remove', ...target });
-        return { deleted: 'stats' in res && 'removed' in res.stats ? res.stats.removed : 0 };
-      }
+      default:
+        return { deleted: await db.remove(target, openid) };
     }
   }
 
@@ -130,7 +109,7 @@ export class WebApi {
   }
 
   /** The collection and either the one document (`DOC`, `{_id}`) or the query the call is about. */
-  private target(p: DbParams): { collection: string; docId?: string; query?: MongoQuery } {
+  private target(p: DbParams): ClientDbTarget {
     const condition = p.query === undefined ? {} : this.decode(p.query, 'query');
     if (p.queryType === 'DOC') {
       const id = isPlainObject(condition) ? condition._id : undefined;

@@ -9,7 +9,8 @@ import { decodeEjson, type DecodeContext } from '../database/ejson';
 import { toStoreQuery } from '../database/translate';
 import type { OrderBy, WatchService, WatchSpec } from '../watch/watch';
 import type { RealtimeErrorCode, RealtimeReply, RealtimeRequestOf } from './protocol';
-import { describeProblem, realtimeRequest } from './protocol';
+import { realtimeRequest } from './protocol';
+import { describeIssues } from '../wire';
 import { QuerySession } from './querySession';
 import type { LocalTokens } from './tokens';
 
@@ -79,7 +80,7 @@ export class RealtimeConnection {
       return this.error(idsOf(null), 'INVALID_PARAMETERS', 'message is not JSON');
     }
     const parsed = realtimeRequest.safeParse(raw);
-    if (!parsed.success) return this.error(idsOf(raw), 'INVALID_PARAMETERS', `invalid message: ${describeProblem(parsed.error)}`);
+    if (!parsed.success) return this.error(idsOf(raw), 'INVALID_PARAMETERS', `invalid message: ${describeIssues(parsed.error)}`);
     const m = parsed.data;
     if (m.msgType === 'PING') return this.send({ requestId: m.requestId, msgType: 'PONG', msgData: null });
     if (m.msgType === 'LOGIN') return this.login(m);

@@ -1,14 +1,28 @@
 /**
  * What the local cloud serves to the vendor client (wx.cloud's database, @cloudbase/js-sdk): the
  * /web request endpoint and the realtime WebSocket endpoint, sharing one token issuer.
+ *
+ * The realtime endpoint takes WebSocket upgrades on REALTIME_PATH of the local cloud's port, where
+ * the vendor client connects (the `wsUrl` that `auth.wsWebSign` hands out). Who the caller is comes
+ * from the LOGIN message, not from the upgrade, as on CloudBase.
  */
+import { WebSocket, WebSocketServer } from 'ws';
+import type { RawData } from 'ws';
 import type { ClientDatabase } from '../database/clientDatabase';
 import { expectMethod, readJson, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute, Registry, UpgradeRoute } from '../service';
 import type { WatchService } from '../watch/watch';
-import { REALTIME_PATH, RealtimeSocketServer } from './socketServer';
+import { RealtimeConnection } from './connection';
+import type { RealtimeReply } from './protocol';
+import type { QuerySession } from './querySession';
 import { LocalTokens } from './tokens';
 import { WEB_API_PATH, WebApi } from '../database/webApi';
+
+/** The path of the realtime endpoint (the vendor's default wsUrl, wss://tcb-ws.tencentcloudapi.com, has none either). */
+export const REALTIME_PATH = '/';
+/** A socket silent for this long is dropped (the vendor client pings every 10 s). */
+const IDLE_LIMIT_MS = 35_000;
+const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** What the gateway is built from. */
 export interface RealtimeGatewayOptions {
@@ -22,8 +36,10 @@ export interface RealtimeGatewayOptions {
 export class RealtimeGateway implements EmulatorService {
   readonly name = 'realtime';
   private readonly tokens = new LocalTokens();
-  private readonly sockets: RealtimeSocketServer;
   private readonly api: WebApi;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  /** Live queries by queryID, across sockets (REBUILD_WATCH may come on a new one). */
+  private readonly queries = new Map<string, QuerySession>();
   /** The realtime socket's ws:// URL, handed out by `auth.wsWebSign` (set by connect()). */
   private wsUrl = '';
 
@@ -39,10 +55,11 @@ export class RealtimeGateway implements EmulatorService {
   ];
 
   /** The realtime socket. */
-  readonly upgrades: readonly UpgradeRoute[] = [{ path: REALTIME_PATH, handle: (req, socket, head) => this.sockets.handleUpgrade(req, socket, head) }];
+  readonly upgrades: readonly UpgradeRoute[] = [
+    { path: REALTIME_PATH, handle: (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws)) },
+  ];
 
-  constructor(options: RealtimeGatewayOptions) {
-    this.sockets = new RealtimeSocketServer(options.watch, this.tokens);
+  constructor(private readonly options: RealtimeGatewayOptions) {
     this.api = new WebApi(options.clientDb, this.tokens, () => this.wsUrl, { now: options.now });
   }
 
@@ -53,13 +70,32 @@ export class RealtimeGateway implements EmulatorService {
     this.wsUrl = `${registry.url.replace(/^http/, 'ws')}${REALTIME_PATH}`;
   }
 
-  /** Open realtime sockets and queries. */
+  /** Open realtime sockets and live queries (including those waiting for their client to reconnect). */
   getInfo(): Record<string, unknown> {
-    return this.sockets.getInfo();
+    return { sockets: this.wss.clients.size, queries: this.queries.size };
   }
 
-  /** Drops every realtime socket and query. */
+  /** Drops every realtime socket and ends every query. */
   async stop(): Promise<void> {
-    this.sockets.close();
+    for (const ws of this.wss.clients) ws.terminate();
+    for (const q of [...this.queries.values()]) q.end();
+    this.wss.close();
+  }
+
+  private serve(ws: WebSocket): void {
+    const send = (reply: RealtimeReply): void => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(reply));
+    };
+    const connection = new RealtimeConnection({ watch: this.options.watch, tokens: this.tokens, queries: this.queries }, send);
+    const idle = setTimeout(() => ws.terminate(), IDLE_LIMIT_MS).unref();
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      clearTimeout(idle);
+      connection.closed();
+    });
+    ws.on('message', (raw: RawData, isBinary: boolean) => {
+      idle.refresh();
+      connection.receive(isBinary ? '' : raw.toString());
+    });
   }
 }

@@ -111,9 +111,3 @@ export type RealtimeReply =
   | { watchId: string; requestId: string; msgType: 'CHECK_EVENT'; msgData: { queryID: string; currEvent: number } }
   | { requestId: string; msgType: 'PONG'; msgData: null }
   | { watchId?: string; requestId: string; msgType: 'ERROR'; msgData: { code: RealtimeErrorCode; message: string } };
-
-/** A one-line description of the first problem zod found. */
-export function describeProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || '(message)'}: ${issue.message}` : 'invalid';
-}

@@ -4,7 +4,6 @@
  * have. `fire(name)` runs one now (admin route, tests).
  */
 import { CronExpressionParser } from 'cron-parser';
-import type { CronExpression } from 'cron-parser';
 import type { EmulatorClock } from './clock';
 import type { TimerTriggerConfig } from '../cloudConfig';
 import type { FunctionsHost, InvokeResult } from '../functions/functionsHost';
@@ -33,7 +32,6 @@ export interface TimerEvent {
 
 interface Scheduled {
   trigger: TimerTriggerConfig;
-  cron: string;
   nextAt: number | null;
   handle: NodeJS.Timeout | null;
 }
@@ -50,8 +48,7 @@ export function toSixFieldCron(cron7: string): string {
 
 /** The next fire time of a 7-field cron strictly after `after` (ms). */
 export function nextFireTime(cron7: string, after: number): number {
-  const expr: CronExpression = CronExpressionParser.parse(toSixFieldCron(cron7), { currentDate: new Date(after) });
-  return expr.next().getTime();
+  return CronExpressionParser.parse(toSixFieldCron(cron7), { currentDate: new Date(after) }).next().getTime();
 }
 
 /** Runs the timer triggers of one local cloud. */
@@ -65,8 +62,9 @@ export class TimerService implements EmulatorService {
         expectMethod(req, 'POST');
         await readJson(req); // any body is ignored, but it must be JSON (or empty)
         const name = decodeSegment(url.pathname.slice('/v1/admin/timers/'.length));
-        if (!this.has(name)) throw new HttpError(404, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: `no timer trigger named ${name}` });
-        const result = await this.fire(name);
+        const entry = this.find(name);
+        if (!entry) throw new HttpError(404, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: `no timer trigger named ${name}` });
+        const result = await this.run(entry);
         if (result.ok) sendJson(res, 200, { result: result.result });
         else sendJson(res, statusOf(result.errCode), { errCode: result.errCode, errMsg: result.errMsg });
       },
@@ -84,14 +82,12 @@ export class TimerService implements EmulatorService {
   /** Validates every cron (a bad one rejects); scheduling waits for connect(), when every service is wired. */
   async start(): Promise<void> {
     for (const trigger of this.options.triggers) {
-      let cron: string;
       try {
-        cron = toSixFieldCron(trigger.cron);
-        CronExpressionParser.parse(cron);
+        nextFireTime(trigger.cron, this.now());
       } catch (err) {
         throw new Error(`timer ${trigger.name} of ${trigger.functionName}: ${(err as Error).message}`);
       }
-      this.scheduled.set(trigger.name, { trigger, cron, nextAt: null, handle: null });
+      this.scheduled.set(trigger.name, { trigger, nextAt: null, handle: null });
     }
   }
 
@@ -128,11 +124,6 @@ export class TimerService implements EmulatorService {
   /** Whether triggers run on their own, and the trigger list. */
   getInfo(): Record<string, unknown> {
     return { enabled: this.options.enabled, timers: this.list() };
-  }
-
-  /** True when `name` is a trigger name or the name of a function with a trigger. */
-  has(name: string): boolean {
-    return this.find(name) !== undefined;
   }
 
   /**
@@ -177,11 +168,9 @@ export class TimerService implements EmulatorService {
     if (!this.running) return;
     entry.handle = null;
     // A long delay is capped, so the timer may wake early: only fire when the time has come.
-    if (entry.nextAt !== null && this.now() < entry.nextAt) {
-      this.schedule(entry);
-      return;
-    }
+    const due = entry.nextAt === null || this.now() >= entry.nextAt;
     this.schedule(entry);
+    if (!due) return;
     void this.run(entry).then((res) => {
       if (!res.ok) this.log(`[timers] ${entry.trigger.name}: ${res.errMsg}`);
     });

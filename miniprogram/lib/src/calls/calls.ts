@@ -139,11 +139,11 @@ export class Calls extends TypedEmitter<CallEventCallbacks> {
 
   /** Ends your part: declines, cancels or hangs up as the call stands, and leaves its room. */
   async hangUp(callId: string): Promise<CallView> {
-    // The call first (so its reason is the one this party's state gives), then its room.
-    const { call } = await this.act('endCall', callId, {});
+    // The call first (so its reason is the one this party's state gives), told at once; then its room.
+    const call = this.seen((await this.act('endCall', callId, {})).call);
     const room = this.client.room;
     if (room && room.userRoomId === call.userRoomId) await this.client.leaveRoom();
-    return this.seen(call);
+    return call;
   }
 
   /** Your calls, newest first (your views, read straight from the database: the rule lets you read your own). */

@@ -112,6 +112,12 @@ test('declined and canceled: each side says who ended it', async () => {
   await fire(agent.querySelector('.hang-up'), 'tap');
   expect(await ended(agent, 'canceled', 'the agent')).toBe('You canceled the call');
   expect(await ended(customer, 'canceled', 'the customer')).toBe('Missed call: Agent Wu hung up before you answered');
+
+  // Cancel tapped before the ring's own reply came back (its call id not known yet): it cancels once it is.
+  await ring(agent, 'cust-2');
+  expect(agent.data.callId).toBe('');
+  await fire(agent.querySelector('.hang-up'), 'tap');
+  expect(await ended(agent, 'canceled', 'the agent, cancelling early')).toBe('You canceled the call');
   for (const page of [customer, agent]) await ctx.close(page);
 });
 

@@ -64,6 +64,8 @@ export class ServiceDesk {
   private caller = false;
   /** You ended the call yourself (the words say "you declined", not "they declined"). */
   private byMe = false;
+  /** Cancel was tapped while the ring was still on its way (its call id not known yet): cancel once it is. */
+  private cancelAsked = false;
   private nickName = '';
   private closed = false;
 
@@ -119,6 +121,11 @@ export class ServiceDesk {
       this.render({ callId: view.callId });
       // Busy and unreachable end at once; the call's events came before its id was known here.
       if (view.state === 'ended') return this.showEnd(view, view.reason || 'hangup');
+      if (this.cancelAsked) {
+        this.cancelAsked = false;
+        await calls.cancel(view.callId);
+        return;
+      }
       this.talkIn(view.userRoomId);
       if (calls.calls.some((c) => c.callId === view.callId && c.callState === 'active')) this.setPhase('talking');
     } catch (err) {
@@ -143,8 +150,13 @@ export class ServiceDesk {
   /** Declines the ringing call, cancels yours, or hangs up: whichever the call stands at. */
   async hangUp(): Promise<void> {
     const calls = this.calls;
-    if (!calls || !this.callId || (this.phase !== 'calling' && this.phase !== 'ringing' && this.phase !== 'talking')) return;
+    if (!calls || (this.phase !== 'calling' && this.phase !== 'ringing' && this.phase !== 'talking')) return;
     this.byMe = true;
+    // The callee may ring before the caller's own reply arrives: a tap then cancels as soon as it does.
+    if (!this.callId) {
+      this.cancelAsked = this.phase === 'calling';
+      return;
+    }
     try {
       // The SDK's reject / cancel / hangUp are one action on the server; each says what it means here.
       if (this.phase === 'ringing') await calls.reject(this.callId);
@@ -214,6 +226,7 @@ export class ServiceDesk {
 
   private beginCall(phase: 'calling' | 'ringing', callId: string, peer: string, caller: boolean): void {
     this.callId = callId;
+    this.cancelAsked = false;
     this.peer = peer;
     this.caller = caller;
     this.byMe = false;

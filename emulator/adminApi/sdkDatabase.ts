@@ -83,7 +83,10 @@ export async function openSdkDatabase(store: DocumentStore, options: SdkDatabase
   // Required here, not imported: only tests that open a database pay for loading the SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('wx-server-sdk') as WxServerSdk & { createNewInstance(config: Record<string, unknown>): WxServerSdk };
-  const cloud = sdk.createNewInstance({ env: envId, serviceUrl: `http://127.0.0.1:${port}/admin` });
+  // The SDK's request timeout (15 s by default) is raised: this Admin API shares the test's own
+  // process, so a test that fires hundreds of calls at once on a loaded CI machine would measure
+  // the machine's load, not the code. Requests still time out, only later.
+  const cloud = sdk.createNewInstance({ env: envId, serviceUrl: `http://127.0.0.1:${port}/admin`, timeout: 60_000 });
   const db = cloud.database({ throwOnNotFound: options.throwOnNotFound ?? true } as Parameters<WxServerSdk['database']>[0]);
   return {
     db,

@@ -51,7 +51,11 @@ describe('counts under concurrency', () => {
   it('concurrent joins of one user leave one member and one live session', async () => {
     const payload = joinPayload(cloud, 'r', 'alice', 2);
     const replies = await Promise.all(Array.from({ length: 20 }, () => cloud.call('o-a', 'joinRoom', payload)));
-    expect(replies.every((r) => r.ok)).toBe(true);
+    // All 20 write the same user's documents, one after another. On a loaded machine some may spend
+    // the retry budget and answer BUSY: typed, retryable, and they changed nothing (transact.ts).
+    // Anything else is a failure; and whatever the mix, one member and one session remain.
+    expect(replies.filter((r) => !r.ok && r.error.code !== 'BUSY').map((r) => (r.ok ? '' : r.error.code))).toEqual([]);
+    expect(replies.some((r) => r.ok)).toBe(true);
     expect(await expectExactCounts(`${APP_ID}:r`)).toEqual({ anchors: 0, audience: 1 });
   });
 

@@ -75,6 +75,10 @@ export async function openSdkDatabase(store: DocumentStore, options: SdkDatabase
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     void (url.pathname === MANAGER_PATH ? manager.routes[0].handle(req, res, url) : admin.serve(req, res));
   });
+  // As the local cloud's own server (server.ts): the SDK keeps connections alive, and a server that
+  // closes an idle one after Node's default 5 s races the SDK's next request on it (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

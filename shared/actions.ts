@@ -4,6 +4,7 @@ import {
   domainSchema,
   idSchema,
   maxAnchorsSchema,
+  mediaBackendSchema,
   memberCountSchema,
   memberSchema,
   roleSchema,
@@ -69,6 +70,11 @@ export const joinRoom = {
     nickName: z.string().max(Limits.nickNameMaxLength).optional(),
     /** Owner proof for this token (shared/ownerProof.ts); honoured on the token's first join only. */
     ownerProof: z.string().min(1).max(Limits.ownerProofMaxLength).optional(),
+    /**
+     * The media backend of the room this join creates (default: the deployment's JRTC_ROOM_BACKEND);
+     * a room that exists keeps its own (the reply's `room.backend` says which).
+     */
+    backend: mediaBackendSchema.optional(),
   }),
   response: z.object({
     sessionId: z.string(),
@@ -98,7 +104,26 @@ export const setRole = {
   response: z.object({ member: memberSchema }),
 };
 
-/** publish: a signed push URL for `<live-pusher>` (anchors only). */
+/**
+ * What wx.joinVoIPChat takes to join a `voip` room's chat (groupId is the room's), signed by
+ * wx-server-sdk's cloud.getVoIPSign for the caller, plus the room members' OPENIDs (the chat's
+ * member lists name OPENIDs; WeChat shows them to everyone in the chat anyway).
+ */
+export const voipJoinSchema = z.object({
+  groupId: z.string(),
+  nonceStr: z.string(),
+  /** Unix seconds, as getVoIPSign signed it. */
+  timeStamp: z.number(),
+  signature: z.string(),
+  /** OPENID → userId of the room's members (the OPENIDs onVoIPChatMembersChanged reports). */
+  members: z.record(z.string(), z.string()),
+});
+
+/**
+ * publish (anchors only): what the anchor's page sends its audio with, for the room's backend:
+ * `pushUrl` for `<live-pusher>` (an RTMP URL on `rtmp`, a TRTC `room://` URL with the anchor's
+ * privileges on `trtc`; '' on `voip`), and on `voip` the chat to join (`voip`).
+ */
 export const publish = {
   request: z.object({ ...sessionFields, pushDomain: domainSchema.optional() }),
   response: z.object({
@@ -107,6 +132,9 @@ export const publish = {
     /** When the URL's signature expires (ms). */
     expiresAt: z.number(),
     member: memberSchema,
+    /** The room's media backend (absent from servers before backends: `rtmp`). */
+    backend: mediaBackendSchema.optional(),
+    voip: voipJoinSchema.optional(),
   }),
 };
 
@@ -122,7 +150,10 @@ export const pullStreamSchema = z.object({
   streamId: z.string(),
   /** Whether the anchor publishes now; a stream that has not started plays once it does. */
   publishing: z.boolean(),
-  /** The URL for `<live-player>` (RTMP for RTC mode, else FLV). */
+  /**
+   * The URL for `<live-player>`: RTMP for RTC mode on `rtmp`; the anchor's `room://` play URL on
+   * `trtc` (it plays once the page's pusher is in the room: subscribe's `enterUrl`); '' on `voip`.
+   */
   url: z.string(),
   urls: z.object({ rtmp: z.string(), flv: z.string(), hls: z.string() }),
   expiresAt: z.number(),
@@ -135,7 +166,18 @@ export const subscribe = {
     userIds: z.array(idSchema).max(Limits.pageSizeMax).optional(),
     pullDomain: domainSchema.optional(),
   }),
-  response: z.object({ streams: z.array(pullStreamSchema) }),
+  response: z.object({
+    streams: z.array(pullStreamSchema),
+    /** The room's media backend (absent from servers before backends: `rtmp`). */
+    backend: mediaBackendSchema.optional(),
+    /**
+     * `trtc`: the `room://` URL the page's `<live-pusher>` enters the room with, which TRTC requires
+     * before any `<live-player>` plays; an audience member's may only receive (PrivateMapKey 170).
+     */
+    enterUrl: z.string().optional(),
+    /** `voip`: the chat to join (muted, for a listener) to hear the room. */
+    voip: voipJoinSchema.optional(),
+  }),
 };
 
 /** heartbeat: keep the session alive; the reply says when to come back and when the token expires. */

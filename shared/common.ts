@@ -21,6 +21,18 @@ export const domainSchema = z
 /** A room's stage policy. */
 export const stagePolicySchema = z.enum(['open', 'invite']);
 
+/**
+ * How a room's audio travels (docs/backends.md): `rtmp` push + RTMP/FLV pull through the configured
+ * media provider (large audiences, 2-5 s through a CDN); `trtc` TRTC's real-time `room://` URLs on the
+ * same components (stages and calls, < 300 ms); `voip` WeChat's own wx.joinVoIPChat (calls of at most
+ * VOIP_MAX_MEMBERS people, no media server).
+ */
+export const mediaBackendSchema = z.enum(['rtmp', 'trtc', 'voip']);
+/** A room's media backend. */
+export type MediaBackend = z.infer<typeof mediaBackendSchema>;
+/** A WeChat VoIP chat takes at most this many people (wx.joinVoIPChat: 同一时刻最多 10 人). */
+export const VOIP_MAX_MEMBERS = 10;
+
 /** A stage cap: how many anchors a room may have at most (setStagePolicy's maxAnchors). */
 export const maxAnchorsSchema = z.number().int().min(1).max(Limits.maxAnchorsMax);
 
@@ -85,6 +97,8 @@ export const roomSchema = z.object({
    * mute (stream.muted), so lifting it restores each member's own state.
    */
   allMuted: z.boolean().optional(),
+  /** How the room's audio travels, fixed when the room is created; absent means `rtmp`. */
+  backend: mediaBackendSchema.optional(),
   broadcasterCount: z.number(),
   audienceCount: z.number(),
   version: z.number(),

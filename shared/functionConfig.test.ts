@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       userIds: 'caller',
       callRingSeconds: 30,
       callTemplate: null,
+      roomBackend: 'rtmp',
+      trtc: null,
     });
   });
 
@@ -61,6 +63,9 @@ describe('loadConfig', () => {
         JRTC_USER_IDS: 'any',
         JRTC_CALL_RING_SECONDS: '45',
         JRTC_CALL_TEMPLATE: '{"id":"tmpl-1","page":"pages/service/service","data":{"thing1":"{callerName}","time2":"{time}"}}',
+        JRTC_ROOM_BACKEND: 'trtc',
+        JRTC_TRTC_SDKAPPID: '1400000001',
+        JRTC_TRTC_SECRET_KEY: 'a'.repeat(64),
       }),
     );
     expect(c).toEqual({
@@ -84,7 +89,17 @@ describe('loadConfig', () => {
       userIds: 'any',
       callRingSeconds: 45,
       callTemplate: { id: 'tmpl-1', page: 'pages/service/service', data: { thing1: '{callerName}', time2: '{time}' } },
+      roomBackend: 'trtc',
+      trtc: { sdkAppId: 1400000001, secretKey: 'a'.repeat(64) },
     });
+  });
+
+  it('refuses half a TRTC application, naming the missing variable', () => {
+    for (const [set, missing] of [['JRTC_TRTC_SDKAPPID', 'JRTC_TRTC_SECRET_KEY'], ['JRTC_TRTC_SECRET_KEY', 'JRTC_TRTC_SDKAPPID']]) {
+      const result = loadConfig({ [set]: set === 'JRTC_TRTC_SDKAPPID' ? '1400000001' : 'b'.repeat(64) });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.details).toEqual([{ variable: missing, message: 'JRTC_TRTC_SDKAPPID and JRTC_TRTC_SECRET_KEY go together' }]);
+    }
   });
 
   it('pulls over https from CDNs and over http from node-media-server unless told otherwise', () => {
@@ -105,6 +120,9 @@ describe('loadConfig', () => {
     ['JRTC_APPS', '{"a:b":"k"}'],
     ['JRTC_APPS', '{"a":""}'],
     ['JRTC_MEDIA_PROVIDER', 'youtube'],
+    ['JRTC_ROOM_BACKEND', 'webrtc'],
+    ['JRTC_TRTC_SDKAPPID', '14e8'],
+    ['JRTC_TRTC_SECRET_KEY', 'short'],
     ['JRTC_PUSH_DOMAINS', 'rtmp://x.com/live'],
     ['JRTC_PULL_DOMAINS', 'a.com,b c.com'],
     ['JRTC_MEDIA_APP', 'live/x'],

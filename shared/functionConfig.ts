@@ -7,8 +7,8 @@
  * actions that need them answer CONFIG_ERROR, the others keep working.
  */
 import { z } from 'zod';
-import { ErrorCode, Limits, ProtocolError, domainSchema, idSchema, stagePolicySchema } from './index';
-import type { StagePolicy } from './index';
+import { ErrorCode, Limits, ProtocolError, domainSchema, idSchema, mediaBackendSchema, stagePolicySchema } from './index';
+import type { MediaBackend, StagePolicy } from './index';
 import { defaultPullScheme } from './signers';
 import { CallTiming } from './calls';
 import type { MediaProvider, SignInput } from './signers';
@@ -78,6 +78,16 @@ export interface JrtcConfig {
    * The page is opened with `?callId=<id>&appId=<appId>`.
    */
   callTemplate: CallTemplate | null;
+  /** JRTC_ROOM_BACKEND: the media backend of rooms whose creator asks for none (default `rtmp`). */
+  roomBackend: MediaBackend;
+  /** JRTC_TRTC_SDKAPPID and JRTC_TRTC_SECRET_KEY: the TRTC application `trtc` rooms sign for, or null. */
+  trtc: TrtcApp | null;
+}
+
+/** A TRTC application: its SDKAppID and the secret key UserSigs are signed with (a server secret). */
+export interface TrtcApp {
+  sdkAppId: number;
+  secretKey: string;
 }
 
 /** A subscription-message template that rings a callee (JRTC_CALL_TEMPLATE). */
@@ -113,6 +123,9 @@ export const ConfigEnv = {
   userIds: 'JRTC_USER_IDS',
   callRingSeconds: 'JRTC_CALL_RING_SECONDS',
   callTemplate: 'JRTC_CALL_TEMPLATE',
+  roomBackend: 'JRTC_ROOM_BACKEND',
+  trtcSdkAppId: 'JRTC_TRTC_SDKAPPID',
+  trtcSecretKey: 'JRTC_TRTC_SECRET_KEY',
 } as const;
 
 /** Clients need time to get a heartbeat through before their lease runs out. */
@@ -203,6 +216,10 @@ const envSchema = z.object({
     )
     .optional()
     .transform((v): CallTemplate | null => v ?? null),
+  roomBackend: mediaBackendSchema.optional().transform((v) => v ?? 'rtmp'),
+  // TRTC SDKAppIDs are 10-digit numbers starting with 14 or 16 (console); any positive 32-bit value is taken.
+  trtcSdkAppId: z.string().regex(/^[1-9]\d{0,9}$/, 'a TRTC SDKAppID (digits)').transform(Number).pipe(z.number().max(0xffffffff)).optional(),
+  trtcSecretKey: z.string().min(16, 'the TRTC secret key from the console (64 hex characters)').optional(),
 });
 
 /**
@@ -236,10 +253,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     };
   }
   const pushKey = v.pushKey ?? '';
+  const { trtcSdkAppId, trtcSecretKey, ...rest } = v;
+  // Half a TRTC application is a typo, not a choice: say which half is missing.
+  if ((trtcSdkAppId === undefined) !== (trtcSecretKey === undefined)) {
+    const variable = trtcSdkAppId === undefined ? ConfigEnv.trtcSdkAppId : ConfigEnv.trtcSecretKey;
+    const message = `${ConfigEnv.trtcSdkAppId} and ${ConfigEnv.trtcSecretKey} go together`;
+    return { ok: false, error: new ProtocolError(ErrorCode.CONFIG_ERROR, `invalid configuration: ${message}`, [{ variable, message }]) };
+  }
   return {
     ok: true,
     config: {
-      ...v,
+      ...rest,
+      trtc: trtcSdkAppId !== undefined && trtcSecretKey !== undefined ? { sdkAppId: trtcSdkAppId, secretKey: trtcSecretKey } : null,
       pushKey,
       pullKey: v.pullKey ?? pushKey,
       pullScheme: v.pullScheme ?? defaultPullScheme(v.mediaProvider),

@@ -114,3 +114,11 @@ export interface SubscribeMessage {
 export interface Messenger {
   sendSubscribeMessage(message: SubscribeMessage): Promise<void>;
 }
+
+/**
+ * Signs WeChat VoIP chat joins: wx-server-sdk's `cloud.getVoIPSign`, which signs for the calling
+ * user; rejects with the platform's error when it refuses.
+ */
+export interface VoipSigner {
+  sign(params: { groupId: string; nonce: string; timestamp: number }): Promise<string>;
+}

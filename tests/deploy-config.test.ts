@@ -18,6 +18,9 @@ const isFile = (...parts: string[]) => fs.existsSync(path.join(root, ...parts)) 
 /** The variables the jrtc function reads; a deployer fills in the empty ones. */
 const jrtcEnvKeys = [
   'JRTC_APPS',
+  'JRTC_ROOM_BACKEND',
+  'JRTC_TRTC_SDKAPPID',
+  'JRTC_TRTC_SECRET_KEY',
   'JRTC_MEDIA_PROVIDER',
   'JRTC_PUSH_DOMAINS',
   'JRTC_PULL_DOMAINS',
@@ -121,6 +124,11 @@ describe('cloudbaserc.json', () => {
     for (const name of ['JRTC_APPS', 'JRTC_PUSH_KEY', 'JRTC_PULL_KEY', 'JRTC_PUSH_DOMAINS', 'JRTC_PULL_DOMAINS']) {
       expect({ name, value: jrtc[name] }).toEqual({ name, value: `{{env.${name}}}` });
       expect(example[name]).toBeTruthy();
+    }
+    // Optional secrets: {{env.X}} too, and named (empty) in .env.example.
+    for (const name of ['JRTC_TRTC_SDKAPPID', 'JRTC_TRTC_SECRET_KEY']) {
+      expect({ name, value: jrtc[name] }).toEqual({ name, value: `{{env.${name}}}` });
+      expect(example).toHaveProperty(name);
     }
     expect(example.ENV_ID).toBeTruthy();
     expect(fs.readFileSync(path.join(root, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['.env', '.env.*', '!.env.example']));

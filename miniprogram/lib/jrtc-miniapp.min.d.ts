@@ -36,6 +36,7 @@ export type RoomSummary = {
 	version: number;
 	maxAnchors?: number | undefined;
 	allMuted?: boolean | undefined;
+	backend?: "rtmp" | "trtc" | "voip" | undefined;
 };
 /** Member roles, numbered as JRTC numbers them. */
 export declare const Role: {
@@ -317,6 +318,7 @@ interface ActionMap {
 			peerId?: string | undefined;
 			nickName?: string | undefined;
 			ownerProof?: string | undefined;
+			backend?: "rtmp" | "trtc" | "voip" | undefined;
 		};
 		response: {
 			sessionId: string;
@@ -365,6 +367,14 @@ interface ActionMap {
 			streamId: string;
 			expiresAt: number;
 			member: Member;
+			backend?: "rtmp" | "trtc" | "voip" | undefined;
+			voip?: {
+				groupId: string;
+				nonceStr: string;
+				timeStamp: number;
+				signature: string;
+				members: Record<string, string>;
+			} | undefined;
 		};
 	};
 	unpublish: {
@@ -400,6 +410,15 @@ interface ActionMap {
 				};
 				expiresAt: number;
 			}[];
+			backend?: "rtmp" | "trtc" | "voip" | undefined;
+			enterUrl?: string | undefined;
+			voip?: {
+				groupId: string;
+				nonceStr: string;
+				timeStamp: number;
+				signature: string;
+				members: Record<string, string>;
+			} | undefined;
 		};
 	};
 	heartbeat: {
@@ -1036,12 +1055,18 @@ declare class RoomApi extends RoomBase {
 	setRole(role: Role): Promise<Member>;
 	/** Starts publishing (anchors only); resolves with the signed push URL for `<live-pusher>`. */
 	publish(): Promise<string>;
+	/** publish's whole reply: the room's `backend`, and on `voip` the chat to join (`voip`). */
+	publishReply(): Promise<ActionResponse<"publish">>;
 	/** Stops publishing. */
 	unpublish(): Promise<void>;
 	/** Signed pull URLs, one per publishing anchor (or only those in `userIds`). */
 	subscribe(options?: {
 		userIds?: string[];
 	}): Promise<PullStream[]>;
+	/** subscribe's whole reply: the room's `backend`, on `trtc` the pusher's `enterUrl`, on `voip` the chat to join. */
+	subscribeReply(options?: {
+		userIds?: string[];
+	}): Promise<ActionResponse<"subscribe">>;
 	/** Every anchor of the room, from the server. */
 	getBroadcasterList(): Promise<Member[]>;
 	/** One page of the audience, ordered by userId; pass the previous page's `nextCursor` for the next. */
@@ -1318,6 +1343,8 @@ export interface EnterRoomInfo {
 	/** JRTC's spelling of `nickName`. */
 	nickname?: string;
 	ownerProof?: string;
+	/** The media backend of the room this join creates: 'rtmp', 'trtc' or 'voip' (default: the deployment's). */
+	backend?: MediaBackend;
 }
 declare class ClientCore<E extends EventCallbacks<E>> extends TypedEmitter<E> {
 	/** The appId given to init. */

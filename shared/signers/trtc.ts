@@ -12,7 +12,7 @@
  * give the same string everywhere: Tencent inflates and checks the fields. Server side only (Node's
  * crypto and zlib).
  */
-import { createHmac } from 'crypto';
+import { createHash, createHmac } from 'crypto';
 import { deflateSync, inflateSync } from 'zlib';
 import { constantTimeEqual } from '../constantTime';
 
@@ -166,3 +166,18 @@ function readUserBuf(b: Buffer): VerifiedSig['map'] | null {
   }
 }
 
+
+const digest = (s: string, length: number): string => createHash('sha256').update(s, 'utf8').digest('base64url').slice(0, length);
+
+/**
+ * TRTC's name for a room: the roomKey when it fits TRTC's strRoomId (at most 64 bytes; letters,
+ * digits and a few symbols, ':' among them), else a stable digest of it.
+ */
+export function trtcRoomOf(roomKey: string): string {
+  return /^[A-Za-z0-9_.@:-]{1,64}$/.test(roomKey) ? roomKey : `j-${digest(roomKey, 40)}`;
+}
+
+/** TRTC's name for a user: the userId when it fits TRTC's (at most 32 letters, digits, '_' and '-'), else a stable digest. */
+export function trtcUserOf(userId: string): string {
+  return /^[A-Za-z0-9_-]{1,32}$/.test(userId) ? userId : `u-${digest(userId, 30)}`;
+}

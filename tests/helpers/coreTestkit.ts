@@ -20,7 +20,7 @@ import { SweepGate } from '../../cloudfunctions/jrtc/src/sweepGate';
 import type { CoreDeps } from '../../cloudfunctions/jrtc/src/deps';
 import { policy as defaultPolicy } from '../../cloudfunctions/jrtc/src/defaultPolicy';
 import type { IssuePolicy } from '../../cloudfunctions/jrtc/src/deps';
-import type { CallerContext, Database, Messenger } from '../../shared/ports';
+import type { CallerContext, Database, Messenger, VoipSigner } from '../../shared/ports';
 import { cryptoRandom } from '../../cloudfunctions/jrtc/src/random';
 import { handle } from '../../cloudfunctions/jrtc/src/router';
 
@@ -43,6 +43,8 @@ export const testEnv: Record<string, string> = {
 };
 
 /** The core testkit has no openapi: a test that rings by message wires `deps.messenger` to one. */
+/** Nor VoIP signing: `voip` rooms are tested on the local cloud, where the real wx-server-sdk signs. */
+const unwiredVoip: VoipSigner = { sign: () => Promise.reject(new Error('this test cloud signs no VoIP joins')) };
 const unwiredMessenger: Messenger = {
   sendSubscribeMessage: () => Promise.reject(new Error('this test cloud sends no subscription messages: wire deps.messenger')),
 };
@@ -108,7 +110,7 @@ export async function createTestCloud(env: Record<string, string | undefined> = 
   await provision(databaseDefinition);
   // The vendor's Database is structurally wider than the port, as in platformDatabase.ts.
   const db = sdk.db as unknown as Database;
-  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy, sweepGate: new SweepGate(), largeRooms: new LargeRooms(), messenger: unwiredMessenger };
+  const deps: CoreDeps = { db, clock, config: loaded.config, random: cryptoRandom, policy, sweepGate: new SweepGate(), largeRooms: new LargeRooms(), messenger: unwiredMessenger, voip: unwiredVoip };
   const raw = (openid: string, event: unknown) => handle(event, callerOf(openid), deps);
   const call = <A extends ActionName>(openid: string, action: A, payload: ActionRequest<A>) =>
     raw(openid, { ...payload, action }) as Promise<Reply<ActionResponse<A>>>;

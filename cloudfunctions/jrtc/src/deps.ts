@@ -2,7 +2,7 @@
  * What the core needs from the outside world. The cloud entry (index.ts) wires in wx-server-sdk and
  * the real clock; tests wire in the real SDK's database on the local cloud (tests/helpers/coreTestkit.ts) and a movable clock.
  */
-import type { CallerContext, Clock, Database, Messenger, RandomSource } from '../../../shared/ports';
+import type { CallerContext, Clock, Database, Messenger, RandomSource, VoipSigner } from '../../../shared/ports';
 import type { JrtcConfig } from '../../../shared/functionConfig';
 import type { LargeRooms } from './largeRooms';
 import type { SweepGate } from './sweepGate';
@@ -44,6 +44,8 @@ export interface CoreDeps {
   largeRooms: LargeRooms;
   /** Rings callees whose app is closed (calls/ringing.ts); the cloud entry wires `cloud.openapi`. */
   messenger: Messenger;
+  /** Signs VoIP chat joins for `voip` rooms (backends.ts); the cloud entry wires `cloud.getVoIPSign`. */
+  voip: VoipSigner;
 }
 
 /** The subset the ghost sweep needs (the timer function has no app config). */

@@ -10,7 +10,7 @@ import { loadConfig } from '../../../shared/functionConfig';
 // The deployment's policy module (cloudfunctions/jrtc/policy.ts) when it has one, else defaultPolicy.ts.
 import { policy } from 'jrtc-policy';
 import { platformDatabase } from './platformDatabase';
-import type { CallerContext, Messenger } from '../../../shared/ports';
+import type { CallerContext, Messenger, VoipSigner } from '../../../shared/ports';
 import { cryptoRandom, systemClock } from './random';
 import { handle } from './router';
 import { LargeRooms } from './largeRooms';
@@ -34,6 +34,20 @@ const messenger: Messenger = {
   },
 };
 
+/**
+ * VoIP chat signatures through wx-server-sdk's `cloud.getVoIPSign` (it signs for the calling user;
+ * getVoIPSign is a 云调用 of its own, needing no permission in config.json).
+ */
+const voip: VoipSigner = {
+  async sign(params) {
+    // Declared in the SDK's index.d.ts (ICloud.GetVoIPSignParam / Result) but not exported as a function there.
+    const sdk = cloud as unknown as { getVoIPSign(p: typeof params): Promise<{ signature?: unknown }> };
+    const res = await sdk.getVoIPSign(params);
+    if (typeof res?.signature !== 'string') throw new Error('getVoIPSign answered no signature');
+    return res.signature;
+  },
+};
+
 /** Who is calling, from the platform; missing fields become '' (the router refuses an empty OPENID). */
 function callerContext(): CallerContext {
   const wx = cloud.getWXContext();
@@ -52,5 +66,6 @@ export async function main(event: unknown, _context: unknown): Promise<Reply<unk
     sweepGate,
     largeRooms,
     messenger,
+    voip,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { z } from 'zod';
-import { memberSchema, roomSchema, signalSchema } from '../../../shared';
+import { mediaBackendSchema, memberSchema, roomSchema, signalSchema } from '../../../shared';
 import type { Member, RoomSummary } from '../../../shared';
 import type { DocData, DbDocument } from '../../../shared/ports';
 
@@ -51,6 +51,8 @@ export const presenceDocSchema = z.object({
    * without calls have none, so their leaves cost nothing more.
    */
   callId: z.string().optional(),
+  /** The room's media backend (backends.ts), copied at join so publish and subscribe need not read the room; absent: rtmp. */
+  backend: mediaBackendSchema.optional(),
 });
 /** A stored presence record. */
 export type PresenceDoc = z.infer<typeof presenceDocSchema>;

@@ -5,6 +5,7 @@
 import type { ActionRequest } from '../../../shared/actions';
 import { Limits } from '../../../shared/constants';
 import type { Role } from '../../../shared/constants';
+import type { MediaBackend } from '../../../shared/common';
 import type { CloudLike } from './cloud';
 import { JRTCError } from './errors';
 import { isPlatform } from './lifecycle';
@@ -74,6 +75,8 @@ export interface EnterRoomInfo {
   /** JRTC's spelling of `nickName`. */
   nickname?: string;
   ownerProof?: string;
+  /** The media backend of the room this join creates: 'rtmp', 'trtc' or 'voip' (default: the deployment's). */
+  backend?: MediaBackend;
 }
 
 const positive = (v: unknown): boolean => typeof v === 'number' && v > 0;
@@ -129,6 +132,7 @@ export function joinRequestFrom(info: EnterRoomInfo, appId: string): JoinRoomPar
     peerId: info.peerId,
     nickName: info.nickName !== undefined ? info.nickName : info.nickname,
     ownerProof: info.ownerProof,
+    backend: info.backend,
   };
   check(p.appId === appId, 'appId');
   check(isText(p.token, Limits.tokenMaxLength), 'token');
@@ -140,7 +144,8 @@ export function joinRequestFrom(info: EnterRoomInfo, appId: string): JoinRoomPar
   checkOptional(p.peerId, isId, 'peerId');
   checkOptional(p.nickName, (v) => typeof v === 'string' && v.length <= Limits.nickNameMaxLength, 'nickName');
   checkOptional(p.ownerProof, (v) => isText(v, Limits.ownerProofMaxLength), 'ownerProof');
+  checkOptional(p.backend, (v) => v === 'rtmp' || v === 'trtc' || v === 'voip', 'backend');
   // Absent optional fields stay absent on the wire.
-  for (const k of ['peerId', 'nickName', 'ownerProof'] as const) if (p[k] === undefined) delete p[k];
+  for (const k of ['peerId', 'nickName', 'ownerProof', 'backend'] as const) if (p[k] === undefined) delete p[k];
   return p;
 }

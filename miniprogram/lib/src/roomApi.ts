@@ -45,7 +45,12 @@ export class RoomApi extends RoomBase {
 
   /** Starts publishing (anchors only); resolves with the signed push URL for `<live-pusher>`. */
   async publish(): Promise<string> {
-    return (await this.call('publish', { pushDomain: this.config.pushDomain })).pushUrl;
+    return (await this.publishReply()).pushUrl;
+  }
+
+  /** publish's whole reply: the room's `backend`, and on `voip` the chat to join (`voip`). */
+  publishReply(): Promise<ActionResponse<'publish'>> {
+    return this.call('publish', { pushDomain: this.config.pushDomain });
   }
 
   /** Stops publishing. */
@@ -55,9 +60,14 @@ export class RoomApi extends RoomBase {
 
   /** Signed pull URLs, one per publishing anchor (or only those in `userIds`). */
   async subscribe(options: { userIds?: string[] } = {}): Promise<PullStream[]> {
+    return (await this.subscribeReply(options)).streams;
+  }
+
+  /** subscribe's whole reply: the room's `backend`, on `trtc` the pusher's `enterUrl`, on `voip` the chat to join. */
+  subscribeReply(options: { userIds?: string[] } = {}): Promise<ActionResponse<'subscribe'>> {
     check(isObject(options), 'options');
     checkOptional(options.userIds, (ids) => Array.isArray(ids) && ids.length <= Limits.pageSizeMax && ids.every(isId), 'userIds');
-    return (await this.call('subscribe', { userIds: options.userIds, pullDomain: this.config.pullDomain })).streams;
+    return this.call('subscribe', { userIds: options.userIds, pullDomain: this.config.pullDomain });
   }
 
   /** Every anchor of the room, from the server. */

@@ -13,7 +13,8 @@
  * joiner the owner, taking over an existing room (its version moves, so every member's watch sees the
  * new owner). A token without either never changes the owner.
  */
-import { Collections, ErrorCode, ProtocolError, Role, memberIdOf, roomKeyOf } from '../../../../shared';
+import { Collections, ErrorCode, ProtocolError, Role, VOIP_MAX_MEMBERS, memberIdOf, roomKeyOf } from '../../../../shared';
+import { trtcApp } from '../backends';
 import type { ActionRequest, StagePolicy } from '../../../../shared';
 import type { JrtcConfig } from '../../../../shared/functionConfig';
 import { firstHeartbeatInMs, joinPhase, maxPhaseShiftMs } from '../heartbeatSchedule';
@@ -135,6 +136,8 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
   if (!room) {
     // Created with empty counts inside the transaction (a concurrent creator conflicts); this join
     // is counted by the increment after the commit, like every other.
+    const backend = r.backend ?? config.roomBackend;
+    if (backend === 'trtc') trtcApp(config); // CONFIG_ERROR before anything is written
     nextRoom = {
       roomKey,
       appId: r.appId,
@@ -149,6 +152,9 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
       createdAt: now,
       updatedAt: now,
     };
+    // Absent means rtmp, so rooms without a backend read as they did. A VoIP chat takes ten people.
+    if (backend !== 'rtmp') nextRoom.backend = backend;
+    if (backend === 'voip') nextRoom.maxAnchors = VOIP_MAX_MEMBERS;
     await tx.collection(Collections.rooms).doc(roomKey).set({ data: { ...nextRoom } });
     counts.createsRoom = true;
   } else {
@@ -173,6 +179,7 @@ async function admit(tx: DbTransaction, { counts, rooms }: RosterScope, a: Admis
   // A party of the room's call stays one across rejoins; a token from acceptCall makes one.
   const callId = nonce.existing?.callId ?? oldPresence?.callId;
   if (callId !== undefined) presence.callId = callId;
+  if (nextRoom.backend !== undefined) presence.backend = nextRoom.backend;
   await tx.collection(Collections.presence).doc(memberId).set({ data: { ...presence } });
   const roomChanged = !room || !existing || existing.role !== r.role || takeOver;
   return { member, room: roomChanged ? withJoin(nextRoom, ownerUserId, existing, r.role, takeOver) : nextRoom, presence };

@@ -17,6 +17,7 @@ import { startCloudProcess } from './helpers/cloudProcess';
 import type { CloudProcess } from './helpers/cloudProcess';
 import { killAll, pullAudio, pushTone, requireFfmpeg } from './helpers/ffmpeg';
 import { joinParams } from './helpers/room';
+import { localTrtc } from './helpers/trtc';
 
 jest.setTimeout(90_000);
 
@@ -53,27 +54,49 @@ function page(userId: string) {
   return { jrtcMiniapp, events, ended, invited };
 }
 
-test('ring → accept → talk (real audio both ways) → hang up, in the JRTC form', async () => {
+/**
+ * What a page's media does with a URL of its backend: RTMP as is; on `trtc` the pusher enters with
+ * its room:// push URL and its players play room:// URLs in that room (the local TRTC: helpers/trtc.ts).
+ */
+const media = {
+  rtmp: { push: async (url: string) => url, play: async (url: string) => url },
+  trtc: {
+    push: (url: string) => localTrtc(cloud.url, url),
+    play: (url: string, enterUrl: string) => localTrtc(cloud.url, enterUrl, url),
+  },
+};
+
+test.each(['rtmp', 'trtc'] as const)('ring → accept → talk (real audio both ways) → hang up, in the JRTC form, on %s', async (backend) => {
   const agent = page('agent');
   const customer = page('customer');
   // The customer's page listens for its user (a token from the app's server binds the userId).
   const { token, nonce, timestamp, userRoomId } = joinParams('inbox', 'customer', 1);
   await customer.jrtcMiniapp.listenCalls({ userId: 'customer', token: { token, nonce, timestamp, userRoomId } });
 
-  const { code, data: rung } = await agent.jrtcMiniapp.call({ ...joinParams('call-room', 'agent', 1), callees: ['customer'], data: { subject: 'order 42' } });
+  const callRoom = `call-room-${backend}`;
+  const { code, data: rung } = await agent.jrtcMiniapp.call({ ...joinParams(callRoom, 'agent', 1), backend, callees: ['customer'], data: { subject: 'order 42' } });
   expect(code).toBe(200);
   const invite = await customer.invited;
   expect(invite).toMatchObject({ callId: rung.callId, callerUserId: 'agent', data: { subject: 'order 42' } });
   const { data: room } = await customer.jrtcMiniapp.acceptCall(invite.callId);
-  expect(room.userRoomId).toBe('call-room');
+  expect(room.userRoomId).toBe(callRoom);
 
   // Talk: each subscribes once and plays the other's URL, then publishes its microphone.
+  // On trtc the pushers enter the room first (TRTC plays nothing to a page outside it).
   const [a, c] = await Promise.all([agent.jrtcMiniapp.subscribe(), customer.jrtcMiniapp.subscribe()]);
-  const heardByAgent = path.join(tmp, 'agent-hears.flv');
-  const heardByCustomer = path.join(tmp, 'customer-hears.flv');
-  const players = [pullAudio(a.url, heardByAgent, 3), pullAudio(c.url, heardByCustomer, 3)];
   const [agentPush, customerPush] = await Promise.all([agent.jrtcMiniapp.publish(), customer.jrtcMiniapp.publish()]);
-  const microphones = [pushTone(agentPush.url, 5, 440), pushTone(customerPush.url, 5, 660)];
+  expect([a.url, agentPush.url].map((u) => u.split(':')[0])).toEqual(backend === 'trtc' ? ['room', 'room'] : ['rtmp', 'rtmp']);
+  const heardByAgent = path.join(tmp, `agent-hears-${backend}.flv`);
+  const heardByCustomer = path.join(tmp, `customer-hears-${backend}.flv`);
+  const m = media[backend];
+  const [agentHears, customerHears, agentMic, customerMic] = await Promise.all([
+    m.play(a.url, agentPush.url),
+    m.play(c.url, customerPush.url),
+    m.push(agentPush.url),
+    m.push(customerPush.url),
+  ]);
+  const players = [pullAudio(agentHears, heardByAgent, 3), pullAudio(customerHears, heardByCustomer, 3)];
+  const microphones = [pushTone(agentMic, 5, 440), pushTone(customerMic, 5, 660)];
   const results = await Promise.all([...players, ...microphones].map((p) => p.done));
   for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
   expectPitch(await pitchOf(heardByAgent), 660);

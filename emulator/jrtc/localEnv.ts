@@ -18,4 +18,8 @@ export const localFunctionEnv: Readonly<Record<string, string>> = {
   JRTC_USER_IDS: 'any',
   // Calls ring a closed app with the local cloud's default template (emulator/openapi): caller, subject, time.
   JRTC_CALL_TEMPLATE: JSON.stringify({ id: 'local-call-invite', page: 'pages/service/service', data: { thing1: '{callerName}', thing2: '{subject}', time3: '{time}' } }),
+  // A TRTC application for rooms created with backend 'trtc': the local cloud checks their room://
+  // entries with it (media/trtcLocal.ts). Not a real one: a deployment sets its own in .env.
+  JRTC_TRTC_SDKAPPID: '1400000000',
+  JRTC_TRTC_SECRET_KEY: 'local-trtc-secret-key-not-a-real-one-0000000000000000000000000000',
 };

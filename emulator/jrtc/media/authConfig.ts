@@ -12,9 +12,9 @@ import type { MediaAuthConfig } from './verifyUrl';
 export function mediaAuthFromEnv(env: Readonly<Record<string, string | undefined>>): MediaAuthConfig {
   const loaded = loadConfig(env);
   if (!loaded.ok) throw loaded.error;
-  const { mediaProvider, pushKey, pullKey, mediaApp } = loaded.config;
+  const { mediaProvider, pushKey, pullKey, mediaApp, trtc } = loaded.config;
   if (!pushKey || !pullKey) {
     throw new ProtocolError(ErrorCode.CONFIG_ERROR, 'media server: set JRTC_PUSH_KEY (and optionally JRTC_PULL_KEY) to verify URLs');
   }
-  return { provider: mediaProvider, pushKey, pullKey, app: mediaApp };
+  return { provider: mediaProvider, pushKey, pullKey, app: mediaApp, trtc };
 }

@@ -12,7 +12,12 @@
  *   once for publishers, until the member publishes again (stream ids are per member).
  * - Players of a stopped stream stay connected but receive nothing; their pull URL works until it expires.
  */
+import type http from 'http';
 import type { Socket } from 'net';
+import { z } from 'zod';
+import { expectMethod, parseBody, readJson, sendJson } from '../../httpKit';
+import type { HttpRoute } from '../../service';
+import { TRTC_PATH, TrtcRefusal, resolveTrtc } from './trtcLocal';
 import type { MediaProvider } from '../../../shared/signers';
 import type { EmulatorService } from '../../service';
 import type { DocumentStore } from '../../store/store';
@@ -48,6 +53,7 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
 /** The local media server as an emulator service. */
 export class MediaService implements EmulatorService {
   readonly name = 'media';
+  readonly routes: readonly HttpRoute[] = [{ path: TRTC_PATH, handle: (req, res) => this.serveTrtc(req, res) }];
   private nms: NmsInstance | null = null;
   private gate: Gate | null = null;
   private index: PublishingIndex | null = null;
@@ -146,6 +152,20 @@ export class MediaService implements EmulatorService {
       streams,
       ...this.gate.stats,
     };
+  }
+
+  /** POST {enterUrl, playUrl?} → 200 {url} (RTMP), or 403 {code, message} as TRTC refuses the entry (trtcLocal.ts). */
+  private async serveTrtc(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    expectMethod(req, 'POST');
+    const body = parseBody(z.object({ enterUrl: z.string(), playUrl: z.string().optional() }).strict(), await readJson(req));
+    const deps = { trtc: this.options.auth.trtc ?? null, auth: this.options.auth, store: this.options.store, rtmpPort: this.rtmpPort, now: this.options.now };
+    try {
+      sendJson(res, 200, { url: await resolveTrtc(deps, body.enterUrl, body.playUrl) });
+    } catch (err) {
+      if (!(err instanceof TrtcRefusal)) throw err;
+      this.log(`[media] trtc entry refused: ${err.message}`);
+      sendJson(res, 403, { code: err.code, message: err.message });
+    }
   }
 
   private requirePorts(): { rtmp: number; http: number } {

@@ -6,6 +6,7 @@
 import { constantTimeEqual } from '../../../shared/constantTime';
 import { verifyNmsSign, verifyTencentTxSecret } from '../../../shared/signers';
 import type { MediaProvider } from '../../../shared/signers';
+import type { TrtcApp } from '../../../shared/functionConfig';
 import { md5Hex } from '../../../shared/signers/input';
 
 /** What the media server verifies with: the jrtc function's provider, keys and app. */
@@ -17,6 +18,8 @@ export interface MediaAuthConfig {
   pullKey: string;
   /** The one application path segment served (JRTC_MEDIA_APP). */
   app: string;
+  /** The TRTC application `room://` entries are checked with (trtcLocal.ts; JRTC_TRTC_*), or null. */
+  trtc?: TrtcApp | null;
 }
 
 /** One publish or play request, as the media server received it. */

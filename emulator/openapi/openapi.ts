@@ -12,6 +12,7 @@ import type http from 'http';
 import { z } from 'zod';
 import { ADMIN_PATH } from '../adminApi/adminApi';
 import { HttpError, MAX_BODY_BYTES, badRequest, expectMethod, openidOf, parseBody, readJson, sendJson } from '../httpKit';
+import { openidOfApiToken } from '../functions/wxContextEnv';
 import type { EmulatorService, HttpRoute } from '../service';
 import { DEFAULT_TEMPLATES, SubscribeRequestError, answerRequest, checkTemplates, refuseSend, type SendParams, type SubscribeAnswer, type SubscribeTemplates } from './subscribeMessage';
 import { LOCAL_VOIP_SIGNER, signVoip, type VoipSigner } from './voip';
@@ -154,7 +155,8 @@ export class OpenApiService implements EmulatorService {
       return encodeCommOpenApiResp(Buffer.from(this.send(params)), 'application/json; encoding=utf-8');
     }
     if (data.apiType === API_TYPE.SVRKIT_API && data.svrkit?.apiName === 'ApiVoipSign') {
-      const signed = signVoip(this.options.voip ?? LOCAL_VOIP_SIGNER, data.svrkit.reqData);
+      // The user is the invocation's, named by the token node-sdk sends (the platform's WX_API_TOKEN).
+      const signed = signVoip(this.options.voip ?? LOCAL_VOIP_SIGNER, data.svrkit.reqData, openidOfApiToken(field('wxCloudApiToken')));
       // WeChat's own refusal here is not documented: the local cloud answers CloudBase's invalid parameters.
       if (typeof signed === 'string') throw new TcbFailure('INVALID_PARAM', signed);
       return encodeCommOpenApiResp(signed, 'application/octet-stream');

@@ -4,8 +4,8 @@
  * URL as multipart forms (`action: wx.openApi`), so this service claims the multipart requests on
  * that path and leaves the JSON ones to the Admin API. Served: `subscribeMessage.send`, with the
  * simulated phone's consent (POST /v1/openapi/subscribe) and a record of what was sent (GET
- * /v1/openapi/messages), and `cloud.getVoIPSign` (voip.ts). Everything is in memory: a restarted
- * cloud has no grants and no records.
+ * /v1/openapi/messages), `cloud.getVoIPSign` (voip.ts) and the phones' wx.joinVoIPChat that checks
+ * its signatures (voipChat.ts). Everything is in memory: a restarted cloud has no grants, records or groups.
  */
 import { randomBytes, randomUUID } from 'crypto';
 import type http from 'http';
@@ -13,9 +13,10 @@ import { z } from 'zod';
 import { ADMIN_PATH } from '../adminApi/adminApi';
 import { HttpError, MAX_BODY_BYTES, badRequest, expectMethod, openidOf, parseBody, readJson, sendJson } from '../httpKit';
 import { openidOfApiToken } from '../functions/wxContextEnv';
-import type { EmulatorService, HttpRoute } from '../service';
+import type { EmulatorService, HttpRoute, UpgradeRoute } from '../service';
 import { DEFAULT_TEMPLATES, SubscribeRequestError, answerRequest, checkTemplates, refuseSend, type SendParams, type SubscribeAnswer, type SubscribeTemplates } from './subscribeMessage';
 import { LOCAL_VOIP_SIGNER, signVoip, type VoipSigner } from './voip';
+import { VOIP_PATH, VoipChats } from './voipChat';
 import { API_TYPE, decodeCommApiData, encodeCommOpenApiResp, parseMultipart } from './wire';
 
 /** POST: the simulated phone's wx.requestSubscribeMessage (header x-wx-openid names the user). */
@@ -27,14 +28,14 @@ export const MESSAGES_PATH = '/v1/openapi/messages';
 export interface OpenApiConfig {
   /** The subscription templates of this mini program (default DEFAULT_TEMPLATES). */
   templates?: SubscribeTemplates;
-  /** Who signs `cloud.getVoIPSign` (default LOCAL_VOIP_SIGNER; voip.ts). */
+  /** Who signs `cloud.getVoIPSign` and checks wx.joinVoIPChat (default LOCAL_VOIP_SIGNER; voip.ts). */
   voip?: VoipSigner;
 }
 
 /** OpenApiService's options. */
 export interface OpenApiOptions extends OpenApiConfig {
   envId: string;
-  /** The local cloud's clock, for the time of each record. */
+  /** The local cloud's clock, for the time of each record and the freshness of a VoIP join. */
   now: () => number;
 }
 
@@ -70,7 +71,10 @@ export class OpenApiService implements EmulatorService {
     { path: SUBSCRIBE_PATH, handle: (req, res) => this.serveSubscribe(req, res) },
     { path: MESSAGES_PATH, handle: (req, res, url) => this.serveMessages(req, res, url) },
   ];
+  /** The phones' wx.joinVoIPChat socket. */
+  readonly upgrades: readonly UpgradeRoute[] = [{ path: VOIP_PATH, handle: (req, socket, head) => this.voip.upgrade(req, socket, head) }];
   private readonly templates: SubscribeTemplates;
+  private readonly voip: VoipChats;
   /** Unused acceptances by `openid \n templateId`: each lets one message through. */
   private readonly grants = new Map<string, number>();
   /** The users who met WeChat's subscription panel here: the openids this local cloud knows. */
@@ -81,6 +85,7 @@ export class OpenApiService implements EmulatorService {
 
   constructor(private readonly options: OpenApiOptions) {
     this.templates = options.templates ?? DEFAULT_TEMPLATES;
+    this.voip = new VoipChats(options.voip ?? LOCAL_VOIP_SIGNER, options.now);
   }
 
   /** Refuses bad templates here, not in the constructor: the registry then stops what had started. */
@@ -88,10 +93,12 @@ export class OpenApiService implements EmulatorService {
     checkTemplates(this.templates);
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.voip.stop();
+  }
 
   getInfo(): Record<string, unknown> {
-    return { templates: Object.keys(this.templates), sent: this.records.length };
+    return { templates: Object.keys(this.templates), sent: this.records.length, ...this.voip.info() };
   }
 
   /** The messages sent so far, oldest first. */

@@ -19,12 +19,30 @@ export interface CallerInfo {
 /** The appid calls carry when the caller names none. */
 export const LOCAL_APPID = 'wx0000000000000000';
 
+const API_TOKEN_PREFIX = 'local-wx-api-token:';
+
+/**
+ * The event's WX_API_TOKEN: on the platform an opaque per-invocation token that node-sdk sends as
+ * `wxCloudApiToken` with every openapi call, so WeChat knows whose call it is (getVoIPSign signs with
+ * that user's session_key). Locally it names the user in plain text: nothing leaves this machine.
+ */
+export function localApiToken(openid: string): string {
+  return `${API_TOKEN_PREFIX}${openid}`;
+}
+
+/** The user a `wxCloudApiToken` names ('' for none or a token the local cloud did not issue). */
+export function openidOfApiToken(token: string): string {
+  return token.startsWith(API_TOKEN_PREFIX) ? token.slice(API_TOKEN_PREFIX.length) : '';
+}
+
 /** The per-event env of `caller`'s call. */
 export function wxContextEnv(caller: CallerInfo): Record<string, string> {
   const source = caller.source ?? 'wx_client';
   const vars: Record<string, string> = { WX_APPID: caller.appid ?? LOCAL_APPID, WX_CLIENTIP: '127.0.0.1' };
   // A trigger has no user: no OPENID in its context, as on the platform.
-  if (caller.openid) vars.WX_OPENID = caller.openid;
+  // WX_API_TOKEN is in WX_CONTEXT_KEYS as on the platform: node-sdk reads it from there, and
+  // getWXContext() leaves it out (its blacklist).
+  if (caller.openid) Object.assign(vars, { WX_OPENID: caller.openid, WX_API_TOKEN: localApiToken(caller.openid) });
   if (caller.unionid) vars.WX_UNIONID = caller.unionid;
   const env: Record<string, string> = { ...vars, WX_CONTEXT_KEYS: Object.keys(vars).join(','), TCB_SOURCE: source };
   if (source === 'wx_trigger') env.TRIGGER_SRC = 'timer';

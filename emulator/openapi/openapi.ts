@@ -4,17 +4,19 @@
  * URL as multipart forms (`action: wx.openApi`), so this service claims the multipart requests on
  * that path and leaves the JSON ones to the Admin API. Served: `subscribeMessage.send`, with the
  * simulated phone's consent (POST /v1/openapi/subscribe) and a record of what was sent (GET
- * /v1/openapi/messages), and `cloud.getVoIPSign` (voip.ts). Everything is in memory: a restarted
- * cloud has no grants and no records.
+ * /v1/openapi/messages), `cloud.getVoIPSign` (voip.ts) and the phones' wx.joinVoIPChat that checks
+ * its signatures (voipChat.ts). Everything is in memory: a restarted cloud has no grants, records or groups.
  */
 import { randomBytes, randomUUID } from 'crypto';
 import type http from 'http';
 import { z } from 'zod';
 import { ADMIN_PATH } from '../adminApi/adminApi';
 import { HttpError, MAX_BODY_BYTES, badRequest, expectMethod, openidOf, parseBody, readJson, sendJson } from '../httpKit';
-import type { EmulatorService, HttpRoute } from '../service';
+import { openidOfApiToken } from '../functions/wxContextEnv';
+import type { EmulatorService, HttpRoute, UpgradeRoute } from '../service';
 import { DEFAULT_TEMPLATES, SubscribeRequestError, answerRequest, checkTemplates, refuseSend, type SendParams, type SubscribeAnswer, type SubscribeTemplates } from './subscribeMessage';
 import { LOCAL_VOIP_SIGNER, signVoip, type VoipSigner } from './voip';
+import { VOIP_PATH, VoipChats } from './voipChat';
 import { API_TYPE, decodeCommApiData, encodeCommOpenApiResp, parseMultipart } from './wire';
 
 /** POST: the simulated phone's wx.requestSubscribeMessage (header x-wx-openid names the user). */
@@ -26,14 +28,14 @@ export const MESSAGES_PATH = '/v1/openapi/messages';
 export interface OpenApiConfig {
   /** The subscription templates of this mini program (default DEFAULT_TEMPLATES). */
   templates?: SubscribeTemplates;
-  /** Who signs `cloud.getVoIPSign` (default LOCAL_VOIP_SIGNER; voip.ts). */
+  /** Who signs `cloud.getVoIPSign` and checks wx.joinVoIPChat (default LOCAL_VOIP_SIGNER; voip.ts). */
   voip?: VoipSigner;
 }
 
 /** OpenApiService's options. */
 export interface OpenApiOptions extends OpenApiConfig {
   envId: string;
-  /** The local cloud's clock, for the time of each record. */
+  /** The local cloud's clock, for the time of each record and the freshness of a VoIP join. */
   now: () => number;
 }
 
@@ -69,7 +71,10 @@ export class OpenApiService implements EmulatorService {
     { path: SUBSCRIBE_PATH, handle: (req, res) => this.serveSubscribe(req, res) },
     { path: MESSAGES_PATH, handle: (req, res, url) => this.serveMessages(req, res, url) },
   ];
+  /** The phones' wx.joinVoIPChat socket. */
+  readonly upgrades: readonly UpgradeRoute[] = [{ path: VOIP_PATH, handle: (req, socket, head) => this.voip.upgrade(req, socket, head) }];
   private readonly templates: SubscribeTemplates;
+  private readonly voip: VoipChats;
   /** Unused acceptances by `openid \n templateId`: each lets one message through. */
   private readonly grants = new Map<string, number>();
   /** The users who met WeChat's subscription panel here: the openids this local cloud knows. */
@@ -80,6 +85,7 @@ export class OpenApiService implements EmulatorService {
 
   constructor(private readonly options: OpenApiOptions) {
     this.templates = options.templates ?? DEFAULT_TEMPLATES;
+    this.voip = new VoipChats(options.voip ?? LOCAL_VOIP_SIGNER, options.now);
   }
 
   /** Refuses bad templates here, not in the constructor: the registry then stops what had started. */
@@ -87,10 +93,12 @@ export class OpenApiService implements EmulatorService {
     checkTemplates(this.templates);
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.voip.stop();
+  }
 
   getInfo(): Record<string, unknown> {
-    return { templates: Object.keys(this.templates), sent: this.records.length };
+    return { templates: Object.keys(this.templates), sent: this.records.length, ...this.voip.info() };
   }
 
   /** The messages sent so far, oldest first. */
@@ -154,7 +162,8 @@ export class OpenApiService implements EmulatorService {
       return encodeCommOpenApiResp(Buffer.from(this.send(params)), 'application/json; encoding=utf-8');
     }
     if (data.apiType === API_TYPE.SVRKIT_API && data.svrkit?.apiName === 'ApiVoipSign') {
-      const signed = signVoip(this.options.voip ?? LOCAL_VOIP_SIGNER, data.svrkit.reqData);
+      // The user is the invocation's, named by the token node-sdk sends (the platform's WX_API_TOKEN).
+      const signed = signVoip(this.options.voip ?? LOCAL_VOIP_SIGNER, data.svrkit.reqData, openidOfApiToken(field('wxCloudApiToken')));
       // WeChat's own refusal here is not documented: the local cloud answers CloudBase's invalid parameters.
       if (typeof signed === 'string') throw new TcbFailure('INVALID_PARAM', signed);
       return encodeCommOpenApiResp(signed, 'application/octet-stream');

@@ -17,7 +17,7 @@ const ts = require('typescript');
 const { generateDtsBundle } = require('dts-bundle-generator');
 
 /** The protocol types the SDK's declarations import from shared/common.ts. */
-const COMMON_TYPES = ['Member', 'MemberCount', 'Stream', 'RoomSummary', 'Signal'];
+const COMMON_TYPES = ['MediaBackend', 'Member', 'MemberCount', 'Stream', 'RoomSummary', 'Signal'];
 
 /** The compiler options of tsconfig.sdk.json. */
 function sdkOptions(root) {
@@ -77,7 +77,7 @@ function actionNames(root) {
  */
 function nameCommonTypes(expanded) {
   const out = new Map(expanded);
-  for (const name of ['Stream', 'MemberCount', 'Member', 'RoomSummary']) {
+  for (const name of ['MediaBackend', 'Stream', 'MemberCount', 'Member', 'RoomSummary']) {
     const text = out.get(name);
     const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
     const pattern = new RegExp(escaped, 'g');
@@ -138,7 +138,7 @@ function writeSdkTypings(root, typesDir, outFile) {
 function writeCallsTypings(root, typesDir, outFile) {
   const dir = path.join(typesDir, 'miniprogram', 'lib', 'src', 'calls');
   const words = fs.readFileSync(path.join(typesDir, 'shared', 'callWords.d.ts'), 'utf8');
-  const parts = [words, ...['events', 'calls', 'jrtcForm'].map((f) => fs.readFileSync(path.join(dir, `${f}.d.ts`), 'utf8'))];
+  const parts = [words, ...['events', 'calls', 'voip', 'jrtcForm'].map((f) => fs.readFileSync(path.join(dir, `${f}.d.ts`), 'utf8'))];
   // The SDK's names the files import, gathered into one import at the top (a name imported twice is an error).
   let defaultName = '';
   const names = new Set();

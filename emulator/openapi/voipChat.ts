@@ -14,7 +14,7 @@ import { userVoipSignature, type VoipSigner } from './voip';
 
 /** The phones' voice chat socket. */
 export const VOIP_PATH = '/v1/openapi/voip';
-/** "A room can contain up to 10 users at a time" (WeChat's Real-time Voice Chat guide, User Limit; PROTOCOL.md). */
+/** At most 10 users in a chat at a time (WeChat's Real-time Voice Chat guide, User Limit; PROTOCOL.md). */
 export const MAX_MEMBERS = 10;
 /** Stricter reading (WeChat's docs are silent): a timeStamp further than this from the cloud's clock is refused. */
 export const MAX_SKEW_SECONDS = 600;

@@ -14,3 +14,5 @@ export { JRTC_CALL_EVENTS } from './events';
 export type { CallEventCallbacks, CallView, CallParty } from './events';
 export type { JRTCCallMethods } from './jrtcForm';
 export { EndReason } from '../../../../shared/callWords';
+export { VoipChat } from './voip';
+export type { VoipEvents, VoipPlatform } from './voip';

@@ -5,7 +5,8 @@
  * names on the client (`jrtcMiniapp.on('CallInvited', ...)`, events.ts). Importing the calls bundle
  * adds them.
  */
-import JRTCMiniappClient, { JRTCFailure } from '../index';
+import JRTCMiniappClient, { JRTCError, JRTCFailure } from '../index';
+import { VoipChat } from './voip';
 import type { JRTCReply, Room } from '../index';
 import { Calls } from './calls';
 import type { CallParams, ListenOptions } from './calls';
@@ -29,6 +30,8 @@ export interface JRTCCallMethods {
   hangUp(callId: string): Promise<JRTCReply<{ data: CallView }>>;
   /** Your calls, newest first. */
   getCallRecords(limit?: number): Promise<JRTCReply<{ data: CallView[] }>>;
+  /** Joins the current `voip` room's WeChat VoIP chat (see VoipChat: its events, setMuted, leave). */
+  joinVoIPChat(): Promise<JRTCReply<{ data: VoipChat }>>;
 }
 
 /** The Calls of each client (made by listenCalls; the other methods need it). */
@@ -84,6 +87,17 @@ const methods: JRTCCallMethods & ThisType<JRTCMiniappClient> = {
   },
   getCallRecords(limit) {
     return reply(this, (c) => c.records(limit));
+  },
+  async joinVoIPChat() {
+    try {
+      const room = this.room;
+      if (!room) throw JRTCError.invalidState('join a room first');
+      const chat = new VoipChat(room);
+      await chat.join();
+      return { code: 200, reason: '', data: chat };
+    } catch (err) {
+      throw JRTCFailure.from(err);
+    }
   },
 };
 

@@ -1188,6 +1188,11 @@ export declare class Room extends RoomApi {
 	 * it at once. Changes come as `allMutedChanged`.
 	 */
 	get allMuted(): boolean;
+	/**
+	 * How the room's audio travels: 'rtmp' (push + CDN pull), 'trtc' (room:// URLs: RTC mode, a
+	 * 0.2 / 0.8 s player cache) or 'voip' (WeChat's VoIP chat: the calls bundle's VoipChat).
+	 */
+	get backend(): MediaBackend;
 	/** (Anchors) The members whose hand is up. */
 	get raisedHands(): Member[];
 	/**

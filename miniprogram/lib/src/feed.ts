@@ -1,4 +1,4 @@
-import type { Member } from '../../../shared/common';
+import type { MediaBackend, Member } from '../../../shared/common';
 import { Role, SystemSignal } from '../../../shared/constants';
 import { ErrorCode } from '../../../shared/errors';
 import { docsOf, isInit } from './cloud';
@@ -28,6 +28,8 @@ export class RoomFeed {
   cap?: number;
   /** The room-wide mute (muteAll) as last seen. */
   allMute = false;
+  /** The room's media backend (fixed at its creation). */
+  backend: MediaBackend = 'rtmp';
   /** Streams announced with streamPublished, by userId (their streamId). */
   private announced = new Map<string, string>();
   /** The books of the two signal watches: [room-wide, your inbox]. */
@@ -89,6 +91,7 @@ export class RoomFeed {
     if (found && version < this.roomVersion) return;
     this.roomVersion = version;
     this.cap = doc.maxAnchors as number | undefined;
+    if (doc.backend) this.backend = doc.backend as MediaBackend;
     const allMuted = doc.allMuted === true;
     if (allMuted !== this.allMute) {
       this.allMute = allMuted;

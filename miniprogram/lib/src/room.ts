@@ -1,5 +1,5 @@
 import type { ActionRequest, ActionResponse } from '../../../shared/actions';
-import type { Member } from '../../../shared/common';
+import type { MediaBackend, Member } from '../../../shared/common';
 import { Collections, Role, SIGNAL_TO_ROOM, memberIdOf } from '../../../shared/constants';
 import { ErrorCode, TRANSIENT_CODES } from '../../../shared/errors';
 import { callAction, docsOf } from './cloud';
@@ -92,6 +92,14 @@ export class Room extends RoomApi {
    */
   get allMuted(): boolean {
     return this.feed.allMute;
+  }
+
+  /**
+   * How the room's audio travels: 'rtmp' (push + CDN pull), 'trtc' (room:// URLs: RTC mode, a
+   * 0.2 / 0.8 s player cache) or 'voip' (WeChat's VoIP chat: the calls bundle's VoipChat).
+   */
+  get backend(): MediaBackend {
+    return this.feed.backend;
   }
 
   /** (Anchors) The members whose hand is up. */

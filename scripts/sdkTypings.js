@@ -17,7 +17,7 @@ const ts = require('typescript');
 const { generateDtsBundle } = require('dts-bundle-generator');
 
 /** The protocol types the SDK's declarations import from shared/common.ts. */
-const COMMON_TYPES = ['Member', 'MemberCount', 'Stream', 'RoomSummary', 'Signal'];
+const COMMON_TYPES = ['Member', 'MemberCount', 'Stream', 'RoomSummary', 'Signal', 'MediaBackend'];
 
 /** The compiler options of tsconfig.sdk.json. */
 function sdkOptions(root) {

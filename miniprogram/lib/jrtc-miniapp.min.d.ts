@@ -38,6 +38,7 @@ export type RoomSummary = {
 	allMuted?: boolean | undefined;
 	backend?: "rtmp" | "trtc" | "voip" | undefined;
 };
+type MediaBackend = "rtmp" | "trtc" | "voip";
 /** Member roles, numbered as JRTC numbers them. */
 export declare const Role: {
 	/** Anchor (broadcaster): may publish a stream. */

@@ -4,7 +4,7 @@
  * anchor, leave on unload or on the leave button, mute, the owner's mute of everyone (the meeting
  * page offers it), and media events into the SDK's handlers.
  */
-import { platformCloud } from './cloud';
+import { platformCloud, platformVoip } from './cloud';
 import { PageSlots, mediaEventOf, userIdOf } from './page';
 import { readEntry } from './query';
 import type { RoomEntry, Scenario } from './query';
@@ -24,7 +24,7 @@ export function callPageMethods(scenario: Scenario, shown: (entry: RoomEntry) =>
   const stages = new PageSlots<Stage>();
   return {
     onLoad(this: CallPage, query: Record<string, string | undefined>) {
-      const stage = stages.set(this, new Stage(platformCloud(), (patch) => this.setData(patch)));
+      const stage = stages.set(this, new Stage(platformCloud(), (patch) => this.setData(patch), platformVoip()));
       try {
         const entry = readEntry(scenario, query);
         this.setData(shown(entry));

@@ -15,6 +15,8 @@
  */
 import JRTCMiniappClient, { JRTCError } from '../lib/jrtc-miniapp.min';
 import type { CloudLike, ConnectionState, Member, MemberCount, Room } from '../lib/jrtc-miniapp.min';
+import { VoipChat } from '../lib/jrtc-calls.min';
+import type { VoipPlatform } from '../lib/jrtc-calls.min';
 import { demoConfig } from './config';
 import { describeError } from './errors';
 import { MediaBridge } from './media';
@@ -47,6 +49,13 @@ export interface StageData {
   owner: boolean;
   /** The owner muted the whole room (muteAll): every microphone but the owner's is off. */
   allMuted: boolean;
+  /**
+   * How the room's audio travels: 'rtmp' and 'trtc' on `<live-pusher>` / `<live-player>` (trtc with a
+   * 0.2 / 0.8 s player cache), 'voip' on WeChat's VoIP chat (no components).
+   */
+  backend: string;
+  /** On 'voip': the members in the chat (userIds). */
+  inChat: string[];
 }
 
 /** The data a page starts with, before the room is joined. */
@@ -63,6 +72,8 @@ export function initialStageData(): StageData {
     speaker: '',
     owner: false,
     allMuted: false,
+    backend: 'rtmp',
+    inChat: [],
   };
 }
 
@@ -80,14 +91,19 @@ export class Stage {
   private publishing = 0;
   private left = false;
   private offs: Array<() => void> = [];
+  /** The room's VoIP chat, on 'voip' rooms. */
+  private chat?: VoipChat;
+  private inChat: string[] = [];
 
   /**
    * `cloud` is read by the page once, at load (`wx.cloud`), so that every call of this page goes
-   * through the same client; `render` is the page's setData.
+   * through the same client; `render` is the page's setData; `voip` the VoIP chat APIs, also read
+   * at load (utils/cloud.ts platformVoip), for rooms on WeChat VoIP.
    */
   constructor(
     private readonly cloud: CloudLike,
     private readonly render: (patch: Partial<StageData>) => void,
+    private readonly voip?: VoipPlatform,
   ) {}
 
   /** The joined room (undefined before the join resolved and after leave). */
@@ -161,6 +177,7 @@ export class Stage {
   /** Stops following an adopted room (its owner leaves it) and stops updating the page. */
   release(): void {
     this.left = true;
+    this.leaveChat();
     this.offs.forEach((off) => off());
     this.offs = [];
     this.current = undefined;
@@ -171,6 +188,7 @@ export class Stage {
   /** Leaves the room (or cancels the join on its way) and stops updating the page. */
   async leave(): Promise<void> {
     this.left = true;
+    this.leaveChat();
     this.offs.forEach((off) => off());
     this.offs = [];
     this.current = undefined;
@@ -202,6 +220,8 @@ export class Stage {
       speaker: this.speaker,
       owner,
       allMuted,
+      backend: room.backend,
+      inChat: this.inChat,
     });
   }
 
@@ -224,6 +244,7 @@ export class Stage {
 
   /** Mutes or unmutes your microphone (the owner's mute, if any, stays). */
   async setMuted(muted: boolean): Promise<void> {
+    if (this.chat) await this.chat.setMuted(muted).catch((err: unknown) => this.report(err));
     const member = await this.run((room) => room.setMuted(muted));
     if (member && (!this.own || member.version >= this.own.version)) {
       this.own = member;
@@ -354,8 +375,10 @@ export class Stage {
     const room = this.current;
     const jrtcMiniapp = this.jrtc;
     if (!room || !jrtcMiniapp) return;
+    if (room.backend === 'voip') return this.syncChat(room);
     if (room.role !== 1) {
-      this.pushUrl = '';
+      // On TRTC a page plays nothing before its pusher entered the room: a listener's enters receive-only.
+      this.pushUrl = room.backend === 'trtc' ? (await room.subscribeReply({ userIds: [] })).enterUrl || '' : '';
       this.refresh();
       return;
     }
@@ -368,6 +391,26 @@ export class Stage {
       this.publishing -= 1;
     }
     this.refresh();
+  }
+
+  /** On a 'voip' room: in the chat (again, after a role change: a listener's microphone stays muted). */
+  private async syncChat(room: Room): Promise<void> {
+    if (!this.voip) return this.report(new Error('This phone has no WeChat VoIP chat (wx.joinVoIPChat)'));
+    this.leaveChat();
+    const chat = new VoipChat(room, this.voip);
+    this.chat = chat;
+    chat.on('membersChanged', (userIds) => {
+      this.inChat = userIds;
+      this.refresh();
+    });
+    chat.on('error', (err) => this.report(err));
+    await chat.join();
+  }
+
+  private leaveChat(): void {
+    if (this.chat) this.chat.leave().catch(() => undefined);
+    this.chat = undefined;
+    this.inChat = [];
   }
 
   /** As a JRTC page ends: leaveRoom (which also cancels a join on its way), then destroy (also when the leave failed). */

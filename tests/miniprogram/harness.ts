@@ -86,8 +86,12 @@ export interface PageTestContext {
   user(openid: string): CloudClient;
   /** The `jrtc` actions (joinRoom, setRole, publish, ...) sent so far by `openid`'s clients, in order. */
   actions(openid: string): string[];
-  /** Renders page `name` for `user` and calls its onLoad with `query`. */
-  open(name: PageName, user: CloudClient | null, query?: Record<string, string>): SimPage;
+  /**
+   * Renders page `name` for `user` and calls its onLoad with `query`; `phone` adds the user's own
+   * wx APIs beyond wx.cloud (its VoIP chat: emulator/openapi/phone.ts createVoipChat), which a page
+   * reads at load as it reads wx.cloud.
+   */
+  open(name: PageName, user: CloudClient | null, query?: Record<string, string>, phone?: object): SimPage;
   /** Calls a page's onUnload (it leaves its room) and detaches it. */
   close(page: SimPage): Promise<void>;
   cleanup(): Promise<void>;
@@ -157,13 +161,14 @@ export async function setupPageTest(options: PageTestOptions = {}): Promise<Page
       return client;
     },
     actions: (openid) => [...(sent.get(openid) ?? [])],
-    open(name, user, query = {}) {
+    open(name, user, query = {}, phone = {}) {
       let id = ids.get(name);
       if (!id) {
         id = simulate.load(path.join(outDir, 'pages', name, name), { compiler: 'simulate', rootPath: outDir });
         ids.set(name, id);
       }
       wx.cloud = user ?? undefined;
+      Object.assign(wx, phone);
       const page = simulate.render(id);
       page.attach(jsdomDocument().createElement('parent-wrapper'));
       (page.instance.onLoad as ((q: Record<string, string>) => void) | undefined)?.call(page.instance, query);

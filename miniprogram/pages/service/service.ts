@@ -2,7 +2,7 @@
  * Customer service, one to one, as a real call: the agent rings the customer by userId, the
  * customer's phone rings, both talk. The logic lives in serviceDesk.ts.
  */
-import { platformCloud } from '../../utils/cloud';
+import { platformCloud, platformVoip } from '../../utils/cloud';
 import { PageSlots, mediaEventOf, userIdOf } from '../../utils/page';
 import { ServiceDesk, initialServiceData } from './serviceDesk';
 import { readServiceEntry } from './serviceEntry';
@@ -13,7 +13,7 @@ Component({
   data: initialServiceData(),
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const desk = desks.set(this, new ServiceDesk(platformCloud(), (patch) => this.setData(patch)));
+      const desk = desks.set(this, new ServiceDesk(platformCloud(), (patch) => this.setData(patch), platformVoip()));
       try {
         // A failure is shown as the page's notice.
         desk.open(readServiceEntry(query)).catch(() => undefined);

@@ -9,7 +9,7 @@
 import JRTCMiniappClient from '../../lib/jrtc-miniapp.min';
 import type { CloudLike } from '../../lib/jrtc-miniapp.min';
 import { Calls } from '../../lib/jrtc-calls.min';
-import type { CallView, EndReason } from '../../lib/jrtc-calls.min';
+import type { CallView, EndReason, VoipPlatform } from '../../lib/jrtc-calls.min';
 import { demoConfig } from '../../utils/config';
 import { describeError } from '../../utils/errors';
 import { isId } from '../../utils/query';
@@ -69,7 +69,14 @@ export class ServiceDesk {
   private nickName = '';
   private closed = false;
 
-  constructor(private readonly cloud: CloudLike, private readonly render: (patch: Partial<ServiceData>) => void) {}
+  private backend: ServiceEntry['backend'] = 'rtmp';
+
+  /** `voip`: the phone's VoIP chat APIs, read at load (utils/cloud.ts platformVoip), for calls on WeChat VoIP. */
+  constructor(
+    private readonly cloud: CloudLike,
+    private readonly render: (patch: Partial<ServiceData>) => void,
+    private readonly voip?: VoipPlatform,
+  ) {}
 
   /** The Stage of the call being talked (media events go to it); undefined between calls. */
   get media(): Stage | undefined {
@@ -82,6 +89,7 @@ export class ServiceDesk {
    */
   async open(entry: ServiceEntry): Promise<void> {
     this.nickName = entry.nickName;
+    this.backend = entry.backend;
     this.render({ part: entry.part, phase: 'starting' });
     this.client = JRTCMiniappClient.init({ ...demoConfig, cloud: this.cloud });
     try {
@@ -116,7 +124,7 @@ export class ServiceDesk {
       // A fresh room per call: a call's room is a room like any other, and nobody else is in it.
       const userRoomId = `svc-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
       const token = await issueToken(this.cloud, { appId: demoConfig.appId, userRoomId, userId: calls.userId });
-      const view = await calls.call({ ...token, role: 1, nickName: this.nickName || calls.userId, callees: [callee], data: { subject: SUBJECT } });
+      const view = await calls.call({ ...token, role: 1, nickName: this.nickName || calls.userId, callees: [callee], data: { subject: SUBJECT }, backend: this.backend });
       this.callId = view.callId;
       this.render({ callId: view.callId });
       // Busy and unreachable end at once; the call's events came before its id was known here.
@@ -239,7 +247,7 @@ export class ServiceDesk {
     const room = client && client.room;
     if (!client || !room || room.userRoomId !== userRoomId || this.closed) return;
     this.dropStage();
-    this.stage = new Stage(this.cloud, (patch) => this.render(patch));
+    this.stage = new Stage(this.cloud, (patch) => this.render(patch), this.voip);
     this.stage.adopt(client, room, { appId: demoConfig.appId, userRoomId, userId: room.userId });
   }
 

@@ -15,6 +15,8 @@ export interface ServiceEntry {
   nickName: string;
   /** The call a ring message opened the page for ('' otherwise). */
   callId: string;
+  /** (Agent) how the calls it makes carry their audio: rtmp (the default), trtc or voip (docs/backends.md). */
+  backend: 'rtmp' | 'trtc' | 'voip';
 }
 
 /** Reads the page's query (values may still be URI-encoded). Throws BAD_REQUEST for ids the protocol would refuse. */
@@ -23,7 +25,9 @@ export function readServiceEntry(query: Record<string, string | undefined>): Ser
   const callId = get('callId');
   // Rung from the message: you are the one rung (the customer, in this demo).
   const part = get('part') || (callId ? 'customer' : PARTS.service[0]);
-  const entry: ServiceEntry = { part, userId: get('user'), nickName: get('nick').slice(0, 64), callId };
+  const backend = get('backend') || 'rtmp';
+  if (backend !== 'rtmp' && backend !== 'trtc' && backend !== 'voip') throw JRTCError.badRequest('backend: one of rtmp, trtc, voip');
+  const entry: ServiceEntry = { part, userId: get('user'), nickName: get('nick').slice(0, 64), callId, backend };
   if (entry.userId !== '' && !isId(entry.userId)) throw JRTCError.badRequest('user: use 1-64 letters, digits or _ . @ -');
   if (PARTS.service.indexOf(part) < 0) throw JRTCError.badRequest(`part: one of ${PARTS.service.join(', ')}`);
   const appId = get('appId');

@@ -180,6 +180,21 @@ test('listenCalls: only for one\'s own userId, one bound to one, or with a token
   expect(own).toMatchObject({ listeningUntil: cloud.clock.now() + 150_000, ringTemplateIds: [] });
 });
 
+test('a token listenCalls took is spent: another caller presenting it, to listen or to join, gets TOKEN_REPLAYED', async () => {
+  await cloud.close();
+  // Without binding, only the nonce record stands between a leaked token and another phone.
+  cloud = await createTestCloud({ JRTC_BIND_USER_TO_OPENID: 'false' });
+  const t = tokenFields(cloud.clock.now(), 'inbox', 'bob');
+  const token = { token: t.token, nonce: t.nonce, timestamp: t.timestamp, userRoomId: t.userRoomId };
+  await cloud.ok('openid-b', 'listenCalls', { appId: APP_ID, userId: 'bob', token });
+  // The same phone may renew with it.
+  await cloud.ok('openid-b', 'listenCalls', { appId: APP_ID, userId: 'bob', token });
+  const before = await cloud.snapshot();
+  expect(codeOf(await cloud.call('openid-x', 'listenCalls', { appId: APP_ID, userId: 'bob', token }))).toBe(ErrorCode.TOKEN_REPLAYED);
+  expect(codeOf(await cloud.call('openid-x', 'joinRoom', { ...t, role: 2 }))).toBe(ErrorCode.TOKEN_REPLAYED);
+  expect(await cloud.snapshot()).toEqual(before);
+});
+
 test('a caller in another call cannot ring from a second room', async () => {
   await listenAs(cloud, 'openid-b', 'bob');
   await ring(['bob']);

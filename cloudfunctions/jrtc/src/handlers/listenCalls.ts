@@ -2,16 +2,17 @@
  * listenCalls: a phone says it will see rings for its user in the app until the lease runs out
  * (shared/callActions.ts). Who may listen for a userId: its own WeChat user, the one the userId is
  * bound to, or, for a userId bound to nobody yet, a holder of a valid JRTC token for it (which
- * binds it, as a first join would under JRTC_BIND_USER_TO_OPENID).
+ * binds it, as a first join would under JRTC_BIND_USER_TO_OPENID). The token is spent as a join
+ * spends it: presented by another caller afterwards (here or to joinRoom) it is TOKEN_REPLAYED.
  */
-import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
+import { Collections, ErrorCode, ProtocolError, roomKeyOf } from '../../../../shared';
 import { CallTiming } from '../../../../shared/calls';
 import { appKeyOf } from '../../../../shared/functionConfig';
 import { callerUserIdOf } from '../callerUserId';
 import { calleeIdOf } from '../calls/callDocs';
 import type { CalleeDoc } from '../calls/callDocs';
 import { readCallee } from '../calls/callStore';
-import { verifyTokenFields } from '../tokenCheck';
+import { checkNonce, spentNonce, verifyTokenFields } from '../tokenCheck';
 import { transact } from '../transact';
 import { changedUser, readUser, writeUser } from '../userRecord';
 import type { Handler } from './types';
@@ -32,10 +33,10 @@ export const listenCalls: Handler<'listenCalls'> = async (request, { caller, dep
     if (user?.openid !== undefined ? user.openid !== caller.OPENID : userId !== own && !token) {
       throw new ProtocolError(ErrorCode.IDENTITY_MISMATCH, 'this userId is not yours: join a room with it first, or pass a token for it');
     }
-    if (config.bindUserToOpenid) {
-      const next = changedUser(user, { bindOpenid: caller.OPENID }, now);
-      if (next) await writeUser(tx, request.appId, userId, next);
-    }
+    const holder = token ? { openid: caller.OPENID, roomKey: roomKeyOf(request.appId, token.userRoomId) } : null;
+    const nonce = token && holder ? spentNonce(checkNonce(user, request.appId, token.nonce, holder), holder, token.timestamp) : undefined;
+    const next = changedUser(user, { nonce, bindOpenid: config.bindUserToOpenid ? caller.OPENID : undefined }, now);
+    if (next) await writeUser(tx, request.appId, userId, next);
     const doc: CalleeDoc = {
       appId: request.appId,
       userId,

@@ -251,7 +251,7 @@ export declare class VoipChat extends TypedEmitter<VoipEvents> {
     join(): Promise<string[]>;
     /** Opens or closes your microphone in the chat. */
     setMuted(muted: boolean): Promise<void>;
-    /** Leaves the chat and stops following it (the room stays joined). */
+    /** Leaves the chat and stops following it; the room stays joined, and an anchor stops publishing there. */
     leave(): Promise<void>;
     private listen;
     /** The chat's OPENIDs as userIds; an OPENID the room's list lacks (a member who joined since) refreshes it once. */

@@ -109,7 +109,9 @@ test('a call on voip: ring, answer, both in the chat, speakers, interruption and
   await customerCalls.hangUp(rung.callId);
   expect((await ended)[1]).toBe('hangup');
   await agentAloneAgain;
+  // Leaving the chat but not the room: the agent no longer publishes there.
   await agentChat.leave();
+  expect(agentRoom.members.find((m) => m.userId === 'agent')?.stream.publishing).toBe(false);
 });
 
 test('a listener joins muted: it never counts as speaking', async () => {

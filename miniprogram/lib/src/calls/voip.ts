@@ -102,12 +102,14 @@ export class VoipChat extends TypedEmitter<VoipEvents> {
     this.muted = muted;
   }
 
-  /** Leaves the chat and stops following it (the room stays joined). */
+  /** Leaves the chat and stops following it; the room stays joined, and an anchor stops publishing there. */
   async leave(): Promise<void> {
     this.stops.splice(0).forEach((stop) => stop());
     const was = this.joined;
     this.joined = false;
-    if (was) await wxCall((o) => this.platform.exitVoIPChat(o)).catch(() => undefined);
+    if (!was) return;
+    await wxCall((o) => this.platform.exitVoIPChat(o)).catch(() => undefined);
+    if (this.room.currentState !== 'disconnected' && this.room.role === 1) await this.room.unpublish().catch(() => undefined);
   }
 
   private listen(): void {

@@ -15,13 +15,13 @@ import {
 } from './docData';
 import { lockDir } from './dirLock';
 import { checkUpdate } from './docUpdate';
-import { LockTable, LockTx, docKey } from './lockTx';
+import { LockTable, LockTx } from './lockTx';
 import { Mutex } from './mutex';
 import { Collection } from './collection';
 import { collectionFile, readCollectionFile, writeCollectionFile } from './collectionFile';
 import { matchesQuery } from './mongoQuery';
-import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
-import { BufferedTx, type BufferedWrite } from './storeTx';
+import { CommitJournal, readJournal } from './storeJournal';
+import { BufferedTx, copyOrNull, docKey, settled, type BufferedWrite } from './storeTx';
 import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
 
 export type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
@@ -115,7 +115,14 @@ export class DocumentStore {
         const m = /^([A-Za-z0-9_-]{1,100})\.db$/.exec(file);
         if (m) store.collection(m[1]);
       }
-      await store.replay(readJournal(dir));
+      // Each commit sets documents to their final state: replaying one the files already hold is harmless.
+      for (const commit of readJournal(dir)) {
+        for (const change of commit) {
+          store.collection(change.collection).replace(change.id, change.doc);
+          store.unfolded.add(change.collection);
+        }
+      }
+      await store.fold();
       store.journal = CommitJournal.openEmpty(dir);
     } catch (err) {
       DocumentStore.openDirs.delete(dir);
@@ -125,21 +132,7 @@ export class DocumentStore {
     return store;
   }
 
-  /**
-   * Folds the journal's commits into the collections and rewrites the files of those it touched
-   * (crash-safely: temp file, fsync, rename); the caller empties the journal after.
-   */
-  private async replay(commits: JournalChange[][]): Promise<void> {
-    for (const commit of commits) {
-      for (const change of commit) {
-        this.collection(change.collection).replace(change.id, change.doc);
-        this.unfolded.add(change.collection);
-      }
-    }
-    await this.fold();
-  }
-
-  /** Rewrites the files of the collections changed since the journal was last emptied. */
+  /** Rewrites the files of the collections changed since the journal was last emptied (crash-safely: temp file, fsync, rename). */
   private async fold(): Promise<void> {
     for (const name of this.unfolded) {
       const ds = this.opened.get(name);
@@ -168,7 +161,7 @@ export class DocumentStore {
   /** One document by id (a deep copy), or null. */
   async get(collection: string, id: string): Promise<StoredDoc | null> {
     assertDocId(id);
-    return this.readStored(collection, id);
+    return settled(() => copyOrNull(this.storedNow(collection, id)));
   }
 
   /** The same matcher find() uses (for watch filtering), null meaning null or missing. */
@@ -229,7 +222,7 @@ export class DocumentStore {
     this.assertWritable();
     return new LockTx(options.id, {
       locks: this.locks,
-      readStored: (c, id) => this.readStored(c, id),
+      storedNow: (c, id) => this.storedNow(c, id),
       commitLocked: (writes) =>
         this.writeLock.run(async () => {
           this.assertOpen();
@@ -255,7 +248,7 @@ export class DocumentStore {
     const checked = checkUpdate(update);
     return this.transact(async (tx) => {
       const docs = await this.find(collection, query);
-      for (const doc of docs) await (tx as BufferedTx).patchChecked(collection, doc._id, checked, doc);
+      for (const doc of docs) (tx as BufferedTx).patchChecked(collection, doc._id, checked, doc);
       return docs.length;
     });
   }
@@ -351,16 +344,6 @@ export class DocumentStore {
         'DB_NESTED_WRITE',
         'a store write was started inside a transaction; use the transaction handle instead',
       );
-    }
-  }
-
-  /** A copy of the stored document (not `async`: every read of every function call comes here). */
-  private readStored(collection: string, id: string): Promise<StoredDoc | null> {
-    try {
-      const doc = this.storedNow(collection, id);
-      return Promise.resolve(doc && copyJson(doc));
-    } catch (err) {
-      return Promise.reject(err);
     }
   }
 

@@ -35,22 +35,9 @@ export const CALLS_LISTED = 20;
 /** The `limit` most recent well-formed calls, newest first, without OPENIDs or devices. */
 export async function recentCalls(store: DocumentStore, limit = CALLS_LISTED): Promise<ConsoleCall[]> {
   const docs = await store.find(Collections.calls, {}, { sort: { createdAt: -1 }, limit });
-  const calls: ConsoleCall[] = [];
-  for (const doc of docs) {
-    // A document the function would not write is skipped; unlisted fields (OPENIDs, devices) are dropped.
+  // A document the function would not write is skipped; the schema drops unlisted fields (OPENIDs, devices).
+  return docs.flatMap((doc) => {
     const parsed = storedCallSchema.safeParse(doc);
-    if (!parsed.success) continue;
-    const c = parsed.data;
-    calls.push({
-      callId: c.callId,
-      appId: c.appId,
-      userRoomId: c.userRoomId,
-      state: c.state,
-      parties: c.parties.map((p) => (p.reason ? { userId: p.userId, nickName: p.nickName, role: p.role, state: p.state, reason: p.reason } : { userId: p.userId, nickName: p.nickName, role: p.role, state: p.state })),
-      createdAt: c.createdAt,
-      answeredAt: c.answeredAt,
-      endedAt: c.endedAt,
-    });
-  }
-  return calls;
+    return parsed.success ? [parsed.data] : [];
+  });
 }

@@ -12,7 +12,7 @@ import { toCalls } from './callList';
 import type { PlayerView } from './render';
 import { StreamPlayer } from './streamPlayer';
 import type { PlayerStats } from './streamPlayer';
-import { ConsoleDatabase } from './liveQuery';
+import { ConsoleDatabase, fetchJson } from './liveQuery';
 import type { LiveQuery, WatchState } from './liveQuery';
 
 /** The identity the console's watches read as. */
@@ -29,12 +29,6 @@ const CALLS_INTERVAL_MS = 2000;
 function flvOf(body: unknown): string | null {
   const flv = (body as { flv?: unknown } | null)?.flv;
   return typeof flv === 'string' && /^https?:\/\//.test(flv) ? flv : null;
-}
-
-/** The errMsg of an error answer, if it has one. */
-function errMsgOf(body: unknown): string | null {
-  const errMsg = (body as { errMsg?: unknown } | null)?.errMsg;
-  return typeof errMsg === 'string' ? errMsg : null;
 }
 
 /** One stream the console listens to. */
@@ -167,13 +161,11 @@ async function toggle(m: ConsoleMember): Promise<void> {
   render();
   try {
     if (!StreamPlayer.supported()) throw new Error('this browser cannot play live FLV (no Media Source Extensions)');
-    const res = await fetch('/v1/admin/console/pull', {
+    const body = await fetchJson('/v1/admin/console/pull', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ roomKey: m.roomKey, userId: m.userId }),
     });
-    const body: unknown = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(errMsgOf(body) ?? `HTTP ${res.status}`);
     const flv = flvOf(body);
     if (flv === null) throw new Error('the pull answer has no FLV URL');
     if (listening.get(m.userId) !== entry) return; // stopped while the URL was on its way
@@ -221,10 +213,7 @@ render();
 /** Reads the recent calls and redraws their list (a failed read says so and is tried again). */
 async function refreshCalls(): Promise<void> {
   try {
-    const res = await fetch('/v1/admin/console/calls');
-    const body: unknown = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(errMsgOf(body) ?? `HTTP ${res.status}`);
-    const calls = toCalls(body);
+    const calls = toCalls(await fetchJson('/v1/admin/console/calls'));
     renderCalls(callRows, calls, Date.now());
     callsEmpty.hidden = calls.length > 0;
     callsEmpty.textContent = 'No calls yet.';

@@ -13,7 +13,7 @@ import { describeIssues } from '../wire';
 import { decodeEjson, encodeEjson, type DecodeContext } from '../database/ejson';
 import { AdminFailure, invalidParam, requestFailed } from './failures';
 import { toProjector, toReplacement, toSort, toStoreQuery, toStoreUpdate } from '../database/translate';
-import type { RemoteTransaction, RemoteTransactions } from './transactions';
+import type { RemoteTransaction, RemoteTransactions } from './adminApi';
 import { addCollectionSchema, countSchema, finishTxSchema, getSchema, insertSchema, modifySchema, removeSchema } from './wireSchemas';
 
 /** What an action needs: the store, the collections that exist, the open transactions and the clock (through DecodeContext). */

@@ -235,9 +235,14 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   );
 }
 
-/** Checks a collection name: 1-100 of A-Z a-z 0-9 _ - (it also names the `<collection>.db` file). */
+/** Whether `name` is a valid collection name: 1-100 of A-Z a-z 0-9 _ - (it also names the `<collection>.db` file). */
+export function isCollectionName(name: unknown): boolean {
+  return typeof name === 'string' && collectionNamePattern.test(name);
+}
+
+/** Checks a collection name (isCollectionName). */
 export function assertCollectionName(name: string): void {
-  if (typeof name !== 'string' || !collectionNamePattern.test(name)) {
+  if (!isCollectionName(name)) {
     throw new DatabaseError(
       'DB_INVALID_ARGUMENT',
       `invalid collection name ${JSON.stringify(name)} (1-100 of A-Z a-z 0-9 _ -)`,

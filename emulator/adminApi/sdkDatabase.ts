@@ -12,6 +12,7 @@
  * the process environment on every call (it believes it runs in a function: TENCENTCLOUD_RUNENV,
  * credentials) is set once, only where unset (sdkEnv.ts explains each variable).
  */
+import { once } from 'events';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import type { DocumentStore } from '../store/store';
@@ -79,10 +80,8 @@ export async function openSdkDatabase(store: DocumentStore, options: SdkDatabase
   // closes an idle one after Node's default 5 s races the SDK's next request on it (ECONNRESET).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   // Required here, not imported: only tests that open a database pay for loading the SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -47,25 +47,9 @@ export interface DecodeContext {
 }
 
 /** EJSON type wrappers we turn into values; any other single `$` key is an operator, kept as it is. */
-const wrapperKeys = new Set([
-  '$numberInt',
-  '$numberDouble',
-  '$numberLong',
-  '$date',
-  '$tcb_server_date',
-  '$numberDecimal',
-  '$oid',
-  '$regularExpression',
-  '$regex',
-  '$binary',
-  '$timestamp',
-  '$symbol',
-  '$code',
-  '$minKey',
-  '$maxKey',
-  '$undefined',
-  '$dbPointer',
-]);
+const wrapperKeys = new Set(
+  '$numberInt $numberDouble $numberLong $date $tcb_server_date $numberDecimal $oid $regularExpression $regex $binary $timestamp $symbol $code $minKey $maxKey $undefined $dbPointer'.split(' '),
+);
 
 function numberFrom(text: unknown, where: string, wrapper: string): number {
   if (typeof text !== 'string') throw invalidParam(`${where}: ${wrapper} needs a string`);

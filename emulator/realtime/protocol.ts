@@ -91,18 +91,13 @@ export interface DbEvent {
   removedFields?: string;
 }
 
-/** The codes the vendor client distinguishes in ERROR messages (typings/realtime.ts). */
+/**
+ * The codes the vendor client distinguishes in ERROR messages (typings/realtime.ts), and ours,
+ * INVALID_PARAMETERS, for a message that fails validation (the vendor treats unknown codes as not retryable).
+ */
 export type RealtimeErrorCode =
-  | 'SYS_ERR'
-  | 'CHECK_LOGIN_FAILED'
-  | 'SIGN_INVALID_ERROR'
-  | 'SIGN_EXPIRED_ERROR'
-  | 'INVALIID_ENV'
-  | 'SIGN_PARAM_INVALID'
-  | 'COLLECTION_PERMISSION_DENIED'
-  | 'QUERYID_INVALID_ERROR'
-  /** Ours, for a message that fails validation; the vendor treats unknown codes as not retryable. */
-  | 'INVALID_PARAMETERS';
+  | 'SYS_ERR' | 'CHECK_LOGIN_FAILED' | 'SIGN_INVALID_ERROR' | 'SIGN_EXPIRED_ERROR' | 'INVALIID_ENV' | 'SIGN_PARAM_INVALID'
+  | 'COLLECTION_PERMISSION_DENIED' | 'QUERYID_INVALID_ERROR' | 'INVALID_PARAMETERS';
 
 /** Everything the server sends. `requestId` answers a request, or is fresh on a pushed event. */
 export type RealtimeReply =

@@ -14,8 +14,7 @@
  * burst's concurrency, up to `maxInstances`, as fast as the machine starts processes.
  */
 import { FunctionInstance } from './instance';
-import type { EventOutcome, InstanceSpec } from './instance';
-import type { InvokeMessage } from './instanceMessages';
+import type { EventOutcome, InstanceSpec, InvokeMessage } from './instance';
 
 /** The pool's settings. */
 export interface PoolOptions {

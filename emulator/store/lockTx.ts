@@ -35,36 +35,27 @@ interface LockHolder {
 }
 
 /**
- * The locks and snapshots of one store. Everything here is synchronous, and so is the store's
- * commit: a lock is never taken between a plain write's lock check and its apply.
+ * The locks of one store (document key → holder) and its open transactions' snapshots. Everything
+ * here is synchronous, and so is the store's commit: a lock is never taken between a plain write's
+ * lock check and its apply.
  */
-export class LockTable {
-  private readonly locks = new Map<string, LockHolder>();
+export class LockTable extends Map<string, LockHolder> {
   /** Per open transaction: document key → its state when the transaction began, recorded on change. */
   readonly snapshots = new Set<Map<string, StoredDoc | null>>();
 
-  /** The holder of the lock on a document, if any. */
-  holderOf(key: string): LockHolder | undefined {
-    return this.locks.get(key);
-  }
-
   /** The first lock held among `keys` (plain writes wait on it). */
   held(keys: Iterable<string>): LockHolder | undefined {
-    if (this.locks.size === 0) return undefined;
+    if (this.size === 0) return undefined;
     for (const key of keys) {
-      const holder = this.locks.get(key);
+      const holder = this.get(key);
       if (holder) return holder;
     }
     return undefined;
   }
 
-  take(key: string, holder: LockHolder): void {
-    this.locks.set(key, holder);
-  }
-
   /** Lets go of every lock `holder` took. */
   dropAll(holder: LockHolder): void {
-    for (const [key, h] of this.locks) if (h === holder) this.locks.delete(key);
+    for (const [key, h] of this) if (h === holder) this.delete(key);
   }
 
   /** Open transactions' snapshots learn a document's state before a commit changes it. */
@@ -199,7 +190,7 @@ export class LockTx implements LockHolder {
     assertCollectionName(collection);
     assertDocId(id);
     const key = docKey(collection, id);
-    const holder = this.host.locks.holderOf(key);
+    const holder = this.host.locks.get(key);
     if (holder === this) return;
     if (holder) {
       throw new DatabaseError('DB_WRITE_CONFLICT', `write conflict: ${collection}/${id} is locked by transaction ${holder.id}`);
@@ -207,7 +198,7 @@ export class LockTx implements LockHolder {
     if (this.snapshot.has(key)) {
       throw new DatabaseError('DB_WRITE_CONFLICT', `write conflict: ${collection}/${id} was changed after transaction ${this.id} began`);
     }
-    this.host.locks.take(key, this);
+    this.host.locks.set(key, this);
   }
 
   private assertOpen(): void {

@@ -83,14 +83,9 @@ export class CommitJournal {
   /** Opens `<dir>/commits.journal` empty (the caller has folded its commits into the collections). */
   static openEmpty(dir: string): CommitJournal {
     const file = path.join(dir, JOURNAL_FILE);
-    const fd = fs.openSync(file, 'a');
-    try {
-      fs.ftruncateSync(fd, 0);
-    } catch (err) {
-      fs.closeSync(fd);
-      throw err;
-    }
-    return new CommitJournal(fd, file);
+    fs.writeFileSync(file, '');
+    // Appending: after a failed append is cut back, the next write lands at the new end.
+    return new CommitJournal(fs.openSync(file, 'a'), file);
   }
 
   /**

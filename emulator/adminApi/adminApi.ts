@@ -73,8 +73,6 @@ export class AdminApi implements EmulatorService {
     this.context = { store: options.store, catalog: options.catalog, transactions: this.transactions, now: options.now };
   }
 
-  async start(): Promise<void> {}
-
   async stop(): Promise<void> {
     this.transactions.abortAll();
   }

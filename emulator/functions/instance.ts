@@ -83,10 +83,7 @@ export class FunctionInstance {
     this.ready = new Promise<number>((resolve, reject) => {
       this.child.on('message', (raw: unknown) => {
         const parsed = instanceMessage.safeParse(raw);
-        if (!parsed.success) {
-          spec.log(`[functions] ${label}: ignored a malformed message from the instance`);
-          return;
-        }
+        if (!parsed.success) return spec.log(`[functions] ${label}: ignored a malformed message from the instance`);
         const message: InstanceMessage = parsed.data;
         if (message.type === 'ready') resolve(message.loadMs);
         else if (message.type === 'loadFailed') reject(new Error(message.error));

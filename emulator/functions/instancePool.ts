@@ -120,16 +120,10 @@ export class InstancePool {
   private release(instance: FunctionInstance): void {
     if (!instance.alive) this.instances.delete(instance);
     if (this.closed) return;
-    if (!instance.alive) {
-      // Its place is free: a waiting event gets a new instance when a start slot allows.
-      this.scaleUp();
-      return;
-    }
+    // A dead instance's place is free: a waiting event gets a new instance when a start slot allows.
+    if (!instance.alive) return this.scaleUp();
     const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter.resolve(instance);
-      return;
-    }
+    if (waiter) return waiter.resolve(instance);
     const timer = setTimeout(() => {
       const at = this.idle.findIndex((entry) => entry.instance === instance);
       if (at >= 0) this.idle.splice(at, 1);

@@ -63,8 +63,6 @@ export class RealtimeGateway implements EmulatorService {
     this.api = new WebApi(options.clientDb, this.tokens, () => this.wsUrl, { now: options.now });
   }
 
-  async start(): Promise<void> {}
-
   /** Learns the cloud's URL, which `auth.wsWebSign` hands out as the realtime endpoint. */
   connect(registry: Registry): void {
     this.wsUrl = `${registry.url.replace(/^http/, 'ws')}${REALTIME_PATH}`;

@@ -45,15 +45,8 @@ export { DatabaseError } from './docData';
 /** StoreOptions.journalLimitBytes by default. */
 const DEFAULT_JOURNAL_LIMIT = 8 * 1024 * 1024;
 
-interface PendingChange {
-  collection: string;
-  id: string;
-  before: StoredDoc | null;
-  after: StoredDoc | null;
-  /** An existing document written whole (BufferedWrite.replaced): reported without a diff. */
-  replaced: boolean;
-  ds: Collection;
-}
+/** A write that changes its document: the document before it, and its collection. */
+type PendingChange = BufferedWrite & { before: StoredDoc | null; ds: Collection };
 
 /**
  * The embedded database of the local cloud. All writes go through `transact`, which a mutex
@@ -280,9 +273,7 @@ export class DocumentStore {
    */
   onChange(listener: (e: ChangeEvent) => void, options: { shared?: boolean } = {}): () => void {
     this.listeners.set(listener, options.shared === true);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return () => this.listeners.delete(listener);
   }
 
   /** How many checkpoints have emptied the journal since the store was opened (tests read it). */
@@ -391,17 +382,17 @@ export class DocumentStore {
       const before = ds.get(w.id);
       // Writes that change nothing are dropped: no journal line, no event.
       if (before === null ? w.doc === null : w.doc !== null && jsonEqual(before, w.doc)) continue;
-      changes.push({ collection: w.collection, id: w.id, before, after: w.doc, replaced: w.replaced && before !== null && w.doc !== null, ds });
+      changes.push({ ...w, before, ds });
     }
     if (changes.length === 0) return;
     // Throws when the line cannot be written: then nothing is applied or announced.
-    this.journal?.append(changes.map((c) => ({ collection: c.collection, id: c.id, doc: c.after })));
+    this.journal?.append(changes.map((c) => ({ collection: c.collection, id: c.id, doc: c.doc })));
     // Open transactions keep seeing what they began with (snapshot reads, lockTx.ts).
     for (const c of changes) this.locks.recordBefore(docKey(c.collection, c.id), c.before);
     // The buffered docs are fresh copies the finished transaction no longer reaches: the
     // collections own them from here.
     for (const c of changes) {
-      c.ds.replace(c.id, c.after);
+      c.ds.replace(c.id, c.doc);
       this.unfolded.add(c.collection);
     }
     for (const c of changes) this.emit(c);
@@ -414,11 +405,13 @@ export class DocumentStore {
       collection: change.collection,
       docId: change.id,
       before: change.before,
-      after: change.after,
+      after: change.doc,
     };
-    // A replacement carries the whole document and no diff, as CloudBase's `replace` event does.
-    if (change.replaced) event.replaced = true;
-    else if (change.before && change.after) Object.assign(event, diffDocs(change.before, change.after));
+    // An existing document written whole (BufferedWrite.replaced) carries no diff, as CloudBase's `replace` event.
+    if (change.before && change.doc) {
+      if (change.replaced) event.replaced = true;
+      else Object.assign(event, diffDocs(change.before, change.doc));
+    }
     for (const [listener, shared] of [...this.listeners]) {
       try {
         // Each other listener gets its own copy, so one cannot alter what the next one sees.

@@ -232,10 +232,7 @@ class Watch {
       this.pending.push(e);
       return;
     }
-    if (this.spec.limit === undefined) {
-      this.onUnlimitedEvent(e);
-      return;
-    }
+    if (this.spec.limit === undefined) return this.onUnlimitedEvent(e);
     this.applyToMatching(e);
     const ids = this.windowIds();
     if (this.overCap(ids.length)) return;

@@ -170,14 +170,10 @@ export class RoomConsole implements EmulatorService {
 
   constructor(private readonly options: RoomConsoleOptions) {}
 
-  async start(): Promise<void> {}
-
   connect(registry: Registry): void {
     this.jrtcEnv = registry.get<FunctionsHost>('functions').envFor('jrtc');
     this.media = registry.find<MediaService>('media') ?? null;
   }
-
-  async stop(): Promise<void> {}
 
   getInfo(): Record<string, unknown> {
     return { path: CONSOLE_PATH };

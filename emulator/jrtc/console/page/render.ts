@@ -45,10 +45,7 @@ export interface RosterPlayback {
 
 /** Renders the selected room: title, stage facts, and the live roster with a play button per publishing anchor. */
 export function renderRoom(view: HTMLElement, room: ConsoleRoom | undefined, members: readonly ConsoleMember[], playback: RosterPlayback, error: string | null): void {
-  if (!room) {
-    view.replaceChildren(el('p', { class: 'muted' }, 'Choose a room.'));
-    return;
-  }
+  if (!room) return view.replaceChildren(el('p', { class: 'muted' }, 'Choose a room.'));
   const hands = members.filter((m) => m.handRaised === true);
   const fact = (key: string, label: string, value: string): HTMLElement => el('li', { 'data-fact': key }, `${label}: `, el('b', {}, value));
   const facts = el(

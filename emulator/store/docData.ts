@@ -182,24 +182,17 @@ function cloneAt(value: unknown, where: string, path: Array<string | number>, de
           `${pathText(where, path)}: ${describe(value)} is not storable (only null, booleans, finite numbers, strings, arrays and plain objects)`,
         );
       }
-      return cloneFields({}, value, where, path, depth, null);
+      return cloneFields({}, value, where, path, depth);
     }
     default:
       throw invalid(`${pathText(where, path)}: ${typeof value} is not storable`);
   }
 }
 
-/** Copies the fields of the plain object `value` into `out` (but `skip`), validating each. */
-function cloneFields<T extends Record<string, unknown>>(
-  out: T,
-  value: Record<string, unknown>,
-  where: string,
-  path: Array<string | number>,
-  depth: number,
-  skip: string | null,
-): T {
+/** Copies the fields of the plain object `value` into `out`, validating each. */
+function cloneFields<T extends Record<string, unknown>>(out: T, value: Record<string, unknown>, where: string, path: Array<string | number>, depth: number): T {
   for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key) || key === skip) continue;
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const item = value[key];
     if (item === undefined) continue;
     if (!isFieldName(key)) assertFieldName(key, pathText(where, path));
@@ -261,7 +254,8 @@ export function toStoredDoc(id: string, doc: Record<string, unknown>): StoredDoc
   if (!isPlainObject(doc)) throw invalid(`document ${id}: data must be a plain object, got ${describe(doc)}`);
   const given = Object.prototype.hasOwnProperty.call(doc, '_id') ? doc._id : undefined;
   if (given !== undefined && given !== id) throw invalid(`document ${id}: data._id ${JSON.stringify(given)} differs`);
-  return cloneFields<StoredDoc>({ _id: id }, doc, `document ${id}`, [], 0, '_id');
+  // A given `_id` equals `id`: copying it over the first key changes nothing.
+  return cloneFields<StoredDoc>({ _id: id }, doc, `document ${id}`, [], 0);
 }
 
 /** Validates a query: only the operators the store matches (mongoQuery.ts), nothing that runs code ($where). */

@@ -12,7 +12,7 @@ import type { CloudConfig, FunctionConfig } from '../cloudConfig';
 import { CloudErrors, statusOf } from '../cloudErrors';
 import { RawJson, decodeSegment, expectMethod, openidOf, parseBody, readJsonText, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute, Registry } from '../service';
-import { callFunctionBody } from '../wire';
+import { callFunctionBody, type ErrorBody } from '../wire';
 import { describeError } from './describeError';
 import { InstancePool } from './instancePool';
 import type { PoolOutcome } from './instancePool';
@@ -51,18 +51,17 @@ export function wxContextEnv(caller: CallerInfo): Record<string, string> {
 }
 
 /** The outcome of one invocation: the function's return value, or a wx.cloud-style failure. */
-export type InvokeResult =
-  | { ok: true; result: unknown; requestId: string }
-  | { ok: false; errCode: number; errMsg: string; requestId: string };
+export type InvokeResult = { ok: true; result: unknown; requestId: string } | InvokeFailure;
 
 /**
  * `InvokeResult` as the HTTP server sends it: the return value as the platform serialised it
  * (undefined when the function returned nothing), so it is not parsed back only to be serialised
  * again for the response.
  */
-export type WireInvokeResult =
-  | { ok: true; resultJson: string | undefined; requestId: string }
-  | { ok: false; errCode: number; errMsg: string; requestId: string };
+export type WireInvokeResult = { ok: true; resultJson: string | undefined; requestId: string } | InvokeFailure;
+
+/** A failed invocation, as wx.cloud words it. */
+type InvokeFailure = ErrorBody & { ok: false; requestId: string };
 
 /** Options of the functions host. */
 export interface FunctionsHostOptions {

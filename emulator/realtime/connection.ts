@@ -12,7 +12,7 @@ import type { RealtimeErrorCode, RealtimeReply, RealtimeRequestOf } from './prot
 import { realtimeRequest } from './protocol';
 import { describeIssues } from '../wire';
 import { QuerySession } from './querySession';
-import type { LocalTokens } from './tokens';
+import type { LocalTokens } from './gateway';
 
 /**
  * A watch condition has no server time to resolve `db.serverDate()` against (it is evaluated on

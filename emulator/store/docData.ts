@@ -7,27 +7,34 @@ import type { FindOptions, MongoQuery, StoredDoc } from './storeTypes';
  * paths and find options, and the copy / compare / diff of stored JSON-like values.
  */
 
-/** Why the data layer refused a call. */
-export type DatabaseErrorCode =
+/**
+ * Why the data layer refused a call, and the `errCode` wx-server-sdk's error carries for the same
+ * refusal from the platform by default (DatabaseError.errCode).
+ */
+const databaseErrors = {
   /** A bad collection name, id, value, query or update. */
-  | 'DB_INVALID_ARGUMENT'
+  DB_INVALID_ARGUMENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
   /** A document that must exist does not. */
-  | 'DB_NOT_FOUND'
+  DB_NOT_FOUND: -1,
   /** `add` with an `_id` that is already taken. */
-  | 'DB_DUPLICATE_ID'
+  DB_DUPLICATE_ID: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
   /** A write or transaction started inside a transaction (it would wait for itself forever). */
-  | 'DB_NESTED_WRITE'
+  DB_NESTED_WRITE: CloudErrors.SYS_ERR.errCode,
   /** The store was closed. */
-  | 'DB_CLOSED'
+  DB_CLOSED: CloudErrors.SYS_ERR.errCode,
   /**
    * A transaction wrote a document another open transaction has locked, or one changed since the
    * transaction began (lockTx.ts). CloudBase fails such a write at once (小程序云开发 guide, 数据库事务).
    */
-  | 'DB_WRITE_CONFLICT'
+  DB_WRITE_CONFLICT: CloudErrors.SYS_ERR.errCode,
   /** A transaction used after its commit, abort or timeout. */
-  | 'DB_TX_CLOSED'
+  DB_TX_CLOSED: CloudErrors.SYS_ERR.errCode,
   /** An operation of a transaction started while another of the same transaction was in flight (lockTx.ts). */
-  | 'DB_TX_CONCURRENT';
+  DB_TX_CONCURRENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
+} as const;
+
+/** Why the data layer refused a call (see databaseErrors). */
+export type DatabaseErrorCode = keyof typeof databaseErrors;
 
 /**
  * An error of the data layer. Its codes are deliberately not protocol codes: a bad query is a bug
@@ -45,7 +52,7 @@ export class DatabaseError extends Error {
   readonly errCode: number;
   readonly errMsg: string;
 
-  constructor(code: DatabaseErrorCode, message: string, errCode: number = wxErrCodes[code]) {
+  constructor(code: DatabaseErrorCode, message: string, errCode: number = databaseErrors[code]) {
     super(message);
     this.name = 'DatabaseError';
     this.code = code;
@@ -53,18 +60,6 @@ export class DatabaseError extends Error {
     this.errMsg = message;
   }
 }
-
-/** DatabaseError.errCode by default, per code. */
-const wxErrCodes: Record<DatabaseErrorCode, number> = {
-  DB_INVALID_ARGUMENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
-  DB_NOT_FOUND: -1,
-  DB_DUPLICATE_ID: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
-  DB_NESTED_WRITE: CloudErrors.SYS_ERR.errCode,
-  DB_CLOSED: CloudErrors.SYS_ERR.errCode,
-  DB_WRITE_CONFLICT: CloudErrors.SYS_ERR.errCode,
-  DB_TX_CLOSED: CloudErrors.SYS_ERR.errCode,
-  DB_TX_CONCURRENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
-};
 
 /** wx-server-sdk's errCode of an invalid parameter (e.g. a collection name), TCB_ERR_CODE.INVALID_PARAM. */
 export const INVALID_PARAM_ERRCODE = CloudErrors.INVALID_PARAM.errCode;

@@ -13,6 +13,7 @@ import { CloudErrors } from '../cloudErrors';
 import { withOpenid } from '../rules/access';
 import type { ClientAccess } from '../rules/access';
 import type { EmulatorService } from '../service';
+import type { ErrorBody } from '../wire';
 import type { ChangeEvent, DocumentStore, MongoQuery, StoredDoc } from '../store/store';
 import { copyJson, jsonEqual } from '../store/docData';
 import { sortComparator } from '../store/mongoQuery';
@@ -65,10 +66,7 @@ export interface WatchChange {
 }
 
 /** A watch error; the watch is closed when it is delivered. */
-export interface WatchError {
-  errCode: number;
-  errMsg: string;
-}
+export type WatchError = ErrorBody;
 
 /** Where a watch delivers. */
 export interface WatchSink {

@@ -25,7 +25,7 @@ import { readJson, sendJson } from '../../httpKit';
 import type { EmulatorService, HttpRoute, Registry } from '../../service';
 import type { MediaService } from '../media/mediaService';
 import type { DocumentStore } from '../../store/store';
-import { describeIssues } from '../../wire';
+import { describeIssues, type ErrorBody } from '../../wire';
 import { callStateSchema, endReasonSchema, partyStateSchema } from '../../../shared/calls';
 import type { ConsoleCall } from './page/callList';
 
@@ -87,11 +87,7 @@ export interface ConsolePullReply {
 }
 
 /** A failed pull answer: the local cloud's error body plus the protocol's error code. */
-export interface ConsoleErrorBody {
-  errCode: number;
-  errMsg: string;
-  code: ErrorCode;
-}
+export type ConsoleErrorBody = ErrorBody & { code: ErrorCode };
 
 /** Options of the room console. */
 export interface RoomConsoleOptions {

@@ -180,14 +180,11 @@ const realScheduler: Scheduler = (fn, ms) => {
 export type RemoteTransaction = LockTx;
 
 /**
- * The Admin API's transactions, by id: `database.startTransaction` opens one on the store with
- * CloudBase's lock model (store/lockTx.ts: snapshot reads, a lock taken at each write, another
- * transaction's write to a locked document refused at once, plain writes waiting for the lock), the
- * document operations that carry its id go to it, `commitTransaction` applies its writes and
- * `abortTransaction` (or the timeout: CloudBase aborts a transaction after 30 s, 小程序云开发 guide,
- * 数据库事务) drops them. A refused write is answered `DATABASE_TRANSACTION_CONFLICT` on the wire
- * (failures.ts), which the real wx-server-sdk surfaces inside the callback as an Error with
- * `errCode: -501001` and no `code` (PROTOCOL.md, "Transactions").
+ * The Admin API's transactions, by id, with CloudBase's lock model (store/lockTx.ts): startTransaction
+ * opens one, the document operations carrying its id go to it, commitTransaction applies its writes,
+ * abortTransaction or the 30 s timeout drops them. A refused write is answered
+ * DATABASE_TRANSACTION_CONFLICT (failures.ts), which wx-server-sdk surfaces inside the callback as an
+ * Error with `errCode: -501001` and no `code` (PROTOCOL.md, "Transactions").
  */
 export class RemoteTransactions {
   private readonly open = new Map<string, LockTx>();

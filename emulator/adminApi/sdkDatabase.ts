@@ -1,10 +1,9 @@
 /**
  * The real wx-server-sdk's database in this process, over a loopback Admin API on one store: the
- * unit tests' database. There is no hand-written stand-in for the platform SDK any more, so a
- * handler test meets exactly what a function meets — the vendor's query builders and serialisers,
- * its error shapes (errCode -501001 without a `code` for a write conflict), the Admin API's
- * translation, and the store's lock model (store/lockTx.ts) — and re-runs a transaction as
- * production does. About 0.7 ms per call on loopback: the core's 566 tests take about 29 s.
+ * unit tests' database. A handler test meets exactly what a function meets — the vendor's query
+ * builders and serialisers, its error shapes (errCode -501001 without a `code` for a write
+ * conflict), the Admin API's translation, and the store's lock model (store/lockTx.ts) — and
+ * re-runs a transaction as production does.
  *
  * Each database gets its own wx-server-sdk instance (`createNewInstance`) whose requests go to its
  * own Admin API through node-sdk's per-instance `serviceUrl` (utils/tcbapiendpoint.ts: serviceUrl

@@ -5,13 +5,12 @@
  *
  * New instances start at a bounded pace: at most `maxStarting` at once. SCF bounds its scale-up too
  * (its "function burst", 500 new instances a minute per account and region: 并发概述,
- * https://cloud.tencent.com/document/product/583/45757), but here the bound is the machine: every
- * instance is a Node process loading its bundle (~0.45 s of CPU for this repo's main function), and a burst of 45 calls
- * starting 45 processes at once on 2 cores ran each cold start past the function's 10 s timeout,
- * where a few instances reused would have answered all of them in 3 s. Events that find no idle
- * instance and no free start slot wait for whichever comes first: an instance freed by its event,
- * or a start slot (then a new instance is started for them), so the pool still grows to the
- * burst's concurrency, up to `maxInstances`, as fast as the machine starts processes.
+ * https://cloud.tencent.com/document/product/583/45757), but here the bound is the machine: each
+ * instance is a Node process loading its bundle (~0.45 s of CPU for this repo's main function), and
+ * 45 of them started at once on 2 cores ran each cold start past the function's 10 s timeout, where
+ * a few reused instances answered all 45 calls in 3 s. An event that finds no idle instance and no
+ * free start slot waits for whichever comes first, a freed instance or a start slot, so the pool
+ * still grows to the burst's concurrency, up to `maxInstances`, as fast as the machine starts processes.
  */
 import { FunctionInstance } from './instance';
 import type { EventOutcome, InstanceSpec, InvokeMessage } from './instance';

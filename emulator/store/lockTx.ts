@@ -2,27 +2,22 @@
  * Transactions as CloudBase runs them: locks taken at the write, snapshot reads.
  *
  * The rules, from the 小程序云开发 guide, 数据库 → 事务 ("数据库事务"):
- * - "事务过程采用的是快照隔离": reads inside a transaction see the database as it was when the
- *   transaction began. The snapshot is the transaction's, not per document: a document first read
- *   after someone else changed it still shows its state at the start (`get`).
- * - "写操作会给对象加上事务锁": a write inside a transaction locks the document until commit or abort
- *   (`lock`).
- * - "其他事务的写入会直接失败": another transaction's write to a locked document fails at once, at
- *   the write, inside its callback (DB_WRITE_CONFLICT); nothing is retried for it.
+ * - "事务过程采用的是快照隔离": reads see the database as it was when the transaction began; the
+ *   snapshot is the transaction's, not per document (`get`).
+ * - "写操作会给对象加上事务锁": a write locks its document until commit or abort (`lock`).
+ * - "其他事务的写入会直接失败": another transaction's write to a locked document fails at once,
+ *   inside its callback (DB_WRITE_CONFLICT); nothing is retried for it.
  * - "普通的更新操作会被阻塞，直到事务锁释放或者超时": a plain write of a locked document waits for
  *   the commit or abort (DocumentStore.transact waits on `LockTable.held`).
- * - A document only read is not locked and is no conflict: someone may change it meanwhile and the
- *   transaction still commits (snapshot isolation).
+ * - A document only read is not locked and is no conflict (snapshot isolation).
  * Where the guide is silent we take the stricter reading, as MongoDB (CloudBase's engine) does:
- * writing a document that someone else changed after the transaction began is a conflict too, even
- * when no lock is held any more (a lost update otherwise), and so is inserting an `_id` created since.
- * Operations of one transaction run one at a time: the guide shows them awaited one after another
- * and says nothing of overlapping them, and the MongoDB sessions beneath run one operation at a
- * time. The stricter reading is taken: an operation started while another of the same transaction
- * is in flight is refused (DB_TX_CONCURRENT, `occupy`), so code that overlaps them fails here
- * rather than on CloudBase.
- * A transaction lives at most 30 s from its start ("事务...超时时间为 30 秒", 小程序云开发 guide, 数据库事务); then
- * its locks are released and every later use fails with DB_TX_CLOSED.
+ * writing a document someone else changed after the transaction began is a conflict too, even
+ * with no lock held any more (a lost update otherwise), and so is inserting an `_id` created since.
+ * An operation started while another of the same transaction is in flight is refused
+ * (DB_TX_CONCURRENT, `occupy`): the guide shows them awaited one after another and MongoDB's
+ * sessions run one at a time, so code that overlaps them fails here rather than on CloudBase.
+ * A transaction lives at most 30 s ("事务...超时时间为 30 秒"); then its locks are released and
+ * every later use fails with DB_TX_CLOSED.
  */
 import { assertCollectionName, assertDocId, DatabaseError } from './docData';
 import { BufferedTx, docKey, type BufferedWrite } from './storeTx';

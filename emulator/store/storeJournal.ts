@@ -15,10 +15,7 @@ import { readJsonLines } from './collectionFile';
  *
  * A crash in the middle of the write can leave a torn last line (no trailing newline): loading
  * drops it, and that commit was never acknowledged. Every other line is complete, so a reload sees
- * each commit whole or not at all. On open the store replays the journal into the collections,
- * rewrites their `<collection>.db` files (crash-safely, collectionFile.ts) and only then empties the
- * journal; a crash in between replays again, which is harmless because each line sets documents to
- * their final state.
+ * each commit whole or not at all (store.ts replays them, then empties the journal).
  */
 
 /** The journal's file name: not `<name>.db`, so it can never be taken for a collection. */

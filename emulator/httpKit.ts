@@ -6,6 +6,7 @@
 import type http from 'http';
 import type { z } from 'zod';
 import { CloudErrors, statusOf } from './cloudErrors';
+import { NOT_JSON, parseJson } from './store/docData';
 import { OPENID_HEADER, describeIssues, openidSchema } from './wire';
 import type { ErrorBody } from './wire';
 
@@ -101,9 +102,7 @@ export async function readJsonText(req: http.IncomingMessage): Promise<{ text: s
   if (body === null) throw new HttpError(413, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'request body too large' });
   const text = body.trim();
   if (text === '') return { text: '{}', value: {} };
-  try {
-    return { text, value: JSON.parse(text) as unknown };
-  } catch {
-    throw badRequest('body is not valid JSON');
-  }
+  const value = parseJson(text);
+  if (value === NOT_JSON) throw badRequest('body is not valid JSON');
+  return { text, value };
 }

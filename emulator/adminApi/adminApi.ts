@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import type http from 'http';
 import { setTimeout as sleep } from 'timers/promises';
 import { collectionNotExistMessage, type CollectionCatalog } from '../catalog/catalog';
-import { isCollectionName } from '../store/docData';
+import { NOT_JSON, isCollectionName, parseJson } from '../store/docData';
 import { readBody, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute } from '../service';
 import type { LockTx } from '../store/lockTx';
@@ -116,12 +116,8 @@ export class AdminApi implements EmulatorService {
     if (typeof auth !== 'string' || !auth.startsWith('TC3-HMAC-SHA256 ') || !auth.includes('Credential=')) {
       throw new AdminFailure('SIGN_PARAM_INVALID', 'missing or malformed Authorization header (TC3-HMAC-SHA256 expected)');
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(request.body) as unknown;
-    } catch {
-      throw invalidParam('body is not valid JSON');
-    }
+    const body = parseJson(request.body);
+    if (body === NOT_JSON) throw invalidParam('body is not valid JSON');
     const envelope = envelopeSchema.safeParse(body);
     if (!envelope.success) throw invalidParam('body must be a JSON object with a string action');
     const { action, envName } = envelope.data;

@@ -13,7 +13,7 @@
  * the client's /web endpoint and its realtime watches. Refusals are DatabaseErrors with
  * CloudBase's errCode, which each front end answers in its own envelope.
  */
-import { DatabaseError, INVALID_PARAM_ERRCODE, isPlainObject } from '../store/docData';
+import { DatabaseError, INVALID_PARAM_ERRCODE, NOT_JSON, isPlainObject, parseJson } from '../store/docData';
 
 /** A malformed value: CloudBase's invalid-parameter refusal (wx-server-sdk -501007). */
 function invalidParam(message: string): DatabaseError {
@@ -107,12 +107,8 @@ export function decodeValue(value: unknown, where: string, context: DecodeContex
 
 /** Parses and decodes one EJSON string field of a request. */
 export function decodeEjson(text: string, where: string, context: DecodeContext): unknown {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text) as unknown;
-  } catch {
-    throw invalidParam(`${where}: not valid EJSON`);
-  }
+  const parsed = parseJson(text);
+  if (parsed === NOT_JSON) throw invalidParam(`${where}: not valid EJSON`);
   return decodeValue(parsed, where, context);
 }
 

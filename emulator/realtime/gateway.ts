@@ -17,6 +17,7 @@ import { RealtimeConnection } from './connection';
 import type { RealtimeReply } from './protocol';
 import type { QuerySession } from './querySession';
 import { WEB_API_PATH, WebApi } from '../database/webApi';
+import { parseJson } from '../store/docData';
 import { z } from 'zod';
 
 /** The path of the realtime endpoint (the vendor's default wsUrl, wss://tcb-ws.tencentcloudapi.com, has none either). */
@@ -129,13 +130,8 @@ export class LocalTokens {
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
-    } catch {
-      return null;
-    }
-    const c = claims.safeParse(parsed);
+    // Text that is not JSON (NOT_JSON) fails the claims too.
+    const c = claims.safeParse(parseJson(Buffer.from(body, 'base64url').toString('utf8')));
     return c.success && c.data.aud === audience ? c.data.sub : null;
   }
 

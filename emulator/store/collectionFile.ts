@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isPlainObject } from './docData';
+import { NOT_JSON, isPlainObject, parseJson } from './docData';
 import type { StoredDoc } from './storeTypes';
 
 /**
@@ -29,11 +29,8 @@ export function readJsonLines(file: string): Array<{ value: unknown; line: numbe
   const lines = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1).toString('utf8').split('\n');
   return lines.flatMap((text, i) => {
     if (text === '') return [];
-    try {
-      return [{ value: JSON.parse(text) as unknown, line: i + 1 }];
-    } catch {
-      return [{ value: null, line: i + 1 }];
-    }
+    const value = parseJson(text);
+    return [{ value: value === NOT_JSON ? null : value, line: i + 1 }];
   });
 }
 

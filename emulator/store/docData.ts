@@ -79,6 +79,18 @@ const collectionNamePattern = /^[A-Za-z0-9_-]{1,100}$/;
 const maxDepth = 64;
 const queryOperators = new Set(['$lt', '$lte', '$gt', '$gte', '$ne', '$in', '$nin', '$exists']);
 
+/** What parseJson returns for text that is not JSON. */
+export const NOT_JSON = Symbol('not JSON');
+
+/** `text` parsed as JSON, or NOT_JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
 /** A DB_INVALID_ARGUMENT error carrying `message`. */
 export function invalid(message: string): DatabaseError {
   return new DatabaseError('DB_INVALID_ARGUMENT', message);

@@ -7,8 +7,7 @@ import type http from 'http';
 import type { z } from 'zod';
 import { CloudErrors, statusOf } from './cloudErrors';
 import { NOT_JSON, parseJson } from './store/docData';
-import { OPENID_HEADER, describeIssues, openidSchema } from './wire';
-import type { ErrorBody } from './wire';
+import { OPENID_HEADER, describeIssues, openidSchema, type ErrorBody } from './wire';
 
 /** The largest request body (CloudBase's synchronous event limit). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;

@@ -7,10 +7,8 @@
  * (ejson.ts, translate.ts: the codec every front end shares).
  */
 import type { CollectionCatalog } from '../catalog/catalog';
-import { withOpenid } from '../rules/access';
-import type { ClientAccess } from '../rules/access';
-import type { DocumentStore, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreTx } from '../store/store';
-import { DatabaseError } from '../store/store';
+import { withOpenid, type ClientAccess } from '../rules/access';
+import { type DocumentStore, type FindOptions, type MongoQuery, type MongoUpdate, type StoredDoc, type StoreTx, DatabaseError } from '../store/store';
 import { GET_LIMITS, invalid, newDocId } from '../store/docData';
 
 /** What a call applies to, in the store's terms: a document (`docId`) or the documents `query` matches. */

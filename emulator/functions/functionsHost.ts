@@ -14,8 +14,7 @@ import { RawJson, decodeSegment, expectMethod, openidOf, parseBody, readJsonText
 import type { EmulatorService, HttpRoute, Registry } from '../service';
 import { callFunctionBody, type ErrorBody } from '../wire';
 import { describeError } from './describeError';
-import { InstancePool } from './instancePool';
-import type { PoolOutcome } from './instancePool';
+import { InstancePool, type PoolOutcome } from './instancePool';
 
 export { describeError } from './describeError';
 

@@ -4,8 +4,7 @@
  * The host validates what an instance sends over IPC (JSON): a function may print or exit
  * anything, the host must not believe a malformed reply.
  */
-import { fork } from 'child_process';
-import type { ChildProcess } from 'child_process';
+import { fork, type ChildProcess } from 'child_process';
 import readline from 'readline';
 import { z } from 'zod';
 

@@ -12,8 +12,7 @@
  * free start slot waits for whichever comes first, a freed instance or a start slot, so the pool
  * still grows to the burst's concurrency, up to `maxInstances`, as fast as the machine starts processes.
  */
-import { FunctionInstance } from './instance';
-import type { EventOutcome, InstanceSpec, InvokeMessage } from './instance';
+import { FunctionInstance, type EventOutcome, type InstanceSpec, type InvokeMessage } from './instance';
 
 /** The pool's settings. */
 export interface PoolOptions {

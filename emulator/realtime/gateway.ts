@@ -7,8 +7,7 @@
  * from the LOGIN message, not from the upgrade, as on CloudBase.
  */
 import crypto from 'crypto';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { RawData } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ClientDatabase } from '../database/clientDatabase';
 import { expectMethod, readJson, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute, Registry, UpgradeRoute } from '../service';

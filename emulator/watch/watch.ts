@@ -10,8 +10,7 @@
  * event) produces nothing twice.
  */
 import { CloudErrors } from '../cloudErrors';
-import { withOpenid } from '../rules/access';
-import type { ClientAccess } from '../rules/access';
+import { withOpenid, type ClientAccess } from '../rules/access';
 import type { EmulatorService } from '../service';
 import type { ErrorBody } from '../wire';
 import type { ChangeEvent, DocumentStore, MongoQuery, StoredDoc } from '../store/store';

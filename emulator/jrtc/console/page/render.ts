@@ -2,11 +2,9 @@
  * The console's DOM: the room list, the selected room (stage facts and roster), the listening
  * panel and the recent calls. Every string from the database goes in as text (never as HTML): nicknames are user input.
  */
-import type { ConsoleMember, ConsoleRoom } from './model';
-import { isPublishing } from './model';
+import { type ConsoleMember, type ConsoleRoom, isPublishing } from './model';
 import type { PlayerStats } from './streamPlayer';
-import { partyWords, talkedWords } from './callList';
-import type { ConsoleCall } from './callList';
+import { partyWords, talkedWords, type ConsoleCall } from './callList';
 
 type Child = Node | string | null | undefined | false;
 

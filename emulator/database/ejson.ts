@@ -28,11 +28,6 @@ export interface StoredDate {
   [DATE_KEY]: number;
 }
 
-/** The stored form of the instant `ms`. */
-export function storedDate(ms: number): StoredDate {
-  return { [DATE_KEY]: ms };
-}
-
 /** True for the stored form of a date (exactly one key, a finite number). */
 export function isStoredDate(value: unknown): value is StoredDate {
   if (!isPlainObject(value)) return false;
@@ -69,14 +64,14 @@ function dateFrom(inner: unknown, where: string): StoredDate {
   else if (isPlainObject(inner) && Object.keys(inner).length === 1 && '$numberLong' in inner) ms = numberFrom(inner.$numberLong, where, '$numberLong');
   else throw invalidParam(`${where}: malformed $date`);
   if (!Number.isFinite(ms)) throw invalidParam(`${where}: invalid $date`);
-  return storedDate(ms);
+  return { [DATE_KEY]: ms };
 }
 
 function serverDateFrom(inner: unknown, where: string, context: DecodeContext): StoredDate {
   if (!isPlainObject(inner)) throw invalidParam(`${where}: malformed $tcb_server_date`);
   const offset = decodeValue(inner.offset ?? 0, `${where}.offset`, context);
   if (typeof offset !== 'number') throw invalidParam(`${where}: $tcb_server_date.offset must be a number`);
-  return storedDate(context.now() + offset);
+  return { [DATE_KEY]: context.now() + offset };
 }
 
 /** Decodes one parsed EJSON value (recursively); `where` names it in errors. */

@@ -14,18 +14,12 @@ import path from 'path';
 import { parseEnv } from 'util';
 import { z } from 'zod';
 
-const triggerSchema = z.object({
-  name: z.string().min(1),
-  type: z.string(),
-  config: z.string(),
-});
-
 const functionSchema = z.object({
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a function name is letters, digits, _ and -'),
   handler: z.string().optional(),
   timeout: z.number().optional(),
   envVariables: z.record(z.string(), z.string()).optional(),
-  triggers: z.array(triggerSchema).optional(),
+  triggers: z.array(z.object({ name: z.string().min(1), type: z.string(), config: z.string() })).optional(),
 });
 
 const configSchema = z.object({

@@ -6,8 +6,8 @@
 import type http from 'http';
 import type { z } from 'zod';
 import { CloudErrors, statusOf } from './cloudErrors';
-import { OPENID_HEADER, describeIssues, openidSchema } from './wire';
-import type { ErrorBody } from './wire';
+import { NOT_JSON, parseJson } from './store/docData';
+import { OPENID_HEADER, describeIssues, openidSchema, type ErrorBody } from './wire';
 
 /** The largest request body (CloudBase's synchronous event limit). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -101,9 +101,7 @@ export async function readJsonText(req: http.IncomingMessage): Promise<{ text: s
   if (body === null) throw new HttpError(413, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'request body too large' });
   const text = body.trim();
   if (text === '') return { text: '{}', value: {} };
-  try {
-    return { text, value: JSON.parse(text) as unknown };
-  } catch {
-    throw badRequest('body is not valid JSON');
-  }
+  const value = parseJson(text);
+  if (value === NOT_JSON) throw badRequest('body is not valid JSON');
+  return { text, value };
 }

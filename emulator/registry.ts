@@ -18,11 +18,8 @@ export class ServiceRegistry implements Registry {
     private readonly front: { readonly url: string },
     private readonly log: (line: string) => void = () => undefined,
   ) {
-    const names = new Set<string>();
-    for (const s of services) {
-      if (names.has(s.name)) throw new Error(`two services are named ${s.name}`);
-      names.add(s.name);
-    }
+    const twice = services.find((s, i) => services.findIndex((t) => t.name === s.name) !== i);
+    if (twice) throw new Error(`two services are named ${twice.name}`);
   }
 
   get url(): string {
@@ -56,7 +53,7 @@ export class ServiceRegistry implements Registry {
   async start(): Promise<void> {
     try {
       for (const s of this.services) {
-        await s.start();
+        await s.start?.();
         this.started.push(s);
       }
       for (const s of this.services) await s.connect?.(this);
@@ -70,7 +67,7 @@ export class ServiceRegistry implements Registry {
   stop(): Promise<void> {
     return (this.stopping ??= (async () => {
       for (const s of this.started.reverse()) {
-        await s.stop().catch((err: unknown) => this.log(`[cloud] stopping ${s.name}: ${String(err)}`));
+        await s.stop?.().catch((err: unknown) => this.log(`[cloud] stopping ${s.name}: ${String(err)}`));
       }
     })());
   }

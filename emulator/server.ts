@@ -4,6 +4,7 @@
  * view of every service. A thrown error becomes wx.cloud's `{errCode, errMsg}` from the one table
  * (httpKit.sendError); a malformed request gets a 4xx answer, never a crash.
  */
+import { once } from 'events';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
@@ -62,22 +63,15 @@ export class HttpServer implements EmulatorService {
   }
 
   /** Listens on 127.0.0.1; a busy port rejects with a clear error. */
-  start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        reject(
-          err.code === 'EADDRINUSE'
-            ? new Error(`port ${this.options.port} on 127.0.0.1 is already in use; choose another with --port`)
-            : err,
-        );
-      };
-      this.server.once('error', onError);
-      this.server.listen(this.options.port, '127.0.0.1', () => {
-        this.server.off('error', onError);
-        this.boundPort = (this.server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+  async start(): Promise<void> {
+    this.server.listen(this.options.port, '127.0.0.1');
+    try {
+      await once(this.server, 'listening');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new Error(`port ${this.options.port} on 127.0.0.1 is already in use; choose another with --port`);
+    }
+    this.boundPort = (this.server.address() as AddressInfo).port;
   }
 
   /** Takes every service's routes; a path two services claim is a configuration error. */

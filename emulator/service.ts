@@ -46,12 +46,12 @@ export interface Registry {
 export interface EmulatorService {
   /** A short stable name, used in logs, in the registry and in GET /v1/admin/info. */
   readonly name: string;
-  /** Brings the service up (binds its ports, opens its resources); resolves once it serves. */
-  start(): Promise<void>;
+  /** Brings the service up (binds its ports, opens its resources); resolves once it serves. None: nothing to start. */
+  start?(): Promise<void>;
   /** Late binding, after every service started: look others up in the registry (URLs, peers). */
   connect?(registry: Registry): void | Promise<void>;
-  /** Releases everything the service holds (sockets, timers, hooks); safe to call twice. */
-  stop(): Promise<void>;
+  /** Releases everything the service holds (sockets, timers, hooks); safe to call twice. None: nothing to stop. */
+  stop?(): Promise<void>;
   /** JSON-safe facts about the running service, for the info route. */
   getInfo(): Record<string, unknown>;
   /** The HTTP routes it answers on the cloud's port. */

@@ -8,12 +8,12 @@ import { GET_LIMITS, isPlainObject, newDocId } from '../store/docData';
 import { applyUpdate, checkUpdate } from '../store/docUpdate';
 import type { CollectionCatalog } from '../catalog/catalog';
 import type { DocumentStore } from '../store/store';
-import type { MongoQuery, MongoUpdate, StoredDoc } from '../store/storeTypes';
+import type { MongoQuery, MongoUpdate, StoredDoc, StoreTx } from '../store/storeTypes';
 import { describeIssues } from '../wire';
 import { decodeEjson, encodeEjson, type DecodeContext } from '../database/ejson';
 import { AdminFailure, invalidParam, requestFailed } from './failures';
 import { toProjector, toReplacement, toSort, toStoreQuery, toStoreUpdate } from '../database/translate';
-import type { RemoteTransaction, RemoteTransactions } from './transactions';
+import type { RemoteTransaction, RemoteTransactions } from './adminApi';
 import { addCollectionSchema, countSchema, finishTxSchema, getSchema, insertSchema, modifySchema, removeSchema } from './wireSchemas';
 
 /** What an action needs: the store, the collections that exist, the open transactions and the clock (through DecodeContext). */
@@ -56,6 +56,11 @@ function txOf(body: { transactionId?: string; queryType?: 'DOC' | 'WHERE' }, ctx
   return ctx.transactions.get(body.transactionId);
 }
 
+/** Runs `fn` in the request's transaction, or in a store transaction of its own. */
+function inTx<T>(tx: RemoteTransaction | null, ctx: ActionContext, fn: (tx: Pick<StoreTx, 'get' | 'put' | 'delete'>) => Promise<T>): Promise<T> {
+  return tx ? fn(tx) : ctx.store.transact(fn);
+}
+
 /** database.insertDocument → `{insertedIds}`; an `_id` already taken fails the whole request. */
 async function insertDocument(body: unknown, ctx: ActionContext): Promise<ActionResult> {
   const req = parse(insertSchema, body);
@@ -69,8 +74,8 @@ async function insertDocument(body: unknown, ctx: ActionContext): Promise<Action
   const duplicate = (id: string): AdminFailure => requestFailed(`E11000 duplicate key error: a document with _id ${id} already exists`);
   const tx = txOf(req, ctx);
   if (tx) {
-    for (const d of docs) if ((await tx.read(req.collectionName, d.id)) !== null) throw duplicate(d.id);
-    for (const d of docs) await tx.put(req.collectionName, d.id, d.fields);
+    for (const d of docs) if ((await tx.get(req.collectionName, d.id)) !== null) throw duplicate(d.id);
+    for (const d of docs) tx.put(req.collectionName, d.id, d.fields);
   } else {
     await ctx.store.transact(async (stx) => {
       for (const d of docs) {
@@ -91,8 +96,7 @@ async function getDocument(body: unknown, ctx: ActionContext): Promise<ActionRes
   const offset = req.offset ?? 0;
   if (req.queryType === 'DOC') {
     const id = docIdOf(req.query, ctx);
-    const tx = txOf(req, ctx);
-    const doc = tx ? await tx.read(req.collectionName, id) : await ctx.store.get(req.collectionName, id);
+    const doc = await (txOf(req, ctx) ?? ctx.store).get(req.collectionName, id);
     docs = doc ? [doc] : [];
   } else {
     txOf(req, ctx);
@@ -126,34 +130,19 @@ async function modifyDocument(body: unknown, ctx: ActionContext): Promise<Action
   const id = docIdOf(req.query, ctx);
   const upsert = req.upsert ?? false;
   const decoded = decodeEjson(req.data, 'data', ctx);
-  // What the write makes of the document as it is now (null = leave it alone).
-  const next: (current: StoredDoc | null) => Record<string, unknown> | null = merge
-    ? (() => {
-        const checked = checkUpdate(toStoreUpdate(decoded));
-        return (current: StoredDoc | null) => (current || upsert ? applyUpdate(current ?? { _id: id }, checked) : null);
-      })()
-    : (() => {
-        const doc = toReplacement(decoded, id);
-        return (current: StoredDoc | null) => (current || upsert ? doc : null);
-      })();
-  const answer = (existed: boolean, wrote: boolean): ActionResult => ({
-    data: existed ? { updated: wrote ? 1 : 0 } : { updated: 0, ...(wrote ? { upsert_id: id } : {}) },
-  });
+  // Checked now, before anything is read or written.
+  const checked = merge ? checkUpdate(toStoreUpdate(decoded)) : null;
+  const replacement = checked ? null : toReplacement(decoded, id);
   // `merge: false` is doc.set() (@cloudbase/database document.js sends it for set, `merge: true`
   // for update): over an existing document the watch reports it as `dataType: 'replace'`, so the
   // store is told which of the two this whole-document write is.
-  const tx = txOf(req, ctx);
-  if (tx) {
-    const current = await tx.read(c, id);
-    const doc = next(current);
-    if (doc) await tx.put(c, id, doc, { merge });
-    return answer(current !== null, doc !== null);
-  }
-  return ctx.store.transact(async (stx) => {
-    const current = await stx.get(c, id);
-    const doc = next(current);
-    if (doc) stx.put(c, id, doc, { merge });
-    return answer(current !== null, doc !== null);
+  return inTx(txOf(req, ctx), ctx, async (tx) => {
+    const current = await tx.get(c, id);
+    // What the write makes of the document as it is now (null = leave it alone).
+    const doc = !current && !upsert ? null : checked ? applyUpdate(current ?? { _id: id }, checked) : replacement;
+    if (doc) tx.put(c, id, doc, { merge });
+    if (current) return { data: { updated: doc ? 1 : 0 } };
+    return { data: { updated: 0, ...(doc ? { upsert_id: id } : {}) } };
   });
 }
 
@@ -169,13 +158,12 @@ async function removeDocument(body: unknown, ctx: ActionContext): Promise<Action
     return { data: { deleted: first && (await ctx.store.delete(c, first._id)) ? 1 : 0 } };
   }
   const id = docIdOf(req.query, ctx);
-  const tx = txOf(req, ctx);
-  if (tx) {
-    const existed = (await tx.read(c, id)) !== null;
-    await tx.delete(c, id);
-    return { data: { deleted: existed ? 1 : 0 } };
-  }
-  return { data: { deleted: (await ctx.store.delete(c, id)) ? 1 : 0 } };
+  const deleted = await inTx(txOf(req, ctx), ctx, async (tx) => {
+    const existed = (await tx.get(c, id)) !== null;
+    tx.delete(c, id);
+    return existed ? 1 : 0;
+  });
+  return { data: { deleted } };
 }
 
 /** database.calculateDocument → `{total}` (skip and limit do not apply). */

@@ -6,14 +6,15 @@
  */
 import { randomBytes } from 'crypto';
 import type http from 'http';
+import { setTimeout as sleep } from 'timers/promises';
 import { collectionNotExistMessage, type CollectionCatalog } from '../catalog/catalog';
-import { assertCollectionName } from '../store/docData';
+import { NOT_JSON, isCollectionName, parseJson } from '../store/docData';
 import { readBody, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute } from '../service';
+import type { LockTx } from '../store/lockTx';
 import type { DocumentStore } from '../store/store';
 import { actions, type ActionContext } from './actions';
 import { AdminFailure, invalidParam, toFailure } from './failures';
-import { RemoteTransactions, type Scheduler } from './transactions';
 import { envelopeSchema } from './wireSchemas';
 
 /** The path node-sdk posts to (with `?env=...&seqId=...`, which carries nothing we need). */
@@ -72,8 +73,6 @@ export class AdminApi implements EmulatorService {
     this.context = { store: options.store, catalog: options.catalog, transactions: this.transactions, now: options.now };
   }
 
-  async start(): Promise<void> {}
-
   async stop(): Promise<void> {
     this.transactions.abortAll();
   }
@@ -97,23 +96,16 @@ export class AdminApi implements EmulatorService {
     this.requests += 1;
     this.inflight += 1;
     if (this.inflight === 1) this.waves += 1;
-    try {
-      return await this.answer(request);
-    } finally {
-      this.inflight -= 1;
-    }
-  }
-
-  private async answer(request: AdminRequest): Promise<AdminReply> {
     const requestId = randomBytes(8).toString('hex');
-    if (request.method !== 'POST') return { status: 405, body: { code: 'INVALID_PARAM', message: 'use POST', requestId } };
     try {
-      const result = await this.run(request);
-      return { status: 200, body: { ...result, requestId } };
+      if (request.method !== 'POST') return { status: 405, body: { code: 'INVALID_PARAM', message: 'use POST', requestId } };
+      return { status: 200, body: { ...(await this.run(request)), requestId } };
     } catch (err) {
       const failure = toFailure(err);
       if (failure.code === 'SYS_ERR') this.options.log?.(`[admin] ${(err as Error)?.stack ?? String(err)}`);
       return { status: 200, body: { code: failure.code, message: failure.message, requestId } };
+    } finally {
+      this.inflight -= 1;
     }
   }
 
@@ -124,12 +116,8 @@ export class AdminApi implements EmulatorService {
     if (typeof auth !== 'string' || !auth.startsWith('TC3-HMAC-SHA256 ') || !auth.includes('Credential=')) {
       throw new AdminFailure('SIGN_PARAM_INVALID', 'missing or malformed Authorization header (TC3-HMAC-SHA256 expected)');
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(request.body) as unknown;
-    } catch {
-      throw invalidParam('body is not valid JSON');
-    }
+    const body = parseJson(request.body);
+    if (body === NOT_JSON) throw invalidParam('body is not valid JSON');
     const envelope = envelopeSchema.safeParse(body);
     if (!envelope.success) throw invalidParam('body must be a JSON object with a string action');
     const { action, envName } = envelope.data;
@@ -174,15 +162,74 @@ export class AdminApi implements EmulatorService {
   }
 }
 
-function isCollectionName(name: string): boolean {
-  try {
-    assertCollectionName(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Starts a timer; returns its cancel. Injectable so tests can fire a timeout without waiting. */
+export type Scheduler = (fn: () => void, ms: number) => () => void;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** setTimeout, unref'd so an abandoned transaction never keeps the process alive. */
+const realScheduler: Scheduler = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
+/** One open transaction, as the actions use it: reads see its snapshot and own writes; writes lock. */
+export type RemoteTransaction = LockTx;
+
+/**
+ * The Admin API's transactions, by id, with CloudBase's lock model (store/lockTx.ts): startTransaction
+ * opens one, the document operations carrying its id go to it, commitTransaction applies its writes,
+ * abortTransaction or the 30 s timeout drops them. A refused write is answered
+ * DATABASE_TRANSACTION_CONFLICT (failures.ts), which wx-server-sdk surfaces inside the callback as an
+ * Error with `errCode: -501001` and no `code` (PROTOCOL.md, "Transactions").
+ */
+export class RemoteTransactions {
+  private readonly open = new Map<string, LockTx>();
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly options: { timeoutMs?: number; schedule?: Scheduler } = {},
+  ) {}
+
+  /** How many are open (for the info route). */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Opens a transaction; it is aborted (its locks released) if neither committed nor aborted within the timeout. */
+  start(): string {
+    const id = randomBytes(16).toString('hex');
+    const tx = this.store.beginLocked({ id, timeoutMs: this.options.timeoutMs ?? 30_000, schedule: this.options.schedule ?? realScheduler });
+    this.open.set(id, tx);
+    // Forgotten once committed, aborted or timed out.
+    void tx.released.then(() => this.open.delete(id));
+    return id;
+  }
+
+  /** The open transaction `id`, or undefined (no failure: the action reports it). */
+  find(id: string): RemoteTransaction | undefined {
+    const tx = this.open.get(id);
+    return tx?.open ? tx : undefined;
+  }
+
+  /** The open transaction `id`; DATABASE_TRANSACTION_FAIL when unknown, finished or timed out. */
+  get(id: string): RemoteTransaction {
+    const tx = this.find(id);
+    if (!tx) throw new AdminFailure('DATABASE_TRANSACTION_FAIL', `transaction ${id} is not open (unknown, finished or timed out)`);
+    return tx;
+  }
+
+  /** Applies the writes (a commit cannot conflict: the locks were taken at the writes). */
+  commit(id: string): Promise<void> {
+    return this.get(id).commit();
+  }
+
+  /** Drops `id`, its writes and its locks. */
+  abort(id: string): void {
+    this.get(id).abort();
+  }
+
+  /** Drops every open transaction (the local cloud stops). */
+  abortAll(): void {
+    for (const tx of this.open.values()) tx.abort();
+  }
 }

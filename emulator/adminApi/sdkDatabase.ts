@@ -1,10 +1,9 @@
 /**
  * The real wx-server-sdk's database in this process, over a loopback Admin API on one store: the
- * unit tests' database. There is no hand-written stand-in for the platform SDK any more, so a
- * handler test meets exactly what a function meets — the vendor's query builders and serialisers,
- * its error shapes (errCode -501001 without a `code` for a write conflict), the Admin API's
- * translation, and the store's lock model (store/lockTx.ts) — and re-runs a transaction as
- * production does. About 0.7 ms per call on loopback: the core's 566 tests take about 29 s.
+ * unit tests' database. A handler test meets exactly what a function meets — the vendor's query
+ * builders and serialisers, its error shapes (errCode -501001 without a `code` for a write
+ * conflict), the Admin API's translation, and the store's lock model (store/lockTx.ts) — and
+ * re-runs a transaction as production does.
  *
  * Each database gets its own wx-server-sdk instance (`createNewInstance`) whose requests go to its
  * own Admin API through node-sdk's per-instance `serviceUrl` (utils/tcbapiendpoint.ts: serviceUrl
@@ -12,6 +11,7 @@
  * the process environment on every call (it believes it runs in a function: TENCENTCLOUD_RUNENV,
  * credentials) is set once, only where unset (sdkEnv.ts explains each variable).
  */
+import { once } from 'events';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import type { DocumentStore } from '../store/store';
@@ -79,10 +79,8 @@ export async function openSdkDatabase(store: DocumentStore, options: SdkDatabase
   // closes an idle one after Node's default 5 s races the SDK's next request on it (ECONNRESET).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   // Required here, not imported: only tests that open a database pay for loading the SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

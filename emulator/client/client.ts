@@ -1,17 +1,24 @@
 /**
  * A wx.cloud-shaped client of the local cloud for Node: what a mini program does with `wx.cloud`,
  * as a simulated user (`openid`). `callFunction` posts to the local cloud's function route;
- * `database()` is the vendor's own client (@cloudbase/database, see client/vendorClient.ts), so
- * the SDK's watches run on CloudBase's realtime client and protocol. The SDK takes a `CloudLike`,
- * so the demo and the tests hand it this client where a mini program hands it `wx.cloud`.
+ * `database()` is the vendor's own client (@cloudbase/database 1.4.3's `Db`), so the SDK's watches
+ * run on CloudBase's realtime client and protocol. The SDK takes a `CloudLike`, so the demo and the
+ * tests hand it this client where a mini program hands it `wx.cloud`.
  */
+import type { Db } from '@cloudbase/database';
+import type { ISingleDBEvent, ISnapshot } from '@cloudbase/database/dist/commonjs/typings';
 import { OPENID_HEADER } from '../wire';
-import { postJson } from './nodePlatform';
-import { createVendorDatabase } from './vendorClient';
-import type { VendorDb } from './vendorClient';
+import { NodePlatform, postJson } from './nodePlatform';
+import { loadVendorDatabase } from './vendorModule';
 
 export { CloudCallError } from './nodePlatform';
-export type { VendorDb, VendorDocChange as WatchDocChange, VendorSnapshot as WatchSnapshot } from './vendorClient';
+
+/** The vendor database client. */
+export type VendorDb = Db;
+/** A vendor watch snapshot (its ISnapshot). */
+export type WatchSnapshot = ISnapshot;
+/** One change of a vendor snapshot (its ISingleDBEvent). */
+export type WatchDocChange = ISingleDBEvent;
 
 /** What `callFunction` resolves with. `requestID` is optional because wx.cloud's typings omit it. */
 export interface CallFunctionResult {
@@ -43,9 +50,21 @@ export interface CloudClient extends WxCloudLike {
 /** Creates a client of the local cloud at `url` acting as WeChat user `openid`. */
 export function createCloudClient(options: { url: string; openid: string }): CloudClient {
   const url = options.url.replace(/\/+$/, '');
-  // One vendor client per phone, made when first asked for, as wx.cloud.database() is.
-  let vendor: ReturnType<typeof createVendorDatabase> | null = null;
-  const database = (): ReturnType<typeof createVendorDatabase> => (vendor ??= createVendorDatabase({ url, openid: options.openid }));
+  // One vendor client per phone, made when first asked for, as wx.cloud.database() is: its own copy
+  // of the package (vendorModule.ts) on the Node platform (nodePlatform.ts), configured as
+  // @cloudbase/app configures it. The realtime URL it dials comes from the local cloud's
+  // `auth.wsWebSign` answer, as CloudBase's comes from its own.
+  let vendor: { db: VendorDb; platform: NodePlatform } | null = null;
+  const database = (): { db: VendorDb; platform: NodePlatform } => {
+    if (vendor) return vendor;
+    const platform = new NodePlatform(url, options.openid);
+    const { Db: VendorDbClass } = loadVendorDatabase();
+    VendorDbClass.reqClass = platform.requestClass();
+    VendorDbClass.wsClass = platform.socketClass();
+    VendorDbClass.runtime = 'node-local-cloud';
+    VendorDbClass.dataVersion = '2020-01-10';
+    return (vendor = { db: new VendorDbClass({ env: 'local' }), platform });
+  };
   return {
     init: () => undefined,
     async callFunction(params) {

@@ -5,8 +5,7 @@
  * cloud's /web endpoint with the user's access token, and rejects as wx.cloud does, with
  * `{errCode, errMsg}`; the socket class is wx's SocketTask shape over a `ws` WebSocket.
  */
-import { WebSocket } from 'ws';
-import type { RawData } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 
 /** How a failed call rejects: wx.cloud's `{errCode, errMsg}`, as an Error so stacks survive. */
 export class CloudCallError extends Error {

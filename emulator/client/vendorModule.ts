@@ -75,19 +75,13 @@ function tolerateVendorRejections(): void {
  * which fails the running test) treat it as a fault of whoever runs the code. The added handler
  * drops only that already-reported rejection; the watch's behaviour is unchanged.
  */
-const PATCHES: ReadonlyArray<{ file: string; from: string; to: string }> = [
-  { file: path.join('realtime', 'virtual-websocket-client.js'), from: '        this.initWatch();\n', to: '        this.initWatch().catch(() => undefined);\n' },
-];
+const PATCH = { file: path.join('realtime', 'virtual-websocket-client.js'), from: '        this.initWatch();\n', to: '        this.initWatch().catch(() => undefined);\n' };
 
 function patched(file: string, source: string): string {
-  let out = source;
-  for (const p of PATCHES) {
-    if (!file.endsWith(p.file)) continue;
-    // A vendor release that moved the statement must be looked at again, not silently run unpatched.
-    if (!out.includes(p.from)) throw new Error(`@cloudbase/database: ${p.file} no longer has the statement this loader expects`);
-    out = out.replace(p.from, p.to);
-  }
-  return out;
+  if (!file.endsWith(PATCH.file)) return source;
+  // A vendor release that moved the statement must be looked at again, not silently run unpatched.
+  if (!source.includes(PATCH.from)) throw new Error(`@cloudbase/database: ${PATCH.file} no longer has the statement this loader expects`);
+  return source.replace(PATCH.from, PATCH.to);
 }
 
 /** Loads a fresh copy of @cloudbase/database; `log` receives its console output (default: dropped). */

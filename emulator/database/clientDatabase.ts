@@ -7,10 +7,8 @@
  * (ejson.ts, translate.ts: the codec every front end shares).
  */
 import type { CollectionCatalog } from '../catalog/catalog';
-import { withOpenid } from '../rules/access';
-import type { ClientAccess } from '../rules/access';
-import type { DocumentStore, FindOptions, MongoQuery, MongoUpdate, StoredDoc, StoreTx } from '../store/store';
-import { DatabaseError } from '../store/store';
+import { withOpenid, type ClientAccess } from '../rules/access';
+import { type DocumentStore, type FindOptions, type MongoQuery, type MongoUpdate, type StoredDoc, type StoreTx, DatabaseError } from '../store/store';
 import { GET_LIMITS, invalid, newDocId } from '../store/docData';
 
 /** What a call applies to, in the store's terms: a document (`docId`) or the documents `query` matches. */
@@ -54,14 +52,9 @@ export class ClientDatabase {
   /** The query of a read as the caller means it ('{openid}' replaced), refused unless the read rule allows it. */
   private readQuery(call: { collection: string; query?: MongoQuery }, openid: string): MongoQuery {
     this.access.assertQueryable(call.collection); // a closed collection is refused before its query is read
-    const query = this.query(call, openid);
+    const query = withOpenid(call.query ?? {}, openid);
     this.access.assertQueryAllowed(call.collection, query, openid);
     return query;
-  }
-
-  /** The query of a call, '{openid}' replaced by the caller's OPENID. */
-  private query(call: { query?: MongoQuery }, openid: string): MongoQuery {
-    return withOpenid(call.query ?? {}, openid);
   }
 
   private async getDoc(c: string, docId: string, openid: string): Promise<StoredDoc[]> {
@@ -153,7 +146,7 @@ export class ClientDatabase {
    * each document written is then checked against the rule too.
    */
   private async targets(kind: 'update' | 'delete', call: ClientDbTarget, tx: StoreTx, openid: string): Promise<string[]> {
-    const query = call.docId !== undefined ? { _id: call.docId } : this.query(call, openid);
+    const query = call.docId !== undefined ? { _id: call.docId } : withOpenid(call.query ?? {}, openid);
     this.access.assertWriteQueryAllowed(kind, call.collection, query, openid);
     if (call.docId !== undefined) return (await tx.get(call.collection, call.docId)) ? [call.docId] : [];
     const docs = await this.store.find(call.collection, query);

@@ -13,7 +13,7 @@
  * the client's /web endpoint and its realtime watches. Refusals are DatabaseErrors with
  * CloudBase's errCode, which each front end answers in its own envelope.
  */
-import { DatabaseError, INVALID_PARAM_ERRCODE, isPlainObject } from '../store/docData';
+import { DatabaseError, INVALID_PARAM_ERRCODE, NOT_JSON, isPlainObject, parseJson } from '../store/docData';
 
 /** A malformed value: CloudBase's invalid-parameter refusal (wx-server-sdk -501007). */
 function invalidParam(message: string): DatabaseError {
@@ -26,11 +26,6 @@ export const DATE_KEY = '#date';
 /** A date as the store holds it. */
 export interface StoredDate {
   [DATE_KEY]: number;
-}
-
-/** The stored form of the instant `ms`. */
-export function storedDate(ms: number): StoredDate {
-  return { [DATE_KEY]: ms };
 }
 
 /** True for the stored form of a date (exactly one key, a finite number). */
@@ -47,25 +42,9 @@ export interface DecodeContext {
 }
 
 /** EJSON type wrappers we turn into values; any other single `$` key is an operator, kept as it is. */
-const wrapperKeys = new Set([
-  '$numberInt',
-  '$numberDouble',
-  '$numberLong',
-  '$date',
-  '$tcb_server_date',
-  '$numberDecimal',
-  '$oid',
-  '$regularExpression',
-  '$regex',
-  '$binary',
-  '$timestamp',
-  '$symbol',
-  '$code',
-  '$minKey',
-  '$maxKey',
-  '$undefined',
-  '$dbPointer',
-]);
+const wrapperKeys = new Set(
+  '$numberInt $numberDouble $numberLong $date $tcb_server_date $numberDecimal $oid $regularExpression $regex $binary $timestamp $symbol $code $minKey $maxKey $undefined $dbPointer'.split(' '),
+);
 
 function numberFrom(text: unknown, where: string, wrapper: string): number {
   if (typeof text !== 'string') throw invalidParam(`${where}: ${wrapper} needs a string`);
@@ -85,14 +64,14 @@ function dateFrom(inner: unknown, where: string): StoredDate {
   else if (isPlainObject(inner) && Object.keys(inner).length === 1 && '$numberLong' in inner) ms = numberFrom(inner.$numberLong, where, '$numberLong');
   else throw invalidParam(`${where}: malformed $date`);
   if (!Number.isFinite(ms)) throw invalidParam(`${where}: invalid $date`);
-  return storedDate(ms);
+  return { [DATE_KEY]: ms };
 }
 
 function serverDateFrom(inner: unknown, where: string, context: DecodeContext): StoredDate {
   if (!isPlainObject(inner)) throw invalidParam(`${where}: malformed $tcb_server_date`);
   const offset = decodeValue(inner.offset ?? 0, `${where}.offset`, context);
   if (typeof offset !== 'number') throw invalidParam(`${where}: $tcb_server_date.offset must be a number`);
-  return storedDate(context.now() + offset);
+  return { [DATE_KEY]: context.now() + offset };
 }
 
 /** Decodes one parsed EJSON value (recursively); `where` names it in errors. */
@@ -123,12 +102,8 @@ export function decodeValue(value: unknown, where: string, context: DecodeContex
 
 /** Parses and decodes one EJSON string field of a request. */
 export function decodeEjson(text: string, where: string, context: DecodeContext): unknown {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text) as unknown;
-  } catch {
-    throw invalidParam(`${where}: not valid EJSON`);
-  }
+  const parsed = parseJson(text);
+  if (parsed === NOT_JSON) throw invalidParam(`${where}: not valid EJSON`);
   return decodeValue(parsed, where, context);
 }
 

@@ -4,7 +4,7 @@
  * actions are decoded and translated by the codec the Admin API uses too (ejson.ts, translate.ts)
  * and run by ClientDatabase, which applies the rules; `auth.wsWebSign`
  * hands out the realtime ticket and the local wsUrl; `auth.localUserToken` is the local cloud's
- * stand-in for WeChat's login (see tokens.ts). Answers are CloudBase's `{requestId, data}`.
+ * stand-in for WeChat's login (LocalTokens, realtime/gateway.ts). Answers are CloudBase's `{requestId, data}`.
  */
 import crypto from 'crypto';
 import { z } from 'zod';
@@ -13,7 +13,7 @@ import { PermissionDeniedError } from '../rules/access';
 import type { ClientDatabase, ClientDbTarget } from './clientDatabase';
 import { isPlainObject } from '../store/docData';
 import { describeIssues, openidSchema } from '../wire';
-import type { LocalTokens } from '../realtime/tokens';
+import type { LocalTokens } from '../realtime/gateway';
 import { decodeEjson, encodeEjson, type DecodeContext } from './ejson';
 import { toReplacement, toSort, toStoreQuery, toStoreUpdate } from './translate';
 

@@ -2,7 +2,7 @@
  * Runs the cloud functions listed in cloudbaserc.json from their built, deployable bundles
  * (`<functionRoot>/<name>/index.js`), unchanged, each in instance processes of its own as on SCF
  * (instancePool.ts), with the real wx-server-sdk: its env points it at the local cloud's admin
- * API, and each event's caller context is set the way the platform sets it (wxContextEnv.ts).
+ * API, and each event's caller context is set the way the platform sets it (`wxContextEnv` below).
  */
 import crypto from 'crypto';
 import fs from 'fs';
@@ -12,30 +12,73 @@ import type { CloudConfig, FunctionConfig } from '../cloudConfig';
 import { CloudErrors, statusOf } from '../cloudErrors';
 import { RawJson, decodeSegment, expectMethod, openidOf, parseBody, readJsonText, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute, Registry } from '../service';
-import { callFunctionBody } from '../wire';
+import { callFunctionBody, type ErrorBody } from '../wire';
 import { describeError } from './describeError';
-import { InstancePool } from './instancePool';
-import type { PoolOutcome } from './instancePool';
-import { LOCAL_APPID, wxContextEnv } from './wxContextEnv';
-import type { CallerInfo } from './wxContextEnv';
+import { InstancePool, type PoolOutcome } from './instancePool';
 
-export { LOCAL_APPID } from './wxContextEnv';
-export type { CallerInfo } from './wxContextEnv';
 export { describeError } from './describeError';
 
+/** Who calls, as the platform would vouch for it. */
+export interface CallerInfo {
+  /** The simulated WeChat user (empty for triggers). */
+  openid: string;
+  /** The mini program's appid; defaults to the local cloud's. */
+  appid?: string;
+  /** Only when the user's unionid is known (the platform omits it otherwise). */
+  unionid?: string;
+  /** Defaults to 'wx_client' (a mini program user), which also adds `userInfo` to the event. */
+  source?: string;
+}
+
+/** The appid calls carry when the caller names none. */
+export const LOCAL_APPID = 'wx0000000000000000';
+
+const API_TOKEN_PREFIX = 'local-wx-api-token:';
+
+/**
+ * The event's WX_API_TOKEN: on the platform an opaque per-invocation token that node-sdk sends as
+ * `wxCloudApiToken` with every openapi call, so WeChat knows whose call it is (getVoIPSign signs with
+ * that user's session_key). Locally it names the user in plain text: nothing leaves this machine.
+ */
+export function localApiToken(openid: string): string {
+  return `${API_TOKEN_PREFIX}${openid}`;
+}
+
+/** The user a `wxCloudApiToken` names ('' for none or a token the local cloud did not issue). */
+export function openidOfApiToken(token: string): string {
+  return token.startsWith(API_TOKEN_PREFIX) ? token.slice(API_TOKEN_PREFIX.length) : '';
+}
+
+/**
+ * The env vars SCF sets for one event of `caller`: the caller as the platform vouches for it.
+ * wx-server-sdk's `getWXContext()` reads `WX_CONTEXT_KEYS` and the variables it names, `TCB_SOURCE`
+ * for SOURCE and `TCB_ENV` / `SCF_NAMESPACE` for ENV (see wx-server-sdk's src/api/utils/api/getWXContext.ts).
+ */
+export function wxContextEnv(caller: CallerInfo): Record<string, string> {
+  const source = caller.source ?? 'wx_client';
+  const vars: Record<string, string> = { WX_APPID: caller.appid ?? LOCAL_APPID, WX_CLIENTIP: '127.0.0.1' };
+  // A trigger has no user: no OPENID in its context, as on the platform.
+  // WX_API_TOKEN is in WX_CONTEXT_KEYS as on the platform: node-sdk reads it from there, and
+  // getWXContext() leaves it out (its blacklist).
+  if (caller.openid) Object.assign(vars, { WX_OPENID: caller.openid, WX_API_TOKEN: localApiToken(caller.openid) });
+  if (caller.unionid) vars.WX_UNIONID = caller.unionid;
+  const env: Record<string, string> = { ...vars, WX_CONTEXT_KEYS: Object.keys(vars).join(','), TCB_SOURCE: source };
+  if (source === 'wx_trigger') env.TRIGGER_SRC = 'timer';
+  return env;
+}
+
 /** The outcome of one invocation: the function's return value, or a wx.cloud-style failure. */
-export type InvokeResult =
-  | { ok: true; result: unknown; requestId: string }
-  | { ok: false; errCode: number; errMsg: string; requestId: string };
+export type InvokeResult = { ok: true; result: unknown; requestId: string } | InvokeFailure;
 
 /**
  * `InvokeResult` as the HTTP server sends it: the return value as the platform serialised it
  * (undefined when the function returned nothing), so it is not parsed back only to be serialised
  * again for the response.
  */
-export type WireInvokeResult =
-  | { ok: true; resultJson: string | undefined; requestId: string }
-  | { ok: false; errCode: number; errMsg: string; requestId: string };
+export type WireInvokeResult = { ok: true; resultJson: string | undefined; requestId: string } | InvokeFailure;
+
+/** A failed invocation, as wx.cloud words it. */
+type InvokeFailure = ErrorBody & { ok: false; requestId: string };
 
 /** Options of the functions host. */
 export interface FunctionsHostOptions {
@@ -72,11 +115,9 @@ export interface FunctionsHostOptions {
  * (WeChat's answer on cloud function concurrency, "统一最大上限 1000":
  * https://developers.weixin.qq.com/community/develop/doc/0002c67d9681f020011c506ff5e400, and the
  * billing guide it points to, https://developers.weixin.qq.com/miniprogram/dev/wxcloud/billing/postpayment.html).
- * The old default, twice the cores, queued a 200-phone join burst behind 4 instances on this
- * machine, which the platform does not do; with 256 the pool grows to such a burst, started at the
- * machine's pace (`maxStarting`, instancePool.ts). Instances start only on demand and stop after
- * `idleMs` idle, so the cap costs nothing until a burst reaches it. What a full cap would cost is
- * INSTANCE_MEMORY_MIB × 256: about 8 GiB.
+ * With 256 the pool grows to a 200-phone join burst, started at the machine's pace (`maxStarting`,
+ * instancePool.ts). Instances start only on demand and stop after `idleMs` idle, so the cap costs
+ * nothing until a burst reaches it; a full cap would cost INSTANCE_MEMORY_MIB × 256, about 8 GiB.
  */
 export const DEFAULT_FUNCTION_INSTANCES = 256;
 
@@ -98,10 +139,6 @@ export function assertFunctionInstances(n: number, what = 'functionInstances'): 
     throw new RangeError(`${what} must be a positive integer, got ${String(n)}`);
   }
 }
-
-const FUNCTION_EXECUTE_FAIL = CloudErrors.FUNCTIONS_EXECUTE_FAIL.errCode;
-const FUNCTION_TIMEOUT = CloudErrors.FUNCTIONS_TIMEOUT.errCode;
-const FUNCTION_NOT_FOUND = CloudErrors.FUNCTION_NOT_FOUND.errCode;
 
 /** What the instances' env keeps from the host's: how to run node, and test preloads (NODE_OPTIONS). */
 const INHERITED_ENV = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'NODE_OPTIONS', 'SYSTEMROOT'];
@@ -210,7 +247,7 @@ export class FunctionsHost implements EmulatorService {
     const requestId = crypto.randomUUID();
     const entry = this.pools.get(name);
     if (!entry) {
-      return failure(requestId, FUNCTION_NOT_FOUND, `[ResourceNotFound.Function] function ${name} not found`);
+      return failure(requestId, CloudErrors.FUNCTION_NOT_FOUND.errCode, `[ResourceNotFound.Function] function ${name} not found`);
     }
     const source = caller.source ?? 'wx_client';
     const appid = caller.appid ?? LOCAL_APPID;
@@ -242,20 +279,15 @@ export class FunctionsHost implements EmulatorService {
     if (outcome.kind === 'timeout') {
       const text = `Invoking task timed out after ${entry.config.timeoutSeconds} seconds`;
       this.log(`[functions] ${name} (${requestId}) ${text}`);
-      return failure(requestId, FUNCTION_TIMEOUT, text, 'functions invoke timeout');
+      return failure(requestId, CloudErrors.FUNCTIONS_TIMEOUT.errCode, text, 'functions invoke timeout');
     }
     this.log(`[functions] ${name} (${requestId}) failed: ${outcome.error}`);
-    return failure(requestId, FUNCTION_EXECUTE_FAIL, outcome.error, 'functions execute fail');
+    return failure(requestId, CloudErrors.FUNCTIONS_EXECUTE_FAIL.errCode, outcome.error, 'functions execute fail');
   }
 
   private instanceEnv(fn: FunctionConfig): Record<string, string> {
-    const inherited: Record<string, string> = {};
-    for (const key of INHERITED_ENV) {
-      const value = process.env[key];
-      if (value !== undefined) inherited[key] = value;
-    }
     return {
-      ...inherited,
+      ...Object.fromEntries(INHERITED_ENV.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key] as string])),
       SCF_FUNCTIONNAME: fn.name,
       SCF_FUNCTIONVERSION: '$LATEST',
       ...this.options.platformEnv(this.cloudUrl),

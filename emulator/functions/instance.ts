@@ -1,12 +1,40 @@
 /**
  * One instance process of a function: forked with the function's env, loads the bundle once
  * (the cold start), then runs one event at a time until it is stopped, crashes or times out.
+ * The host validates what an instance sends over IPC (JSON): a function may print or exit
+ * anything, the host must not believe a malformed reply.
  */
-import { fork } from 'child_process';
-import type { ChildProcess } from 'child_process';
+import { fork, type ChildProcess } from 'child_process';
 import readline from 'readline';
-import { instanceMessage } from './instanceMessages';
-import type { InstanceMessage, InvokeMessage } from './instanceMessages';
+import { z } from 'zod';
+
+
+/**
+ * Host → instance: run one event. `eventJson` is the event as text, as the platform hands it to a
+ * runtime (an object nested however deep reaches the function: serialising it here would overflow
+ * the stack first). `env` is the invocation's caller context, as SCF sets it.
+ */
+export interface InvokeMessage {
+  type: 'invoke';
+  id: number;
+  eventJson: string;
+  context: Record<string, unknown>;
+  env: Record<string, string>;
+  /** How far the local cloud's clock runs ahead of real time (tests move time). */
+  clockOffsetMs: number;
+}
+
+/** Instance → host. */
+export const instanceMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), loadMs: z.number() }).strict(),
+  z.object({ type: z.literal('loadFailed'), error: z.string() }).strict(),
+  // `resultJson` absent: the function returned undefined.
+  z.object({ type: z.literal('done'), id: z.number(), resultJson: z.string().optional() }).strict(),
+  // `fatal`: the instance is ending (it crashed) and takes no more events.
+  z.object({ type: z.literal('failed'), id: z.number(), error: z.string(), fatal: z.boolean().optional() }).strict(),
+]);
+/** A message an instance sends. */
+export type InstanceMessage = z.infer<typeof instanceMessage>;
 
 /** How an event ended in an instance. */
 export type EventOutcome =
@@ -54,10 +82,7 @@ export class FunctionInstance {
     this.ready = new Promise<number>((resolve, reject) => {
       this.child.on('message', (raw: unknown) => {
         const parsed = instanceMessage.safeParse(raw);
-        if (!parsed.success) {
-          spec.log(`[functions] ${label}: ignored a malformed message from the instance`);
-          return;
-        }
+        if (!parsed.success) return spec.log(`[functions] ${label}: ignored a malformed message from the instance`);
         const message: InstanceMessage = parsed.data;
         if (message.type === 'ready') resolve(message.loadMs);
         else if (message.type === 'loadFailed') reject(new Error(message.error));

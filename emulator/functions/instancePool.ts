@@ -5,17 +5,14 @@
  *
  * New instances start at a bounded pace: at most `maxStarting` at once. SCF bounds its scale-up too
  * (its "function burst", 500 new instances a minute per account and region: 并发概述,
- * https://cloud.tencent.com/document/product/583/45757), but here the bound is the machine: every
- * instance is a Node process loading its bundle (~0.45 s of CPU for this repo's main function), and a burst of 45 calls
- * starting 45 processes at once on 2 cores ran each cold start past the function's 10 s timeout,
- * where a few instances reused would have answered all of them in 3 s. Events that find no idle
- * instance and no free start slot wait for whichever comes first: an instance freed by its event,
- * or a start slot (then a new instance is started for them), so the pool still grows to the
- * burst's concurrency, up to `maxInstances`, as fast as the machine starts processes.
+ * https://cloud.tencent.com/document/product/583/45757), but here the bound is the machine: each
+ * instance is a Node process loading its bundle (~0.45 s of CPU for this repo's main function), and
+ * 45 of them started at once on 2 cores ran each cold start past the function's 10 s timeout, where
+ * a few reused instances answered all 45 calls in 3 s. An event that finds no idle instance and no
+ * free start slot waits for whichever comes first, a freed instance or a start slot, so the pool
+ * still grows to the burst's concurrency, up to `maxInstances`, as fast as the machine starts processes.
  */
-import { FunctionInstance } from './instance';
-import type { EventOutcome, InstanceSpec } from './instance';
-import type { InvokeMessage } from './instanceMessages';
+import { FunctionInstance, type EventOutcome, type InstanceSpec, type InvokeMessage } from './instance';
 
 /** The pool's settings. */
 export interface PoolOptions {
@@ -121,16 +118,10 @@ export class InstancePool {
   private release(instance: FunctionInstance): void {
     if (!instance.alive) this.instances.delete(instance);
     if (this.closed) return;
-    if (!instance.alive) {
-      // Its place is free: a waiting event gets a new instance when a start slot allows.
-      this.scaleUp();
-      return;
-    }
+    // A dead instance's place is free: a waiting event gets a new instance when a start slot allows.
+    if (!instance.alive) return this.scaleUp();
     const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter.resolve(instance);
-      return;
-    }
+    if (waiter) return waiter.resolve(instance);
     const timer = setTimeout(() => {
       const at = this.idle.findIndex((entry) => entry.instance === instance);
       if (at >= 0) this.idle.splice(at, 1);

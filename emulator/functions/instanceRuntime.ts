@@ -6,7 +6,7 @@
  * admin API is) was set by the host when it forked the process.
  */
 import { describeError } from './describeError';
-import type { InstanceMessage, InvokeMessage } from './instanceMessages';
+import type { InstanceMessage, InvokeMessage } from './instance';
 
 type Handler = (event: unknown, context: unknown) => unknown;
 

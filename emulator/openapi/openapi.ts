@@ -12,7 +12,7 @@ import type http from 'http';
 import { z } from 'zod';
 import { ADMIN_PATH } from '../adminApi/adminApi';
 import { HttpError, MAX_BODY_BYTES, badRequest, expectMethod, openidOf, parseBody, readJson, sendJson } from '../httpKit';
-import { openidOfApiToken } from '../functions/wxContextEnv';
+import { openidOfApiToken } from '../functions/functionsHost';
 import type { EmulatorService, HttpRoute, UpgradeRoute } from '../service';
 import { DEFAULT_TEMPLATES, SubscribeRequestError, answerRequest, checkTemplates, refuseSend, type SendParams, type SubscribeAnswer, type SubscribeTemplates } from './subscribeMessage';
 import { LOCAL_VOIP_SIGNER, signVoip, type VoipSigner } from './voip';

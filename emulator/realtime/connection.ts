@@ -3,16 +3,15 @@
  * any number of watches, each a QuerySession. A message that fails validation, comes before LOGIN
  * or names a query the socket may not use is answered with a typed ERROR and changes nothing.
  */
-import { invalid, isPlainObject } from '../store/docData';
+import { NOT_JSON, invalid, isPlainObject, parseJson } from '../store/docData';
 import type { MongoQuery } from '../store/storeTypes';
 import { decodeEjson, type DecodeContext } from '../database/ejson';
 import { toStoreQuery } from '../database/translate';
 import type { OrderBy, WatchService, WatchSpec } from '../watch/watch';
-import type { RealtimeErrorCode, RealtimeReply, RealtimeRequestOf } from './protocol';
-import { realtimeRequest } from './protocol';
+import { type RealtimeErrorCode, type RealtimeReply, type RealtimeRequestOf, realtimeRequest } from './protocol';
 import { describeIssues } from '../wire';
 import { QuerySession } from './querySession';
-import type { LocalTokens } from './tokens';
+import type { LocalTokens } from './gateway';
 
 /**
  * A watch condition has no server time to resolve `db.serverDate()` against (it is evaluated on
@@ -31,12 +30,8 @@ const noServerDate: DecodeContext = {
  */
 function watchQuery(text: string | undefined): MongoQuery {
   if (text === undefined) return {};
-  let outer: unknown;
-  try {
-    outer = JSON.parse(text) as unknown;
-  } catch {
-    throw invalid('query: not JSON');
-  }
+  const outer = parseJson(text);
+  if (outer === NOT_JSON) throw invalid('query: not JSON');
   if (outer === '') return {};
   const condition = typeof outer === 'string' ? decodeEjson(outer, 'query', noServerDate) : outer;
   return toStoreQuery(condition);
@@ -73,12 +68,8 @@ export class RealtimeConnection {
 
   /** Handles one text frame. */
   receive(text: string): void {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text) as unknown;
-    } catch {
-      return this.error(idsOf(null), 'INVALID_PARAMETERS', 'message is not JSON');
-    }
+    const raw = parseJson(text);
+    if (raw === NOT_JSON) return this.error(idsOf(null), 'INVALID_PARAMETERS', 'message is not JSON');
     const parsed = realtimeRequest.safeParse(raw);
     if (!parsed.success) return this.error(idsOf(raw), 'INVALID_PARAMETERS', `invalid message: ${describeIssues(parsed.error)}`);
     const m = parsed.data;

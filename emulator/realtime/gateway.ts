@@ -6,8 +6,8 @@
  * the vendor client connects (the `wsUrl` that `auth.wsWebSign` hands out). Who the caller is comes
  * from the LOGIN message, not from the upgrade, as on CloudBase.
  */
-import { WebSocket, WebSocketServer } from 'ws';
-import type { RawData } from 'ws';
+import crypto from 'crypto';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ClientDatabase } from '../database/clientDatabase';
 import { expectMethod, readJson, sendJson } from '../httpKit';
 import type { EmulatorService, HttpRoute, Registry, UpgradeRoute } from '../service';
@@ -15,8 +15,9 @@ import type { WatchService } from '../watch/watch';
 import { RealtimeConnection } from './connection';
 import type { RealtimeReply } from './protocol';
 import type { QuerySession } from './querySession';
-import { LocalTokens } from './tokens';
 import { WEB_API_PATH, WebApi } from '../database/webApi';
+import { parseJson } from '../store/docData';
+import { z } from 'zod';
 
 /** The path of the realtime endpoint (the vendor's default wsUrl, wss://tcb-ws.tencentcloudapi.com, has none either). */
 export const REALTIME_PATH = '/';
@@ -63,8 +64,6 @@ export class RealtimeGateway implements EmulatorService {
     this.api = new WebApi(options.clientDb, this.tokens, () => this.wsUrl, { now: options.now });
   }
 
-  async start(): Promise<void> {}
-
   /** Learns the cloud's URL, which `auth.wsWebSign` hands out as the realtime endpoint. */
   connect(registry: Registry): void {
     this.wsUrl = `${registry.url.replace(/^http/, 'ws')}${REALTIME_PATH}`;
@@ -97,5 +96,45 @@ export class RealtimeGateway implements EmulatorService {
       idle.refresh();
       connection.receive(isBinary ? '' : raw.toString());
     });
+  }
+}
+
+/** What a token is for: an access token (requests) or a realtime ticket (LOGIN's signStr). */
+export type TokenAudience = 'access' | 'ws';
+
+const claims = z.object({ aud: z.enum(['access', 'ws']), sub: z.string().max(128) }).strict();
+
+/**
+ * Issues and checks tokens for one local cloud. A mini program proves who it is to CloudBase
+ * with WeChat's login; the local cloud has no WeChat, so a test user asks it for a token naming
+ * the openid it simulates (as it names it in the x-wx-openid header of other routes), and the
+ * vendor client carries that token as a platform would: on its requests, and, through the
+ * `auth.wsWebSign` ticket, in the realtime LOGIN. Tokens are HMACs under a secret made when the
+ * cloud starts, so they identify a user of this run only and cannot be forged by editing them.
+ * They do not expire: tests move the emulator's clock by days, and a run is short-lived.
+ */
+export class LocalTokens {
+  private readonly secret = crypto.randomBytes(32);
+
+  /** A token of `audience` for `openid` ('' = a client with no user). */
+  issue(openid: string, audience: TokenAudience): string {
+    const body = Buffer.from(JSON.stringify({ aud: audience, sub: openid })).toString('base64url');
+    return `${body}.${this.sign(body)}`;
+  }
+
+  /** The openid a token of `audience` names, or null when it is not one of ours (or for another use). */
+  verify(token: string, audience: TokenAudience): string | null {
+    const [body, mac, ...rest] = token.split('.');
+    if (!body || !mac || rest.length > 0) return null;
+    const expected = Buffer.from(this.sign(body));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
+    // Text that is not JSON (NOT_JSON) fails the claims too.
+    const c = claims.safeParse(parseJson(Buffer.from(body, 'base64url').toString('utf8')));
+    return c.success && c.data.aud === audience ? c.data.sub : null;
+  }
+
+  private sign(body: string): string {
+    return crypto.createHmac('sha256', this.secret).update(body).digest('base64url');
   }
 }

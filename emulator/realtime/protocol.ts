@@ -6,6 +6,7 @@
  * PROTOCOL.md beside this file shows them with examples.
  */
 import { z } from 'zod';
+import type { DataType, QueueType } from '../watch/watch';
 
 const requestId = z.string().min(1).max(128);
 const watchId = z.string().min(1).max(128);
@@ -46,20 +47,10 @@ const initWatch = z.object({
 });
 
 /** REBUILD_WATCH: resume watch `queryID` after the last event the client holds (`eventID`). */
-const rebuildWatch = z.object({
-  watchId,
-  requestId,
-  msgType: z.literal('REBUILD_WATCH'),
-  msgData: z.object({ envId, collName, queryID, eventID }),
-});
+const rebuildWatch = z.object({ watchId, requestId, msgType: z.literal('REBUILD_WATCH'), msgData: z.object({ envId, collName, queryID, eventID }) });
 
 /** CHECK_LAST: the client's periodic "I hold everything up to `eventID`". */
-const checkLast = z.object({
-  watchId,
-  requestId,
-  msgType: z.literal('CHECK_LAST'),
-  msgData: z.object({ queryID, eventID }),
-});
+const checkLast = z.object({ watchId, requestId, msgType: z.literal('CHECK_LAST'), msgData: z.object({ queryID, eventID }) });
 
 const closeWatch = z.object({ watchId, requestId, msgType: z.literal('CLOSE_WATCH'), msgData: z.null() });
 const ping = z.object({ requestId, msgType: z.literal('PING'), msgData: z.null() });
@@ -71,11 +62,6 @@ export type RealtimeRequest = z.infer<typeof realtimeRequest>;
 /** One kind of client message. */
 export type RealtimeRequestOf<T extends RealtimeRequest['msgType']> = Extract<RealtimeRequest, { msgType: T }>;
 
-/** DataType of an event: what happened to the document. */
-export type DbDataType = 'init' | 'update' | 'replace' | 'add' | 'remove' | 'limit';
-/** QueueType of an event: how it moved relative to the result. */
-export type DbQueueType = 'init' | 'enqueue' | 'dequeue' | 'update';
-
 /**
  * One event on the wire (the vendor's IDBEvent). `Doc` is the document as JSON text, '' when the
  * client already holds it (it fills it in from its own copy); `UpdatedFields` and `removedFields`
@@ -83,26 +69,21 @@ export type DbQueueType = 'init' | 'enqueue' | 'dequeue' | 'update';
  */
 export interface DbEvent {
   ID: number;
-  DataType: DbDataType;
-  QueueType: DbQueueType;
+  DataType: DataType;
+  QueueType: QueueType;
   DocID: string;
   Doc: string;
   UpdatedFields?: string;
   removedFields?: string;
 }
 
-/** The codes the vendor client distinguishes in ERROR messages (typings/realtime.ts). */
+/**
+ * The codes the vendor client distinguishes in ERROR messages (typings/realtime.ts), and ours,
+ * INVALID_PARAMETERS, for a message that fails validation (the vendor treats unknown codes as not retryable).
+ */
 export type RealtimeErrorCode =
-  | 'SYS_ERR'
-  | 'CHECK_LOGIN_FAILED'
-  | 'SIGN_INVALID_ERROR'
-  | 'SIGN_EXPIRED_ERROR'
-  | 'INVALIID_ENV'
-  | 'SIGN_PARAM_INVALID'
-  | 'COLLECTION_PERMISSION_DENIED'
-  | 'QUERYID_INVALID_ERROR'
-  /** Ours, for a message that fails validation; the vendor treats unknown codes as not retryable. */
-  | 'INVALID_PARAMETERS';
+  | 'SYS_ERR' | 'CHECK_LOGIN_FAILED' | 'SIGN_INVALID_ERROR' | 'SIGN_EXPIRED_ERROR' | 'INVALIID_ENV' | 'SIGN_PARAM_INVALID'
+  | 'COLLECTION_PERMISSION_DENIED' | 'QUERYID_INVALID_ERROR' | 'INVALID_PARAMETERS';
 
 /** Everything the server sends. `requestId` answers a request, or is fresh on a pushed event. */
 export type RealtimeReply =

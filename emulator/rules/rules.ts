@@ -143,24 +143,12 @@ function readPath(doc: StoredDoc | null, segments: string[]): unknown {
 }
 
 function compare(op: string, a: unknown, b: unknown): boolean {
-  switch (op) {
-    case '==':
-    case '===':
-      return jsonEqual(a, b);
-    case '!=':
-    case '!==':
-      return !jsonEqual(a, b);
-    default: {
-      const comparable = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
-      if (!comparable) return false;
-      const x = a as number | string;
-      const y = b as number | string;
-      if (op === '<') return x < y;
-      if (op === '<=') return x <= y;
-      if (op === '>') return x > y;
-      return x >= y;
-    }
-  }
+  if (op === '==' || op === '===') return jsonEqual(a, b);
+  if (op === '!=' || op === '!==') return !jsonEqual(a, b);
+  // `<`-style comparisons hold only between two numbers or two strings.
+  if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) return false;
+  const [x, y] = [a, b] as Array<number | string>;
+  return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
 }
 
 function compileRule(rule: unknown, where: string): Evaluator {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isPlainObject } from './docData';
+import { NOT_JSON, isPlainObject, parseJson } from './docData';
 import type { StoredDoc } from './storeTypes';
 
 /**
@@ -19,33 +19,40 @@ export function collectionFile(dir: string, name: string): string {
 }
 
 /**
- * The documents of `file`, creating it empty when there is none. A torn last line (no newline) is
- * dropped; any other line that is not a document fails the open, rather than losing what it held.
+ * The JSON values of the complete lines of `file` (none when there is no file), with their line
+ * numbers. A torn last line (no newline) is a write a crash cut off: dropped. A complete line that
+ * does not parse reads as null, for the caller to report.
+ */
+export function readJsonLines(file: string): Array<{ value: unknown; line: number }> {
+  if (!fs.existsSync(file)) return [];
+  const bytes = fs.readFileSync(file);
+  const lines = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1).toString('utf8').split('\n');
+  return lines.flatMap((text, i) => {
+    if (text === '') return [];
+    const value = parseJson(text);
+    return [{ value: value === NOT_JSON ? null : value, line: i + 1 }];
+  });
+}
+
+/**
+ * The documents of `file`, creating it empty when there is none. A torn last line is dropped; any
+ * other line that is not a document fails the open, rather than losing what it held.
  */
 export function readCollectionFile(file: string): StoredDoc[] {
   if (!fs.existsSync(file)) fs.writeFileSync(file, '');
-  const text = fs.readFileSync(file, 'utf8');
   const docs = new Map<string, StoredDoc>();
-  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n');
-  lines.forEach((line, i) => {
-    if (line === '') return;
-    let record: unknown = null;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      // Reported below, with the line number.
-    }
-    if (!isPlainObject(record)) throw corrupt(file, i);
-    if ('$$indexCreated' in record || '$$indexRemoved' in record) return;
-    if (typeof record._id !== 'string') throw corrupt(file, i);
+  for (const { value: record, line } of readJsonLines(file)) {
+    if (!isPlainObject(record)) throw corrupt(file, line);
+    if ('$$indexCreated' in record || '$$indexRemoved' in record) continue;
+    if (typeof record._id !== 'string') throw corrupt(file, line);
     if (record.$$deleted === true) docs.delete(record._id);
     else docs.set(record._id, record as StoredDoc);
-  });
+  }
   return [...docs.values()];
 }
 
 function corrupt(file: string, line: number): Error {
-  return new Error(`${file}: line ${line + 1} is not a document`);
+  return new Error(`${file}: line ${line} is not a document`);
 }
 
 /** Replaces `file` by `docs`, crash-safely (see the module comment). */

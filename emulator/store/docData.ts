@@ -7,27 +7,34 @@ import type { FindOptions, MongoQuery, StoredDoc } from './storeTypes';
  * paths and find options, and the copy / compare / diff of stored JSON-like values.
  */
 
-/** Why the data layer refused a call. */
-export type DatabaseErrorCode =
+/**
+ * Why the data layer refused a call, and the `errCode` wx-server-sdk's error carries for the same
+ * refusal from the platform by default (DatabaseError.errCode).
+ */
+const databaseErrors = {
   /** A bad collection name, id, value, query or update. */
-  | 'DB_INVALID_ARGUMENT'
+  DB_INVALID_ARGUMENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
   /** A document that must exist does not. */
-  | 'DB_NOT_FOUND'
+  DB_NOT_FOUND: -1,
   /** `add` with an `_id` that is already taken. */
-  | 'DB_DUPLICATE_ID'
+  DB_DUPLICATE_ID: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
   /** A write or transaction started inside a transaction (it would wait for itself forever). */
-  | 'DB_NESTED_WRITE'
+  DB_NESTED_WRITE: CloudErrors.SYS_ERR.errCode,
   /** The store was closed. */
-  | 'DB_CLOSED'
+  DB_CLOSED: CloudErrors.SYS_ERR.errCode,
   /**
    * A transaction wrote a document another open transaction has locked, or one changed since the
    * transaction began (lockTx.ts). CloudBase fails such a write at once (小程序云开发 guide, 数据库事务).
    */
-  | 'DB_WRITE_CONFLICT'
+  DB_WRITE_CONFLICT: CloudErrors.SYS_ERR.errCode,
   /** A transaction used after its commit, abort or timeout. */
-  | 'DB_TX_CLOSED'
+  DB_TX_CLOSED: CloudErrors.SYS_ERR.errCode,
   /** An operation of a transaction started while another of the same transaction was in flight (lockTx.ts). */
-  | 'DB_TX_CONCURRENT';
+  DB_TX_CONCURRENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
+} as const;
+
+/** Why the data layer refused a call (see databaseErrors). */
+export type DatabaseErrorCode = keyof typeof databaseErrors;
 
 /**
  * An error of the data layer. Its codes are deliberately not protocol codes: a bad query is a bug
@@ -45,7 +52,7 @@ export class DatabaseError extends Error {
   readonly errCode: number;
   readonly errMsg: string;
 
-  constructor(code: DatabaseErrorCode, message: string, errCode: number = wxErrCodes[code]) {
+  constructor(code: DatabaseErrorCode, message: string, errCode: number = databaseErrors[code]) {
     super(message);
     this.name = 'DatabaseError';
     this.code = code;
@@ -53,18 +60,6 @@ export class DatabaseError extends Error {
     this.errMsg = message;
   }
 }
-
-/** DatabaseError.errCode by default, per code. */
-const wxErrCodes: Record<DatabaseErrorCode, number> = {
-  DB_INVALID_ARGUMENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
-  DB_NOT_FOUND: -1,
-  DB_DUPLICATE_ID: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
-  DB_NESTED_WRITE: CloudErrors.SYS_ERR.errCode,
-  DB_CLOSED: CloudErrors.SYS_ERR.errCode,
-  DB_WRITE_CONFLICT: CloudErrors.SYS_ERR.errCode,
-  DB_TX_CLOSED: CloudErrors.SYS_ERR.errCode,
-  DB_TX_CONCURRENT: CloudErrors.DATABASE_REQUEST_FAILED.errCode,
-};
 
 /** wx-server-sdk's errCode of an invalid parameter (e.g. a collection name), TCB_ERR_CODE.INVALID_PARAM. */
 export const INVALID_PARAM_ERRCODE = CloudErrors.INVALID_PARAM.errCode;
@@ -83,6 +78,18 @@ export function newDocId(): string {
 const collectionNamePattern = /^[A-Za-z0-9_-]{1,100}$/;
 const maxDepth = 64;
 const queryOperators = new Set(['$lt', '$lte', '$gt', '$gte', '$ne', '$in', '$nin', '$exists']);
+
+/** What parseJson returns for text that is not JSON. */
+export const NOT_JSON = Symbol('not JSON');
+
+/** `text` parsed as JSON, or NOT_JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
 
 /** A DB_INVALID_ARGUMENT error carrying `message`. */
 export function invalid(message: string): DatabaseError {
@@ -182,24 +189,17 @@ function cloneAt(value: unknown, where: string, path: Array<string | number>, de
           `${pathText(where, path)}: ${describe(value)} is not storable (only null, booleans, finite numbers, strings, arrays and plain objects)`,
         );
       }
-      return cloneFields({}, value, where, path, depth, null);
+      return cloneFields({}, value, where, path, depth);
     }
     default:
       throw invalid(`${pathText(where, path)}: ${typeof value} is not storable`);
   }
 }
 
-/** Copies the fields of the plain object `value` into `out` (but `skip`), validating each. */
-function cloneFields<T extends Record<string, unknown>>(
-  out: T,
-  value: Record<string, unknown>,
-  where: string,
-  path: Array<string | number>,
-  depth: number,
-  skip: string | null,
-): T {
+/** Copies the fields of the plain object `value` into `out`, validating each. */
+function cloneFields<T extends Record<string, unknown>>(out: T, value: Record<string, unknown>, where: string, path: Array<string | number>, depth: number): T {
   for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key) || key === skip) continue;
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const item = value[key];
     if (item === undefined) continue;
     if (!isFieldName(key)) assertFieldName(key, pathText(where, path));
@@ -235,9 +235,14 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   );
 }
 
-/** Checks a collection name: 1-100 of A-Z a-z 0-9 _ - (it also names the `<collection>.db` file). */
+/** Whether `name` is a valid collection name: 1-100 of A-Z a-z 0-9 _ - (it also names the `<collection>.db` file). */
+export function isCollectionName(name: unknown): boolean {
+  return typeof name === 'string' && collectionNamePattern.test(name);
+}
+
+/** Checks a collection name (isCollectionName). */
 export function assertCollectionName(name: string): void {
-  if (typeof name !== 'string' || !collectionNamePattern.test(name)) {
+  if (!isCollectionName(name)) {
     throw new DatabaseError(
       'DB_INVALID_ARGUMENT',
       `invalid collection name ${JSON.stringify(name)} (1-100 of A-Z a-z 0-9 _ -)`,
@@ -256,7 +261,8 @@ export function toStoredDoc(id: string, doc: Record<string, unknown>): StoredDoc
   if (!isPlainObject(doc)) throw invalid(`document ${id}: data must be a plain object, got ${describe(doc)}`);
   const given = Object.prototype.hasOwnProperty.call(doc, '_id') ? doc._id : undefined;
   if (given !== undefined && given !== id) throw invalid(`document ${id}: data._id ${JSON.stringify(given)} differs`);
-  return cloneFields<StoredDoc>({ _id: id }, doc, `document ${id}`, [], 0, '_id');
+  // A given `_id` equals `id`: copying it over the first key changes nothing.
+  return cloneFields<StoredDoc>({ _id: id }, doc, `document ${id}`, [], 0);
 }
 
 /** Validates a query: only the operators the store matches (mongoQuery.ts), nothing that runs code ($where). */

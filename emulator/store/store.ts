@@ -15,13 +15,13 @@ import {
 } from './docData';
 import { lockDir } from './dirLock';
 import { checkUpdate } from './docUpdate';
-import { LockTable, LockTx, docKey } from './lockTx';
+import { LockTable, LockTx } from './lockTx';
 import { Mutex } from './mutex';
 import { Collection } from './collection';
 import { collectionFile, readCollectionFile, writeCollectionFile } from './collectionFile';
 import { matchesQuery } from './mongoQuery';
-import { CommitJournal, readJournal, type JournalChange } from './storeJournal';
-import { BufferedTx, type BufferedWrite } from './storeTx';
+import { CommitJournal, readJournal } from './storeJournal';
+import { BufferedTx, copyOrNull, docKey, settled, type BufferedWrite } from './storeTx';
 import type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
 
 export type { ChangeEvent, FindOptions, MongoQuery, MongoUpdate, PutOptions, StoredDoc, StoreOptions, StoreTx } from './storeTypes';
@@ -45,15 +45,8 @@ export { DatabaseError } from './docData';
 /** StoreOptions.journalLimitBytes by default. */
 const DEFAULT_JOURNAL_LIMIT = 8 * 1024 * 1024;
 
-interface PendingChange {
-  collection: string;
-  id: string;
-  before: StoredDoc | null;
-  after: StoredDoc | null;
-  /** An existing document written whole (BufferedWrite.replaced): reported without a diff. */
-  replaced: boolean;
-  ds: Collection;
-}
+/** A write that changes its document: the document before it, and its collection. */
+type PendingChange = BufferedWrite & { before: StoredDoc | null; ds: Collection };
 
 /**
  * The embedded database of the local cloud. All writes go through `transact`, which a mutex
@@ -115,7 +108,14 @@ export class DocumentStore {
         const m = /^([A-Za-z0-9_-]{1,100})\.db$/.exec(file);
         if (m) store.collection(m[1]);
       }
-      await store.replay(readJournal(dir));
+      // Each commit sets documents to their final state: replaying one the files already hold is harmless.
+      for (const commit of readJournal(dir)) {
+        for (const change of commit) {
+          store.collection(change.collection).replace(change.id, change.doc);
+          store.unfolded.add(change.collection);
+        }
+      }
+      await store.fold();
       store.journal = CommitJournal.openEmpty(dir);
     } catch (err) {
       DocumentStore.openDirs.delete(dir);
@@ -125,21 +125,7 @@ export class DocumentStore {
     return store;
   }
 
-  /**
-   * Folds the journal's commits into the collections and rewrites the files of those it touched
-   * (crash-safely: temp file, fsync, rename); the caller empties the journal after.
-   */
-  private async replay(commits: JournalChange[][]): Promise<void> {
-    for (const commit of commits) {
-      for (const change of commit) {
-        this.collection(change.collection).replace(change.id, change.doc);
-        this.unfolded.add(change.collection);
-      }
-    }
-    await this.fold();
-  }
-
-  /** Rewrites the files of the collections changed since the journal was last emptied. */
+  /** Rewrites the files of the collections changed since the journal was last emptied (crash-safely: temp file, fsync, rename). */
   private async fold(): Promise<void> {
     for (const name of this.unfolded) {
       const ds = this.opened.get(name);
@@ -168,7 +154,7 @@ export class DocumentStore {
   /** One document by id (a deep copy), or null. */
   async get(collection: string, id: string): Promise<StoredDoc | null> {
     assertDocId(id);
-    return this.readStored(collection, id);
+    return settled(() => copyOrNull(this.storedNow(collection, id)));
   }
 
   /** The same matcher find() uses (for watch filtering), null meaning null or missing. */
@@ -229,7 +215,7 @@ export class DocumentStore {
     this.assertWritable();
     return new LockTx(options.id, {
       locks: this.locks,
-      readStored: (c, id) => this.readStored(c, id),
+      storedNow: (c, id) => this.storedNow(c, id),
       commitLocked: (writes) =>
         this.writeLock.run(async () => {
           this.assertOpen();
@@ -255,7 +241,7 @@ export class DocumentStore {
     const checked = checkUpdate(update);
     return this.transact(async (tx) => {
       const docs = await this.find(collection, query);
-      for (const doc of docs) await (tx as BufferedTx).patchChecked(collection, doc._id, checked, doc);
+      for (const doc of docs) (tx as BufferedTx).patchChecked(collection, doc._id, checked, doc);
       return docs.length;
     });
   }
@@ -287,9 +273,7 @@ export class DocumentStore {
    */
   onChange(listener: (e: ChangeEvent) => void, options: { shared?: boolean } = {}): () => void {
     this.listeners.set(listener, options.shared === true);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return () => this.listeners.delete(listener);
   }
 
   /** How many checkpoints have emptied the journal since the store was opened (tests read it). */
@@ -354,16 +338,6 @@ export class DocumentStore {
     }
   }
 
-  /** A copy of the stored document (not `async`: every read of every function call comes here). */
-  private readStored(collection: string, id: string): Promise<StoredDoc | null> {
-    try {
-      const doc = this.storedNow(collection, id);
-      return Promise.resolve(doc && copyJson(doc));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
   /** The stored document itself (not a copy), or null. */
   private storedNow(collection: string, id: string): StoredDoc | null {
     return this.existing(collection)?.get(id) ?? null;
@@ -408,17 +382,17 @@ export class DocumentStore {
       const before = ds.get(w.id);
       // Writes that change nothing are dropped: no journal line, no event.
       if (before === null ? w.doc === null : w.doc !== null && jsonEqual(before, w.doc)) continue;
-      changes.push({ collection: w.collection, id: w.id, before, after: w.doc, replaced: w.replaced && before !== null && w.doc !== null, ds });
+      changes.push({ ...w, before, ds });
     }
     if (changes.length === 0) return;
     // Throws when the line cannot be written: then nothing is applied or announced.
-    this.journal?.append(changes.map((c) => ({ collection: c.collection, id: c.id, doc: c.after })));
+    this.journal?.append(changes.map((c) => ({ collection: c.collection, id: c.id, doc: c.doc })));
     // Open transactions keep seeing what they began with (snapshot reads, lockTx.ts).
     for (const c of changes) this.locks.recordBefore(docKey(c.collection, c.id), c.before);
     // The buffered docs are fresh copies the finished transaction no longer reaches: the
     // collections own them from here.
     for (const c of changes) {
-      c.ds.replace(c.id, c.after);
+      c.ds.replace(c.id, c.doc);
       this.unfolded.add(c.collection);
     }
     for (const c of changes) this.emit(c);
@@ -431,11 +405,13 @@ export class DocumentStore {
       collection: change.collection,
       docId: change.id,
       before: change.before,
-      after: change.after,
+      after: change.doc,
     };
-    // A replacement carries the whole document and no diff, as CloudBase's `replace` event does.
-    if (change.replaced) event.replaced = true;
-    else if (change.before && change.after) Object.assign(event, diffDocs(change.before, change.after));
+    // An existing document written whole (BufferedWrite.replaced) carries no diff, as CloudBase's `replace` event.
+    if (change.before && change.doc) {
+      if (change.replaced) event.replaced = true;
+      else Object.assign(event, diffDocs(change.before, change.doc));
+    }
     for (const [listener, shared] of [...this.listeners]) {
       try {
         // Each other listener gets its own copy, so one cannot alter what the next one sees.

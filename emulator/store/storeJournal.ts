@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseError, isPlainObject } from './docData';
 import type { StoredDoc } from './storeTypes';
+import { readJsonLines } from './collectionFile';
 
 /**
  * The commit journal of an on-disk document store: `<dir>/commits.journal`, one line per commit.
@@ -14,10 +15,7 @@ import type { StoredDoc } from './storeTypes';
  *
  * A crash in the middle of the write can leave a torn last line (no trailing newline): loading
  * drops it, and that commit was never acknowledged. Every other line is complete, so a reload sees
- * each commit whole or not at all. On open the store replays the journal into the collections,
- * rewrites their `<collection>.db` files (crash-safely, collectionFile.ts) and only then empties the
- * journal; a crash in between replays again, which is harmless because each line sets documents to
- * their final state.
+ * each commit whole or not at all (store.ts replays them, then empties the journal).
  */
 
 /** The journal's file name: not `<name>.db`, so it can never be taken for a collection. */
@@ -30,35 +28,17 @@ export interface JournalChange {
   doc: StoredDoc | null;
 }
 
-const NEWLINE = 0x0a;
-
 /** The complete commits of `<dir>/commits.journal`, oldest first (none when there is no file). */
 export function readJournal(dir: string): JournalChange[][] {
   const file = path.join(dir, JOURNAL_FILE);
-  if (!fs.existsSync(file)) return [];
-  const bytes = fs.readFileSync(file);
-  // Everything after the last newline is a torn, unacknowledged write.
-  const complete = bytes.subarray(0, bytes.lastIndexOf(NEWLINE) + 1).toString('utf8');
-  const commits: JournalChange[][] = [];
-  let lineNo = 0;
-  for (const line of complete.split('\n')) {
-    lineNo += 1;
-    if (line === '') continue;
-    commits.push(parseCommit(line, file, lineNo));
-  }
-  return commits;
+  // A torn last line is an unacknowledged write (readJsonLines drops it).
+  return readJsonLines(file).map(({ value, line }) => parseCommit(value, file, line));
 }
 
-/** A complete line that does not parse is damage from outside, not a crash: refuse to guess. */
-function parseCommit(line: string, file: string, lineNo: number): JournalChange[] {
+/** A complete line that is not a commit is damage from outside, not a crash: refuse to guess. */
+function parseCommit(value: unknown, file: string, lineNo: number): JournalChange[] {
   const broken = (): DatabaseError =>
     new DatabaseError('DB_INVALID_ARGUMENT', `${file}: line ${lineNo} is not a commit; the journal is damaged`);
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    throw broken();
-  }
   if (!Array.isArray(value)) throw broken();
   return value.map((item: unknown): JournalChange => {
     if (!isPlainObject(item) || typeof item.collection !== 'string' || typeof item.id !== 'string') throw broken();
@@ -83,14 +63,9 @@ export class CommitJournal {
   /** Opens `<dir>/commits.journal` empty (the caller has folded its commits into the collections). */
   static openEmpty(dir: string): CommitJournal {
     const file = path.join(dir, JOURNAL_FILE);
-    const fd = fs.openSync(file, 'a');
-    try {
-      fs.ftruncateSync(fd, 0);
-    } catch (err) {
-      fs.closeSync(fd);
-      throw err;
-    }
-    return new CommitJournal(fd, file);
+    fs.writeFileSync(file, '');
+    // Appending: after a failed append is cut back, the next write lands at the new end.
+    return new CommitJournal(fs.openSync(file, 'a'), file);
   }
 
   /**

@@ -4,6 +4,20 @@ import type { MongoUpdate, PutOptions, StoredDoc, StoreTx } from './storeTypes';
 
 /** The transaction handle of the document store: a write buffer committed by `DocumentStore.transact`. */
 
+/** The key of a document in write buffers, lock tables and snapshots. */
+export function docKey(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
+
+/** `fn`'s outcome as a settled promise (not `async`: the hot path of every read of every function call). */
+export function settled<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 /** One buffered write of a transaction. */
 export interface BufferedWrite {
   collection: string;
@@ -30,18 +44,12 @@ export class BufferedTx implements StoreTx {
   /** The document as this transaction sees it, NOT copied (neither change nor keep it). */
   private peek(collection: string, id: string): StoredDoc | null {
     this.check(collection, id);
-    const buffered = this.writes.get(keyOf(collection, id));
+    const buffered = this.writes.get(docKey(collection, id));
     return buffered ? buffered.doc : this.storedNow(collection, id);
   }
 
-  // Not `async`: the hot path answers with one settled promise (every read of every function call).
   get(collection: string, id: string): Promise<StoredDoc | null> {
-    try {
-      const doc = this.peek(collection, id);
-      return Promise.resolve(doc && copyJson(doc));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return settled(() => copyOrNull(this.peek(collection, id)));
   }
 
   put(collection: string, id: string, doc: Record<string, unknown>, options: PutOptions = {}): void {
@@ -50,28 +58,20 @@ export class BufferedTx implements StoreTx {
   }
 
   patch(collection: string, id: string, update: MongoUpdate): Promise<boolean> {
-    try {
-      return this.patchChecked(collection, id, checkUpdate(update));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return settled(() => this.patchChecked(collection, id, checkUpdate(update)));
   }
 
   /**
-   * `patch` with an already checked update (updateWhere checks once for many documents).
-   * `stored`, when given, is the document as stored, so it need not be read again.
+   * `patch` with an already checked update (updateWhere checks once for many documents), done at
+   * once. `stored`, when given, is the document as stored, so it need not be read again.
    */
-  patchChecked(collection: string, id: string, update: CheckedUpdate, stored?: StoredDoc): Promise<boolean> {
-    try {
-      this.check(collection, id);
-      // applyUpdate copies, so the stored object itself can be the base.
-      const buffered = this.writes.get(keyOf(collection, id));
-      const base = buffered ? buffered.doc : (stored ?? this.storedNow(collection, id));
-      if (base) this.buffer(collection, id, applyUpdate(base, update), false);
-      return Promise.resolve(base !== null);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  patchChecked(collection: string, id: string, update: CheckedUpdate, stored?: StoredDoc): boolean {
+    this.check(collection, id);
+    // applyUpdate copies, so the stored object itself can be the base.
+    const buffered = this.writes.get(docKey(collection, id));
+    const base = buffered ? buffered.doc : (stored ?? this.storedNow(collection, id));
+    if (base) this.buffer(collection, id, applyUpdate(base, update), false);
+    return base !== null;
   }
 
   delete(collection: string, id: string): void {
@@ -84,10 +84,9 @@ export class BufferedTx implements StoreTx {
     this.active = false;
   }
 
-  /** Buffers a write; `whole` when it writes the document whole (see BufferedWrite.replaced). */
+  /** Buffers a write (after `check`); `whole` when it writes the document whole (see BufferedWrite.replaced). */
   private buffer(collection: string, id: string, doc: StoredDoc | null, whole: boolean): void {
-    if (!this.active) throw invalid('transaction already finished');
-    const key = keyOf(collection, id);
+    const key = docKey(collection, id);
     // A delete followed by a put is a replacement too; a put followed by a patch stays one.
     const replaced = whole || (doc !== null && this.writes.get(key)?.replaced === true);
     this.writes.set(key, { collection, id, doc, replaced });
@@ -100,6 +99,7 @@ export class BufferedTx implements StoreTx {
   }
 }
 
-function keyOf(collection: string, id: string): string {
-  return `${collection}\u0000${id}`;
+/** A copy of `doc`, or null. */
+export function copyOrNull(doc: StoredDoc | null | undefined): StoredDoc | null {
+  return doc ? copyJson(doc) : null;
 }

@@ -113,12 +113,7 @@ export class TimerService implements EmulatorService {
 
   /** The triggers: name, function, cron and next fire time (null when not scheduled). */
   list(): Array<{ name: string; functionName: string; cron: string; nextAt: number | null }> {
-    return [...this.scheduled.values()].map((e) => ({
-      name: e.trigger.name,
-      functionName: e.trigger.functionName,
-      cron: e.trigger.cron,
-      nextAt: e.nextAt,
-    }));
+    return [...this.scheduled.values()].map((e) => ({ ...e.trigger, nextAt: e.nextAt }));
   }
 
   /** Whether triggers run on their own, and the trigger list. */

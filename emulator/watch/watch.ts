@@ -10,9 +10,9 @@
  * event) produces nothing twice.
  */
 import { CloudErrors } from '../cloudErrors';
-import { withOpenid } from '../rules/access';
-import type { ClientAccess } from '../rules/access';
+import { withOpenid, type ClientAccess } from '../rules/access';
 import type { EmulatorService } from '../service';
+import type { ErrorBody } from '../wire';
 import type { ChangeEvent, DocumentStore, MongoQuery, StoredDoc } from '../store/store';
 import { copyJson, jsonEqual } from '../store/docData';
 import { sortComparator } from '../store/mongoQuery';
@@ -65,10 +65,7 @@ export interface WatchChange {
 }
 
 /** A watch error; the watch is closed when it is delivered. */
-export interface WatchError {
-  errCode: number;
-  errMsg: string;
-}
+export type WatchError = ErrorBody;
 
 /** Where a watch delivers. */
 export interface WatchSink {
@@ -232,22 +229,13 @@ class Watch {
       this.pending.push(e);
       return;
     }
-    if (this.spec.limit === undefined) {
-      this.onUnlimitedEvent(e);
-      return;
-    }
+    if (this.spec.limit === undefined) return this.onUnlimitedEvent(e);
     this.applyToMatching(e);
     const ids = this.windowIds();
     if (this.overCap(ids.length)) return;
     const next = new Map(ids.map((docId) => [docId, this.matching.get(docId) as StoredDoc]));
-    const changes: DocChange[] = [];
-    const own = ownDataType(e);
-    const before = this.held.get(e.docId);
-    const after = next.get(e.docId);
-    if (before && after) {
-      if (!jsonEqual(before, after)) changes.push(this.change(e, 'update', own, after));
-    } else if (after) changes.push(this.change(e, 'enqueue', own, after));
-    else if (before) changes.push(this.change(e, 'dequeue', own, this.leftAs(e, own, before)));
+    const own = this.ownChange(e, this.held.get(e.docId), next.get(e.docId));
+    const changes: DocChange[] = own ? [own] : [];
     // Documents another document's change pushed into or out of a limited window.
     for (const [docId, doc] of this.held) {
       if (docId !== e.docId && !next.has(docId)) changes.push({ id: e.seq, queueType: 'dequeue', dataType: 'limit', docId, doc });
@@ -268,20 +256,9 @@ class Watch {
    * clients sees every change of its collection).
    */
   private onUnlimitedEvent(e: ChangeEvent): void {
-    const before = this.held.get(e.docId);
     const after = e.after && this.options.store.matches(e.after, this.query) ? e.after : undefined;
-    if (!before && !after) return;
-    const own = ownDataType(e);
-    let change: DocChange;
-    if (before && after) {
-      if (jsonEqual(before, after)) return;
-      change = this.change(e, 'update', own, after);
-    } else if (after) {
-      if (this.overCap(this.held.size + 1)) return;
-      change = this.change(e, 'enqueue', own, after);
-    } else {
-      change = this.change(e, 'dequeue', own, this.leftAs(e, own, before as StoredDoc));
-    }
+    const change = this.ownChange(e, this.held.get(e.docId), after);
+    if (!change || (change.queueType === 'enqueue' && this.overCap(this.held.size + 1))) return;
     if (after && !this.readable([after])) return;
     if (after) {
       this.matching.set(e.docId, after);
@@ -291,6 +268,14 @@ class Watch {
       this.held.delete(e.docId);
     }
     this.sink.snapshot({ type: 'change', id: e.seq, docChanges: [change] });
+  }
+
+  /** What happened to the changed document in the result, from what the watch held to what it holds now; null for nothing. */
+  private ownChange(e: ChangeEvent, before: StoredDoc | undefined, after: StoredDoc | undefined): DocChange | null {
+    const own = ownDataType(e);
+    if (before && after) return jsonEqual(before, after) ? null : this.change(e, 'update', own, after);
+    if (after) return this.change(e, 'enqueue', own, after);
+    return before ? this.change(e, 'dequeue', own, this.leftAs(e, own, before)) : null;
   }
 
   close(): void {

@@ -5,8 +5,7 @@ import { startFixtureCloud } from '../../__fixtures__/fixtureCloud';
 import type { LocalCloud } from '../localCloud';
 import { localFunctionEnv } from '../localEnv';
 import { refusalOf } from '../media/verifyUrl';
-import { CONSOLE_PULL_ROUTE } from './roomConsole';
-import { CONSOLE_CALLS_ROUTE } from './consoleCalls';
+import { CONSOLE_CALLS_ROUTE, CONSOLE_PULL_ROUTE } from './roomConsole';
 import { partyWords, talkedWords, toCalls } from './page/callList';
 
 const ROOM_KEY = 'demo-app:hall';

@@ -3,7 +3,9 @@
  * (built by scripts/build.js into dist/console/), POST /v1/admin/console/pull, which hands the
  * page a signed HTTP-FLV URL for a publishing anchor — the URL `subscribe` would give an audience
  * member, signed with the jrtc function's own provider, pull key and domains — and GET
- * /v1/admin/console/calls, the recent calls (consoleCalls.ts).
+ * /v1/admin/console/calls, the recent calls. jrtc_calls is admin-only by rule (a call's record names
+ * every party; each phone reads only its own view), so the page cannot watch it as it watches rooms
+ * and members; the server side reads it from the store, as the deployer reads its records.
  *
  * Both answer only requests addressed to 127.0.0.1 or localhost (the Host header): the server only
  * listens on loopback, and this also shuts out a web page that rebinds its own name to 127.0.0.1.
@@ -23,8 +25,41 @@ import { readJson, sendJson } from '../../httpKit';
 import type { EmulatorService, HttpRoute, Registry } from '../../service';
 import type { MediaService } from '../media/mediaService';
 import type { DocumentStore } from '../../store/store';
-import { describeIssues } from '../../wire';
-import { CONSOLE_CALLS_ROUTE, recentCalls } from './consoleCalls';
+import { describeIssues, type ErrorBody } from '../../wire';
+import { callStateSchema, endReasonSchema, partyStateSchema } from '../../../shared/calls';
+import type { ConsoleCall } from './page/callList';
+
+/** GET: the most recent calls, `{calls: ConsoleCall[]}`, newest first. */
+export const CONSOLE_CALLS_ROUTE = '/v1/admin/console/calls';
+/**
+ * The fields of a stored call the console shows (the function's record, cloudfunctions/jrtc/src/calls/
+ * callDocs.ts, which the local cloud does not import: it is built from the protocol's words instead).
+ */
+const storedCallSchema = z.object({
+  callId: z.string(),
+  appId: z.string(),
+  userRoomId: z.string(),
+  state: callStateSchema,
+  parties: z
+    .array(z.object({ userId: z.string(), nickName: z.string(), role: z.enum(['caller', 'callee']), state: partyStateSchema, reason: endReasonSchema.optional() }))
+    .min(1),
+  createdAt: z.number(),
+  answeredAt: z.number().optional(),
+  endedAt: z.number().optional(),
+});
+
+/** How many calls the console lists. */
+export const CALLS_LISTED = 20;
+
+/** The `limit` most recent well-formed calls, newest first, without OPENIDs or devices. */
+export async function recentCalls(store: DocumentStore, limit = CALLS_LISTED): Promise<ConsoleCall[]> {
+  const docs = await store.find(Collections.calls, {}, { sort: { createdAt: -1 }, limit });
+  // A document the function would not write is skipped; the schema drops unlisted fields (OPENIDs, devices).
+  return docs.flatMap((doc) => {
+    const parsed = storedCallSchema.safeParse(doc);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
 
 /** A stored member document: the protocol's member plus the room it is in (as the jrtc function writes it). */
 const memberDocSchema = memberSchema.extend({ roomKey: z.string() });
@@ -52,11 +87,7 @@ export interface ConsolePullReply {
 }
 
 /** A failed pull answer: the local cloud's error body plus the protocol's error code. */
-export interface ConsoleErrorBody {
-  errCode: number;
-  errMsg: string;
-  code: ErrorCode;
-}
+export type ConsoleErrorBody = ErrorBody & { code: ErrorCode };
 
 /** Options of the room console. */
 export interface RoomConsoleOptions {
@@ -135,14 +166,10 @@ export class RoomConsole implements EmulatorService {
 
   constructor(private readonly options: RoomConsoleOptions) {}
 
-  async start(): Promise<void> {}
-
   connect(registry: Registry): void {
     this.jrtcEnv = registry.get<FunctionsHost>('functions').envFor('jrtc');
     this.media = registry.find<MediaService>('media') ?? null;
   }
-
-  async stop(): Promise<void> {}
 
   getInfo(): Record<string, unknown> {
     return { path: CONSOLE_PATH };

@@ -28,8 +28,8 @@ export interface ConsoleCall {
   endedAt?: number;
 }
 
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isString = (v: unknown): v is string => typeof v === 'string';
+export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const optionalNumber = (v: unknown): number | undefined => (isNumber(v) ? v : undefined);
 
 function toParty(p: unknown): ConsoleCallParty | null {

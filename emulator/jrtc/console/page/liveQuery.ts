@@ -45,16 +45,18 @@ export interface QuerySpec {
 /** Restart delays after a failed watch; the last one repeats. */
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 
-/** POSTs to /web; rejects with the errMsg of a refusal. */
-async function post(origin: string, body: Record<string, unknown>, token?: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${origin}/web`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+/** Fetches a JSON answer; rejects with the errMsg of a refusal. */
+export async function fetchJson(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
+  const res = await fetch(url, init);
   const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (!res.ok || json === null) throw new Error(typeof json?.errMsg === 'string' ? json.errMsg : `HTTP ${res.status}`);
   return json;
+}
+
+/** POSTs to /web. */
+function post(origin: string, body: Record<string, unknown>, token?: string): Promise<Record<string, unknown>> {
+  const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  return fetchJson(`${origin}/web`, { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
 /** The vendor client of one page, reading as `openid`. */

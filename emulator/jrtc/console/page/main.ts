@@ -5,15 +5,11 @@
  * ones the SDK opens, as an ordinary client ('console') under the database rules, which let any
  * client read both collections.
  */
-import { toMembers, toRooms, isPublishing } from './model';
-import type { ConsoleMember, ConsoleRoom } from './model';
-import { createPlayerView, renderCalls, renderRoom, renderRooms, updatePlayerView } from './render';
+import { toMembers, toRooms, isPublishing, type ConsoleMember, type ConsoleRoom } from './model';
+import { createPlayerView, renderCalls, renderRoom, renderRooms, updatePlayerView, type PlayerView } from './render';
 import { toCalls } from './callList';
-import type { PlayerView } from './render';
-import { StreamPlayer } from './streamPlayer';
-import type { PlayerStats } from './streamPlayer';
-import { ConsoleDatabase } from './liveQuery';
-import type { LiveQuery, WatchState } from './liveQuery';
+import { StreamPlayer, type PlayerStats } from './streamPlayer';
+import { ConsoleDatabase, fetchJson, type LiveQuery, type WatchState } from './liveQuery';
 
 /** The identity the console's watches read as. */
 const CONSOLE_OPENID = 'console';
@@ -24,18 +20,6 @@ const ROSTER_LIMIT = 1000;
 const STATS_INTERVAL_MS = 250;
 /** How often the recent calls are read again (no watch: the records are admin-only). */
 const CALLS_INTERVAL_MS = 2000;
-
-/** The signed FLV URL of a pull answer (POST /v1/admin/console/pull), or null when the body has none. */
-function flvOf(body: unknown): string | null {
-  const flv = (body as { flv?: unknown } | null)?.flv;
-  return typeof flv === 'string' && /^https?:\/\//.test(flv) ? flv : null;
-}
-
-/** The errMsg of an error answer, if it has one. */
-function errMsgOf(body: unknown): string | null {
-  const errMsg = (body as { errMsg?: unknown } | null)?.errMsg;
-  return typeof errMsg === 'string' ? errMsg : null;
-}
 
 /** One stream the console listens to. */
 interface Listening {
@@ -167,15 +151,12 @@ async function toggle(m: ConsoleMember): Promise<void> {
   render();
   try {
     if (!StreamPlayer.supported()) throw new Error('this browser cannot play live FLV (no Media Source Extensions)');
-    const res = await fetch('/v1/admin/console/pull', {
+    const { flv } = await fetchJson('/v1/admin/console/pull', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ roomKey: m.roomKey, userId: m.userId }),
     });
-    const body: unknown = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(errMsgOf(body) ?? `HTTP ${res.status}`);
-    const flv = flvOf(body);
-    if (flv === null) throw new Error('the pull answer has no FLV URL');
+    if (typeof flv !== 'string' || !/^https?:\/\//.test(flv)) throw new Error('the pull answer has no FLV URL');
     if (listening.get(m.userId) !== entry) return; // stopped while the URL was on its way
     entry.player = new StreamPlayer(flv, audioContext);
     view.root.append(entry.player.audio);
@@ -221,10 +202,7 @@ render();
 /** Reads the recent calls and redraws their list (a failed read says so and is tried again). */
 async function refreshCalls(): Promise<void> {
   try {
-    const res = await fetch('/v1/admin/console/calls');
-    const body: unknown = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(errMsgOf(body) ?? `HTTP ${res.status}`);
-    const calls = toCalls(body);
+    const calls = toCalls(await fetchJson('/v1/admin/console/calls'));
     renderCalls(callRows, calls, Date.now());
     callsEmpty.hidden = calls.length > 0;
     callsEmpty.textContent = 'No calls yet.';

@@ -6,6 +6,7 @@
  */
 import type { Member, RoomSummary } from '../../../../shared/common';
 import type { WatchedDoc } from './liveQuery';
+import { isNumber, isString } from './callList';
 
 /** A room as the console lists it. */
 export type ConsoleRoom = RoomSummary & { updatedAt: number };
@@ -13,8 +14,6 @@ export type ConsoleRoom = RoomSummary & { updatedAt: number };
 /** A member as the console's roster shows it. */
 export type ConsoleMember = Member & { roomKey: string };
 
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optionalBoolean = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 

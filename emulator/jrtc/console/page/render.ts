@@ -2,11 +2,9 @@
  * The console's DOM: the room list, the selected room (stage facts and roster), the listening
  * panel and the recent calls. Every string from the database goes in as text (never as HTML): nicknames are user input.
  */
-import type { ConsoleMember, ConsoleRoom } from './model';
-import { isPublishing } from './model';
+import { type ConsoleMember, type ConsoleRoom, isPublishing } from './model';
 import type { PlayerStats } from './streamPlayer';
-import { partyWords, talkedWords } from './callList';
-import type { ConsoleCall } from './callList';
+import { partyWords, talkedWords, type ConsoleCall } from './callList';
 
 type Child = Node | string | null | undefined | false;
 
@@ -45,10 +43,7 @@ export interface RosterPlayback {
 
 /** Renders the selected room: title, stage facts, and the live roster with a play button per publishing anchor. */
 export function renderRoom(view: HTMLElement, room: ConsoleRoom | undefined, members: readonly ConsoleMember[], playback: RosterPlayback, error: string | null): void {
-  if (!room) {
-    view.replaceChildren(el('p', { class: 'muted' }, 'Choose a room.'));
-    return;
-  }
+  if (!room) return view.replaceChildren(el('p', { class: 'muted' }, 'Choose a room.'));
   const hands = members.filter((m) => m.handRaised === true);
   const fact = (key: string, label: string, value: string): HTMLElement => el('li', { 'data-fact': key }, `${label}: `, el('b', {}, value));
   const facts = el(

@@ -141,8 +141,10 @@ describe('the page query', () => {
 
 describe('the service page: its query and its words for a call that ended', () => {
   test('the ring message deep link opens the page as the one rung; ids the protocol would refuse are refused', () => {
-    expect(readServiceEntry({ callId: 'c-1', appId: 'demo-app' })).toEqual({ part: 'customer', userId: '', nickName: '', callId: 'c-1' });
-    expect(readServiceEntry({ part: 'agent', user: 'agent%401', nick: 'Li%20Na', room: 'ignored' })).toEqual({ part: 'agent', userId: 'agent@1', nickName: 'Li Na', callId: '' });
+    expect(readServiceEntry({ callId: 'c-1', appId: 'demo-app' })).toEqual({ part: 'customer', userId: '', nickName: '', callId: 'c-1', backend: 'rtmp' });
+    expect(readServiceEntry({ part: 'agent', user: 'agent%401', nick: 'Li%20Na', room: 'ignored' })).toEqual({ part: 'agent', userId: 'agent@1', nickName: 'Li Na', callId: '', backend: 'rtmp' });
+    expect(readServiceEntry({ part: 'agent', backend: 'voip' }).backend).toBe('voip');
+    expect(() => readServiceEntry({ part: 'agent', backend: 'webrtc' })).toThrow('backend: one of rtmp, trtc, voip');
   });
 
   test('refuses a bad user, part, call id or another app', () => {

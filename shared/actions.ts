@@ -165,6 +165,11 @@ export const subscribe = {
     ...sessionFields,
     userIds: z.array(idSchema).max(Limits.pageSizeMax).optional(),
     pullDomain: domainSchema.optional(),
+    /**
+     * On a `trtc` room: the anchors' CDN relay streams (TRTC 旁路推流 to the media provider's
+     * domains) instead of room:// URLs, for an audience too large for a TRTC room; ignored elsewhere.
+     */
+    cdn: z.boolean().optional(),
   }),
   response: z.object({
     streams: z.array(pullStreamSchema),

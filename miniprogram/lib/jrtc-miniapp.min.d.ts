@@ -397,6 +397,7 @@ interface ActionMap {
 			sessionId: string;
 			userIds?: string[] | undefined;
 			pullDomain?: string | undefined;
+			cdn?: boolean | undefined;
 		};
 		response: {
 			streams: {
@@ -1064,9 +1065,13 @@ declare class RoomApi extends RoomBase {
 	subscribe(options?: {
 		userIds?: string[];
 	}): Promise<PullStream[]>;
-	/** subscribe's whole reply: the room's `backend`, on `trtc` the pusher's `enterUrl`, on `voip` the chat to join. */
+	/**
+	 * subscribe's whole reply: the room's `backend`, on `trtc` the pusher's `enterUrl` (or with `cdn`
+	 * the anchors' CDN relay streams), on `voip` the chat to join.
+	 */
 	subscribeReply(options?: {
 		userIds?: string[];
+		cdn?: boolean;
 	}): Promise<ActionResponse<"subscribe">>;
 	/** Every anchor of the room, from the server. */
 	getBroadcasterList(): Promise<Member[]>;

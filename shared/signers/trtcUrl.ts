@@ -12,6 +12,11 @@ export interface TrtcPushParams {
   privateMapKey?: string;
   /** `videocall` (real-time, calls and stages; trtc-wx-sdk's default) or `live` (TRTC's live scene). */
   scene?: 'videocall' | 'live';
+  /**
+   * The CSS stream id TRTC relays this user's stream to (旁路推流, when the application turns it on):
+   * the audience of a stage can then pull it from the CDN.
+   */
+  streamId?: string;
 }
 
 /**
@@ -25,7 +30,7 @@ export function trtcPushUrl(p: TrtcPushParams): string {
   const e = encodeURIComponent;
   return (
     `room://cloud.tencent.com/rtc?sdkappid=${p.sdkAppId}&${room}&userid=${e(p.userId)}&usersig=${e(p.userSig)}` +
-    `&appscene=${p.scene ?? 'videocall'}&encsmall=0&cloudenv=PRO&enableBlackStream=&streamid=&userdefinerecordid=` +
+    `&appscene=${p.scene ?? 'videocall'}&encsmall=0&cloudenv=PRO&enableBlackStream=&streamid=${e(p.streamId ?? '')}&userdefinerecordid=` +
     `&privatemapkey=${e(p.privateMapKey ?? '')}&pureaudiomode=&recvmode=1&enableinfiniteanchor=0`
   );
 }
@@ -51,5 +56,7 @@ export function parseTrtcPushUrl(url: string): TrtcPushParams | null {
   const params: TrtcPushParams = { sdkAppId, room: strRoomId !== null ? { strRoomId } : { roomId }, userId, userSig, scene };
   const privateMapKey = q.get('privatemapkey');
   if (privateMapKey) params.privateMapKey = privateMapKey;
+  const streamId = q.get('streamid');
+  if (streamId) params.streamId = streamId;
   return params;
 }

@@ -129,6 +129,22 @@ describe('accepted', () => {
     expectPitch(await pitchOf(heard), 550);
   });
 
+  test("a stage's audience on CDN pull: subscribe with cdn answers alice's relay stream (her push URL's streamid), signed as on rtmp, and it plays what she sends over TRTC", async () => {
+    expect(parseTrtcPushUrl(published.pushUrl)?.streamId).toBe(published.streamId);
+    const dan = await join('dan', 2);
+    const viaCdn = await callOk(dan.client, 'subscribe', { ...session('dan', dan.sessionId), cdn: true });
+    expect(viaCdn).not.toHaveProperty('enterUrl');
+    expect(viaCdn.backend).toBe('trtc');
+    const stream = viaCdn.streams.find((x) => x.userId === 'alice')!;
+    expect(stream.url).toMatch(new RegExp(`^rtmp://127\\.0\\.0\\.1:${cloud.media!.rtmpPort}/live/${published.streamId}\\?sign=`));
+
+    const heard = path.join(tmp, 'dan-hears-alice-via-cdn.flv');
+    const player = pullAudio(stream.url, heard, 3);
+    const mic = pushTone(await localTrtc(cloud.url, published.pushUrl), 5, 660);
+    for (const r of await Promise.all([player.done, mic.done])) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expectPitch(await pitchOf(heard), 660);
+  });
+
   test('the control: an entry signed here as the function signs alice’s is accepted (so each refusal below is the change it makes)', async () => {
     await expect(localTrtc(cloud.url, entry())).resolves.toMatch(/^rtmp:\/\//);
     await expect(localTrtc(cloud.url, entry({ privileges: AUDIENCE_PRIVILEGES }), alicePlay())).resolves.toMatch(/^rtmp:\/\//);

@@ -25,14 +25,17 @@ export function trtcApp(config: JrtcConfig): TrtcApp {
 /**
  * The `room://` URL a `<live-pusher>` enters the room with: a UserSig and a PrivateMapKey binding
  * the user to this room with an anchor's privileges (send and receive) or an audience member's
- * (receive only, so TRTC itself refuses its audio), both valid for JRTC_URL_TTL_SECONDS.
+ * (receive only, so TRTC itself refuses its audio), both valid for JRTC_URL_TTL_SECONDS. An
+ * anchor's names its member's stream id as TRTC's CDN relay stream (`streamid`), so that with 旁路推流
+ * on, the audience may pull it from the CDN (subscribe's `cdn`).
  */
-export function trtcEnterUrl(config: JrtcConfig, roomKey: string, userId: string, role: Role, nowMs: number): { url: string; expiresAt: number } {
+export function trtcEnterUrl(config: JrtcConfig, roomKey: string, userId: string, role: Role, nowMs: number, streamId?: string): { url: string; expiresAt: number } {
   const app = trtcApp(config);
   const sig = { sdkAppId: app.sdkAppId, secretKey: app.secretKey, userId: trtcUserOf(userId), now: Math.floor(nowMs / 1000), expireSeconds: config.urlTtlSeconds };
   const room = { strRoomId: trtcRoomOf(roomKey) };
   const privileges = role === Role.ANCHOR ? ANCHOR_PRIVILEGES : AUDIENCE_PRIVILEGES;
-  const url = trtcPushUrl({ sdkAppId: app.sdkAppId, room, userId: sig.userId, userSig: genUserSig(sig), privateMapKey: genPrivateMapKey({ ...sig, room, privileges }) });
+  const privateMapKey = genPrivateMapKey({ ...sig, room, privileges });
+  const url = trtcPushUrl({ sdkAppId: app.sdkAppId, room, userId: sig.userId, userSig: genUserSig(sig), privateMapKey, streamId });
   return { url, expiresAt: (sig.now + sig.expireSeconds) * 1000 };
 }
 

@@ -63,11 +63,14 @@ export class RoomApi extends RoomBase {
     return (await this.subscribeReply(options)).streams;
   }
 
-  /** subscribe's whole reply: the room's `backend`, on `trtc` the pusher's `enterUrl`, on `voip` the chat to join. */
-  subscribeReply(options: { userIds?: string[] } = {}): Promise<ActionResponse<'subscribe'>> {
+  /**
+   * subscribe's whole reply: the room's `backend`, on `trtc` the pusher's `enterUrl` (or with `cdn`
+   * the anchors' CDN relay streams), on `voip` the chat to join.
+   */
+  subscribeReply(options: { userIds?: string[]; cdn?: boolean } = {}): Promise<ActionResponse<'subscribe'>> {
     check(isObject(options), 'options');
     checkOptional(options.userIds, (ids) => Array.isArray(ids) && ids.length <= Limits.pageSizeMax && ids.every(isId), 'userIds');
-    return this.call('subscribe', { userIds: options.userIds, pullDomain: this.config.pullDomain });
+    return this.call('subscribe', { userIds: options.userIds, pullDomain: this.config.pullDomain, cdn: options.cdn });
   }
 
   /** Every anchor of the room, from the server. */

@@ -58,7 +58,7 @@ export const publish: Handler<'publish'> = async (request, { caller, deps }) => 
   const reply = { streamId, member: toPublicMember(member), backend };
   const now = deps.clock.now();
   if (backend === 'trtc') {
-    const { url, expiresAt } = trtcEnterUrl(config, member.roomKey, member.userId, Role.ANCHOR, now);
+    const { url, expiresAt } = trtcEnterUrl(config, member.roomKey, member.userId, Role.ANCHOR, now, streamId);
     return { ...reply, pushUrl: url, expiresAt };
   }
   if (backend === 'voip') {

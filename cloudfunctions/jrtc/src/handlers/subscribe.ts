@@ -21,12 +21,15 @@ import type { Handler } from './types';
  * (docs/media-start.md).
  *
  * On a `trtc` room each `url` is the anchor's `room://` play URL and `enterUrl` the caller's own
- * `room://` entry (anchor or audience privileges); on a `voip` room `voip` is the chat to join.
+ * `room://` entry (anchor or audience privileges), unless `cdn` asks for the anchors' CDN relay
+ * streams (signed as on `rtmp`); on a `voip` room `voip` is the chat to join.
  */
 export const subscribe: Handler<'subscribe'> = async (request, { caller, deps }) => {
   const { config, db, clock } = deps;
   const session = await authenticate(db, caller, request, clock.now());
-  const backend = backendOf(session.presence);
+  const room = backendOf(session.presence);
+  // A trtc room's audience on CDN pull reads the anchors' relay streams as an rtmp room's.
+  const backend = room === 'trtc' && request.cdn === true ? 'rtmp' : room;
   let domain = '';
   if (backend === 'trtc') trtcApp(config);
   if (backend === 'rtmp') {
@@ -58,7 +61,7 @@ export const subscribe: Handler<'subscribe'> = async (request, { caller, deps })
     const url = backend === 'trtc' ? trtcPlayUrlOf(userId) : '';
     return { ...entry, url, urls: { rtmp: url, flv: url, hls: url }, expiresAt: now + config.urlTtlSeconds * 1000 };
   });
-  if (backend === 'rtmp') return { streams };
+  if (backend === 'rtmp') return room === 'rtmp' ? { streams } : { streams, backend: room };
   if (voip) return { streams, backend, voip };
   // The caller's own privileges: an anchor when the query found it among the anchors, else (when the
   // query was narrowed to some userIds) as its member document says.

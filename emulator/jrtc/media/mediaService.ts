@@ -158,9 +158,8 @@ export class MediaService implements EmulatorService {
   private async serveTrtc(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     expectMethod(req, 'POST');
     const body = parseBody(z.object({ enterUrl: z.string(), playUrl: z.string().optional() }).strict(), await readJson(req));
-    const deps = { trtc: this.options.auth.trtc ?? null, auth: this.options.auth, store: this.options.store, rtmpPort: this.rtmpPort, now: this.options.now };
     try {
-      sendJson(res, 200, { url: await resolveTrtc(deps, body.enterUrl, body.playUrl) });
+      sendJson(res, 200, { url: await resolveTrtc({ ...this.options, rtmpPort: this.rtmpPort }, body.enterUrl, body.playUrl) });
     } catch (err) {
       if (!(err instanceof TrtcRefusal)) throw err;
       this.log(`[media] trtc entry refused: ${err.message}`);

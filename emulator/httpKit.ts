@@ -49,9 +49,9 @@ export function sendError(res: http.ServerResponse, err: unknown, log: (line: st
   sendJson(res, CloudErrors.SYS_ERR.status, { errCode: CloudErrors.SYS_ERR.errCode, errMsg: CloudErrors.SYS_ERR.message });
 }
 
-/** Refuses any other method with 405. */
-export function expectMethod(req: http.IncomingMessage, method: string): void {
-  if (req.method !== method) throw new HttpError(405, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: `use ${method}` });
+/** Refuses any method but these with 405 (`use` the first). */
+export function expectMethod(req: http.IncomingMessage, ...methods: string[]): void {
+  if (!methods.includes(req.method ?? '')) throw new HttpError(405, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: `use ${methods[0]}` });
 }
 
 /** A percent-decoded path segment. */

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
 import { CloudErrors } from './cloudErrors';
 import { HttpError, expectMethod, sendError, sendJson } from './httpKit';
-import type { EmulatorService, HttpRoute, Registry, UpgradeRoute } from './service';
+import { type EmulatorService, type HttpRoute, type Registry, type UpgradeRoute, stderrLog } from './service';
 
 /** What the HTTP server serves. */
 export interface HttpServerOptions {
@@ -35,12 +35,11 @@ export class HttpServer implements EmulatorService {
   ];
   private readonly server: http.Server;
   private boundPort = 0;
-  private readonly log: (line: string) => void;
+  private readonly log = this.options.log ?? stderrLog;
   /** Every service's routes, known once connected (until then the cloud is starting: 503). */
   private table: { routes: HttpRoute[]; upgrades: UpgradeRoute[] } | null = null;
 
   constructor(private readonly options: HttpServerOptions) {
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     this.server.on('clientError', (_err, socket) => socket.destroy());

@@ -22,6 +22,9 @@ export interface HttpRoute {
   accepts?(req: http.IncomingMessage): boolean;
 }
 
+/** Where a service logs when its options name no `log`. */
+export const stderrLog = (line: string): void => void process.stderr.write(`${line}\n`);
+
 /** A WebSocket upgrade route on an exact path. */
 export interface UpgradeRoute {
   path: string;

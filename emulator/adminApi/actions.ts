@@ -11,7 +11,7 @@ import type { DocumentStore } from '../store/store';
 import type { MongoQuery, MongoUpdate, StoredDoc, StoreTx } from '../store/storeTypes';
 import { describeIssues } from '../wire';
 import { decodeEjson, encodeEjson, type DecodeContext } from '../database/ejson';
-import { AdminFailure, invalidParam, requestFailed } from './failures';
+import { invalidParam, requestFailed } from './failures';
 import { toProjector, toReplacement, toSort, toStoreQuery, toStoreUpdate } from '../database/translate';
 import type { RemoteTransaction, RemoteTransactions } from './adminApi';
 import { addCollectionSchema, countSchema, finishTxSchema, getSchema, insertSchema, modifySchema, removeSchema } from './wireSchemas';
@@ -71,19 +71,16 @@ async function insertDocument(body: unknown, ctx: ActionContext): Promise<Action
     if (given !== undefined && (typeof given !== 'string' || given === '')) throw requestFailed(`data[${i}]._id must be a non-empty string`);
     return { id: typeof given === 'string' ? given : newDocId(), fields };
   });
-  const duplicate = (id: string): AdminFailure => requestFailed(`E11000 duplicate key error: a document with _id ${id} already exists`);
-  const tx = txOf(req, ctx);
-  if (tx) {
-    for (const d of docs) if ((await tx.get(req.collectionName, d.id)) !== null) throw duplicate(d.id);
-    for (const d of docs) tx.put(req.collectionName, d.id, d.fields);
-  } else {
-    await ctx.store.transact(async (stx) => {
-      for (const d of docs) {
-        if ((await stx.get(req.collectionName, d.id)) !== null) throw duplicate(d.id);
-        stx.put(req.collectionName, d.id, d.fields);
+  const c = req.collectionName;
+  await inTx(txOf(req, ctx), ctx, async (tx) => {
+    // Every id is checked before anything is written (an id twice in the request is a duplicate too).
+    for (const [i, d] of docs.entries()) {
+      if (docs.findIndex((o) => o.id === d.id) < i || (await tx.get(c, d.id)) !== null) {
+        throw requestFailed(`E11000 duplicate key error: a document with _id ${d.id} already exists`);
       }
-    });
-  }
+    }
+    for (const d of docs) tx.put(c, d.id, d.fields);
+  });
   return { data: { insertedIds: docs.map((d) => d.id) } };
 }
 

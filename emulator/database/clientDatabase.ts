@@ -110,47 +110,40 @@ export class ClientDatabase {
     // The creator stays the creator, on every path that names the field.
     const paths = [update.$set, update.$inc, update.$unset].flatMap((part) => Object.keys(part ?? {}));
     if (paths.some((p) => p === '_openid' || p.startsWith('_openid.'))) throw invalid('update: _openid cannot be changed');
-    const c = call.collection;
-    return this.store.transact(async (tx) => {
-      let updated = 0;
-      for (const id of await this.targets('update', call, tx, openid)) {
-        const before = await tx.get(c, id);
-        if (!before || !(await tx.patch(c, id, update))) continue;
-        this.access.assertWritable('update', c, before, await tx.get(c, id), openid);
-        updated += 1;
-      }
-      return updated;
+    return this.eachTarget('update', call, openid, async (tx, id, before) => {
+      if (!(await tx.patch(call.collection, id, update))) return false;
+      this.access.assertWritable('update', call.collection, before, await tx.get(call.collection, id), openid);
+      return true;
     });
   }
 
   /** Removes the target's documents; answers how many. */
   async remove(call: ClientDbTarget, openid: string): Promise<number> {
     this.catalog.assertExists(call.collection);
-    const c = call.collection;
-    return this.store.transact(async (tx) => {
-      let removed = 0;
-      for (const id of await this.targets('delete', call, tx, openid)) {
-        const before = await tx.get(c, id);
-        if (!before) continue;
-        this.access.assertWritable('delete', c, before, null, openid);
-        tx.delete(c, id);
-        removed += 1;
-      }
-      return removed;
+    return this.eachTarget('delete', call, openid, async (tx, id, before) => {
+      this.access.assertWritable('delete', call.collection, before, null, openid);
+      tx.delete(call.collection, id);
+      return true;
     });
   }
 
   /**
-   * The ids an update or a delete applies to: its document, or every document its query matches.
-   * The query is judged against the rule first, whatever the data (ClientAccess.assertWriteQueryAllowed);
+   * Runs `each` in one transaction on every document an update or a delete applies to (its
+   * document, or every document its query matches), and answers how many it said it changed. The
+   * query is judged against the rule first, whatever the data (ClientAccess.assertWriteQueryAllowed);
    * each document written is then checked against the rule too.
    */
-  private async targets(kind: 'update' | 'delete', call: ClientDbTarget, tx: StoreTx, openid: string): Promise<string[]> {
+  private eachTarget(kind: 'update' | 'delete', call: ClientDbTarget, openid: string, each: (tx: StoreTx, id: string, before: StoredDoc) => Promise<boolean>): Promise<number> {
     const query = call.docId !== undefined ? { _id: call.docId } : withOpenid(call.query ?? {}, openid);
     this.access.assertWriteQueryAllowed(kind, call.collection, query, openid);
-    if (call.docId !== undefined) return (await tx.get(call.collection, call.docId)) ? [call.docId] : [];
-    const docs = await this.store.find(call.collection, query);
-    return docs.map((d) => d._id);
+    return this.store.transact(async (tx) => {
+      const ids = call.docId !== undefined ? [call.docId] : (await this.store.find(call.collection, query)).map((d) => d._id);
+      let changed = 0;
+      for (const id of ids) {
+        const before = await tx.get(call.collection, id);
+        if (before && (await each(tx, id, before))) changed += 1;
+      }
+      return changed;
+    });
   }
 }
-

@@ -8,7 +8,7 @@
  */
 import crypto from 'crypto';
 import { z } from 'zod';
-import { CloudErrors } from '../cloudErrors';
+import { badRequest } from '../httpKit';
 import { PermissionDeniedError } from '../rules/access';
 import type { ClientDatabase, ClientDbTarget } from './clientDatabase';
 import { isPlainObject } from '../store/docData';
@@ -43,14 +43,6 @@ const request = z.discriminatedUnion('action', [
   ),
 ]);
 
-/** Thrown for a request the endpoint cannot take; the server answers 400 with it. */
-export class WebApiError extends Error {
-  readonly errCode = CloudErrors.INVALID_PARAM.errCode;
-  constructor(readonly errMsg: string) {
-    super(errMsg);
-  }
-}
-
 /** The /web endpoint of one local cloud. */
 export class WebApi {
   constructor(
@@ -65,7 +57,7 @@ export class WebApi {
   /** Runs one request; `authorization` is the request's Authorization header. */
   async handle(body: unknown, authorization: string | undefined): Promise<{ requestId: string; data: unknown }> {
     const parsed = request.safeParse(body);
-    if (!parsed.success) throw new WebApiError(`invalid request: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw badRequest(`invalid request: ${describeIssues(parsed.error)}`);
     const r = parsed.data;
     const answer = (data: unknown): { requestId: string; data: unknown } => ({ requestId: crypto.randomUUID(), data });
     if (r.action === 'auth.localUserToken') return answer({ accessToken: this.tokens.issue(r.openid, 'access') });
@@ -93,7 +85,7 @@ export class WebApi {
         return { insertedIds: [await db.add(target.collection, this.data(p), openid)] };
       case 'database.modifyDocument': {
         if (p.merge === false) {
-          if (target.docId === undefined) throw new WebApiError('set needs a DOC query');
+          if (target.docId === undefined) throw badRequest('set needs a DOC query');
           const created = await db.set(target.collection, target.docId, toReplacement(this.data(p), target.docId), openid);
           return { updated: created ? 0 : 1, ...(created ? { upsert_id: target.docId } : {}) };
         }
@@ -113,16 +105,16 @@ export class WebApi {
     const condition = p.query === undefined ? {} : this.decode(p.query, 'query');
     if (p.queryType === 'DOC') {
       const id = isPlainObject(condition) ? condition._id : undefined;
-      if (typeof id !== 'string') throw new WebApiError('a DOC query needs a string _id');
+      if (typeof id !== 'string') throw badRequest('a DOC query needs a string _id');
       return { collection: p.collectionName, docId: id };
     }
     return { collection: p.collectionName, query: toStoreQuery(condition) };
   }
 
   private data(p: DbParams): Record<string, unknown> {
-    if (p.data === undefined) throw new WebApiError('data is required');
+    if (p.data === undefined) throw badRequest('data is required');
     const value = this.decode(Array.isArray(p.data) ? p.data[0] : p.data, 'data');
-    if (!isPlainObject(value)) throw new WebApiError('data must be an object');
+    if (!isPlainObject(value)) throw badRequest('data must be an object');
     return value;
   }
 }

@@ -11,12 +11,10 @@ import path from 'path';
 import type { CloudConfig, FunctionConfig } from '../cloudConfig';
 import { CloudErrors, statusOf } from '../cloudErrors';
 import { RawJson, decodeSegment, expectMethod, openidOf, parseBody, readJsonText, sendJson } from '../httpKit';
-import type { EmulatorService, HttpRoute, Registry } from '../service';
+import { type EmulatorService, type HttpRoute, type Registry, stderrLog } from '../service';
 import { callFunctionBody, type ErrorBody } from '../wire';
 import { describeError } from './describeError';
 import { InstancePool, type PoolOutcome } from './instancePool';
-
-export { describeError } from './describeError';
 
 /** Who calls, as the platform would vouch for it. */
 export interface CallerInfo {
@@ -149,7 +147,7 @@ export class FunctionsHost implements EmulatorService {
   /** POST /v1/functions/:name — a client's callFunction (`x-wx-openid` names the caller). */
   readonly routes: readonly HttpRoute[] = [{ path: /^\/v1\/functions\/([^/]+)$/, handle: (req, res, url) => this.serveCall(req, res, url) }];
   private readonly pools = new Map<string, { config: FunctionConfig; pool: InstancePool }>();
-  private readonly log: (line: string) => void;
+  private readonly log = this.options.log ?? stderrLog;
   /** Set by connect(): the cloud's URL and the env other services give functions. */
   private cloudUrl = '';
   private contributedEnv: Record<string, string> = {};
@@ -157,7 +155,6 @@ export class FunctionsHost implements EmulatorService {
   constructor(private readonly options: FunctionsHostOptions) {
     if (options.maxInstances !== undefined) assertFunctionInstances(options.maxInstances);
     if (options.maxStarting !== undefined) assertFunctionInstances(options.maxStarting, 'functionStarts');
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
   /** The most instances of one function that run at once (events beyond it queue). */

@@ -15,7 +15,7 @@ import { EmulatorClock } from '../timers/clock';
 import { loadCloudConfig } from '../cloudConfig';
 import { wxServerSdkEnv } from '../adminApi/sdkEnv';
 import { FunctionsHost, assertFunctionInstances } from '../functions/functionsHost';
-import { mediaAuthFromEnv } from './media/authConfig';
+import { mediaAuthFromEnv } from './media/verifyUrl';
 import { MediaService } from './media/mediaService';
 import { RealtimeGateway } from '../realtime/gateway';
 import { RuleEngine } from '../rules/rules';

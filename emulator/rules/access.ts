@@ -98,9 +98,8 @@ export class ClientAccess {
    * first, so a malformed set throws and leaves the rules in force unchanged.
    */
   replaceRules(rules: RuleSet): void {
-    const engine = new RuleEngine(rules);
+    this.engine = new RuleEngine(rules);
     this.rules = rules;
-    this.engine = engine;
   }
 
   /** Throws unless the collection can be queried at all: it has rules (unknown ones are denied) and its read rule is not plain `false`. */

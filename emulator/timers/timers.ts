@@ -9,7 +9,7 @@ import type { TimerTriggerConfig } from '../cloudConfig';
 import type { FunctionsHost, InvokeResult } from '../functions/functionsHost';
 import { HttpError, decodeSegment, expectMethod, readJson, sendJson } from '../httpKit';
 import { CloudErrors, statusOf } from '../cloudErrors';
-import type { EmulatorService, HttpRoute } from '../service';
+import { type EmulatorService, type HttpRoute, stderrLog } from '../service';
 
 /** Options of the timer service. */
 export interface TimerServiceOptions {
@@ -73,11 +73,9 @@ export class TimerService implements EmulatorService {
   private readonly scheduled = new Map<string, Scheduled>();
   private unsubscribeClock: (() => void) | null = null;
   private running = false;
-  private readonly log: (line: string) => void;
+  private readonly log = this.options.log ?? stderrLog;
 
-  constructor(private readonly options: TimerServiceOptions) {
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
-  }
+  constructor(private readonly options: TimerServiceOptions) {}
 
   /** Validates every cron (a bad one rejects); scheduling waits for connect(), when every service is wired. */
   async start(): Promise<void> {

@@ -21,7 +21,7 @@ import { Collections, ErrorCode, Role, memberIdOf, memberSchema } from '../../..
 import { signPullUrls } from '../../../shared/signers';
 import { CloudErrors } from '../../cloudErrors';
 import type { FunctionsHost } from '../../functions/functionsHost';
-import { readJson, sendJson } from '../../httpKit';
+import { HttpError, expectMethod, readJson, sendJson } from '../../httpKit';
 import type { EmulatorService, HttpRoute, Registry } from '../../service';
 import type { MediaService } from '../media/mediaService';
 import type { DocumentStore } from '../../store/store';
@@ -73,8 +73,6 @@ export const CONSOLE_PULL_ROUTE = '/v1/admin/console/pull';
 export const consolePullBody = z
   .object({ roomKey: z.string().min(1).max(300), userId: z.string().min(1).max(128) })
   .strict();
-/** The body of a console pull request. */
-export type ConsolePullBody = z.infer<typeof consolePullBody>;
 
 /** A successful pull answer. */
 export interface ConsolePullReply {
@@ -121,6 +119,8 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const LOOPBACK_ONLY = 'the console answers only on 127.0.0.1 or localhost';
+
 /** True when `req` is addressed to this machine by a loopback name. */
 function addressedToLoopback(req: http.IncomingMessage): boolean {
   const host = req.headers.host ?? '';
@@ -136,7 +136,7 @@ export class RoomConsole implements EmulatorService {
     {
       path: '/',
       handle: (req, res) => {
-        if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'use GET' });
+        expectMethod(req, 'GET', 'HEAD');
         res.writeHead(302, { location: CONSOLE_PATH, 'content-length': 0 });
         res.end();
       },
@@ -145,17 +145,16 @@ export class RoomConsole implements EmulatorService {
     {
       path: CONSOLE_CALLS_ROUTE,
       handle: async (req, res) => {
-        if (!addressedToLoopback(req)) return sendJson(res, 403, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'the console answers only on 127.0.0.1 or localhost' });
-        if (req.method !== 'GET') return sendJson(res, 405, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'use GET' });
+        if (!addressedToLoopback(req)) throw new HttpError(403, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: LOOPBACK_ONLY });
+        expectMethod(req, 'GET');
         sendJson(res, 200, { calls: await recentCalls(this.options.store) });
       },
     },
     {
       path: CONSOLE_PULL_ROUTE,
       handle: async (req, res) => {
-        if (req.method !== 'POST') return sendJson(res, 405, { errCode: CloudErrors.INVALID_PARAM.errCode, errMsg: 'use POST' });
-        const [status, body] = await this.pull(req, await readJson(req));
-        sendJson(res, status, body);
+        expectMethod(req, 'POST');
+        sendJson(res, ...(await this.pull(req, await readJson(req))));
       },
     },
   ];
@@ -180,7 +179,7 @@ export class RoomConsole implements EmulatorService {
    * any other path under /console answers 404.
    */
   serve(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
-    if (!addressedToLoopback(req)) return sendText(res, 403, 'the console answers only on 127.0.0.1 or localhost\n');
+    if (!addressedToLoopback(req)) return sendText(res, 403, `${LOOPBACK_ONLY}\n`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'use GET\n');
     const name = pathname.slice(CONSOLE_PATH.length).replace(/^\/+/, '');
     const asset = Object.prototype.hasOwnProperty.call(ASSETS, name) ? ASSETS[name] : undefined;
@@ -207,7 +206,7 @@ export class RoomConsole implements EmulatorService {
    * the room, 409 when it is not a publishing anchor, 503 when the function has no pull signing config.
    */
   async pull(req: http.IncomingMessage, body: unknown): Promise<[number, ConsolePullReply | ConsoleErrorBody]> {
-    if (!addressedToLoopback(req)) return fail(403, ErrorCode.POLICY_DENIED, 'the console answers only on 127.0.0.1 or localhost');
+    if (!addressedToLoopback(req)) return fail(403, ErrorCode.POLICY_DENIED, LOOPBACK_ONLY);
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') return fail(415, ErrorCode.BAD_REQUEST, 'send the body as application/json');
     const parsed = consolePullBody.safeParse(body);

@@ -87,23 +87,15 @@ export function installGate(context: NmsContext, decide: Decide, log: (line: str
   const patchBroadcast = (b: NmsBroadcast & Patched): void => {
     if (b[PATCHED]) return;
     b[PATCHED] = true;
-    const postPublish = b.postPublish;
-    const postPlay = b.postPlay;
     // Only reachable through the wrappers below, which have already checked the request.
     b.verifyAuth = () => true;
-    b.postPublish = (session) => {
-      const why = decide('publish', session);
-      if (why !== null) return refuse('publish', session, why);
-      const err = postPublish(session);
-      // e.g. "already has a publisher": NMS would only half-close this one.
-      return err === null ? null : refuse('publish', session, err);
+    // A refusal of NMS's own (e.g. "already has a publisher") is ours to carry out: NMS would only half-close the session.
+    const gated = (action: 'publish' | 'play', post: NmsBroadcast['postPlay']): NmsBroadcast['postPlay'] => (session) => {
+      const why = decide(action, session) ?? post(session);
+      return why === null ? null : refuse(action, session, why);
     };
-    b.postPlay = (session) => {
-      const why = decide('play', session);
-      if (why !== null) return refuse('play', session, why);
-      const err = postPlay(session);
-      return err === null ? null : refuse('play', session, err);
-    };
+    b.postPublish = gated('publish', b.postPublish);
+    b.postPlay = gated('play', b.postPlay);
   };
 
   const gatePackets = (session: NmsSession): void => {

@@ -16,10 +16,9 @@ import type http from 'http';
 import type { Socket } from 'net';
 import { z } from 'zod';
 import { expectMethod, parseBody, readJson, sendJson } from '../../httpKit';
-import type { HttpRoute } from '../../service';
+import { type EmulatorService, type HttpRoute, stderrLog } from '../../service';
 import { TRTC_PATH, TrtcRefusal, resolveTrtc } from './trtcLocal';
 import type { MediaProvider } from '../../../shared/signers';
-import type { EmulatorService } from '../../service';
 import type { DocumentStore } from '../../store/store';
 import { installGate, unguessableSecret, type Gate } from './gate';
 import { loadNms, type NmsConfig, type NmsInstance, type NmsSession } from './nmsTypes';
@@ -58,11 +57,9 @@ export class MediaService implements EmulatorService {
   private gate: Gate | null = null;
   private index: PublishingIndex | null = null;
   private ports: { rtmp: number; http: number } | null = null;
-  private readonly log: (line: string) => void;
+  private readonly log = this.options.log ?? stderrLog;
 
-  constructor(private readonly options: MediaServiceOptions) {
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
-  }
+  constructor(private readonly options: MediaServiceOptions) {}
 
   /** The RTMP port it listens on (after start). */
   get rtmpPort(): number {
@@ -158,9 +155,8 @@ export class MediaService implements EmulatorService {
   private async serveTrtc(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     expectMethod(req, 'POST');
     const body = parseBody(z.object({ enterUrl: z.string(), playUrl: z.string().optional() }).strict(), await readJson(req));
-    const deps = { trtc: this.options.auth.trtc ?? null, auth: this.options.auth, store: this.options.store, rtmpPort: this.rtmpPort, now: this.options.now };
     try {
-      sendJson(res, 200, { url: await resolveTrtc(deps, body.enterUrl, body.playUrl) });
+      sendJson(res, 200, { url: await resolveTrtc({ ...this.options, rtmpPort: this.rtmpPort }, body.enterUrl, body.playUrl) });
     } catch (err) {
       if (!(err instanceof TrtcRefusal)) throw err;
       this.log(`[media] trtc entry refused: ${err.message}`);

@@ -16,21 +16,13 @@ export interface NmsConfig {
   auth: { play: boolean; publish: boolean; secret: string };
 }
 
-/** The Rtmp protocol object of an RTMP session (src/protocol/rtmp.js): the parser calls these by property. */
-export interface NmsRtmpProtocol {
-  onPacketCallback: (packet: unknown) => void;
-}
-
-/** The Flv protocol object of an FLV session (src/protocol/flv.js). */
-export interface NmsFlvProtocol {
+/** The Rtmp or Flv protocol object of a session (src/protocol/{rtmp,flv}.js): the parser calls it by property. */
+export interface NmsProtocol {
   onPacketCallback: ((packet: unknown) => void) | undefined;
 }
 
-/** A session (src/session/base_session.js and its RTMP / FLV subclasses). */
+/** A session (src/session/base_session.js and its RTMP / FLV subclasses), the fields we read. */
 export interface NmsSession {
-  id: string;
-  /** "address:port"; "" for sessions NMS creates itself (record, relay). */
-  ip: string;
   isPublisher: boolean;
   protocol: string;
   streamApp: string;
@@ -42,12 +34,11 @@ export interface NmsSession {
   broadcast: NmsBroadcast;
   /** RTMP sessions only. */
   socket?: Socket;
-  rtmp?: NmsRtmpProtocol;
+  rtmp?: NmsProtocol;
   /** FLV sessions only: the HTTP response, or a ws WebSocket for WS-FLV. */
   res?: ServerResponse | { close(code?: number, reason?: string): void };
   req?: IncomingMessage;
-  flv?: NmsFlvProtocol;
-  close(): void;
+  flv?: NmsProtocol;
 }
 
 /** One stream path's fan-out (src/server/broadcast_server.js); its methods are instance properties. */
@@ -77,7 +68,6 @@ export interface NmsInstance {
 
 /** NMS's logger singleton (src/core/logger.js): every level ends in `log(message, level)`. */
 export interface NmsLogger {
-  level: string;
   log: (message: string, level?: string) => void;
 }
 

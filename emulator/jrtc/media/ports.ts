@@ -2,6 +2,7 @@
  * Port choice for the media server. node-media-server 4.4.3 cannot listen on port 0 and calls
  * process.exit(1) when its port is taken, so ports are chosen and checked here before it starts.
  */
+import { once } from 'events';
 import net from 'net';
 
 /** The address the media server binds: network traffic stays on this machine. */
@@ -20,17 +21,14 @@ export class MediaPortError extends Error {
 }
 
 /** Binds `port` (0 = any) on MEDIA_HOST, then releases it; resolves the bound port. */
-function probe(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ port, host: MEDIA_HOST, exclusive: true }, () => {
-      const address = server.address();
-      const bound = typeof address === 'object' && address !== null ? address.port : port;
-      server.close(() => resolve(bound));
-    });
-  });
+async function probe(port: number): Promise<number> {
+  const server = net.createServer();
+  server.unref();
+  server.listen({ port, host: MEDIA_HOST, exclusive: true });
+  await once(server, 'listening');
+  const bound = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return bound;
 }
 
 /**
@@ -59,24 +57,13 @@ export async function choosePort(requested: number, what: string, avoid: readonl
  * Waits for `server` (already told to listen) to listen, replacing whatever 'error' listeners it has
  * — node-media-server's would exit the process — with a rejection naming the port.
  */
-export function whenListening(server: net.Server, port: number, what: string): Promise<void> {
+export async function whenListening(server: net.Server, port: number, what: string): Promise<void> {
   server.removeAllListeners('error');
-  return new Promise((resolve, reject) => {
-    if (server.listening) {
-      resolve();
-      return;
-    }
-    const onError = (err: NodeJS.ErrnoException): void => {
-      server.off('listening', onListening);
-      reject(new MediaPortError(port, what, err.code ?? err.message));
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      // A later error on a listening server (rare) is logged by the owner, never a process exit.
-      server.on('error', () => undefined);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-  });
+  try {
+    if (!server.listening) await once(server, 'listening');
+  } catch (err) {
+    throw new MediaPortError(port, what, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
+  // A later error on a listening server (rare) is logged by the owner, never a process exit.
+  server.on('error', () => undefined);
 }

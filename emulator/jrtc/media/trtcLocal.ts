@@ -15,7 +15,6 @@ import { Collections } from '../../../shared';
 import { signPullUrls, signPushUrl } from '../../../shared/signers';
 import { TrtcPrivilege, trtcRoomOf, trtcUserOf, verifyTrtcSig } from '../../../shared/signers/trtc';
 import { parseTrtcPushUrl } from '../../../shared/signers/trtcUrl';
-import type { TrtcApp } from '../../../shared/functionConfig';
 import type { DocumentStore } from '../../store/store';
 import { MEDIA_HOST } from './ports';
 import type { MediaAuthConfig } from './verifyUrl';
@@ -32,7 +31,6 @@ export class TrtcRefusal extends Error {
 
 /** What the stand-in checks and signs with. */
 export interface TrtcLocalDeps {
-  trtc: TrtcApp | null;
   auth: MediaAuthConfig;
   store: DocumentStore;
   rtmpPort: number;
@@ -56,14 +54,16 @@ async function memberOf(store: DocumentStore, room: string, user: string): Promi
 
 /** The RTMP URL for `enterUrl`'s user: its own push URL, or the play URL of `playUrl`'s user in the same room. */
 export async function resolveTrtc(deps: TrtcLocalDeps, enterUrl: string, playUrl?: string): Promise<string> {
-  if (!deps.trtc) throw new TrtcRefusal(-100018, 'this local cloud has no TRTC application (JRTC_TRTC_SDKAPPID)');
+  const { auth } = deps;
+  const trtc = auth.trtc;
+  if (!trtc) throw new TrtcRefusal(-100018, 'this local cloud has no TRTC application (JRTC_TRTC_SDKAPPID)');
   const entry = parseTrtcPushUrl(enterUrl);
   if (!entry || !('strRoomId' in entry.room)) throw new TrtcRefusal(-100018, 'not a room:// push URL with a strroomid');
   const nowSeconds = Math.floor(deps.now() / 1000);
-  if (entry.sdkAppId !== deps.trtc.sdkAppId) throw new TrtcRefusal(-100018, `sdkappid ${entry.sdkAppId} is not this application's`);
-  const sig = verifyTrtcSig(entry.userSig, deps.trtc, nowSeconds);
+  if (entry.sdkAppId !== trtc.sdkAppId) throw new TrtcRefusal(-100018, `sdkappid ${entry.sdkAppId} is not this application's`);
+  const sig = verifyTrtcSig(entry.userSig, trtc, nowSeconds);
   if (!sig || sig.map || sig.userId !== entry.userId) throw new TrtcRefusal(-100018, 'userSig check failed (key, expiry or identifier)');
-  const map = entry.privateMapKey ? verifyTrtcSig(entry.privateMapKey, deps.trtc, nowSeconds) : null;
+  const map = entry.privateMapKey ? verifyTrtcSig(entry.privateMapKey, trtc, nowSeconds) : null;
   const room = entry.room.strRoomId;
   if (!map?.map || map.userId !== entry.userId || map.map.strRoomId !== room) throw new TrtcRefusal(-100006, 'privateMapKey check failed (key, expiry, user or room)');
   const needs = playUrl === undefined ? TrtcPrivilege.SEND_AUDIO : TrtcPrivilege.RECEIVE_AUDIO;
@@ -80,7 +80,6 @@ export async function resolveTrtc(deps: TrtcLocalDeps, enterUrl: string, playUrl
   const member = await memberOf(deps.store, room, target);
   const streamId = (member?.stream as { streamId?: unknown } | undefined)?.streamId;
   if (typeof streamId !== 'string') throw new TrtcRefusal(-100006, `${target} is not in room ${room}`);
-  const { auth } = deps;
   const base = { provider: auth.provider, domain: `${MEDIA_HOST}:${deps.rtmpPort}`, app: auth.app, stream: streamId, expireAt: nowSeconds + 600 };
   return playUrl === undefined ? signPushUrl({ ...base, key: auth.pushKey }) : signPullUrls({ ...base, key: auth.pullKey, scheme: 'http' }).rtmp;
 }

@@ -1,13 +1,14 @@
 /**
  * Checks a media request's signed URL the way the configured provider's server would, with our own
  * verifiers (shared/signers), never node-media-server's (which lets everyone in when its secret is
- * empty and only knows its own format).
+ * empty and only knows its own format), with the keys the jrtc function signs with (mediaAuthFromEnv).
  */
 import { constantTimeEqual } from '../../../shared/constantTime';
 import { verifyNmsSign, verifyTencentTxSecret } from '../../../shared/signers';
 import type { MediaProvider } from '../../../shared/signers';
-import type { TrtcApp } from '../../../shared/functionConfig';
+import { loadConfig, type TrtcApp } from '../../../shared/functionConfig';
 import { md5Hex } from '../../../shared/signers/input';
+import { ErrorCode, ProtocolError } from '../../../shared';
 
 /** What the media server verifies with: the jrtc function's provider, keys and app. */
 export interface MediaAuthConfig {
@@ -20,6 +21,22 @@ export interface MediaAuthConfig {
   app: string;
   /** The TRTC application `room://` entries are checked with (trtcLocal.ts; JRTC_TRTC_*), or null. */
   trtc?: TrtcApp | null;
+}
+
+/**
+ * Provider, keys and app exactly as the jrtc function resolves them from `env` (its cloudbaserc.json
+ * envVariables under the local overrides), so the server checks what the function signs. Throws
+ * ProtocolError CONFIG_ERROR for an invalid config or an empty key: a media server that cannot
+ * verify must not start (it would have to let everyone in).
+ */
+export function mediaAuthFromEnv(env: Readonly<Record<string, string | undefined>>): MediaAuthConfig {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw loaded.error;
+  const { mediaProvider, pushKey, pullKey, mediaApp, trtc } = loaded.config;
+  if (!pushKey || !pullKey) {
+    throw new ProtocolError(ErrorCode.CONFIG_ERROR, 'media server: set JRTC_PUSH_KEY (and optionally JRTC_PULL_KEY) to verify URLs');
+  }
+  return { provider: mediaProvider, pushKey, pullKey, app: mediaApp, trtc };
 }
 
 /** One publish or play request, as the media server received it. */

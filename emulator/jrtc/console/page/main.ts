@@ -53,22 +53,13 @@ const socket = new ConsoleDatabase(location.origin, CONSOLE_OPENID, (state: Watc
 });
 
 let rooms: ConsoleRoom[] = [];
-let selected: string | null = roomFromHash();
+// The room in the address (#room=<roomKey>, as select() writes it), if any.
+let selected: string | null = new URLSearchParams(location.hash.slice(1)).get('room') || null;
 let members: ConsoleMember[] = [];
 let memberQuery: LiveQuery | null = null;
 let roomError: string | null = null;
 let audioContext: AudioContext | null = null;
 const listening = new Map<string, Listening>();
-
-function roomFromHash(): string | null {
-  const m = /^#room=(.+)$/.exec(location.hash);
-  if (!m) return null;
-  try {
-    return decodeURIComponent(m[1]);
-  } catch {
-    return null;
-  }
-}
 
 function render(): void {
   renderRooms(roomList, rooms, selected, select);

@@ -18,8 +18,8 @@ export class TrtcEntryError extends Error {
  */
 export async function localTrtc(cloudUrl: string, enterUrl: string, playUrl?: string): Promise<string> {
   const res = await fetch(`${cloudUrl}${TRTC_PATH}`, { method: 'POST', body: JSON.stringify(playUrl === undefined ? { enterUrl } : { enterUrl, playUrl }) });
-  const body = (await res.json()) as { url?: string; code?: number; message?: string };
-  if (res.status === 403) throw new TrtcEntryError(body.code ?? 0, body.message ?? '');
+  const body = (await res.json()) as { url?: string; errCode?: number; errMsg?: string };
+  if (res.status === 403) throw new TrtcEntryError(body.errCode ?? 0, body.errMsg ?? '');
   if (!res.ok || typeof body.url !== 'string') throw new Error(`${TRTC_PATH}: HTTP ${res.status} ${JSON.stringify(body)}`);
   return body.url;
 }

@@ -17,7 +17,7 @@ import type { Socket } from 'net';
 import { z } from 'zod';
 import { expectMethod, parseBody, readJson, sendJson } from '../../httpKit';
 import { type EmulatorService, type HttpRoute, stderrLog } from '../../service';
-import { TRTC_PATH, TrtcRefusal, resolveTrtc } from './trtcLocal';
+import { TRTC_PATH, resolveTrtc } from './trtcLocal';
 import type { MediaProvider } from '../../../shared/signers';
 import type { DocumentStore } from '../../store/store';
 import { installGate, unguessableSecret, type Gate } from './gate';
@@ -151,17 +151,11 @@ export class MediaService implements EmulatorService {
     };
   }
 
-  /** POST {enterUrl, playUrl?} → 200 {url} (RTMP), or 403 {code, message} as TRTC refuses the entry (trtcLocal.ts). */
+  /** POST {enterUrl, playUrl?} → 200 {url} (RTMP), or 403 {errCode, errMsg} as TRTC refuses the entry (trtcLocal.ts). */
   private async serveTrtc(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     expectMethod(req, 'POST');
     const body = parseBody(z.object({ enterUrl: z.string(), playUrl: z.string().optional() }).strict(), await readJson(req));
-    try {
-      sendJson(res, 200, { url: await resolveTrtc({ ...this.options, rtmpPort: this.rtmpPort }, body.enterUrl, body.playUrl) });
-    } catch (err) {
-      if (!(err instanceof TrtcRefusal)) throw err;
-      this.log(`[media] trtc entry refused: ${err.message}`);
-      sendJson(res, 403, { code: err.code, message: err.message });
-    }
+    sendJson(res, 200, { url: await resolveTrtc({ ...this.options, rtmpPort: this.rtmpPort }, body.enterUrl, body.playUrl) });
   }
 
   private requirePorts(): { rtmp: number; http: number } {

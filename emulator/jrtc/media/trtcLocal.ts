@@ -15,27 +15,19 @@ import { Collections } from '../../../shared';
 import { signPullUrls, signPushUrl } from '../../../shared/signers';
 import { TrtcPrivilege, trtcRoomOf, trtcUserOf, verifyTrtcSig } from '../../../shared/signers/trtc';
 import { parseTrtcPushUrl } from '../../../shared/signers/trtcUrl';
+import { HttpError } from '../../httpKit';
 import type { DocumentStore } from '../../store/store';
 import { MEDIA_HOST } from './ports';
-import type { MediaAuthConfig } from './verifyUrl';
+import type { MediaServiceOptions } from './mediaService';
 
 /** POST {enterUrl, playUrl?}: the RTMP URL to push with (no playUrl) or to play `playUrl`'s user with. */
 export const TRTC_PATH = '/v1/media/trtc';
 
-/** A refusal as TRTC reports it on entry. */
-export class TrtcRefusal extends Error {
-  constructor(readonly code: number, message: string) {
-    super(message);
-  }
-}
+/** A refusal as TRTC reports it on entry: HTTP 403, TRTC's code as the errCode. */
+const refused = (code: number, why: string): HttpError => new HttpError(403, { errCode: code, errMsg: why });
 
-/** What the stand-in checks and signs with. */
-export interface TrtcLocalDeps {
-  auth: MediaAuthConfig;
-  store: DocumentStore;
-  rtmpPort: number;
-  now: () => number;
-}
+/** What the stand-in checks and signs with: the media service's keys, room state and clock, and its RTMP port. */
+export type TrtcLocalDeps = Pick<MediaServiceOptions, 'auth' | 'store' | 'now'> & { rtmpPort: number };
 
 /** The member a TRTC room and user name stand for (names that did not fit TRTC's are digests: trtc.ts). */
 async function memberOf(store: DocumentStore, room: string, user: string): Promise<Record<string, unknown> | undefined> {
@@ -56,30 +48,30 @@ async function memberOf(store: DocumentStore, room: string, user: string): Promi
 export async function resolveTrtc(deps: TrtcLocalDeps, enterUrl: string, playUrl?: string): Promise<string> {
   const { auth } = deps;
   const trtc = auth.trtc;
-  if (!trtc) throw new TrtcRefusal(-100018, 'this local cloud has no TRTC application (JRTC_TRTC_SDKAPPID)');
+  if (!trtc) throw refused(-100018, 'this local cloud has no TRTC application (JRTC_TRTC_SDKAPPID)');
   const entry = parseTrtcPushUrl(enterUrl);
-  if (!entry || !('strRoomId' in entry.room)) throw new TrtcRefusal(-100018, 'not a room:// push URL with a strroomid');
+  if (!entry || !('strRoomId' in entry.room)) throw refused(-100018, 'not a room:// push URL with a strroomid');
   const nowSeconds = Math.floor(deps.now() / 1000);
-  if (entry.sdkAppId !== trtc.sdkAppId) throw new TrtcRefusal(-100018, `sdkappid ${entry.sdkAppId} is not this application's`);
+  if (entry.sdkAppId !== trtc.sdkAppId) throw refused(-100018, `sdkappid ${entry.sdkAppId} is not this application's`);
   const sig = verifyTrtcSig(entry.userSig, trtc, nowSeconds);
-  if (!sig || sig.map || sig.userId !== entry.userId) throw new TrtcRefusal(-100018, 'userSig check failed (key, expiry or identifier)');
+  if (!sig || sig.map || sig.userId !== entry.userId) throw refused(-100018, 'userSig check failed (key, expiry or identifier)');
   const map = entry.privateMapKey ? verifyTrtcSig(entry.privateMapKey, trtc, nowSeconds) : null;
   const room = entry.room.strRoomId;
-  if (!map?.map || map.userId !== entry.userId || map.map.strRoomId !== room) throw new TrtcRefusal(-100006, 'privateMapKey check failed (key, expiry, user or room)');
+  if (!map?.map || map.userId !== entry.userId || map.map.strRoomId !== room) throw refused(-100006, 'privateMapKey check failed (key, expiry, user or room)');
   const needs = playUrl === undefined ? TrtcPrivilege.SEND_AUDIO : TrtcPrivilege.RECEIVE_AUDIO;
   if ((map.map.privileges & (needs | TrtcPrivilege.ENTER_ROOM)) !== (needs | TrtcPrivilege.ENTER_ROOM)) {
-    throw new TrtcRefusal(-100006, `privateMapKey lacks the privilege to ${playUrl === undefined ? 'send' : 'receive'} audio`);
+    throw refused(-100006, `privateMapKey lacks the privilege to ${playUrl === undefined ? 'send' : 'receive'} audio`);
   }
   let target = entry.userId;
   if (playUrl !== undefined) {
     const prefix = 'room://cloud.tencent.com/rtc?';
     const user = playUrl.startsWith(prefix) ? new URLSearchParams(playUrl.slice(prefix.length)).get('userid') : null;
-    if (!user) throw new TrtcRefusal(-100018, 'not a room:// play URL');
+    if (!user) throw refused(-100018, 'not a room:// play URL');
     target = user;
   }
   const member = await memberOf(deps.store, room, target);
   const streamId = (member?.stream as { streamId?: unknown } | undefined)?.streamId;
-  if (typeof streamId !== 'string') throw new TrtcRefusal(-100006, `${target} is not in room ${room}`);
+  if (typeof streamId !== 'string') throw refused(-100006, `${target} is not in room ${room}`);
   const base = { provider: auth.provider, domain: `${MEDIA_HOST}:${deps.rtmpPort}`, app: auth.app, stream: streamId, expireAt: nowSeconds + 600 };
   return playUrl === undefined ? signPushUrl({ ...base, key: auth.pushKey }) : signPullUrls({ ...base, key: auth.pullKey, scheme: 'http' }).rtmp;
 }

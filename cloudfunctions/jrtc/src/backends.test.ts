@@ -4,7 +4,7 @@
  * deployment's TRTC key and carrying each role's privileges; `voip` rooms cap their stage at ten.
  * (VoIP signing needs the platform: tests/sdk/voip.test.ts runs it on the local cloud.)
  */
-import { ErrorCode } from '../../../shared';
+import { Collections, ErrorCode } from '../../../shared';
 import { ANCHOR_PRIVILEGES, AUDIENCE_PRIVILEGES, verifyTrtcSig } from '../../../shared/signers/trtc';
 import { parseTrtcPushUrl, trtcPlayUrl } from '../../../shared/signers/trtcUrl';
 import { codeOf, createTestCloud, joinPayload, onlyRoomDoc } from '../../../tests/helpers/coreTestkit';
@@ -87,6 +87,16 @@ test('a voip room takes ten on its stage, as a WeChat VoIP chat does', async () 
   for (let i = 1; i < 10; i++) await join(`user-${i}`, 1);
   const eleventh = await cloud.call('openid-late', 'joinRoom', joinPayload(cloud, 'room-1', 'late', 1));
   expect(codeOf(eleventh)).toBe(ErrorCode.STAGE_FULL);
+});
+
+test('a voip join the platform will not sign publishes nothing', async () => {
+  // The core test kit's VoipSigner refuses (no platform here), as getVoIPSign may refuse on a real env.
+  cloud = await createTestCloud();
+  const alice = await join('alice', 1, 'voip');
+  const reply = await cloud.call('openid-alice', 'publish', alice.session);
+  expect(codeOf(reply)).toBe(ErrorCode.INTERNAL);
+  const members = (await cloud.snapshot())[Collections.members];
+  expect(members.map((m) => [m.userId, (m.stream as { publishing: boolean }).publishing])).toEqual([['alice', false]]);
 });
 
 test('an unknown backend is refused before anything happens', async () => {

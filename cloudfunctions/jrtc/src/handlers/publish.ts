@@ -62,7 +62,11 @@ export const publish: Handler<'publish'> = async (request, { caller, deps }) => 
     return { ...reply, pushUrl: url, expiresAt };
   }
   if (backend === 'voip') {
-    const voip = await voipJoin(deps, member.roomKey);
+    const voip = await voipJoin(deps, member.roomKey).catch(async (err: unknown) => {
+      // Nobody hears an anchor outside the chat: a join the platform would not sign publishes nothing.
+      await setPublishing(deps, caller, request, false).catch(() => undefined);
+      throw err;
+    });
     return { ...reply, pushUrl: '', expiresAt: now + config.urlTtlSeconds * 1000, voip };
   }
   const input = streamSignInput(config, 'push', domain, streamId, now);

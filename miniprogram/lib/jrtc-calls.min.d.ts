@@ -246,7 +246,8 @@ export declare class VoipChat extends TypedEmitter<VoipEvents> {
     /**
      * Joins the chat: as an anchor with the microphone open (the room then says you publish), as a
      * listener muted. Resolves with the members in it; rejects with WeChat's errCode in `details`
-     * (-1 already in a chat, -2 the microphone is busy) or INVALID_STATE on a room not on `voip`.
+     * (-2 the microphone is busy, -1000 refused) or INVALID_STATE on a room not on `voip`. A phone still
+     * in another chat (-1) leaves it and joins this one.
      */
     join(): Promise<string[]>;
     /** Opens or closes your microphone in the chat. */

@@ -135,6 +135,16 @@ test('a listener joins muted: it never counts as speaking', async () => {
   await listener.client.leaveRoom();
 });
 
+test('a phone still in a chat (a page closed without leaving it) leaves that one and joins the room\'s', async () => {
+  const host = phone('host2');
+  const room = await host.client.joinRoom({ ...joinParams('voip-again', 'host2', 1), backend: 'voip' });
+  await new VoipChat(room, host.wx).join();
+  // A second page of the same phone: WeChat answers -1 (already in a chat) to its join.
+  await expect(new Promise((resolve, reject) => host.voip.joinVoIPChat({ groupId: 'x', nonceStr: 'n', timeStamp: 1, signature: 's', success: resolve, fail: reject }))).rejects.toMatchObject({ errCode: -1 });
+  expect(await new VoipChat(room, host.wx).join()).toEqual(['host2']);
+  await host.client.leaveRoom();
+});
+
 test('a room not on voip: joining its chat is refused before WeChat is asked', async () => {
   const solo = phone('solo');
   const room = await solo.client.joinRoom(joinParams('rtmp-room', 'solo', 1));

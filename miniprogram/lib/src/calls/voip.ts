@@ -77,7 +77,8 @@ export class VoipChat extends TypedEmitter<VoipEvents> {
   /**
    * Joins the chat: as an anchor with the microphone open (the room then says you publish), as a
    * listener muted. Resolves with the members in it; rejects with WeChat's errCode in `details`
-   * (-1 already in a chat, -2 the microphone is busy) or INVALID_STATE on a room not on `voip`.
+   * (-2 the microphone is busy, -1000 refused) or INVALID_STATE on a room not on `voip`. A phone still
+   * in another chat (-1) leaves it and joins this one.
    */
   async join(): Promise<string[]> {
     const anchor = this.room.role === 1;
@@ -88,9 +89,14 @@ export class VoipChat extends TypedEmitter<VoipEvents> {
     this.muted = !anchor;
     if (!this.stops.length) this.listen();
     const p = this.platform;
-    const res = await wxCall<Result & { openIdList: string[] }>((o) =>
-      p.joinVoIPChat({ ...o, roomType: 'voice', groupId: v.groupId, nonceStr: v.nonceStr, timeStamp: v.timeStamp, signature: v.signature, muteConfig: { muteMicrophone: this.muted } }),
-    );
+    const join = (): Promise<Result & { openIdList: string[] }> =>
+      wxCall((o) => p.joinVoIPChat({ ...o, roomType: 'voice', groupId: v.groupId, nonceStr: v.nonceStr, timeStamp: v.timeStamp, signature: v.signature, muteConfig: { muteMicrophone: this.muted } }));
+    const res = await join().catch(async (err: JRTCError) => {
+      // -1: this phone is still in a chat (a page closed without leaving it): leave that one, join once more.
+      if ((err.details as Result).errCode !== -1) throw err;
+      await wxCall((o) => p.exitVoIPChat(o)).catch(() => undefined);
+      return join();
+    });
     this.joined = true;
     await this.setMembers(res.openIdList);
     return this.userIds;

@@ -5,47 +5,21 @@
  * (ffmpeg is each phone's microphone, a tone of its own pitch, and each page's player), and a
  * hang-up reaches the other side (CallEnded, hangup).
  */
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
-import JRTCMiniappClient from '../miniprogram/lib/jrtc-miniapp.min';
 import '../miniprogram/lib/jrtc-calls.min';
 import type { CallView, EndReason } from '../miniprogram/lib/jrtc-calls.min';
-import { createCloudClient } from '../emulator/client/client';
 import { expectPitch, pitchOf } from './helpers/pitch';
-import { startCloudProcess } from './helpers/cloudProcess';
-import type { CloudProcess } from './helpers/cloudProcess';
-import { killAll, pullAudio, pushTone, requireFfmpeg } from './helpers/ffmpeg';
+import { pullAudio, pushTone } from './helpers/ffmpeg';
+import { mediaPages } from './helpers/mediaPages';
 import { joinParams } from './helpers/room';
 import { localTrtc } from './helpers/trtc';
 
 jest.setTimeout(90_000);
 
-let cloud: CloudProcess;
-let tmp: string;
-const g = globalThis as { wx?: { cloud: ReturnType<typeof createCloudClient> } };
-const opened: JRTCMiniappClient[] = [];
-
-beforeAll(async () => {
-  requireFfmpeg();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-call-'));
-  cloud = await startCloudProcess({ media: true });
-});
-
-afterEach(() => killAll());
-
-afterAll(async () => {
-  await Promise.all(opened.map((c) => c.destroy()));
-  delete g.wx;
-  await cloud?.stop();
-});
+const pages = mediaPages();
 
 /** One phone's page: init on the global wx.cloud, the call events recorded. */
 function page(userId: string) {
-  const domain = `127.0.0.1:${cloud.media!.rtmpPort}`;
-  g.wx = { cloud: createCloudClient({ url: cloud.url, openid: `openid-${userId}` }) };
-  const jrtcMiniapp = JRTCMiniappClient.init({ appId: joinParams('x', userId, 1).appId, pushDomain: domain, pullDomain: domain });
-  opened.push(jrtcMiniapp);
+  const jrtcMiniapp = pages.init(userId);
   const events: string[] = [];
   const ended = new Promise<[CallView, EndReason]>((resolve) => jrtcMiniapp.on('CallEnded', (call, reason) => resolve([call, reason])));
   const invited = new Promise<CallView>((resolve) => jrtcMiniapp.on('CallInvited', (call) => resolve(call)));
@@ -61,8 +35,8 @@ function page(userId: string) {
 const media = {
   rtmp: { push: async (url: string) => url, play: async (url: string) => url },
   trtc: {
-    push: (url: string) => localTrtc(cloud.url, url),
-    play: (url: string, enterUrl: string) => localTrtc(cloud.url, enterUrl, url),
+    push: (url: string) => localTrtc(pages.cloud.url, url),
+    play: (url: string, enterUrl: string) => localTrtc(pages.cloud.url, enterUrl, url),
   },
 };
 
@@ -86,8 +60,8 @@ test.each(['rtmp', 'trtc'] as const)('ring → accept → talk (real audio both 
   const [a, c] = await Promise.all([agent.jrtcMiniapp.subscribe(), customer.jrtcMiniapp.subscribe()]);
   const [agentPush, customerPush] = await Promise.all([agent.jrtcMiniapp.publish(), customer.jrtcMiniapp.publish()]);
   expect([a.url, agentPush.url].map((u) => u.split(':')[0])).toEqual(backend === 'trtc' ? ['room', 'room'] : ['rtmp', 'rtmp']);
-  const heardByAgent = path.join(tmp, `agent-hears-${backend}.flv`);
-  const heardByCustomer = path.join(tmp, `customer-hears-${backend}.flv`);
+  const heardByAgent = pages.file(`agent-hears-${backend}.flv`);
+  const heardByCustomer = pages.file(`customer-hears-${backend}.flv`);
   const m = media[backend];
   const [agentHears, customerHears, agentMic, customerMic] = await Promise.all([
     m.play(a.url, agentPush.url),

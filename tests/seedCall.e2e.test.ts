@@ -5,47 +5,21 @@
  * ffmpeg is each phone's microphone (a tone of its own pitch) and each page's player; each must hear
  * the other's pitch. Before issue 24, subscribe answered `url: ''` here and nobody heard anyone.
  */
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
-import JRTCMiniappClient from '../miniprogram/lib/jrtc-miniapp.min';
 import type { JRTCEventCallbacks } from '../miniprogram/lib/jrtc-miniapp.min';
-import { createCloudClient } from '../emulator/client/client';
 import { expectPitch, pitchOf } from './helpers/pitch';
-import { startCloudProcess } from './helpers/cloudProcess';
-import type { CloudProcess } from './helpers/cloudProcess';
-import { killAll, pullAudio, pushTone, requireFfmpeg } from './helpers/ffmpeg';
-import { APP_ID, joinParams } from './helpers/room';
+import { pullAudio, pushTone } from './helpers/ffmpeg';
+import { mediaPages } from './helpers/mediaPages';
+import { joinParams } from './helpers/room';
 
 jest.setTimeout(90_000);
 
 type Started = Parameters<JRTCEventCallbacks['StreamPublished']>[0];
 
-let cloud: CloudProcess;
-let tmp: string;
-const g = globalThis as { wx?: { cloud: ReturnType<typeof createCloudClient> } };
-const opened: JRTCMiniappClient[] = [];
-
-beforeAll(async () => {
-  requireFfmpeg();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jrtc-seed-call-'));
-  cloud = await startCloudProcess({ media: true });
-});
-
-afterEach(() => killAll());
-
-afterAll(async () => {
-  await Promise.all(opened.map((c) => c.destroy()));
-  delete g.wx;
-  await cloud?.stop();
-});
+const pages = mediaPages();
 
 /** One phone's page, as the seed writes it: init (global wx.cloud), listeners, joinRoom. */
 function page(userId: string) {
-  const domain = `127.0.0.1:${cloud.media!.rtmpPort}`;
-  g.wx = { cloud: createCloudClient({ url: cloud.url, openid: `openid-${userId}` }) };
-  const jrtcMiniapp = JRTCMiniappClient.init({ appId: APP_ID, pushDomain: domain, pullDomain: domain });
-  opened.push(jrtcMiniapp);
+  const jrtcMiniapp = pages.init(userId);
   const started: Started[] = [];
   jrtcMiniapp.on('StreamPublished', (stream) => started.push(stream));
   return { jrtcMiniapp, started, join: (room: string) => jrtcMiniapp.joinRoom(joinParams(room, userId, 1)) };
@@ -65,8 +39,8 @@ test("the seed's flow with both sides joining at once: each hears the other (rea
   expect(c.url).toBe(c.streams[0].url);
 
   // Each page binds that URL to its player at once; then both publish (the seed's publish()).
-  const heardByAgent = path.join(tmp, 'agent-hears.flv');
-  const heardByCustomer = path.join(tmp, 'customer-hears.flv');
+  const heardByAgent = pages.file('agent-hears.flv');
+  const heardByCustomer = pages.file('customer-hears.flv');
   const players = [pullAudio(a.url, heardByAgent, 3), pullAudio(c.url, heardByCustomer, 3)];
   const [agentPush, customerPush] = await Promise.all([agent.jrtcMiniapp.publish(), customer.jrtcMiniapp.publish()]);
   const microphones = [pushTone(agentPush.url, 5, 440), pushTone(customerPush.url, 5, 660)];

@@ -36,6 +36,11 @@ export const CallTiming = {
   inboxLeaseMs: 150_000,
   /** The SDK renews its listening this often: well inside the lease, one call per minute. */
   inboxRenewMs: 60_000,
+  /**
+   * An ended call's record and its parties' views are deleted this long after it ended (the timer's
+   * housekeeping): they name every party's OPENID, and nobody's calls should outlive their use.
+   */
+  recordRetentionMs: 90 * 24 * 3_600_000,
 } as const;
 
 /** Callees one call may ring at once: with its caller, the ten people a WeChat VoIP chat takes. */

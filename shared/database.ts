@@ -87,7 +87,7 @@ export const databaseDefinition: DatabaseDefinition = {
    * Calls: read by id; the timer asks `{dueAt: {$lt: now}}` for calls whose ring ran out unseen
    * (rule 5). `dueAt` is left out once nothing rings, so ended calls stay out of that index's range.
    */
-  [Collections.calls]: { rule: { read: false, write: false }, indexes: [['dueAt']] },
+  [Collections.calls]: { rule: { read: false, write: false }, indexes: [['dueAt'], ['purgeAt']] },
   /**
    * A phone watches `{_openid: '{openid}', open: true}`, its calls still on (compound, rule 2); a
    * page lists its records with `{_openid: '{openid}'}` sorted by createdAt (rule 3). The rule lets
@@ -95,7 +95,7 @@ export const databaseDefinition: DatabaseDefinition = {
    */
   [Collections.callParties]: {
     rule: { read: 'doc._openid == auth.openid', write: false },
-    indexes: [['_openid', 'open'], ['_openid']],
+    indexes: [['_openid', 'open'], ['_openid'], ['purgeAt']],
   },
   /** By id (appId:userId) only. */
   [Collections.callees]: { rule: { read: false, write: false }, indexes: [] },

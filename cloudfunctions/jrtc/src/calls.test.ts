@@ -4,6 +4,7 @@ import type { CallView, EndReason } from '../../../shared';
 import { APP_ID, codeOf, createTestCloud, joinAs, listenAs, tokenFields } from '../../../tests/helpers/coreTestkit';
 import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 import { sweepAll } from './sweep';
+import { CallTiming } from '../../../shared/callWords';
 
 let cloud: TestCloud;
 beforeEach(async () => {
@@ -106,6 +107,31 @@ test('no answer: after the ring the callee is noAnswer, decided by whichever cal
   const stats = await sweepAll(cloud.deps);
   expect(stats.settledCalls).toBe(1);
   expect(await viewDoc(other.callId, 'dave')).toMatchObject({ state: 'ended', reason: 'noAnswer', open: false });
+});
+
+test('an ended call is kept 90 days, record and views alike, then the housekeeping deletes it; a call on is never deleted', async () => {
+  await listenAs(cloud, 'openid-b', 'bob');
+  await listenAs(cloud, 'openid-d', 'dave');
+  const { view } = await ring(['bob']);
+  await cloud.ok('openid-a', 'endCall', party(view.callId, 'alice'));
+  const endedAt = cloud.clock.now();
+  const { session: carol } = await joinAs(cloud, 'openid-c', 'call-9', 'carol', 1);
+  const on = (await cloud.ok('openid-c', 'call', { ...carol, callees: ['dave'], ringSeconds: 120 })).call;
+  const purgeAt = endedAt + CallTiming.recordRetentionMs;
+  const snap = await cloud.snapshot();
+  expect(snap[Collections.calls].find((d) => d._id === view.callId)?.purgeAt).toBe(purgeAt);
+  expect(await viewDoc(view.callId, 'bob')).toMatchObject({ purgeAt });
+  expect(snap[Collections.calls].find((d) => d._id === on.callId)).not.toHaveProperty('purgeAt');
+
+  cloud.clock.advance(CallTiming.recordRetentionMs - 1);
+  expect((await sweepAll(cloud.deps)).removedCallRecords).toBe(0);
+  cloud.clock.advance(2);
+  // The record and both parties' views; the call still ringing is settled (noAnswer) and kept.
+  expect((await sweepAll(cloud.deps)).removedCallRecords).toBe(3);
+  const after = await cloud.snapshot();
+  expect(after[Collections.calls].map((d) => d._id)).toEqual([on.callId]);
+  expect(after[Collections.callParties].every((d) => String(d._id).startsWith(on.callId))).toBe(true);
+  expect(codeOf(await cloud.call('openid-b', 'getCall', party(view.callId, 'bob')))).toBe(ErrorCode.CALL_NOT_FOUND);
 });
 
 test('offline: a callee never seen, or not listening with no ring template, ends offline', async () => {

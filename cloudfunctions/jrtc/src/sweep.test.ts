@@ -1,5 +1,5 @@
 import { Collections } from '../../../shared';
-import { COUNT_SETTLE_MS, HOUSEKEEPING_EVERY_MS, HousekeepingSchedule, RecountMemory, reconcileCounts, sweepAll, sweepRoom } from './sweep';
+import { CALL_RECORDS_EVERY_MS, COUNT_SETTLE_MS, HOUSEKEEPING_EVERY_MS, HousekeepingSchedule, RecountMemory, reconcileCounts, sweepAll, sweepRoom } from './sweep';
 import { APP_ID, codeOf, createTestCloud, joinAs, tokenFields } from '../../../tests/helpers/coreTestkit';
 import type { TestCloud } from '../../../tests/helpers/coreTestkit';
 
@@ -121,12 +121,20 @@ describe('housekeeping: purges and recounts every few minutes, ghosts every run'
     expect(schedule.due(HOUSEKEEPING_EVERY_MS + 60_000, memory)).toBe(true);
   });
 
+  it('deletes old call records on an instance\'s first housekeeping, then at most every CALL_RECORDS_EVERY_MS', () => {
+    const schedule = new HousekeepingSchedule();
+    expect(schedule.callRecordsDue(0)).toBe(true);
+    expect(schedule.callRecordsDue(HOUSEKEEPING_EVERY_MS)).toBe(false);
+    expect(schedule.callRecordsDue(CALL_RECORDS_EVERY_MS - 1)).toBe(false);
+    expect(schedule.callRecordsDue(CALL_RECORDS_EVERY_MS)).toBe(true);
+  });
+
   it('a run without housekeeping removes ghosts and touches nothing else', async () => {
     await joinAs(cloud, 'o-a', 'room-1', 'alice', 2);
     const signal = { _id: 'old', roomKey: ROOM, to: '*', expiresAt: 0 };
     await cloud.deps.db.collection(Collections.signals).add({ data: signal });
     cloud.clock.advance(40_001);
-    expect(await sweepAll(cloud.deps, { housekeeping: false })).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 });
+    expect(await sweepAll(cloud.deps, { housekeeping: false })).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0, removedCallRecords: 0 });
     expect((await cloud.snapshot())[Collections.signals]).toHaveLength(1);
     expect(await sweepAll(cloud.deps)).toMatchObject({ removedSignals: 1 });
   });
@@ -141,8 +149,8 @@ describe('sweepAll', () => {
     cloud.clock.advance(1_001);
 
     const oneBatch = await sweepAll(cloud.deps, { maxBatches: 1 });
-    expect(oneBatch).toEqual({ removedMembers: 100, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 });
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 });
+    expect(oneBatch).toEqual({ removedMembers: 100, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0, removedCallRecords: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 20, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0, removedCallRecords: 0 });
 
     const snap = await cloud.snapshot();
     expect(snap[Collections.members].map((m) => m.userId)).toEqual(['live']);
@@ -151,7 +159,7 @@ describe('sweepAll', () => {
     }
 
     cloud.clock.advance(3_600_000); // every token (1 h) has expired now
-    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 });
+    expect(await sweepAll(cloud.deps)).toEqual({ removedMembers: 1, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0, removedCallRecords: 0 });
     expect((await cloud.snapshot())[Collections.users]).toHaveLength(121);
   });
 

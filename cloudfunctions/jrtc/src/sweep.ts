@@ -27,6 +27,8 @@ export interface SweepStats {
   recountedRooms: number;
   /** Calls whose ring ran out with no phone left to ask (calls/roomLeft.ts settleDueCalls). */
   settledCalls: number;
+  /** Ended calls' records and views past CallTiming.recordRetentionMs (at most hourly: SweepOptions.callRecords). */
+  removedCallRecords: number;
 }
 
 /** Documents per query of the timer sweep. */
@@ -139,7 +141,7 @@ export async function sweepAll(deps: SweepDeps, options: SweepOptions = {}): Pro
     removedMembers += await removeGhosts(deps, data, now);
     if (data.length < BATCH) break;
   }
-  const stats: SweepStats = { removedMembers, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0 };
+  const stats: SweepStats = { removedMembers, removedUsers: 0, removedSignals: 0, recountedRooms: 0, settledCalls: 0, removedCallRecords: 0 };
   if (options.housekeeping === false) return stats;
   const purge = async (collection: string, field = 'expiresAt'): Promise<number> =>
     (await deps.db.collection(collection).where({ [field]: _.lt(now) }).remove()).stats.removed;
@@ -147,6 +149,9 @@ export async function sweepAll(deps: SweepDeps, options: SweepOptions = {}): Pro
   stats.removedSignals = await purge(Collections.signals);
   stats.recountedRooms = await reconcileCounts(deps, options.recounts ?? new RecountMemory());
   stats.settledCalls = await settleDueCalls(deps);
+  if (options.callRecords !== false) {
+    stats.removedCallRecords = (await purge(Collections.calls, 'purgeAt')) + (await purge(Collections.callParties, 'purgeAt'));
+  }
   return stats;
 }
 
@@ -158,6 +163,8 @@ export interface SweepOptions {
   recounts?: RecountMemory;
   /** false: ghosts only, no purges or recounts (default true). See HOUSEKEEPING_EVERY_MS. */
   housekeeping?: boolean;
+  /** false: the housekeeping leaves old call records for a later run (default true; see CALL_RECORDS_EVERY_MS). */
+  callRecords?: boolean;
 }
 
 /**
@@ -169,9 +176,23 @@ export interface SweepOptions {
  */
 export const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
 
+/**
+ * How often the housekeeping also deletes call records past their retention: they wait days, so
+ * hourly costs the idle deployment two calls an hour rather than two every five minutes.
+ */
+export const CALL_RECORDS_EVERY_MS = 3_600_000;
+
 /** Decides, run by run, whether the timer sweep does its housekeeping (kept by the warm instance). */
 export class HousekeepingSchedule {
   private last = Number.NEGATIVE_INFINITY;
+  private lastCallRecords = Number.NEGATIVE_INFINITY;
+
+  /** True on the first housekeeping of an instance and every CALL_RECORDS_EVERY_MS after (ask only when `due`). */
+  callRecordsDue(now: number): boolean {
+    if (now - this.lastCallRecords < CALL_RECORDS_EVERY_MS) return false;
+    this.lastCallRecords = now;
+    return true;
+  }
 
   /**
    * True on the first run of an instance, every HOUSEKEEPING_EVERY_MS after, and while a recount

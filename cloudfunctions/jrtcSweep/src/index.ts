@@ -18,7 +18,9 @@ const housekeeping = new HousekeepingSchedule();
 export async function main(_event: unknown, _context: unknown): Promise<Reply<SweepStats>> {
   try {
     const now = systemClock.now();
-    return ok(await sweepAll({ db: platformDatabase(), clock: systemClock }, { recounts, housekeeping: housekeeping.due(now, recounts) }));
+    const due = housekeeping.due(now, recounts);
+    const callRecords = due && housekeeping.callRecordsDue(now);
+    return ok(await sweepAll({ db: platformDatabase(), clock: systemClock }, { recounts, housekeeping: due, callRecords }));
   } catch (err) {
     console.error('jrtcSweep: sweep failed', err);
     return fail(toProtocolError(err));

@@ -6,6 +6,7 @@
  * and are retried (transact.ts) rather than queue behind a shared document of the whole app.
  */
 import { Collections, ErrorCode, ProtocolError } from '../../../../shared';
+import { CallTiming } from '../../../../shared/callWords';
 import type { DbTransaction } from '../../../../shared/ports';
 import { readDoc } from '../records';
 import type { DocReader } from '../records';
@@ -25,11 +26,13 @@ export function readCallee(reader: DocReader, appId: string, userId: string): Pr
 
 /** Writes the call and the view of each party that has an OPENID to read it with. */
 export async function writeCall(tx: DbTransaction, call: CallDoc): Promise<void> {
-  await tx.collection(Collections.calls).doc(call.callId).set({ data: { ...call } });
+  // An ended call is kept CallTiming.recordRetentionMs, record and views alike (sweep.ts purges them).
+  const kept = call.state === 'ended' ? { purgeAt: (call.endedAt ?? call.updatedAt) + CallTiming.recordRetentionMs } : {};
+  await tx.collection(Collections.calls).doc(call.callId).set({ data: { ...call, ...kept } });
   for (let i = 0; i < call.parties.length; i += 1) {
     const openid = call.parties[i].openid;
     if (openid === undefined) continue;
-    await tx.collection(Collections.callParties).doc(viewIdOf(call, i)).set({ data: { ...viewOf(call, i), _openid: openid } });
+    await tx.collection(Collections.callParties).doc(viewIdOf(call, i)).set({ data: { ...viewOf(call, i), _openid: openid, ...kept } });
   }
 }
 

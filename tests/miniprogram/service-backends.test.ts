@@ -34,16 +34,22 @@ function desk(user: string, query: Record<string, string>): { page: SimPage; voi
   return { page: ctx.open('service', ctx.user(openid), { user, nick: user, ...query }, voip), voip };
 }
 
+/** The agent's page rings the customer's on `backend`, and the customer answers. */
+async function answeredCall(agentId: string, customerId: string, backend: string) {
+  const agent = desk(agentId, { part: 'agent', backend });
+  const customer = desk(customerId, { part: 'customer' });
+  await listening(agent.page, agentId);
+  await listening(customer.page, customerId);
+  await ring(agent.page, customerId);
+  await waitForData(customer.page, (d) => d.phase === 'ringing', 'the customer rung');
+  await fire(customer.page.querySelector('.accept'), 'tap');
+  return { agent, customer };
+}
+
 const sorted = (v: unknown): string => [...(v as string[])].sort().join();
 
 test('a call on voip: both phones in the chat, no media components, the speaker from the chat', async () => {
-  const agent = desk('agent-v', { part: 'agent', backend: 'voip' });
-  const customer = desk('cust-v', { part: 'customer' });
-  await listening(agent.page, 'agent-v');
-  await listening(customer.page, 'cust-v');
-  await ring(agent.page, 'cust-v');
-  await waitForData(customer.page, (d) => d.phase === 'ringing', 'the customer rung');
-  await fire(customer.page.querySelector('.accept'), 'tap');
+  const { agent, customer } = await answeredCall('agent-v', 'cust-v', 'voip');
 
   for (const [label, { page }] of [['customer', customer], ['agent', agent]] as const) {
     await waitForData(page, (d) => d.phase === 'talking' && d.backend === 'voip' && sorted(d.inChat) === 'agent-v,cust-v', `the ${label} in the chat`);
@@ -63,13 +69,7 @@ test('a call on voip: both phones in the chat, no media components, the speaker 
 }, 40_000);
 
 test('a call on trtc: room:// URLs on the pusher and the players', async () => {
-  const agent = desk('agent-t', { part: 'agent', backend: 'trtc' });
-  const customer = desk('cust-t', { part: 'customer' });
-  await listening(agent.page, 'agent-t');
-  await listening(customer.page, 'cust-t');
-  await ring(agent.page, 'cust-t');
-  await waitForData(customer.page, (d) => d.phase === 'ringing', 'the customer rung');
-  await fire(customer.page.querySelector('.accept'), 'tap');
+  const { agent, customer } = await answeredCall('agent-t', 'cust-t', 'trtc');
 
   const playing = (d: Record<string, unknown>) => (d.seats as Array<{ url: string }>).some((s) => s.url.startsWith('room://'));
   await waitForData(customer.page, (d) => d.backend === 'trtc' && String(d.pushUrl).startsWith('room://') && playing(d), 'the customer on trtc');
